@@ -1,0 +1,170 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { type Clock, systemClock } from './core/clock.ts';
+import { FieldCipher, hmac } from './core/crypto.ts';
+import { type DatabaseHandle, openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Database } from './db/schema.ts';
+import { buildHttp } from './http/server.ts';
+import { createMetrics } from './http/metrics.ts';
+import { type Accounts, createAccounts, createThrottle } from './modules/accounts/index.ts';
+import { type Audit, createAudit } from './modules/audit/index.ts';
+import {
+  type Mail,
+  type MailTransport,
+  type MailWorker,
+  createMail,
+  createMailWorker,
+  fileTransport,
+  smtpTransport,
+} from './modules/mail/index.ts';
+import { type Keys, loadKeys } from './secrets.ts';
+import type { Kysely } from 'kysely';
+
+export interface AppOptions {
+  config: Config;
+  clock?: Clock;
+  /** An already open database (tests); otherwise opened from the config. */
+  database?: DatabaseHandle;
+  transport?: MailTransport;
+  /** Where JSON logs go (stdout by default). */
+  logStream?: DestinationStream;
+  /** Start the mail worker (on by default, per the config). */
+  workers?: boolean;
+}
+
+export interface App {
+  config: Config;
+  db: Kysely<Database>;
+  database: DatabaseHandle;
+  keys: Keys;
+  clock: Clock;
+  logger: Logger;
+  audit: Audit;
+  mail: Mail;
+  mailWorker: MailWorker;
+  accounts: Accounts;
+  http: FastifyInstance;
+  /** Listens on the configured host and port; answers the address. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config, stream?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      base: { node: config.nodeId },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          '*.password',
+          '*.token',
+          '*.secret',
+          'res.headers["set-cookie"]',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    stream,
+  );
+}
+
+/**
+ * Operators of a cluster give every node the same keys. A node started with a
+ * different encryption key would write data the others cannot read, so it is
+ * refused here, at start.
+ */
+async function checkKeys(db: Kysely<Database>, keys: Keys): Promise<void> {
+  const fingerprint = hmac(keys.encryption, 'castellan-key-check');
+  await db
+    .insertInto('instance_settings')
+    .values({ key: 'encryption_key_check', value: fingerprint })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('instance_settings')
+    .select('value')
+    .where('key', '=', 'encryption_key_check')
+    .executeTakeFirstOrThrow();
+  if (row.value !== fingerprint) {
+    throw new Error(
+      'this database was set up with a different encryption key: give every node the same CASTELLAN_ENCRYPTION_KEY (or the same data directory)',
+    );
+  }
+}
+
+/** The composition root: every module gets its dependencies here, and only here. */
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const logger = createLogger(config, opts.logStream);
+  const keys = loadKeys(config);
+  const database = opts.database ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { db, dialect } = database;
+  try {
+    await migrateToLatest(db);
+    await checkKeys(db, keys);
+  } catch (e) {
+    if (!opts.database) await database.destroy();
+    throw e;
+  }
+
+  const cipher = new FieldCipher(keys.encryption);
+  const metrics = createMetrics();
+  const audit = createAudit({ db, dialect, clock });
+  const messageIdDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'castellan.localhost';
+  const mail = createMail({ clock, cipher, messageIdDomain });
+  const throttle = createThrottle({ db, clock });
+  const accounts = createAccounts({ db, dialect, clock, audit, mail, cipher, secretKey: keys.secret, throttle, config });
+  const transport =
+    opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl) : fileTransport(path.join(config.dataDir, 'mail')));
+  const mailWorker = createMailWorker({
+    db,
+    dialect,
+    clock,
+    cipher,
+    mail,
+    transport,
+    from: config.mailFrom,
+    nodeId: config.nodeId,
+    pollIntervalMs: config.mail.pollIntervalMs,
+    leaseSeconds: config.mail.leaseSeconds,
+    maxAttempts: config.mail.maxAttempts,
+    log: logger.child({ component: 'mail' }),
+    onSent: () => metrics.mailSent.inc(),
+    onFailed: () => metrics.mailFailed.inc(),
+  });
+  const http = await buildHttp({ config, keys, accounts, metrics, logger, ping: () => sql`select 1`.execute(db) });
+  if (opts.workers ?? config.mail.enabled) mailWorker.start();
+
+  let closed = false;
+  return {
+    config,
+    db,
+    database,
+    keys,
+    clock,
+    logger,
+    audit,
+    mail,
+    mailWorker,
+    accounts,
+    http,
+    async listen() {
+      return http.listen({ host: config.host, port: config.port });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http.close();
+      await mailWorker.stop();
+      transport.close();
+      if (!opts.database) await database.destroy();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { auditCommand } from './audit.ts';
+import { migrateCommand } from './migrate.ts';
+import { serveCommand } from './serve.ts';
+import { staffCommand } from './staff.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('castellan')
+    .description('Castellan: a directory-as-a-service whose privacy and support promises are enforced in code')
+    .version('0.1.0')
+    .showHelpAfterError('(run castellan --help for usage)')
+    .configureOutput({ outputError: (s, write) => write(`castellan: ${s.replace(/^error: /, '')}`) });
+  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand]) add(program);
+  return program;
+}

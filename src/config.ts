@@ -1,0 +1,135 @@
+import { hostname } from 'node:os';
+import path from 'node:path';
+
+/**
+ * Every setting Castellan reads, typed and validated in one place. Nothing else
+ * reads `process.env`. Command-line flags override the environment.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** A postgres:// URL selects PostgreSQL; unset means the embedded SQLite file in the data directory. */
+  databaseUrl: string | undefined;
+  /** The address people reach Castellan at; used in links sent by email. */
+  publicUrl: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Base64 or hex, 32 bytes or more; generated into the data directory when unset. */
+  secretKey: string | undefined;
+  encryptionKey: string | undefined;
+  logLevel: string;
+  trustProxy: boolean;
+  cookieSecure: boolean;
+  bodyLimitBytes: number;
+  nodeId: string;
+  sessionTtlSeconds: number;
+  mail: { pollIntervalMs: number; leaseSeconds: number; maxAttempts: number; enabled: boolean };
+  limits: {
+    signInMaxFailures: number;
+    signInIpMaxFailures: number;
+    failureWindowSeconds: number;
+    lockoutSeconds: number;
+    resetMaxPerWindow: number;
+    verifyMaxFailures: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export type Env = Record<string, string | undefined>;
+
+export interface ConfigOverrides {
+  port?: number | string;
+  host?: string;
+  dataDir?: string;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return parseIntStrict(raw, name, min, max);
+}
+
+export function parseIntStrict(raw: string, name: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function url(value: string, name: string, protocols: string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: "${value}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
+  const port =
+    overrides.port !== undefined
+      ? parseIntStrict(String(overrides.port), '--port', 0, 65535)
+      : int(env, 'CASTELLAN_PORT', 8080, 0, 65535);
+  const host = overrides.host ?? env.CASTELLAN_HOST ?? '127.0.0.1';
+  const dataDir = path.resolve(overrides.dataDir ?? env.CASTELLAN_DATA_DIR ?? './data');
+  const databaseUrl = env.DATABASE_URL ? url(env.DATABASE_URL, 'DATABASE_URL', ['postgres:', 'postgresql:']) : undefined;
+  const publicUrl = url(
+    (env.CASTELLAN_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
+    'CASTELLAN_PUBLIC_URL',
+    ['http:', 'https:'],
+  );
+  const smtpUrl = env.CASTELLAN_SMTP_URL ? url(env.CASTELLAN_SMTP_URL, 'CASTELLAN_SMTP_URL', ['smtp:', 'smtps:']) : undefined;
+  return {
+    host,
+    port,
+    dataDir,
+    databaseUrl,
+    publicUrl,
+    smtpUrl,
+    mailFrom: env.CASTELLAN_MAIL_FROM ?? 'Castellan <no-reply@castellan.localhost>',
+    secretKey: env.CASTELLAN_SECRET_KEY || undefined,
+    encryptionKey: env.CASTELLAN_ENCRYPTION_KEY || undefined,
+    logLevel: logLevel(env.CASTELLAN_LOG_LEVEL ?? 'info'),
+    trustProxy: bool(env, 'CASTELLAN_TRUST_PROXY', false),
+    cookieSecure: bool(env, 'CASTELLAN_COOKIE_SECURE', publicUrl.startsWith('https:')),
+    bodyLimitBytes: int(env, 'CASTELLAN_BODY_LIMIT_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+    nodeId: env.CASTELLAN_NODE_ID ?? `${hostname()}:${process.pid}`,
+    sessionTtlSeconds: int(env, 'CASTELLAN_SESSION_TTL_SECONDS', 14 * 24 * 3600, 60, 365 * 24 * 3600),
+    mail: {
+      enabled: bool(env, 'CASTELLAN_MAIL_WORKER', true),
+      pollIntervalMs: int(env, 'CASTELLAN_MAIL_POLL_MS', 1000, 10, 3_600_000),
+      leaseSeconds: int(env, 'CASTELLAN_MAIL_LEASE_SECONDS', 60, 1, 86_400),
+      maxAttempts: int(env, 'CASTELLAN_MAIL_MAX_ATTEMPTS', 8, 1, 100),
+    },
+    limits: {
+      signInMaxFailures: int(env, 'CASTELLAN_SIGNIN_MAX_FAILURES', 5, 1, 1_000_000),
+      signInIpMaxFailures: int(env, 'CASTELLAN_SIGNIN_IP_MAX_FAILURES', 50, 1, 1_000_000),
+      failureWindowSeconds: int(env, 'CASTELLAN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
+      lockoutSeconds: int(env, 'CASTELLAN_LOCKOUT_SECONDS', 900, 1, 86_400),
+      resetMaxPerWindow: int(env, 'CASTELLAN_RESET_MAX_PER_WINDOW', 5, 1, 1_000_000),
+      verifyMaxFailures: int(env, 'CASTELLAN_VERIFY_MAX_FAILURES', 10, 1, 1_000_000),
+    },
+  };
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+function logLevel(value: string): string {
+  if (!LEVELS.includes(value)) throw new ConfigError(`CASTELLAN_LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
+  return value;
+}

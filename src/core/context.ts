@@ -1,0 +1,32 @@
+/** Who is acting, and from where: passed by every edge (HTTP, CLI, protocols) into the services. */
+export type ActorType = 'user' | 'staff' | 'system' | 'anonymous';
+
+export interface Actor {
+  type: ActorType;
+  id: string | null;
+}
+
+export interface RequestContext {
+  actor: Actor;
+  ip: string | null;
+  requestId: string | null;
+  userAgent: string | null;
+}
+
+export const systemContext = (requestId: string | null = null): RequestContext => ({
+  actor: { type: 'system', id: null },
+  ip: null,
+  requestId,
+  userAgent: null,
+});
+
+export const anonymousContext = (
+  ip: string | null,
+  requestId: string | null,
+  userAgent: string | null = null,
+): RequestContext => ({
+  actor: { type: 'anonymous', id: null },
+  ip,
+  requestId,
+  userAgent,
+});

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { withErrorTranslation } from './errors.ts';
+import type { Database, DialectName } from './schema.ts';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Where the data lives, with any password removed: safe to log. */
+  description: string;
+  destroy(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when unset, SQLite at `sqlitePath` (or `<dataDir>/castellan.db`). */
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  sqlitePath?: string;
+  poolSize?: number;
+}
+
+// BIGINT (int8), e.g. count(*): numbers, as SQLite gives them.
+const pgTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+};
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable)';
+  }
+}
+
+export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      types: pgTypes as pg.CustomTypesConfig,
+    });
+    // An idle client's error (the server restarted) must not crash the process.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: withErrorTranslation(new PostgresDialect({ pool })) });
+    return { db, dialect: 'postgres', description: redactUrl(opts.databaseUrl), destroy: () => db.destroy() };
+  }
+  const file = opts.sqlitePath ?? path.join(opts.dataDir ?? './data', 'castellan.db');
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: withErrorTranslation(new SqliteDialect({ database: sqlite })) });
+  return { db, dialect: 'sqlite', description: `sqlite:${file}`, destroy: () => db.destroy() };
+}

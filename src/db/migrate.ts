@@ -1,0 +1,19 @@
+import { type Kysely, type Migration, type MigrationResult, Migrator } from 'kysely';
+import * as m0001 from './migrations/0001-foundation.ts';
+import type { Database } from './schema.ts';
+
+/** Listed here, not read from a folder, so the same code runs from source and from a build. */
+const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};
+
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  onStep: (r: MigrationResult) => void = () => {},
+): Promise<MigrationResult[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const r of results ?? []) onStep(r);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return results ?? [];
+}

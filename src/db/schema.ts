@@ -1,0 +1,18 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AccountsTables } from '../modules/accounts/accounts.tables.ts';
+import type { AuditTables } from '../modules/audit/audit.tables.ts';
+import type { MailTables } from '../modules/mail/mail.tables.ts';
+
+export interface InstanceSettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database extends AccountsTables, AuditTables, MailTables {
+  instance_settings: InstanceSettingsTable;
+}
+
+/** Repositories take an executor so the same function works inside or outside a transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export type DialectName = 'sqlite' | 'postgres';

@@ -1,0 +1,28 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'castellan_' });
+  const httpRequests = new Counter({
+    name: 'castellan_http_requests_total',
+    help: 'HTTP requests answered, by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'castellan_http_request_duration_seconds',
+    help: 'HTTP request duration in seconds, by method and route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const mailSent = new Counter({ name: 'castellan_mail_sent_total', help: 'Messages delivered', registers: [registry] });
+  const mailFailed = new Counter({
+    name: 'castellan_mail_failed_attempts_total',
+    help: 'Failed delivery attempts',
+    registers: [registry],
+  });
+  return { registry, httpRequests, httpDuration, mailSent, mailFailed };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

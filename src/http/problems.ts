@@ -1,0 +1,103 @@
+import type { FastifyError } from 'fastify';
+import { AppError, type ErrorKind, defineError } from '../core/errors.ts';
+
+export const HttpErrors = {
+  validation: defineError('http.validation_failed', 'invalid', 'The request does not match the schema.'),
+  malformedBody: defineError('http.malformed_body', 'invalid', 'The request body is not valid JSON.'),
+  payloadTooLarge: defineError('http.payload_too_large', 'invalid', 'The request body is too large.'),
+  unsupportedMediaType: defineError('http.unsupported_media_type', 'invalid', 'Send the body as application/json.'),
+  routeNotFound: defineError('http.route_not_found', 'not_found', 'No such route.'),
+  csrfFailed: defineError('http.csrf_failed', 'forbidden', 'The CSRF token is missing or wrong.'),
+} as const;
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 422,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unauthenticated: 401,
+  rate_limited: 429,
+  limit_reached: 403,
+  internal: 500,
+};
+
+/** RFC 9457 problem details. `type` names the stable error code; `code` repeats it for convenience. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  requestId: string;
+  errors?: Array<{ field: string; message: string }>;
+  [extension: string]: unknown;
+}
+
+export const problemType = (code: string) => `urn:castellan:problem:${code}`;
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function fieldOf(issue: AjvIssue): string {
+  const base = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const extra = (issue.params.missingProperty as string | undefined) ?? (issue.params.additionalProperty as string | undefined);
+  return [base, extra].filter(Boolean).join('.') || '(body)';
+}
+
+function messageOf(issue: AjvIssue): string {
+  if (issue.keyword === 'additionalProperties') return 'is not a known field';
+  if (issue.keyword === 'required') return 'is required';
+  return issue.message ?? 'is invalid';
+}
+
+/** Turns any error into a problem and its status. Unknown errors become a bare 500: internals never leak. */
+export function toProblem(
+  err: unknown,
+  instance: string,
+  requestId: string,
+): { status: number; problem: Problem; retryAfter?: number } {
+  const make = (status: number, code: string, title: string, detail: string, extra: Partial<Problem> = {}) => ({
+    status,
+    problem: { type: problemType(code), title, status, detail, instance, code, requestId, ...extra } as Problem,
+  });
+
+  if (err instanceof AppError) {
+    const status = STATUS[err.kind];
+    const { field, ...rest } = (err.details ?? {}) as { field?: string } & Record<string, unknown>;
+    const extra: Partial<Problem> = { ...(status < 500 ? rest : {}) };
+    if (typeof field === 'string') extra.errors = [{ field, message: err.message }];
+    const out = make(status, err.code, err.title, status < 500 ? err.message : err.title, extra);
+    return err.retryAfterSeconds ? { ...out, retryAfter: err.retryAfterSeconds } : out;
+  }
+
+  const fe = err as FastifyError & { validation?: AjvIssue[] };
+  if (fe?.validation) {
+    const errors = fe.validation.map((i) => ({ field: fieldOf(i), message: messageOf(i) }));
+    const summary = errors.map((e) => `${e.field} ${e.message}`).join('; ');
+    return make(400, HttpErrors.validation.code, HttpErrors.validation.title, summary, { errors });
+  }
+  switch (fe?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return make(413, HttpErrors.payloadTooLarge.code, HttpErrors.payloadTooLarge.title, HttpErrors.payloadTooLarge.title);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return make(
+        415,
+        HttpErrors.unsupportedMediaType.code,
+        HttpErrors.unsupportedMediaType.title,
+        HttpErrors.unsupportedMediaType.title,
+      );
+  }
+  if (fe?.statusCode === 400 || err instanceof SyntaxError) {
+    return make(400, HttpErrors.malformedBody.code, HttpErrors.malformedBody.title, HttpErrors.malformedBody.title);
+  }
+  if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return make(fe.statusCode, 'http.bad_request', 'Bad request', 'The request could not be processed.');
+  }
+  return make(500, 'common.internal', 'Something went wrong on our side', 'Something went wrong on our side.');
+}

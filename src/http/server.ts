@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Accounts } from '../modules/accounts/index.ts';
+import type { Keys } from '../secrets.ts';
+import { authHook } from './auth.ts';
+import type { Metrics } from './metrics.ts';
+import { HttpErrors, toProblem } from './problems.ts';
+import { accountsRoutes } from './routes/accounts.routes.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
+import { meRoutes } from './routes/me.routes.ts';
+import { sessionsRoutes } from './routes/sessions.routes.ts';
+import { systemRoutes } from './routes/system.routes.ts';
+import { organizationSchema, problemSchema, userSchema } from './schemas.ts';
+import { AppError } from '../core/errors.ts';
+
+export interface HttpDeps {
+  config: Config;
+  keys: Keys;
+  accounts: Accounts;
+  metrics: Metrics;
+  logger: Logger;
+  ping: () => Promise<unknown>;
+}
+
+/**
+ * Two validators: bodies are taken exactly as sent (no type coercion, no
+ * silently dropped fields: unknown fields are refused); query strings and path
+ * parameters are text, so they are coerced to the declared types.
+ */
+function validatorCompiler() {
+  const common = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false } as const;
+  const body = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
+  const text = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
+  for (const s of [problemSchema, userSchema, organizationSchema]) {
+    body.addSchema(s);
+    text.addSchema(s);
+  }
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Query strings can carry single-use tokens (links in emails): logs keep only the path. */
+const requestSerializer = (req: { method: string; url: string; ip?: string; id?: string }) => ({
+  method: req.method,
+  path: req.url.split('?')[0],
+  ip: req.ip,
+});
+
+export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
+  const { config, metrics } = deps;
+  const options: FastifyServerOptions = {
+    loggerInstance: deps.logger.child(
+      {},
+      { serializers: { req: requestSerializer } },
+    ) as unknown as FastifyServerOptions['loggerInstance'],
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
+    },
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  };
+  const app = Fastify(options) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler() as Parameters<FastifyInstance['setValidatorCompiler']>[0]);
+  for (const s of [problemSchema, userSchema, organizationSchema]) app.addSchema(s);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Castellan API', version: '1', description: 'Directory-as-a-service. Errors are RFC 9457 problem details.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'castellan_session' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json) => String(json.$id) },
+  });
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('authVia', null);
+  app.addHook('onRequest', authHook(deps.accounts, deps.keys.secret));
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, problem, retryAfter } = toProblem(err, req.url.split('?')[0] ?? req.url, req.id);
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    else if (!(err instanceof AppError)) req.log.info({ code: problem.code }, 'request refused');
+    if (retryAfter) reply.header('retry-after', String(retryAfter));
+    return reply.status(status).type('application/problem+json').send(problem);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const { status, problem } = toProblem(new AppError(HttpErrors.routeNotFound), req.url.split('?')[0] ?? req.url, req.id);
+    return reply.status(status).type('application/problem+json').send(problem);
+  });
+
+  for (const routes of [systemRoutes, accountsRoutes, sessionsRoutes, meRoutes, auditRoutes]) routes(app, deps);
+  return app;
+}

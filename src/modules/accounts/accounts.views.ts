@@ -1,0 +1,92 @@
+import { AppError } from '../../core/errors.ts';
+import { AccountsErrors } from './accounts.errors.ts';
+import type { OrganizationsTable, UsersTable } from './accounts.tables.ts';
+
+export const STAFF_ROLES = ['owner', 'support', 'privacy', 'billing'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export type OrgRole = 'admin' | 'member';
+
+export interface UserView {
+  id: string;
+  kind: 'user' | 'staff';
+  email: string;
+  name: string;
+  status: string;
+  emailVerified: boolean;
+  mfaEnabled: boolean;
+  orgId: string | null;
+  orgRole: OrgRole | null;
+  staffRole: StaffRole | null;
+  createdAt: string;
+}
+
+export interface OrganizationView {
+  id: string;
+  name: string;
+  plan: string;
+  companySize: string | null;
+  phone: string | null;
+  address: string | null;
+  createdAt: string;
+}
+
+/** The one place a user row becomes an API object: the password hash and TOTP secret never leave. */
+export function toUserView(u: UsersTable): UserView {
+  return {
+    id: u.id,
+    kind: u.staff_role ? 'staff' : 'user',
+    email: u.email,
+    name: u.name,
+    status: u.status,
+    emailVerified: u.email_verified_at !== null,
+    mfaEnabled: u.totp_enabled_at !== null,
+    orgId: u.org_id,
+    orgRole: (u.org_role as OrgRole | null) ?? null,
+    staffRole: (u.staff_role as StaffRole | null) ?? null,
+    createdAt: u.created_at,
+  };
+}
+
+export function toOrganizationView(o: OrganizationsTable): OrganizationView {
+  return {
+    id: o.id,
+    name: o.name,
+    plan: o.plan,
+    companySize: o.company_size,
+    phone: o.phone,
+    address: o.address,
+    createdAt: o.created_at,
+  };
+}
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+/** Lower-cases the whole address: one account per mailbox, however it is typed. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function validEmail(email: string): string {
+  const e = email.trim();
+  if (e.length > 254 || !EMAIL.test(e)) {
+    throw new AppError(AccountsErrors.invalidEmail, undefined, { details: { field: 'email' } });
+  }
+  return e;
+}
+
+export function requiredText(value: string, field: string, max = 200): string {
+  const v = value.trim();
+  if (v.length === 0 || v.length > max) {
+    throw new AppError(AccountsErrors.invalidField, `${field} must be between 1 and ${max} characters.`, {
+      details: { field },
+    });
+  }
+  return v;
+}
+
+export function optionalText(value: string | undefined | null, field: string, max = 500): string | null {
+  if (value === undefined || value === null) return null;
+  const v = value.trim();
+  if (v.length === 0) return null;
+  return requiredText(v, field, max);
+}

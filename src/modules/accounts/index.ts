@@ -1,0 +1,9 @@
+export { createAccounts, type Accounts } from './accounts.service.ts';
+export type { AccountsConfig, AccountsDeps } from './accounts.deps.ts';
+export { AccountsErrors } from './accounts.errors.ts';
+export { STAFF_ROLES, type StaffRole, type UserView, type OrganizationView } from './accounts.views.ts';
+export { can, requireCapability, staffCapabilities, type Capability } from './permissions.ts';
+export { createThrottle, type Throttle } from './throttle.service.ts';
+export { isStaffRole } from './staff.service.ts';
+export type { Principal, SessionView } from './sessions.service.ts';
+export { ARGON2_OPTIONS, hashPassword, verifyPassword, checkPasswordPolicy, MIN_PASSWORD_LENGTH } from './passwords.ts';

@@ -1,0 +1,72 @@
+import type { Executor } from '../../db/schema.ts';
+import type { OneTimeTokensTable, RecoveryCodesTable } from './accounts.tables.ts';
+
+export type TokenPurpose = 'verify_email' | 'reset_password';
+
+export async function insertToken(ex: Executor, row: OneTimeTokensTable): Promise<void> {
+  await ex.insertInto('one_time_tokens').values(row).execute();
+}
+
+export async function findLiveToken(
+  ex: Executor,
+  purpose: TokenPurpose,
+  tokenHash: string,
+  now: string,
+): Promise<OneTimeTokensTable | undefined> {
+  return ex
+    .selectFrom('one_time_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+/** Marks a token used; true only for the one caller that used it first (single use across nodes). */
+export async function consumeToken(ex: Executor, tokenId: string, now: string): Promise<boolean> {
+  const r = await ex
+    .updateTable('one_time_tokens')
+    .set({ used_at: now })
+    .where('id', '=', tokenId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function retireUserTokens(ex: Executor, userId: string, purpose: TokenPurpose, now: string): Promise<void> {
+  await ex
+    .updateTable('one_time_tokens')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+export async function replaceRecoveryCodes(ex: Executor, userId: string, rows: RecoveryCodesTable[]): Promise<void> {
+  await ex.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  if (rows.length > 0) await ex.insertInto('recovery_codes').values(rows).execute();
+}
+
+export async function consumeRecoveryCode(ex: Executor, userId: string, codeHash: string, now: string): Promise<boolean> {
+  const r = await ex
+    .updateTable('recovery_codes')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function countUnusedRecoveryCodes(ex: Executor, userId: string): Promise<number> {
+  const r = await ex
+    .selectFrom('recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,60 @@
+import type { Executor } from '../../db/schema.ts';
+import type { AuditLogTable } from './audit.tables.ts';
+
+export async function lockHead(ex: Executor, forUpdate: boolean) {
+  return ex
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .$if(forUpdate, (q) => q.forUpdate())
+    .executeTakeFirstOrThrow();
+}
+
+export async function insertEntry(ex: Executor, row: AuditLogTable): Promise<void> {
+  await ex.insertInto('audit_log').values(row).execute();
+  await ex.updateTable('audit_head').set({ seq: row.seq, hash: row.hash }).where('id', '=', 1).execute();
+}
+
+export async function readHead(ex: Executor) {
+  return ex.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+}
+
+export async function countEntries(ex: Executor): Promise<number> {
+  const r = await ex
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function pageAfter(ex: Executor, afterSeq: number, limit: number): Promise<AuditLogTable[]> {
+  return ex.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+}
+
+export interface AuditFilter {
+  orgId: string | null;
+  action?: string | undefined;
+  actorId?: string | undefined;
+  targetId?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  beforeSeq?: number | undefined;
+  limit: number;
+}
+
+/** Newest first. `orgId: null` reads across organizations (staff with the right role only). */
+export async function listEntries(ex: Executor, f: AuditFilter, allOrgs: boolean): Promise<AuditLogTable[]> {
+  return ex
+    .selectFrom('audit_log')
+    .selectAll()
+    .$if(!allOrgs, (q) => q.where('org_id', '=', f.orgId))
+    .$if(f.action !== undefined, (q) => q.where('action', '=', f.action as string))
+    .$if(f.actorId !== undefined, (q) => q.where('actor_id', '=', f.actorId as string))
+    .$if(f.targetId !== undefined, (q) => q.where('target_id', '=', f.targetId as string))
+    .$if(f.since !== undefined, (q) => q.where('at', '>=', f.since as string))
+    .$if(f.until !== undefined, (q) => q.where('at', '<', f.until as string))
+    .$if(f.beforeSeq !== undefined, (q) => q.where('seq', '<', f.beforeSeq as number))
+    .orderBy('seq', 'desc')
+    .limit(f.limit)
+    .execute();
+}

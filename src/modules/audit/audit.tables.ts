@@ -1,0 +1,29 @@
+export interface AuditLogTable {
+  /** Position in the chain: 1, 2, 3, ... without gaps. */
+  seq: number;
+  id: string;
+  at: string;
+  org_id: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (id = 1): the newest entry, so that removing the last entry is detected too. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface AuditTables {
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+}

@@ -1,0 +1,76 @@
+import type { Clock } from '../../core/clock.ts';
+import { type FieldCipher, newId } from '../../core/crypto.ts';
+import type { Executor } from '../../db/schema.ts';
+import { insertMessage } from './outbox.repository.ts';
+
+export type MailCategory = 'transactional' | 'marketing';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+  category?: MailCategory;
+}
+
+/** The part of a message that can hold secrets (single-use links): encrypted in the outbox. */
+export interface MailBody {
+  text: string;
+  html?: string | undefined;
+  headers?: Record<string, string> | undefined;
+}
+
+export const BODY_CONTEXT = 'mail_outbox.body';
+
+export interface MailDeps {
+  clock: Clock;
+  cipher: FieldCipher;
+  /** Domain for Message-IDs, taken from the sender address. */
+  messageIdDomain: string;
+}
+
+export function createMail(deps: MailDeps) {
+  const listeners = new Set<() => void>();
+
+  /**
+   * Queues a message in the outbox. Pass the transaction that makes the change
+   * the message is about: the mail is then sent if and only if the change commits.
+   */
+  async function enqueue(ex: Executor, mail: OutgoingMail): Promise<string> {
+    const id = newId('mail');
+    const now = deps.clock.now().toISOString();
+    const body: MailBody = { text: mail.text, html: mail.html, headers: mail.headers };
+    await insertMessage(ex, {
+      id,
+      message_id: `<${id}@${deps.messageIdDomain}>`,
+      to_address: mail.to,
+      subject: mail.subject,
+      body_enc: deps.cipher.encrypt(JSON.stringify(body), BODY_CONTEXT),
+      category: mail.category ?? 'transactional',
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: now,
+      lease_until: null,
+      claimed_by: null,
+      last_error: null,
+      created_at: now,
+      sent_at: null,
+    });
+    return id;
+  }
+
+  /** Tells this node's worker that new mail is waiting (call after the transaction commits). */
+  function wake(): void {
+    for (const l of listeners) l();
+  }
+
+  function onWake(listener: () => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
+  return { enqueue, wake, onWake };
+}
+
+export type Mail = ReturnType<typeof createMail>;

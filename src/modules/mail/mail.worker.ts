@@ -1,0 +1,131 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../core/clock.ts';
+import type { FieldCipher } from '../../core/crypto.ts';
+import type { Database, DialectName } from '../../db/schema.ts';
+import { BODY_CONTEXT, type Mail, type MailBody } from './mail.service.ts';
+import * as repo from './outbox.repository.ts';
+import type { MailTransport } from './transport.ts';
+
+export interface MailWorkerDeps {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  clock: Clock;
+  cipher: FieldCipher;
+  mail: Mail;
+  transport: MailTransport;
+  from: string;
+  nodeId: string;
+  pollIntervalMs: number;
+  leaseSeconds: number;
+  maxAttempts: number;
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
+  onSent?: () => void;
+  onFailed?: () => void;
+}
+
+/** Retry after 5 s, 10 s, 20 s, ... at most an hour. */
+export const backoffSeconds = (attempts: number): number => Math.min(3600, 5 * 2 ** Math.max(0, attempts - 1));
+
+/**
+ * Sends queued mail. Each node runs one; they share the outbox through
+ * claims with leases, so a message is sent by one node, and a message claimed
+ * by a node that died is picked up again when its lease runs out.
+ */
+export function createMailWorker(deps: MailWorkerDeps) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+  let unsubscribe: (() => void) | undefined;
+
+  async function sendOne(row: Awaited<ReturnType<typeof repo.claimDue>>[number]): Promise<void> {
+    try {
+      if (!row.body_enc) throw new Error('message body is missing');
+      const body = JSON.parse(deps.cipher.decrypt(row.body_enc, BODY_CONTEXT)) as MailBody;
+      await deps.transport.send({
+        id: row.id,
+        createdAt: row.created_at,
+        messageId: row.message_id,
+        from: deps.from,
+        to: row.to_address,
+        subject: row.subject,
+        text: body.text,
+        html: body.html,
+        headers: body.headers,
+      });
+      await repo.markSent(deps.db, row.id, deps.nodeId, deps.clock.now().toISOString());
+      deps.onSent?.();
+      deps.log.info({ mailId: row.id, attempts: row.attempts }, 'mail sent');
+    } catch (e) {
+      const final = row.attempts >= deps.maxAttempts;
+      const next = new Date(deps.clock.now().getTime() + backoffSeconds(row.attempts) * 1000);
+      const error = e instanceof Error ? e.message : String(e);
+      await repo.markFailed(deps.db, row.id, deps.nodeId, { final, nextAttemptAt: next.toISOString(), error });
+      deps.onFailed?.();
+      deps.log.warn({ mailId: row.id, attempts: row.attempts, final, err: error }, 'mail delivery failed');
+    }
+  }
+
+  /** One pass: claim a batch and send it; repeats while there is more due. */
+  async function drain(background = false): Promise<number> {
+    let total = 0;
+    // A background pass stops claiming once the worker is stopped; the batch in hand is finished.
+    while (!(background && stopped)) {
+      const now = deps.clock.now();
+      const claimed = await deps.db.transaction().execute((trx) =>
+        repo.claimDue(trx, deps.dialect, {
+          nodeId: deps.nodeId,
+          now: now.toISOString(),
+          leaseUntil: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(),
+          limit: 10,
+        }),
+      );
+      if (claimed.length === 0) return total;
+      for (const row of claimed) {
+        await sendOne(row);
+        total += 1;
+      }
+    }
+    return total;
+  }
+
+  function kick(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain(true)
+      .catch((e) => deps.log.error({ err: e instanceof Error ? e.message : String(e) }, 'mail worker pass failed'))
+      .then(() => undefined)
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
+  }
+
+  return {
+    start(): void {
+      if (!stopped) return;
+      stopped = false;
+      unsubscribe = deps.mail.onWake(kick);
+      timer = setInterval(kick, deps.pollIntervalMs);
+      timer.unref();
+      kick();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      unsubscribe?.();
+      await running;
+    },
+    /** Sends everything due now; for tests and the CLI. */
+    drain: () => drain(false),
+  };
+}
+
+export type MailWorker = ReturnType<typeof createMailWorker>;
