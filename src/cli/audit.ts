@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -14,6 +16,11 @@ export function auditCommand(program: Command): void {
       let ok = false;
       try {
         const config = configFrom(opts);
+        // Verifying must not create a database: a mistyped --data-dir would otherwise report an empty log as intact.
+        const file = path.join(config.dataDir, 'castellan.db');
+        if (!config.databaseUrl && !existsSync(file)) {
+          fail(`no database at ${file} (check --data-dir or CASTELLAN_DATA_DIR)`, 2);
+        }
         handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
         await migrateToLatest(handle.db);
         const bar = progress('verifying');

@@ -8,8 +8,16 @@ export function buildProgram(): Command {
   const program = new Command('castellan')
     .description('Castellan: a directory-as-a-service whose privacy and support promises are enforced in code')
     .version('0.1.0')
-    .showHelpAfterError('(run castellan --help for usage)')
-    .configureOutput({ outputError: (s, write) => write(`castellan: ${s.replace(/^error: /, '')}`) });
+    // Usage errors are one line on stderr: commander's message (its "did you mean" included) and a hint.
+    .configureOutput({
+      outputError: (s, write) =>
+        write(
+          `castellan: ${s
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')} (run castellan --help for usage)\n`,
+        ),
+    });
   for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand]) add(program);
   return program;
 }

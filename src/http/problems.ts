@@ -7,6 +7,8 @@ export const HttpErrors = {
   payloadTooLarge: defineError('http.payload_too_large', 'invalid', 'The request body is too large.'),
   unsupportedMediaType: defineError('http.unsupported_media_type', 'invalid', 'Send the body as application/json.'),
   routeNotFound: defineError('http.route_not_found', 'not_found', 'No such route.'),
+  badUrl: defineError('http.bad_url', 'invalid', 'The URL is malformed.'),
+  uriTooLong: defineError('http.uri_too_long', 'invalid', 'A part of the URL is too long.'),
   csrfFailed: defineError('http.csrf_failed', 'forbidden', 'The CSRF token is missing or wrong.'),
 } as const;
 
@@ -82,6 +84,10 @@ export function toProblem(
     return make(400, HttpErrors.validation.code, HttpErrors.validation.title, summary, { errors });
   }
   switch (fe?.code) {
+    case 'FST_ERR_BAD_URL':
+      return make(400, HttpErrors.badUrl.code, HttpErrors.badUrl.title, HttpErrors.badUrl.title);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return make(414, HttpErrors.uriTooLong.code, HttpErrors.uriTooLong.title, HttpErrors.uriTooLong.title);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return make(413, HttpErrors.payloadTooLarge.code, HttpErrors.payloadTooLarge.title, HttpErrors.payloadTooLarge.title);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Accounts } from '../modules/accounts/index.ts';
@@ -53,6 +53,15 @@ const requestSerializer = (req: { method: string; url: string; ip?: string; id?:
   ip: req.ip,
 });
 
+/** The one place an error becomes an HTTP answer: RFC 9457 problem details. */
+function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply) {
+  const { status, problem, retryAfter } = toProblem(err, (req.url ?? '/').split('?')[0] ?? '/', req.id);
+  if (status >= 500) req.log.error({ err }, 'request failed');
+  else if (!(err instanceof AppError)) req.log.info({ code: problem.code }, 'request refused');
+  if (retryAfter) reply.header('retry-after', String(retryAfter));
+  return reply.status(status).type('application/problem+json').send(problem);
+}
+
 export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   const { config, metrics } = deps;
   const options: FastifyServerOptions = {
@@ -62,18 +71,23 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     ) as unknown as FastifyServerOptions['loggerInstance'],
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
+    // genReqId reads X-Request-Id itself, so that an odd value is replaced rather than trusted.
+    requestIdHeader: false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
     },
     return503OnClosing: true,
+    // Errors the router raises before any route runs (a bad URL, an over-long parameter) are problems too.
+    frameworkErrors: (err, req, reply) => sendProblem(err, req, reply),
     routerOptions: { ignoreTrailingSlash: true },
   };
   const app = Fastify(options) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler() as Parameters<FastifyInstance['setValidatorCompiler']>[0]);
   for (const s of [problemSchema, userSchema, organizationSchema]) app.addSchema(s);
 
+  // JSON only: a text/plain body is refused (415) instead of reaching a schema as a string.
+  app.removeContentTypeParser(['text/plain']);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -97,24 +111,16 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', req.id);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 
-  app.setErrorHandler((err, req, reply) => {
-    const { status, problem, retryAfter } = toProblem(err, req.url.split('?')[0] ?? req.url, req.id);
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    else if (!(err instanceof AppError)) req.log.info({ code: problem.code }, 'request refused');
-    if (retryAfter) reply.header('retry-after', String(retryAfter));
-    return reply.status(status).type('application/problem+json').send(problem);
-  });
-  app.setNotFoundHandler((req, reply) => {
-    const { status, problem } = toProblem(new AppError(HttpErrors.routeNotFound), req.url.split('?')[0] ?? req.url, req.id);
-    return reply.status(status).type('application/problem+json').send(problem);
-  });
+  app.setErrorHandler(sendProblem);
+  app.setNotFoundHandler((req, reply) => sendProblem(new AppError(HttpErrors.routeNotFound), req, reply));
 
   for (const routes of [systemRoutes, accountsRoutes, sessionsRoutes, meRoutes, auditRoutes]) routes(app, deps);
   return app;

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, json, startTestApp } from '../../../test/helpers/app.ts';
+import { dialects } from '../../../test/helpers/databases.ts';
+
+describe.each(dialects)('system routes on $name', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+  });
+  afterAll(() => t.close());
+
+  it('GET /healthz answers {"status":"ok"}', async () => {
+    const res = await t.app.http.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('{"status":"ok"}');
+  });
+
+  it('GET /openapi.json lists every route with its schemas', async () => {
+    const res = await t.app.http.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = json(res);
+    expect(doc.openapi).toMatch(/^3\./);
+    const expected: Array<[string, string]> = [
+      ['post', '/api/v1/signup'],
+      ['post', '/api/v1/email-verification'],
+      ['post', '/api/v1/email-verification/resend'],
+      ['post', '/api/v1/sessions'],
+      ['delete', '/api/v1/sessions/current'],
+      ['get', '/api/v1/me'],
+      ['post', '/api/v1/password-resets'],
+      ['post', '/api/v1/password-resets/confirm'],
+      ['post', '/api/v1/me/password'],
+      ['get', '/api/v1/me/sessions'],
+      ['delete', '/api/v1/me/sessions/{sessionId}'],
+      ['get', '/api/v1/me/mfa'],
+      ['post', '/api/v1/me/mfa/totp'],
+      ['post', '/api/v1/me/mfa/totp/confirm'],
+      ['post', '/api/v1/me/mfa/totp/disable'],
+      ['post', '/api/v1/me/mfa/recovery-codes'],
+      ['get', '/api/v1/orgs/{orgId}/audit'],
+      ['get', '/api/v1/staff/audit'],
+      ['get', '/healthz'],
+      ['get', '/metrics'],
+      ['get', '/openapi.json'],
+    ];
+    for (const [method, path] of expected) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toBeDefined();
+      expect(op.responses, `${method} ${path}`).toBeDefined();
+    }
+    expect(doc.paths['/api/v1/signup'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    const documented = Object.values(doc.paths).flatMap((p) => Object.keys(p as object)).length;
+    expect(documented).toBe(expected.length);
+  });
+
+  it('GET /metrics speaks the Prometheus text format and counts requests', async () => {
+    await t.app.http.inject({ method: 'GET', url: '/healthz' });
+    const res = await t.app.http.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toMatch(/castellan_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(res.body).toContain('# TYPE castellan_http_request_duration_seconds histogram');
+  });
+
+  it('SEC-3: an unknown route answers problem details with a stable type', async () => {
+    const res = await t.app.http.inject({ method: 'GET', url: '/api/v1/nope?token=abc' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(json(res)).toMatchObject({
+      type: 'urn:castellan:problem:http.route_not_found',
+      status: 404,
+      instance: '/api/v1/nope',
+    });
+  });
+
+  it('request ids: a sane X-Request-Id is kept and appears in the logs and in problems', async () => {
+    const res = await t.app.http.inject({ method: 'GET', url: '/api/v1/me', headers: { 'x-request-id': 'trace-123' } });
+    expect(json(res).requestId).toBe('trace-123');
+    expect(t.logs.some((l) => JSON.parse(l).reqId === 'trace-123')).toBe(true);
+    const odd = await t.app.http.inject({ method: 'GET', url: '/api/v1/me', headers: { 'x-request-id': 'bad id\u0007' } });
+    expect(json(odd).requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { type TestApp, GOOD_PASSWORD, json, signupBody, startTestApp, verifiedUser } from './helpers/app.ts';
+import { dialects } from './helpers/databases.ts';
+
+/**
+ * SEC-3: every route refuses bad input with problem details and changes nothing.
+ * The table names every route; a route added without an entry here fails the
+ * coverage check at the end.
+ */
+interface RouteCase {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** OpenAPI path, with {params}. */
+  path: string;
+  auth: boolean;
+  /** A valid body: each bad variant is derived from it. */
+  body?: Record<string, unknown>;
+  /** Bad query strings or path parameters, for routes without a body. */
+  badUrls?: string[];
+}
+
+const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
+  { method: 'POST', path: '/api/v1/signup', auth: false, body: signupBody() },
+  { method: 'POST', path: '/api/v1/email-verification', auth: false, body: { token: 'x'.repeat(43) } },
+  { method: 'POST', path: '/api/v1/email-verification/resend', auth: true },
+  {
+    method: 'POST',
+    path: '/api/v1/sessions',
+    auth: false,
+    body: { email: 'a@example.com', password: GOOD_PASSWORD, totp: '123456' },
+  },
+  { method: 'DELETE', path: '/api/v1/sessions/current', auth: true },
+  { method: 'GET', path: '/api/v1/me', auth: true },
+  { method: 'POST', path: '/api/v1/password-resets', auth: false, body: { email: 'a@example.com' } },
+  {
+    method: 'POST',
+    path: '/api/v1/password-resets/confirm',
+    auth: false,
+    body: { token: 'x'.repeat(43), password: GOOD_PASSWORD },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/me/password',
+    auth: true,
+    body: { currentPassword: GOOD_PASSWORD, newPassword: 'x'.repeat(12) },
+  },
+  { method: 'GET', path: '/api/v1/me/sessions', auth: true },
+  {
+    method: 'DELETE',
+    path: '/api/v1/me/sessions/{sessionId}',
+    auth: true,
+    badUrls: [`/api/v1/me/sessions/${'x'.repeat(101)}`, '/api/v1/me/sessions/ses_unknown'],
+  },
+  { method: 'GET', path: '/api/v1/me/mfa', auth: true },
+  { method: 'POST', path: '/api/v1/me/mfa/totp', auth: true },
+  { method: 'POST', path: '/api/v1/me/mfa/totp/confirm', auth: true, body: { code: '123456' } },
+  { method: 'POST', path: '/api/v1/me/mfa/totp/disable', auth: true, body: { password: GOOD_PASSWORD } },
+  { method: 'POST', path: '/api/v1/me/mfa/recovery-codes', auth: true, body: { password: GOOD_PASSWORD } },
+  {
+    method: 'GET',
+    path: '/api/v1/orgs/{orgId}/audit',
+    auth: true,
+    badUrls: [
+      `/api/v1/orgs/${f.orgId}/audit?limit=abc`,
+      `/api/v1/orgs/${f.orgId}/audit?limit=0`,
+      `/api/v1/orgs/${f.orgId}/audit?limit=100000`,
+      `/api/v1/orgs/${f.orgId}/audit?cursor=abc`,
+      `/api/v1/orgs/${f.orgId}/audit?since=yesterday`,
+      `/api/v1/orgs/${f.orgId}/audit?unknown=1`,
+      `/api/v1/orgs/${'x'.repeat(101)}/audit`,
+      `/api/v1/orgs/${'x'.repeat(600)}/audit`,
+      '/api/v1/orgs/%E0%A4%A/audit',
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/staff/audit',
+    auth: true,
+    badUrls: ['/api/v1/staff/audit?limit=-1', '/api/v1/staff/audit?until=soon', '/api/v1/staff/audit?orgId='],
+  },
+  { method: 'GET', path: '/healthz', auth: false },
+  { method: 'GET', path: '/metrics', auth: false },
+  { method: 'GET', path: '/openapi.json', auth: false },
+];
+
+const WRONG_TYPES: unknown[] = [42, true, null, ['a'], { a: 1 }];
+
+describe.each(dialects)('bad input on $name', (dialect) => {
+  let t: TestApp;
+  let auth: Record<string, string>;
+  let routes: RouteCase[];
+
+  /** Every row of every table: the proof that a refused request changed nothing. */
+  async function snapshot(): Promise<string> {
+    const tables = [
+      'organizations',
+      'users',
+      'sessions',
+      'one_time_tokens',
+      'recovery_codes',
+      'throttles',
+      'mail_outbox',
+      'audit_log',
+      'audit_head',
+      'instance_settings',
+    ];
+    const out: Record<string, unknown> = {};
+    for (const table of tables)
+      out[table] = (await sql`select * from ${sql.table(table)}`.execute(t.app.db)).rows.map((r) => JSON.stringify(r)).sort();
+    return JSON.stringify(out);
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    const u = await verifiedUser(t);
+    auth = u.auth;
+    const sessions = json(await t.app.http.inject({ method: 'GET', url: '/api/v1/me/sessions', headers: auth }));
+    routes = ROUTES({ orgId: u.organization.id, sessionId: sessions.items[0].id });
+    await t.app.mailWorker.drain();
+  });
+  afterAll(() => t.close());
+
+  const urlOf = (r: RouteCase) => r.path.replace('{orgId}', 'org_x').replace('{sessionId}', 'ses_x');
+
+  async function expectRefused(
+    req: { method: RouteCase['method']; url: string; payload?: string | object; headers?: Record<string, string> },
+    status: number | number[],
+    code?: string,
+  ) {
+    const before = await snapshot();
+    const res = await t.app.http.inject(req);
+    const statuses = Array.isArray(status) ? status : [status];
+    expect(statuses, `${req.method} ${req.url}: ${res.statusCode} ${res.body.slice(0, 300)}`).toContain(res.statusCode);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    const p = json(res);
+    expect(p.type).toMatch(/^urn:castellan:problem:/);
+    expect(p.status).toBe(res.statusCode);
+    expect(typeof p.title).toBe('string');
+    expect(typeof p.detail).toBe('string');
+    if (code) expect(p.code).toBe(code);
+    expect(await snapshot()).toBe(before);
+    return p;
+  }
+
+  it('SEC-3: the table covers every documented route', async () => {
+    const doc = json(await t.app.http.inject({ method: 'GET', url: '/openapi.json' }));
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(documented.sort());
+  });
+
+  it('SEC-3: malformed JSON, a 1 MB body and a wrong content type are refused', async () => {
+    for (const r of routes.filter((x) => x.method !== 'GET')) {
+      const headers = r.auth ? auth : {};
+      const url = urlOf(r);
+      await expectRefused(
+        { method: r.method, url, payload: '{"email": "a@', headers: { ...headers, 'content-type': 'application/json' } },
+        400,
+        'http.malformed_body',
+      );
+      await expectRefused(
+        {
+          method: r.method,
+          url,
+          payload: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }),
+          headers: { ...headers, 'content-type': 'application/json' },
+        },
+        413,
+        'http.payload_too_large',
+      );
+      await expectRefused(
+        { method: r.method, url, payload: 'email=a', headers: { ...headers, 'content-type': 'text/plain' } },
+        415,
+      );
+    }
+  });
+
+  it('SEC-3: unknown fields, missing fields and wrong types are refused, naming the field', async () => {
+    for (const r of routes.filter((x) => x.body)) {
+      const headers = r.auth ? auth : {};
+      const url = urlOf(r);
+      const body = r.body as Record<string, unknown>;
+      const unknown = await expectRefused(
+        { method: r.method, url, payload: { ...body, isAdmin: true }, headers },
+        400,
+        'http.validation_failed',
+      );
+      expect(unknown.errors).toContainEqual({ field: 'isAdmin', message: 'is not a known field' });
+      await expectRefused({ method: r.method, url, payload: [], headers }, 400, 'http.validation_failed');
+      await expectRefused(
+        { method: r.method, url, payload: '"text"', headers: { ...headers, 'content-type': 'application/json' } },
+        400,
+      );
+      for (const field of Object.keys(body)) {
+        const { [field]: _dropped, ...missing } = body;
+        const optional =
+          (field === 'totp' && r.path === '/api/v1/sessions') || ['companySize', 'phone', 'address'].includes(field);
+        if (!optional) {
+          const p = await expectRefused({ method: r.method, url, payload: missing, headers }, 400, 'http.validation_failed');
+          expect(p.errors.map((e: { field: string }) => e.field)).toContain(field);
+        }
+        for (const wrong of WRONG_TYPES.filter((w) => typeof w !== typeof body[field])) {
+          const p = await expectRefused(
+            { method: r.method, url, payload: { ...body, [field]: wrong }, headers },
+            400,
+            'http.validation_failed',
+          );
+          expect(p.errors.map((e: { field: string }) => e.field)).toContain(field);
+        }
+      }
+    }
+  });
+
+  it('SEC-3: oversized strings are refused by the schema', async () => {
+    await expectRefused({ method: 'POST', url: '/api/v1/signup', payload: signupBody({ name: 'x'.repeat(201) }) }, 400);
+    await expectRefused({ method: 'POST', url: '/api/v1/signup', payload: signupBody({ email: 'not-an-email' }) }, 400);
+    await expectRefused(
+      { method: 'POST', url: '/api/v1/sessions', payload: { email: 'a@b.co', password: 'x'.repeat(1025) } },
+      400,
+    );
+  });
+
+  it('SEC-3: bad query strings and path parameters are refused', async () => {
+    for (const r of routes) {
+      for (const url of r.badUrls ?? []) {
+        await expectRefused({ method: r.method, url, headers: r.auth ? auth : {} }, [400, 404, 414]);
+      }
+    }
+  });
+
+  it('SEC-3: routes that need a session refuse requests without one, changing nothing', async () => {
+    for (const r of routes.filter((x) => x.auth)) {
+      await expectRefused(
+        { method: r.method, url: urlOf(r), ...(r.body ? { payload: r.body } : {}) },
+        401,
+        'common.unauthenticated',
+      );
+    }
+  });
+});
