@@ -1,5 +1,5 @@
 import type { FastifyError } from 'fastify';
-import { AppError, type ErrorKind, defineError } from '../core/errors.ts';
+import { AppError, CommonErrors, type ErrorKind, defineError } from '../core/errors.ts';
 
 export const HttpErrors = {
   validation: defineError('http.validation_failed', 'invalid', 'The request does not match the schema.'),
@@ -9,10 +9,11 @@ export const HttpErrors = {
   routeNotFound: defineError('http.route_not_found', 'not_found', 'No such route.'),
   badUrl: defineError('http.bad_url', 'invalid', 'The URL is malformed.'),
   uriTooLong: defineError('http.uri_too_long', 'invalid', 'A part of the URL is too long.'),
+  badRequest: defineError('http.bad_request', 'invalid', 'The request could not be processed.'),
   csrfFailed: defineError('http.csrf_failed', 'forbidden', 'The CSRF token is missing or wrong.'),
 } as const;
 
-const STATUS: Record<ErrorKind, number> = {
+export const STATUS: Record<ErrorKind, number> = {
   invalid: 422,
   not_found: 404,
   conflict: 409,
@@ -103,7 +104,7 @@ export function toProblem(
     return make(400, HttpErrors.malformedBody.code, HttpErrors.malformedBody.title, HttpErrors.malformedBody.title);
   }
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return make(fe.statusCode, 'http.bad_request', 'Bad request', 'The request could not be processed.');
+    return make(fe.statusCode, HttpErrors.badRequest.code, HttpErrors.badRequest.title, HttpErrors.badRequest.title);
   }
-  return make(500, 'common.internal', 'Something went wrong on our side', 'Something went wrong on our side.');
+  return make(500, CommonErrors.internal.code, CommonErrors.internal.title, CommonErrors.internal.title);
 }
