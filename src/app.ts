@@ -15,6 +15,7 @@ import { type Audit, createAudit } from './modules/audit/index.ts';
 import {
   type Mail,
   type MailTransport,
+  countByStatus,
   type MailWorker,
   createMail,
   createMailWorker,
@@ -115,7 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }
 
   const cipher = new FieldCipher(keys.encryption);
-  const metrics = createMetrics();
+  const metrics = createMetrics({ outboxByStatus: () => countByStatus(db) });
   const audit = createAudit({ db, dialect, clock });
   const messageIdDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'castellan.localhost';
   const mail = createMail({ clock, cipher, messageIdDomain });

@@ -18,7 +18,12 @@ describe.each(dialects)('secrets stay secret on $name', (dialect) => {
     // A whole account's life: every secret it ever had is collected, then looked for.
     const u = await verifiedUser(t);
     secrets.push(GOOD_PASSWORD, u.token, u.csrfToken);
-    const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, headers = u.auth) => {
+    const call = async (
+      method: 'GET' | 'POST' | 'DELETE',
+      url: string,
+      payload?: object,
+      headers: Record<string, string> = u.auth,
+    ) => {
       const r = await t.app.http.inject({ method, url, headers, ...(payload ? { payload } : {}) });
       responses.push(r.body, JSON.stringify(r.headers));
       return r;

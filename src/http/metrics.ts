@@ -1,6 +1,11 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export function createMetrics() {
+export interface MetricsSources {
+  /** Messages in the mail outbox by status, read from the database at scrape time (shared by all nodes). */
+  outboxByStatus?: () => Promise<Record<string, number>>;
+}
+
+export function createMetrics(sources: MetricsSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'castellan_' });
   const httpRequests = new Counter({
@@ -22,6 +27,20 @@ export function createMetrics() {
     help: 'Failed delivery attempts',
     registers: [registry],
   });
+  if (sources.outboxByStatus) {
+    const read = sources.outboxByStatus;
+    new Gauge({
+      name: 'castellan_mail_outbox_messages',
+      help: 'Messages in the mail outbox, by status (queued, sending, sent, failed)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+      async collect() {
+        const counts = await read();
+        this.reset();
+        for (const status of ['queued', 'sending', 'sent', 'failed']) this.set({ status }, counts[status] ?? 0);
+      },
+    });
+  }
   return { registry, httpRequests, httpDuration, mailSent, mailFailed };
 }
 

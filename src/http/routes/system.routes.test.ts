@@ -60,6 +60,7 @@ describe.each(dialects)('system routes on $name', (dialect) => {
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toMatch(/castellan_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
     expect(res.body).toContain('# TYPE castellan_http_request_duration_seconds histogram');
+    expect(res.body).toMatch(/castellan_mail_outbox_messages\{status="queued"\} \d+/);
   });
 
   it('SEC-3: an unknown route answers problem details with a stable type', async () => {
