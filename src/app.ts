@@ -25,6 +25,8 @@ import {
 import { type Keys, loadKeys } from './secrets.ts';
 import type { Kysely } from 'kysely';
 
+const HOUSEKEEPING_INTERVAL_MS = 15 * 60 * 1000;
+
 export interface AppOptions {
   config: Config;
   clock?: Clock;
@@ -141,7 +143,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     onFailed: () => metrics.mailFailed.inc(),
   });
   const http = await buildHttp({ config, keys, accounts, metrics, logger, ping: () => sql`select 1`.execute(db) });
-  if (opts.workers ?? config.mail.enabled) mailWorker.start();
+  const workers = opts.workers ?? config.mail.enabled;
+  if (workers) mailWorker.start();
+  const housekeeping = setInterval(() => {
+    accounts.housekeeping().catch((e) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'housekeeping failed'));
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
 
   let closed = false;
   return {
@@ -162,6 +169,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(housekeeping);
       await http.close();
       await mailWorker.stop();
       transport.close();

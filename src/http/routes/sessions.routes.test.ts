@@ -214,3 +214,37 @@ describe.each(dialects)('sessions on $name', (dialect) => {
     ).toBe(401);
   });
 });
+
+describe.each(dialects)('housekeeping on $name', (dialect) => {
+  it('ACC-6: expired sessions, spent tokens and finished lockouts are removed', async () => {
+    const t = await startTestApp(dialect);
+    try {
+      const u = await verifiedUser(t);
+      await t.app.http.inject({
+        method: 'POST',
+        url: '/api/v1/sessions',
+        payload: { email: u.body.email, password: 'wrong-password-1' },
+      });
+      const count = async (table: 'sessions' | 'one_time_tokens' | 'throttles') =>
+        Number(
+          (
+            await t.app.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      expect(await t.app.accounts.housekeeping()).toEqual({ sessions: 0, tokens: 0, throttles: 0 });
+      expect(await count('sessions')).toBe(1);
+      (t.clock as ManualClock).advance(t.app.config.sessionTtlSeconds * 1000 + 1000);
+      const removed = await t.app.accounts.housekeeping();
+      expect(removed.sessions).toBe(1);
+      expect(removed.tokens).toBeGreaterThanOrEqual(1);
+      expect(removed.throttles).toBeGreaterThanOrEqual(1);
+      expect(await count('sessions')).toBe(0);
+      expect(await count('one_time_tokens')).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+});

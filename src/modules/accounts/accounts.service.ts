@@ -2,6 +2,7 @@ import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { AuditFilter } from '../audit/index.ts';
 import type { AccountsDeps } from './accounts.deps.ts';
 import { type OrganizationView, type UserView, toOrganizationView, toUserView } from './accounts.views.ts';
+import { createHousekeeping } from './housekeeping.service.ts';
 import { createMfa } from './mfa.service.ts';
 import { requireCapability } from './permissions.ts';
 import { createPasswords } from './passwords.service.ts';
@@ -39,6 +40,7 @@ export function createAccounts(deps: AccountsDeps) {
   return {
     ...createSignup(deps),
     auditLog,
+    housekeeping: createHousekeeping(deps),
     ...createPasswords(deps, mfa),
     ...createStaff(deps),
     sessions,
