@@ -125,7 +125,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const throttle = createThrottle({ db, clock });
   const accounts = createAccounts({ db, dialect, clock, audit, mail, cipher, secretKey: keys.secret, throttle, config });
   const transport =
-    opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl) : fileTransport(path.join(config.dataDir, 'mail')));
+    opts.transport ??
+    (config.smtpUrl ? smtpTransport(config.smtpUrl, config.mail.leaseSeconds) : fileTransport(path.join(config.dataDir, 'mail')));
   const mailWorker = createMailWorker({
     db,
     dialect,

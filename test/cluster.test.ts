@@ -122,3 +122,52 @@ describe.skipIf(!hasPostgres)('a two-node cluster on PostgreSQL', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 });
+
+/**
+ * A node claims a small batch and sends it one message after another; when the sends are slower
+ * than the lease, the claim of a later message lapses and another node takes it. The worker renews
+ * each claim just before sending and skips a message whose claim lapsed, so nothing goes out twice.
+ */
+describe.skipIf(!hasPostgres)('a cluster whose SMTP server is slower than the mail lease', () => {
+  let schema: { url: string; drop(): Promise<void> } | undefined;
+  let smtp: SmtpSink | undefined;
+  const dirs: string[] = [];
+
+  afterAll(async () => {
+    await killAll();
+    await smtp?.close();
+    await schema?.drop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('ACC-3: each mail is still sent exactly once', async () => {
+    schema = await createPgSchema();
+    smtp = await startSmtpSink({ onData: () => sleep(400) });
+    const common = {
+      DATABASE_URL: schema.url,
+      CASTELLAN_SMTP_URL: smtp.url,
+      CASTELLAN_MAIL_POLL_MS: '20',
+      CASTELLAN_MAIL_LEASE_SECONDS: '1',
+      ...clusterKeys(),
+    };
+    const dir = () => {
+      const d = tempDir();
+      dirs.push(d);
+      return d;
+    };
+    // Queue the mail on a node without a worker, then let two workers compete for it.
+    const queuer = await startServer({ env: { ...common, CASTELLAN_DATA_DIR: dir(), CASTELLAN_MAIL_WORKER: 'false' } });
+    const bodies = Array.from({ length: 12 }, (_, i) => signupBody({ email: `slow.${i}.${Date.now()}@example.com` }));
+    for (const body of bodies) expect((await postJson(queuer, '/api/v1/signup', body)).status).toBe(201);
+    await startServer({ env: { ...common, CASTELLAN_DATA_DIR: dir(), CASTELLAN_NODE_ID: 'node-b' } });
+    await startServer({ env: { ...common, CASTELLAN_DATA_DIR: dir(), CASTELLAN_NODE_ID: 'node-c' } });
+
+    const sink = smtp;
+    await until(() => new Set(sink.messages.map((m) => m.to)).size >= bodies.length, 30_000, 'every mail');
+    await sleep(3000);
+    const counts = new Map<string, number>();
+    for (const m of sink.messages) counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
+    console.info(`slow SMTP: ${sink.messages.length} deliveries of ${bodies.length} mails`);
+    expect(sink.messages).toHaveLength(bodies.length);
+  });
+});

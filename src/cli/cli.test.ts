@@ -1,10 +1,13 @@
 import { cpSync, existsSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GOOD_PASSWORD } from '../../test/helpers/app.ts';
+import { GOOD_PASSWORD, signupBody } from '../../test/helpers/app.ts';
 import { tempDir } from '../../test/helpers/databases.ts';
-import { killAll, runCli, startServer } from '../../test/helpers/process.ts';
+import { freePort, killAll, postJson, runCli, startServer } from '../../test/helpers/process.ts';
+import { type SmtpSink, startSmtpSink } from '../../test/helpers/smtp.ts';
+import { SHUTDOWN_GRACE_MS } from './serve.ts';
 
 const dirs: string[] = [];
 function newDataDir(): string {
@@ -145,6 +148,19 @@ describe('castellan serve', () => {
     expect(expectOneLineError(r.stderr)).toContain('CASTELLAN_MAIL_POLL_MS');
   });
 
+  it('SEC-3: a port already in use fails with a one-line error on stderr', async () => {
+    const port = await freePort();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const r = await runCli(['serve', '--port', String(port), '--data-dir', newDataDir()]);
+      expect(r.code).not.toBe(0);
+      expect(expectOneLineError(r.stderr)).toContain('already in use');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
   it('shuts down cleanly on SIGTERM', async () => {
     const server = await startServer({ env: { CASTELLAN_DATA_DIR: newDataDir() } });
     const health = await server.request('/api/v1/me');
@@ -152,6 +168,56 @@ describe('castellan serve', () => {
     const exit = await server.kill('SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });
     expect(server.logs.some((l) => l.msg === 'shutting down')).toBe(true);
+  });
+});
+
+describe('castellan serve with an SMTP transfer that never ends', () => {
+  const sinks: SmtpSink[] = [];
+  afterEach(async () => {
+    await killAll();
+    for (const s of sinks.splice(0)) await s.close();
+  });
+
+  /** A server whose first verification mail is stuck mid-transfer: its SMTP server never answers the DATA. */
+  async function serverWithMailInFlight() {
+    let signal: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      signal = resolve;
+    });
+    const smtp = await startSmtpSink({
+      onData: () => {
+        signal();
+        return new Promise<void>(() => {});
+      },
+    });
+    sinks.push(smtp);
+    const server = await startServer({ env: { CASTELLAN_DATA_DIR: newDataDir(), CASTELLAN_SMTP_URL: smtp.url } });
+    expect((await postJson(server, '/api/v1/signup', signupBody())).status).toBe(201);
+    await inFlight;
+    return server;
+  }
+
+  it('SIGTERM waits for the transfer at most the grace period, then exits', async () => {
+    const server = await serverWithMailInFlight();
+    const started = Date.now();
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    const took = Date.now() - started;
+    expect(exit.code).toBe(1);
+    expect(took).toBeGreaterThanOrEqual(SHUTDOWN_GRACE_MS - 500);
+    expect(took).toBeLessThan(SHUTDOWN_GRACE_MS + 5_000);
+    expect(server.logs.some((l) => l.msg?.includes('shutdown took too long'))).toBe(true);
+  });
+
+  it('a second SIGTERM stops the server at once', async () => {
+    const server = await serverWithMailInFlight();
+    server.child.kill('SIGTERM');
+    await server.waitForLog((l) => l.msg === 'shutting down');
+    const started = Date.now();
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    expect(exit.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 });
 

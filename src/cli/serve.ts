@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { buildApp } from '../app.ts';
 import { configFrom, describeError, fail, portArg, withDataDir } from './common.ts';
 
+/** How long SIGTERM/SIGINT waits for requests and mail in flight before the process exits anyway. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
 export function serveCommand(program: Command): void {
   withDataDir(program.command('serve'))
     .description('run the Castellan server (migrates the database first)')
@@ -23,10 +26,25 @@ export function serveCommand(program: Command): void {
       }
       let stopping = false;
       const stop = async (signal: string) => {
-        if (stopping) return;
+        if (stopping) {
+          // A second signal: the operator does not want to wait.
+          app.logger.warn({ signal }, 'stopping now, without waiting for work in flight');
+          process.exit(1);
+        }
         stopping = true;
         app.logger.info({ signal }, 'shutting down');
-        await app.close();
+        // A hung SMTP transfer would otherwise keep the process alive for many minutes. Whatever is
+        // still in flight when the grace period ends is retried once its lease runs out, as after a crash.
+        setTimeout(() => {
+          app.logger.warn({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown took too long; stopping with work in flight');
+          process.exit(1);
+        }, SHUTDOWN_GRACE_MS).unref();
+        try {
+          await app.close();
+        } catch (e) {
+          app.logger.error({ err: describeError(e) }, 'shutdown failed');
+          process.exit(1);
+        }
         process.exit(0);
       };
       process.on('SIGINT', () => void stop('SIGINT'));

@@ -248,4 +248,4 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

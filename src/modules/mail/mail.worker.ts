@@ -23,6 +23,9 @@ export interface MailWorkerDeps {
   onFailed?: () => void;
 }
 
+/** Messages claimed at once; each one's claim is renewed just before it is sent. */
+const BATCH = 5;
+
 /** Retry after 5 s, 10 s, 20 s, ... at most an hour. */
 export const backoffSeconds = (attempts: number): number => Math.min(3600, 5 * 2 ** Math.max(0, attempts - 1));
 
@@ -38,7 +41,15 @@ export function createMailWorker(deps: MailWorkerDeps) {
   let stopped = true;
   let unsubscribe: (() => void) | undefined;
 
-  async function sendOne(row: Awaited<ReturnType<typeof repo.claimDue>>[number]): Promise<void> {
+  const leaseFrom = (now: Date) => new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString();
+
+  async function sendOne(row: Awaited<ReturnType<typeof repo.claimDue>>[number]): Promise<boolean> {
+    // The batch may have taken long enough for the claim to lapse: renew it, or leave the message to its new owner.
+    const now = deps.clock.now();
+    if (!(await repo.renewLease(deps.db, row.id, deps.nodeId, now.toISOString(), leaseFrom(now)))) {
+      deps.log.warn({ mailId: row.id }, 'mail claim lapsed before sending; left to another node');
+      return false;
+    }
     try {
       if (!row.body_enc) throw new Error('message body is missing');
       const body = JSON.parse(deps.cipher.decrypt(row.body_enc, BODY_CONTEXT)) as MailBody;
@@ -56,6 +67,7 @@ export function createMailWorker(deps: MailWorkerDeps) {
       await repo.markSent(deps.db, row.id, deps.nodeId, deps.clock.now().toISOString());
       deps.onSent?.();
       deps.log.info({ mailId: row.id, attempts: row.attempts }, 'mail sent');
+      return true;
     } catch (e) {
       const final = row.attempts >= deps.maxAttempts;
       const next = new Date(deps.clock.now().getTime() + backoffSeconds(row.attempts) * 1000);
@@ -63,6 +75,7 @@ export function createMailWorker(deps: MailWorkerDeps) {
       await repo.markFailed(deps.db, row.id, deps.nodeId, { final, nextAttemptAt: next.toISOString(), error });
       deps.onFailed?.();
       deps.log.warn({ mailId: row.id, attempts: row.attempts, final, err: error }, 'mail delivery failed');
+      return true;
     }
   }
 
@@ -76,14 +89,13 @@ export function createMailWorker(deps: MailWorkerDeps) {
         repo.claimDue(trx, deps.dialect, {
           nodeId: deps.nodeId,
           now: now.toISOString(),
-          leaseUntil: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(),
-          limit: 10,
+          leaseUntil: leaseFrom(now),
+          limit: BATCH,
         }),
       );
       if (claimed.length === 0) return total;
       for (const row of claimed) {
-        await sendOne(row);
-        total += 1;
+        if (await sendOne(row)) total += 1;
       }
     }
     return total;
@@ -114,7 +126,11 @@ export function createMailWorker(deps: MailWorkerDeps) {
       unsubscribe = deps.mail.onWake(kick);
       timer = setInterval(kick, deps.pollIntervalMs);
       timer.unref();
-      kick();
+      repo
+        .releaseClaims(deps.db, deps.nodeId)
+        .then((n) => n > 0 && deps.log.info({ released: n }, 'released mail claimed before a restart'))
+        .catch(() => {})
+        .finally(kick);
     },
     async stop(): Promise<void> {
       stopped = true;

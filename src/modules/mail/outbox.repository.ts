@@ -41,6 +41,34 @@ export async function claimDue(
     .execute();
 }
 
+/**
+ * Extends this node's claim on a message just before sending it; false when
+ * the claim lapsed (another node may own the message now), and then it must
+ * not be sent.
+ */
+export async function renewLease(ex: Executor, id: string, nodeId: string, now: string, until: string): Promise<boolean> {
+  const r = await ex
+    .updateTable('mail_outbox')
+    .set({ lease_until: until })
+    .where('id', '=', id)
+    .where('claimed_by', '=', nodeId)
+    .where('status', '=', 'sending')
+    .where('lease_until', '>=', now)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** At start, a node gives back what it held when it stopped, instead of waiting for the leases to run out. */
+export async function releaseClaims(ex: Executor, nodeId: string): Promise<number> {
+  const r = await ex
+    .updateTable('mail_outbox')
+    .set({ status: 'queued', lease_until: null })
+    .where('claimed_by', '=', nodeId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function markSent(ex: Executor, id: string, nodeId: string, at: string): Promise<void> {
   await ex
     .updateTable('mail_outbox')

@@ -32,8 +32,18 @@ const toNodemailer = (m: RenderedMail) => ({
   headers: m.headers,
 });
 
-export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+/**
+ * Every SMTP wait is kept well inside the outbox lease (`leaseSeconds`), so a
+ * hung server fails the attempt before another node may take the message over.
+ */
+export function smtpTransport(url: string, leaseSeconds = 60): MailTransport {
+  const budgetMs = Math.max(1000, Math.floor((leaseSeconds * 1000) / 3));
+  const transporter = nodemailer.createTransport({
+    url,
+    connectionTimeout: budgetMs,
+    greetingTimeout: budgetMs,
+    socketTimeout: budgetMs,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     kind: 'smtp',
     async send(mail) {
