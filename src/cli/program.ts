@@ -17,7 +17,10 @@ export function buildProgram(): Command {
             .trim()
             .replace(/\s*\n\s*/g, ' ')} (run castellan --help for usage)\n`,
         ),
-    });
+    })
+    // Usage errors exit 2, like other Unix tools; help and --version exit 0. Set before the
+    // subcommands are added, so they inherit it.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand]) add(program);
   return program;
 }
