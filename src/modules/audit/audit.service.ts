@@ -1,7 +1,8 @@
 import type { Clock } from '../../core/clock.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
-import type { DialectName, Executor } from '../../db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Database, DialectName, Executor } from '../../db/schema.ts';
 import { GENESIS_HASH, entryHash } from './audit.hash.ts';
 import * as repo from './audit.repository.ts';
 import type { AuditLogTable } from './audit.tables.ts';
@@ -32,7 +33,7 @@ export type VerifyResult =
   | { ok: false; entries: number; firstBad: { seq: number; id: string | null; reason: string } };
 
 export interface AuditDeps {
-  db: import('kysely').Kysely<import('../../db/schema.ts').Database>;
+  db: Kysely<Database>;
   dialect: DialectName;
   clock: Clock;
 }
