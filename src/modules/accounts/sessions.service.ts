@@ -71,8 +71,7 @@ export function createSessions(deps: AccountsDeps, mfa: Mfa) {
     const email = normalizeEmail(input.email);
     const emailRef = hmac(deps.secretKey, `signin:${email}`).slice(0, 16);
     const keys = { account: `signin:acct:${emailRef}`, ip: `signin:ip:${ctx.ip ?? 'unknown'}` };
-    await throttle.assertOpen(keys.account, AccountsErrors.locked);
-    await throttle.assertOpen(keys.ip, AccountsErrors.locked);
+    const counted = await throttle.assertOpen([keys.account, keys.ip], AccountsErrors.locked);
 
     const user = await users.findUserByEmail(db, email);
     const ok = user?.password_hash
@@ -100,7 +99,7 @@ export function createSessions(deps: AccountsDeps, mfa: Mfa) {
         throw new AppError(AccountsErrors.invalidMfaCode, undefined, { details: { field: 'totp' } });
       }
     }
-    await throttle.clear(keys.account);
+    if (counted.has(keys.account)) await throttle.clear(keys.account);
     const token = randomToken();
     const now = clock.now();
     const sessionId = newId('ses');

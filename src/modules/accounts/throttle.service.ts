@@ -18,12 +18,16 @@ export interface ThrottleRule {
 export function createThrottle(deps: { db: Kysely<Database>; clock: Clock }) {
   const { db, clock } = deps;
 
-  /** Throws `error` (429 with Retry-After) while the key is locked. */
-  async function assertOpen(key: string, error: ErrorDefinition): Promise<void> {
-    const row = await repo.findThrottle(db, key);
-    if (!row?.locked_until) return;
-    const remainingMs = new Date(row.locked_until).getTime() - clock.now().getTime();
+  /**
+   * Throws `error` (429 with Retry-After) while any of the keys is locked.
+   * Answers the keys that have a counter, so a caller clears only what exists.
+   */
+  async function assertOpen(keys: string | string[], error: ErrorDefinition): Promise<Set<string>> {
+    const rows = await repo.findThrottles(db, Array.isArray(keys) ? keys : [keys]);
+    const now = clock.now().getTime();
+    const remainingMs = Math.max(0, ...rows.map((r) => (r.locked_until ? new Date(r.locked_until).getTime() - now : 0)));
     if (remainingMs > 0) throw new AppError(error, undefined, { retryAfterSeconds: Math.ceil(remainingMs / 1000) });
+    return new Set(rows.map((r) => r.key));
   }
 
   /** Counts one event; returns true when this event locked the key. */

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/schema.ts';
 
-export async function findThrottle(ex: Executor, key: string) {
-  return ex.selectFrom('throttles').selectAll().where('key', '=', key).executeTakeFirst();
+export async function findThrottles(ex: Executor, keys: string[]) {
+  return ex.selectFrom('throttles').selectAll().where('key', 'in', keys).execute();
 }
 
 /**
