@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pino, { type DestinationStream, type Logger } from 'pino';
@@ -26,6 +27,7 @@ import { type Keys, loadKeys } from './secrets.ts';
 import type { Kysely } from 'kysely';
 
 const HOUSEKEEPING_INTERVAL_MS = 15 * 60 * 1000;
+const WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
 
 export interface AppOptions {
   config: Config;
@@ -35,6 +37,8 @@ export interface AppOptions {
   transport?: MailTransport;
   /** Where JSON logs go (stdout by default). */
   logStream?: DestinationStream;
+  /** The built web app to serve; dist/web by default. */
+  webRoot?: string;
   /** Start the mail worker (on by default, per the config). */
   workers?: boolean;
 }
@@ -143,7 +147,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     onSent: () => metrics.mailSent.inc(),
     onFailed: () => metrics.mailFailed.inc(),
   });
-  const http = await buildHttp({ config, keys, accounts, metrics, logger, ping: () => sql`select 1`.execute(db) });
+  const http = await buildHttp({ config, keys, accounts, metrics, logger, ping: () => sql`select 1`.execute(db), webRoot: opts.webRoot ?? WEB_ROOT });
   const workers = opts.workers ?? config.mail.enabled;
   if (workers) mailWorker.start();
   const housekeeping = setInterval(() => {

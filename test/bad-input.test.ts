@@ -9,7 +9,7 @@ import { dialects } from './helpers/databases.ts';
  * coverage check at the end.
  */
 interface RouteCase {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** OpenAPI path, with {params}. */
   path: string;
   auth: boolean;
@@ -31,6 +31,7 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
   },
   { method: 'DELETE', path: '/api/v1/sessions/current', auth: true },
   { method: 'GET', path: '/api/v1/me', auth: true },
+  { method: 'PATCH', path: '/api/v1/me', auth: true, body: { name: 'Ada King' } },
   { method: 'POST', path: '/api/v1/password-resets', auth: false, body: { email: 'a@example.com' } },
   {
     method: 'POST',

@@ -11,6 +11,7 @@ import type { Keys } from '../secrets.ts';
 import { authHook } from './auth.ts';
 import type { Metrics } from './metrics.ts';
 import { HttpErrors, toProblem } from './problems.ts';
+import { registerWeb } from './web.ts';
 import { accountsRoutes } from './routes/accounts.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { meRoutes } from './routes/me.routes.ts';
@@ -26,6 +27,8 @@ export interface HttpDeps {
   metrics: Metrics;
   logger: Logger;
   ping: () => Promise<unknown>;
+  /** The built web app (dist/web); the API still works when it is missing. */
+  webRoot: string;
 }
 
 /**
@@ -120,7 +123,8 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(sendProblem);
-  app.setNotFoundHandler((req, reply) => sendProblem(new AppError(HttpErrors.routeNotFound), req, reply));
+  const servePage = await registerWeb(app, deps.webRoot);
+  app.setNotFoundHandler((req, reply) => servePage(req, reply) || sendProblem(new AppError(HttpErrors.routeNotFound), req, reply));
 
   for (const routes of [systemRoutes, accountsRoutes, sessionsRoutes, meRoutes, auditRoutes]) routes(app, deps);
   return app;

@@ -107,3 +107,22 @@ describe.each(dialects)('MFA on $name', (dialect) => {
     for (const c of codes) for (const plain of u.recoveryCodes) expect(c.code_hash).not.toContain(plain.replace('-', ''));
   });
 });
+
+describe.each(dialects)('profile on $name', (dialect) => {
+  it('a user changes their own name; the change is audited', async () => {
+    const t = await startTestApp(dialect);
+    try {
+      const u = await verifiedUser(t);
+      const res = await t.app.http.inject({ method: 'PATCH', url: '/api/v1/me', headers: u.auth, payload: { name: '  Ada King ' } });
+      expect(res.statusCode).toBe(200);
+      expect(json(res).user.name).toBe('Ada King');
+      const blank = await t.app.http.inject({ method: 'PATCH', url: '/api/v1/me', headers: u.auth, payload: { name: '   ' } });
+      expect(blank.statusCode).toBe(422);
+      expect(json(blank).errors[0].field).toBe('name');
+      const log = await t.app.audit.list({ orgId: u.organization.id, action: 'account.profile_updated', limit: 5 });
+      expect(log.items).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+});

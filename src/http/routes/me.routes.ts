@@ -43,6 +43,20 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
     },
   );
 
+  app.patch(
+    '/api/v1/me',
+    {
+      config: auth,
+      schema: {
+        tags: ['me'],
+        summary: 'Change your own profile (name)',
+        body: strictObject({ name: { type: 'string', minLength: 1, maxLength: 200 } }, ['name']),
+        response: { 200: { type: 'object', properties: { user: ref('User') }, required: ['user'] }, ...errorResponses(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    async (req) => ({ user: await accounts.updateProfile(contextOf(req), principalOf(req), req.body as { name: string }) }),
+  );
+
   app.post(
     '/api/v1/me/password',
     {

@@ -27,6 +27,7 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['post', '/api/v1/sessions'],
       ['delete', '/api/v1/sessions/current'],
       ['get', '/api/v1/me'],
+      ['patch', '/api/v1/me'],
       ['post', '/api/v1/password-resets'],
       ['post', '/api/v1/password-resets/confirm'],
       ['post', '/api/v1/me/password'],

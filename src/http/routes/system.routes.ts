@@ -1,17 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../server.ts';
 
-const LANDING = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Castellan</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
-<h1>Castellan is running</h1>
-<p>The web pages are not built yet. The HTTP API is at <code>/api/v1</code>, and its description at
-<a href="/openapi.json">/openapi.json</a>.</p>
-<p>Sign up with <code>POST /api/v1/signup</code>; the verification email is written to the
-<code>mail</code> folder of the data directory when no SMTP server is set.</p>
-</body></html>`;
-
 /** Health, metrics and the API description: the operator's endpoints. */
 export function systemRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get(
@@ -51,7 +40,4 @@ export function systemRoutes(app: FastifyInstance, deps: HttpDeps): void {
     async () => app.swagger(),
   );
 
-  app.get('/', { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').send(LANDING),
-  );
 }

@@ -1,7 +1,8 @@
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { AuditFilter } from '../audit/index.ts';
 import type { AccountsDeps } from './accounts.deps.ts';
-import { type OrganizationView, type UserView, toOrganizationView, toUserView } from './accounts.views.ts';
+import type { RequestContext } from '../../core/context.ts';
+import { type OrganizationView, type UserView, requiredText, toOrganizationView, toUserView } from './accounts.views.ts';
 import { createHousekeeping } from './housekeeping.service.ts';
 import { createMfa } from './mfa.service.ts';
 import { requireCapability } from './permissions.ts';
@@ -24,6 +25,23 @@ export function createAccounts(deps: AccountsDeps) {
     return { user: toUserView(user), organization: org ? toOrganizationView(org) : null };
   }
 
+  /** Changes the signed-in person's own profile (their name); the change is audited. */
+  async function updateProfile(ctx: RequestContext, principal: Principal, input: { name: string }): Promise<UserView> {
+    const name = requiredText(input.name, 'name');
+    return deps.db.transaction().execute(async (trx) => {
+      await users.updateUser(trx, principal.user.id, { name, updated_at: deps.clock.now().toISOString() });
+      await deps.audit.record(trx, ctx, {
+        action: 'account.profile_updated',
+        orgId: principal.user.orgId,
+        target: { type: 'user', id: principal.user.id },
+        details: { fields: ['name'] },
+      });
+      const row = await users.findUserById(trx, principal.user.id);
+      if (!row) throw new AppError(CommonErrors.unauthenticated);
+      return toUserView(row);
+    });
+  }
+
   /**
    * SEC-1: an organization's admins read their organization's entries; staff
    * whose role allows it read everyone's (`orgId` null) or one organization's.
@@ -40,6 +58,7 @@ export function createAccounts(deps: AccountsDeps) {
   return {
     ...createSignup(deps),
     auditLog,
+    updateProfile,
     housekeeping: createHousekeeping(deps),
     ...createPasswords(deps, mfa),
     ...createStaff(deps),
