@@ -124,7 +124,10 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(sendProblem);
   const servePage = await registerWeb(app, deps.webRoot);
-  app.setNotFoundHandler((req, reply) => servePage(req, reply) || sendProblem(new AppError(HttpErrors.routeNotFound), req, reply));
+  app.setNotFoundHandler((req, reply) => {
+    if (servePage(req, reply)) return reply;
+    return sendProblem(new AppError(HttpErrors.routeNotFound), req, reply);
+  });
 
   for (const routes of [systemRoutes, accountsRoutes, sessionsRoutes, meRoutes, auditRoutes]) routes(app, deps);
   return app;

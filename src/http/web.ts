@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -34,7 +34,14 @@ const NOT_PAGES = /^\/(api|healthz|metrics|openapi\.json)(\/|$|\?)/;
 export async function registerWeb(app: FastifyInstance, webRoot: string): Promise<(req: FastifyRequest, reply: FastifyReply) => boolean> {
   const indexFile = path.join(webRoot, 'index.html');
   const built = existsSync(indexFile);
-  const index = built ? readFileSync(indexFile, 'utf8') : LANDING;
+  // Re-read when a rebuild replaced the page, so it never names chunks that are gone.
+  let cached = { mtimeMs: -1, html: LANDING };
+  const index = () => {
+    if (!built) return LANDING;
+    const { mtimeMs } = statSync(indexFile, { throwIfNoEntry: false }) ?? { mtimeMs: -1 };
+    if (mtimeMs !== cached.mtimeMs && mtimeMs !== -1) cached = { mtimeMs, html: readFileSync(indexFile, 'utf8') };
+    return cached.html;
+  };
   if (built) {
     await app.register(fastifyStatic, {
       root: webRoot,
@@ -48,7 +55,7 @@ export async function registerWeb(app: FastifyInstance, webRoot: string): Promis
     });
   }
   const sendIndex = (reply: FastifyReply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-cache').send(index);
+    reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-cache').send(index());
 
   app.get('/', { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) => sendIndex(reply));
 

@@ -1,0 +1,99 @@
+import { Button, Text } from '@mantine/core';
+import { Suspense, lazy, useState } from 'react';
+import { Redirect, Route, Switch } from 'wouter';
+import { AppLink } from './components/AppLink.tsx';
+import { PageLoader } from './components/PageLoader.tsx';
+import { ProblemAlert } from './components/ProblemAlert.tsx';
+import { PublicLayout } from './components/PublicLayout.tsx';
+import { homePath, useSession } from './session.tsx';
+
+// Each page is its own chunk: the first load fetches only the page it shows.
+const SignUpPage = lazy(() => import('./pages/SignUp.tsx'));
+const VerifyEmailPage = lazy(() => import('./pages/VerifyEmail.tsx'));
+const SignInPage = lazy(() => import('./pages/SignIn.tsx'));
+const ForgotPasswordPage = lazy(() => import('./pages/ForgotPassword.tsx'));
+const ResetPasswordPage = lazy(() => import('./pages/ResetPassword.tsx'));
+const SignedInArea = lazy(() => import('./pages/SignedInArea.tsx'));
+
+/** GET /api/v1/me failed for another reason than "signed out" (network, server error). */
+function SessionError() {
+  const { state, refresh } = useSession();
+  const [retrying, setRetrying] = useState(false);
+  if (state.status !== 'error') return null;
+  return (
+    <PublicLayout title="Castellan is not available" documentTitle="Not available">
+      <ProblemAlert message={state.error.detail} />
+      <Button
+        loading={retrying}
+        onClick={() => {
+          setRetrying(true);
+          refresh()
+            .catch(() => undefined)
+            .finally(() => setRetrying(false));
+        }}
+      >
+        Try again
+      </Button>
+    </PublicLayout>
+  );
+}
+
+/** `/`: each kind of user to their own home, visitors to sign-in. */
+function Home() {
+  const { state } = useSession();
+  if (state.status === 'loading') return <PageLoader />;
+  if (state.status === 'error') return <SessionError />;
+  if (state.status === 'signedOut') return <Redirect to="/sign-in" replace />;
+  return <Redirect to={homePath(state.user)} replace />;
+}
+
+/** /account, /console…, /staff: signed-out visitors go to sign-in. */
+function SignedInRoutes() {
+  const { state } = useSession();
+  if (state.status === 'loading') return <PageLoader />;
+  if (state.status === 'error') return <SessionError />;
+  if (state.status === 'signedOut') return <Redirect to="/sign-in" replace />;
+  return <SignedInArea />;
+}
+
+function NotFound() {
+  return (
+    <PublicLayout title="Page not found" documentTitle="Page not found">
+      <Text>There is no page at this address.</Text>
+      <AppLink to="/">Go to the home page</AppLink>
+    </PublicLayout>
+  );
+}
+
+export function App() {
+  return (
+    <Suspense fallback={<PageLoader />}>
+      <Switch>
+        <Route path="/">
+          <Home />
+        </Route>
+        <Route path="/sign-up">
+          <SignUpPage />
+        </Route>
+        <Route path="/verify-email">
+          <VerifyEmailPage />
+        </Route>
+        <Route path="/sign-in">
+          <SignInPage />
+        </Route>
+        <Route path="/forgot-password">
+          <ForgotPasswordPage />
+        </Route>
+        <Route path="/reset-password">
+          <ResetPasswordPage />
+        </Route>
+        <Route path={/^\/(?:account|staff|console)(?:\/.*)?$/}>
+          <SignedInRoutes />
+        </Route>
+        <Route>
+          <NotFound />
+        </Route>
+      </Switch>
+    </Suspense>
+  );
+}

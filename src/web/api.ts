@@ -1,0 +1,277 @@
+// A small typed client for Castellan's HTTP API (same origin, cookie session).
+// The CSRF token lives in memory only: after a reload, GET /api/v1/me gives it again.
+
+export const NETWORK_MESSAGE = 'Cannot reach Castellan. Check your connection and try again.';
+
+export interface User {
+  id: string;
+  kind: 'user' | 'staff';
+  email: string;
+  name: string;
+  status: string;
+  emailVerified: boolean;
+  mfaEnabled: boolean;
+  orgId: string | null;
+  orgRole: 'admin' | 'member' | null;
+  staffRole: string | null;
+  createdAt: string;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  plan: string;
+  companySize?: string | null;
+  phone?: string | null;
+  address?: string | null;
+  createdAt: string;
+}
+
+export interface Me {
+  user: User;
+  organization: Organization | null;
+  csrfToken: string;
+}
+
+export interface SessionInfo {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+}
+
+export interface AuditEntry {
+  id: string;
+  seq: number;
+  at: string;
+  orgId: string | null;
+  actor: { type: string; id: string | null };
+  action: string;
+  target: { type: string; id: string } | null;
+  ip: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  nextCursor: string | null;
+}
+
+export interface AuditFilters {
+  action?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name: string;
+  companyName: string;
+  companySize?: string;
+  phone?: string;
+  address?: string;
+  ageConfirmed: boolean;
+}
+
+interface ProblemBody {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  errors?: Array<{ field?: string; message?: string }>;
+}
+
+/** An API problem (RFC 9457), or a network failure (status 0, code "network"). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  /** Messages by field name, from the problem's `errors[]`. */
+  readonly fieldErrors: Readonly<Record<string, string>>;
+  /** Seconds from the Retry-After header, when there is one. */
+  readonly retryAfterSeconds: number | null;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    title: string;
+    detail: string;
+    fieldErrors?: Record<string, string>;
+    retryAfterSeconds?: number | null;
+  }) {
+    super(init.detail);
+    this.name = 'ApiError';
+    this.status = init.status;
+    this.code = init.code;
+    this.title = init.title;
+    this.detail = init.detail;
+    this.fieldErrors = init.fieldErrors ?? {};
+    this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+  }
+
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+
+  static network(): ApiError {
+    return new ApiError({ status: 0, code: 'network', title: 'Network error', detail: NETWORK_MESSAGE });
+  }
+}
+
+/** Anything thrown while talking to the API, as an ApiError. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  return new ApiError({
+    status: -1,
+    code: 'client.unexpected',
+    title: 'Unexpected error',
+    detail: 'Something went wrong in this page. Reload it and try again.',
+  });
+}
+
+/** The code of the 401 the server answers when a request has no valid session. */
+const SESSION_MISSING = 'common.unauthenticated';
+
+let csrfToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when a request that needs a session gets 401 (the session ended or was revoked). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+/** Turns the schema validator's terse messages into sentences; the server's own messages are kept. */
+function humanize(code: string, field: string, message: string): string {
+  if (code !== 'http.validation_failed') return message;
+  if (/format "email"/.test(message)) return 'Enter a valid email address.';
+  if (/format "date-time"/.test(message)) return 'Enter a valid date.';
+  if (message === 'is required' || /fewer than 1 characters?/.test(message)) return 'This field is required.';
+  const tooLong = /more than (\d+) characters/.exec(message);
+  if (tooLong) return `Use at most ${tooLong[1]} characters.`;
+  if (message === 'is not a known field') return `${field} is not a known field.`;
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+async function problemFrom(res: Response): Promise<ApiError> {
+  let body: ProblemBody = {};
+  try {
+    const type = res.headers.get('content-type') ?? '';
+    if (type.includes('json')) body = (await res.json()) as ProblemBody;
+  } catch {
+    body = {};
+  }
+  const code = typeof body.code === 'string' ? body.code : `http.${res.status}`;
+  const fieldErrors: Record<string, string> = {};
+  for (const e of Array.isArray(body.errors) ? body.errors : []) {
+    if (e && typeof e.field === 'string' && !(e.field in fieldErrors)) {
+      fieldErrors[e.field] = humanize(code, e.field, typeof e.message === 'string' ? e.message : 'is invalid');
+    }
+  }
+  const retry = Number(res.headers.get('retry-after'));
+  return new ApiError({
+    status: res.status,
+    code,
+    title: typeof body.title === 'string' ? body.title : res.statusText || 'Error',
+    detail:
+      typeof body.detail === 'string' && body.detail
+        ? body.detail
+        : `Something went wrong (HTTP ${res.status}). Try again in a moment.`,
+    fieldErrors,
+    retryAfterSeconds: Number.isFinite(retry) && retry > 0 ? retry : null,
+  });
+}
+
+interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  /** The request needs a session: a 401 means it ended, and the app signs out. */
+  authed?: boolean;
+}
+
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
+  let url = path;
+  if (opts.query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== '') q.set(k, String(v));
+    const s = q.toString();
+    if (s) url += `?${s}`;
+  }
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  } catch {
+    throw ApiError.network();
+  }
+  if (!res.ok) {
+    const err = await problemFrom(res);
+    // Only "no valid session" ends the session here; a wrong code (accounts.invalid_mfa_code) is also a 401.
+    if (res.status === 401 && opts.authed && err.code === SESSION_MISSING) onUnauthorized?.();
+    throw err;
+  }
+  if (res.status === 204 || res.status === 202) return undefined as T;
+  try {
+    return (await res.json()) as T;
+  } catch {
+    if (res.status === 201 || res.status === 200) return undefined as T;
+    throw ApiError.network();
+  }
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  /** The signed-in user; 401 when signed out (not treated as a lost session). */
+  me: () => request<Me>('GET', '/api/v1/me'),
+  updateName: (name: string) => request<{ user: User }>('PATCH', '/api/v1/me', { body: { name }, authed: true }),
+
+  signUp: (input: SignUpInput) =>
+    request<{ user: User; organization: Organization }>('POST', '/api/v1/signup', { body: input }),
+  verifyEmail: (token: string) => request<{ user: User }>('POST', '/api/v1/email-verification', { body: { token } }),
+  resendVerification: () => request<void>('POST', '/api/v1/email-verification/resend', { authed: true }),
+
+  signIn: (input: { email: string; password: string; totp?: string }) =>
+    request<{ token: string; csrfToken: string; user: User }>('POST', '/api/v1/sessions', { body: input }),
+  signOut: () => request<void>('DELETE', '/api/v1/sessions/current', { authed: true }),
+
+  requestPasswordReset: (email: string) => request<void>('POST', '/api/v1/password-resets', { body: { email } }),
+  confirmPasswordReset: (token: string, password: string) =>
+    request<void>('POST', '/api/v1/password-resets/confirm', { body: { token, password } }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<void>('POST', '/api/v1/me/password', { body: { currentPassword, newPassword }, authed: true }),
+
+  listSessions: () => request<{ items: SessionInfo[] }>('GET', '/api/v1/me/sessions', { authed: true }),
+  revokeSession: (id: string) => request<void>('DELETE', `/api/v1/me/sessions/${enc(id)}`, { authed: true }),
+
+  mfaStatus: () => request<{ enabled: boolean; recoveryCodesLeft: number }>('GET', '/api/v1/me/mfa', { authed: true }),
+  startTotp: () => request<{ secret: string; otpauthUri: string }>('POST', '/api/v1/me/mfa/totp', { authed: true }),
+  confirmTotp: (code: string) =>
+    request<{ recoveryCodes: string[] }>('POST', '/api/v1/me/mfa/totp/confirm', { body: { code }, authed: true }),
+  disableTotp: (password: string) =>
+    request<void>('POST', '/api/v1/me/mfa/totp/disable', { body: { password }, authed: true }),
+
+  auditLog: (orgId: string, filters: AuditFilters) =>
+    request<AuditPage>('GET', `/api/v1/orgs/${enc(orgId)}/audit`, { query: { ...filters }, authed: true }),
+};

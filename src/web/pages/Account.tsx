@@ -1,0 +1,140 @@
+import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api.ts';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { PasswordStrength } from '../components/PasswordStrength.tsx';
+import { ProblemAlert } from '../components/ProblemAlert.tsx';
+import { PasswordField } from '../components/PasswordField.tsx';
+import { Section } from '../components/Section.tsx';
+import { VerifyEmailNotice } from '../components/VerifyEmailNotice.tsx';
+import { splitErrors, useRequest } from '../lib/forms.ts';
+import { useSession, useSignedIn } from '../session.tsx';
+import { SessionsSection } from './account/Sessions.tsx';
+import { TwoFactorSection } from './account/TwoFactor.tsx';
+
+function ProfileSection() {
+  const { user } = useSignedIn();
+  const { updateUser } = useSession();
+  const [name, setName] = useState(user.name);
+  const [saved, setSaved] = useState(false);
+  const { loading, error, run } = useRequest();
+  const errors = splitErrors(error, ['name']);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setSaved(false);
+    const result = await run(() => api.updateName(name.trim()));
+    if (result.ok) {
+      updateUser(result.value.user);
+      setName(result.value.user.name);
+      setSaved(true);
+    }
+  }
+
+  return (
+    <Section title="Profile" description={`Your email address: ${user.email}`}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <ProblemAlert message={errors.alert} />
+          <TextInput
+            label="Name"
+            autoComplete="name"
+            value={name}
+            onChange={(e) => {
+              setName(e.currentTarget.value);
+              setSaved(false);
+            }}
+            error={errors.field('name')}
+            maw={420}
+          />
+          <Group gap="md">
+            <Button type="submit" loading={loading}>
+              Save name
+            </Button>
+            {saved && (
+              <Text size="sm" c="teal.8" role="status">
+                Your name was saved.
+              </Text>
+            )}
+          </Group>
+        </Stack>
+      </form>
+    </Section>
+  );
+}
+
+function PasswordSection({ onChanged }: { onChanged: () => void }) {
+  const { user, organization } = useSignedIn();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [changed, setChanged] = useState(false);
+  const { loading, error, run } = useRequest();
+  const errors = splitErrors(error, ['currentPassword', 'newPassword']);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setChanged(false);
+    const result = await run(() => api.changePassword(current, next));
+    if (result.ok) {
+      setCurrent('');
+      setNext('');
+      setChanged(true);
+      onChanged();
+    }
+  }
+
+  return (
+    <Section title="Password" description="Changing your password signs out your other sessions.">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm" maw={420}>
+          <ProblemAlert message={errors.alert} />
+          <PasswordField
+            label="Current password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.currentTarget.value)}
+            error={errors.field('currentPassword')}
+          />
+          <div>
+            <PasswordField
+              label="New password"
+              autoComplete="new-password"
+              value={next}
+              onChange={(e) => setNext(e.currentTarget.value)}
+              error={errors.field('newPassword')}
+              description="At least 10 characters."
+            />
+            <PasswordStrength password={next} userInputs={[user.email, user.name, organization?.name ?? '']} />
+          </div>
+          <Group gap="md">
+            <Button type="submit" loading={loading}>
+              Change password
+            </Button>
+          </Group>
+          {changed && (
+            <Text size="sm" c="teal.8" role="status">
+              Your password was changed. Your other sessions were signed out.
+            </Text>
+          )}
+        </Stack>
+      </form>
+    </Section>
+  );
+}
+
+/** ACC-2, ACC-5, ACC-6: the signed-in person's own profile, password, two-factor and sessions. */
+export default function AccountPage() {
+  const [sessionsVersion, setSessionsVersion] = useState(0);
+  return (
+    <>
+      <PageHeader title="Account" description="Your profile, password, two-factor authentication and sessions." />
+      <VerifyEmailNotice />
+      <Stack gap="lg">
+        <ProfileSection />
+        <PasswordSection onChanged={() => setSessionsVersion((v) => v + 1)} />
+        <TwoFactorSection />
+        <SessionsSection version={sessionsVersion} />
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,136 @@
+import { Group, Paper, Stack, Text } from '@mantine/core';
+import { Suspense, lazy } from 'react';
+import { Redirect, Route, Switch } from 'wouter';
+import { AppLink } from '../components/AppLink.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { PageLoader } from '../components/PageLoader.tsx';
+import { Shell } from '../components/Shell.tsx';
+import { VerifyEmailNotice } from '../components/VerifyEmailNotice.tsx';
+import { formatDate } from '../lib/format.ts';
+import { homePath, isOrgAdmin, isStaff, useSignedIn } from '../session.tsx';
+
+const AccountPage = lazy(() => import('./Account.tsx'));
+const AuditLogPage = lazy(() => import('./AuditLog.tsx'));
+
+const PLANS: Record<string, string> = {
+  free: 'Up to 10 users, at no cost.',
+  paid: 'No user limit.',
+  jumpstart: 'No user limit while the trial lasts.',
+};
+
+function ConsoleHome() {
+  const { user, organization } = useSignedIn();
+  if (!organization) return <PageHeader title="Console" description="Your organization could not be loaded." />;
+  return (
+    <>
+      <PageHeader title={organization.name} documentTitle="Console" />
+      <VerifyEmailNotice consequence="Until then, some parts of the console, such as the audit log, stay closed." />
+      <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }}>
+        <Stack gap="xs">
+          <Group gap="sm">
+            <Text fw={600} fz="lg">
+              {`Plan: ${organization.plan}`}
+            </Text>
+          </Group>
+          {PLANS[organization.plan] && <Text c="dimmed">{PLANS[organization.plan]}</Text>}
+          <Text size="sm" c="dimmed">
+            Created on {formatDate(organization.createdAt)}. You are signed in as {user.email}, an administrator of this
+            organization.
+          </Text>
+        </Stack>
+      </Paper>
+    </>
+  );
+}
+
+function NotBuilt({ title }: { title: string }) {
+  return (
+    <>
+      <PageHeader title={title} />
+      <Paper withBorder radius="md" p="lg">
+        <Text>This page is not built yet.</Text>
+      </Paper>
+    </>
+  );
+}
+
+function StaffHome() {
+  const { user } = useSignedIn();
+  return (
+    <>
+      <PageHeader title="Staff home" description={`Signed in as ${user.email}.`} />
+      <Paper withBorder radius="md" p="lg">
+        <Stack gap="sm">
+          <Text fw={500}>Role: {user.staffRole ?? 'none'}</Text>
+          <Text size="sm" c="dimmed">
+            The staff tools are not built yet.
+          </Text>
+          <AppLink to="/account">Your account settings</AppLink>
+        </Stack>
+      </Paper>
+    </>
+  );
+}
+
+function InnerNotFound() {
+  const { user } = useSignedIn();
+  return (
+    <>
+      <PageHeader title="Page not found" />
+      <Text>
+        There is no page at this address. <AppLink to={homePath(user)}>Go to your home page</AppLink>
+      </Text>
+    </>
+  );
+}
+
+function ConsoleRoutes() {
+  return (
+    <Switch>
+      <Route path="/console">
+        <ConsoleHome />
+      </Route>
+      <Route path="/console/users">
+        <NotBuilt title="Users" />
+      </Route>
+      <Route path="/console/groups">
+        <NotBuilt title="Groups" />
+      </Route>
+      <Route path="/console/resources">
+        <NotBuilt title="Resources" />
+      </Route>
+      <Route path="/console/settings">
+        <NotBuilt title="Settings" />
+      </Route>
+      <Route path="/console/audit">
+        <AuditLogPage />
+      </Route>
+      <Route>
+        <InnerNotFound />
+      </Route>
+    </Switch>
+  );
+}
+
+/** Every page behind sign-in, in one shell; the wrong kind of user is sent to their own home. */
+export default function SignedInArea() {
+  const { user } = useSignedIn();
+  return (
+    <Shell>
+      <Suspense fallback={<PageLoader minHeight="40vh" />}>
+        <Switch>
+          <Route path="/account">
+            <AccountPage />
+          </Route>
+          <Route path="/staff">{isStaff(user) ? <StaffHome /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path={/^\/console(?:\/.*)?$/}>
+            {isOrgAdmin(user) ? <ConsoleRoutes /> : <Redirect to={homePath(user)} replace />}
+          </Route>
+          <Route>
+            <InnerNotFound />
+          </Route>
+        </Switch>
+      </Suspense>
+    </Shell>
+  );
+}
