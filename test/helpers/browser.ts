@@ -1,0 +1,240 @@
+/**
+ * Browser tests: Debian's Chromium driven by playwright-core, against a Castellan
+ * running in this process on a real port of 127.0.0.1, sending its mail over
+ * real SMTP to a sink on loopback.
+ */
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
+import { expect, inject } from 'vitest';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { TestApp } from './app.ts';
+import { type TestDialect, dialects } from './databases.ts';
+import { freePort, ROOT } from './process.ts';
+import { type ReceivedMail, type SmtpSink, startSmtpSink, tokenFrom } from './smtp.ts';
+
+// The few browser globals used in page.evaluate callbacks (this project's types are Node's, without the DOM).
+interface BrowserStorage {
+  getItem(key: string): string | null;
+}
+declare const document: {
+  fonts: { ready: Promise<unknown> };
+  documentElement: { scrollWidth: number; clientWidth: number };
+};
+declare const requestAnimationFrame: (cb: () => void) => number;
+declare const scrollTo: (x: number, y: number) => void;
+declare const localStorage: BrowserStorage;
+declare const sessionStorage: BrowserStorage;
+
+export const WEB_ROOT = path.join(ROOT, 'dist/web');
+export const SCREENSHOT_DIR = path.join(ROOT, 'test-results/screenshots');
+export const DESKTOP = { width: 1280, height: 800 } as const;
+export const PHONE = { width: 375, height: 812 } as const;
+
+export const sqliteDialect: TestDialect = dialects.find((d) => d.name === 'sqlite')!;
+
+/** Fails with the reason when the global setup could not build the pages (or they are missing). */
+export function requireWebBuild(): void {
+  const error = inject('webBuildError');
+  if (error) throw new Error(`the web app could not be built (npm run build:web):\n${error}`);
+  if (!existsSync(path.join(WEB_ROOT, 'index.html'))) throw new Error(`${WEB_ROOT}/index.html is missing: run npm run build:web`);
+}
+
+/** One Chromium per test file; close it in afterAll. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface BrowserApp extends TestApp {
+  /** Where the server listens, e.g. http://127.0.0.1:40123 (also its public URL, so emailed links work). */
+  url: string;
+}
+
+/**
+ * A Castellan listening on a free port of 127.0.0.1, its public URL that same
+ * address, with mail going over SMTP to a sink. Shaped like startTestApp's
+ * TestApp (with the real clock), so the helpers of test/helpers/app.ts work on it.
+ */
+export async function startBrowserApp(dialect: TestDialect = sqliteDialect, env: Record<string, string> = {}): Promise<BrowserApp> {
+  // The server reads index.html once, at start, and a rebuild of dist/web (someone
+  // running npm run build:web meanwhile) deletes the hashed chunks it names: each
+  // server serves its own copy of the build as it was when the server started.
+  const webRoot = mkdtempSync(path.join(tmpdir(), 'castellan-web-'));
+  cpSync(WEB_ROOT, webRoot, { recursive: true });
+  const db = await dialect.open();
+  const smtp = await startSmtpSink();
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  try {
+    // The port is chosen before the server binds it: if another process takes it
+    // in between, try again with another.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const config = loadConfig({
+        CASTELLAN_HOST: '127.0.0.1',
+        CASTELLAN_PORT: String(port),
+        CASTELLAN_PUBLIC_URL: url,
+        CASTELLAN_DATA_DIR: db.dataDir,
+        CASTELLAN_SMTP_URL: smtp.url,
+        CASTELLAN_MAIL_POLL_MS: '50',
+        CASTELLAN_LOG_LEVEL: 'info',
+        ...env,
+      });
+      const app = await buildApp({ config, database: db.handle, logStream, webRoot });
+      try {
+        await app.listen();
+      } catch (e) {
+        await app.close();
+        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < 5) continue;
+        throw e;
+      }
+      return {
+        app,
+        db,
+        smtp,
+        clock: app.clock,
+        logs,
+        url,
+        async close() {
+          await app.close();
+          await smtp.close();
+          await db.cleanup();
+          rmSync(webRoot, { recursive: true, force: true });
+        },
+      };
+    }
+  } catch (e) {
+    await smtp.close();
+    await db.cleanup();
+    rmSync(webRoot, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * The latest message to `to` (whose subject contains `subject`, when given),
+ * waiting for the first one to arrive.
+ */
+export async function latestMail(smtp: SmtpSink, to: string, subject?: string, timeoutMs = 15_000): Promise<ReceivedMail> {
+  const match = (m: ReceivedMail) => m.to === to && (subject === undefined || m.subject.includes(subject));
+  await smtp.waitFor(match, timeoutMs);
+  return smtp.messages.filter(match).at(-1)!;
+}
+
+/** The full link `<base><path>?token=...` in a message, as the user would click it. */
+export function linkFrom(mail: ReceivedMail, base: string, pathname: string): string {
+  return `${base}${pathname}?token=${tokenFrom(mail.text, pathname)}`;
+}
+
+export { tokenFrom };
+
+export interface Watched {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions in the page, and Content-Security-Policy refusals. */
+  problems: string[];
+}
+
+/** A fresh context (no cookies, no storage, no cache) at desktop size, watching for page errors. */
+export async function newPage(browser: Browser, base: string): Promise<Watched> {
+  const context = await browser.newContext({ baseURL: base, viewport: { ...DESKTOP } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/content security policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return { context, page, problems };
+}
+
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+  });
+  // Mantine's transitions last up to a few hundred milliseconds.
+  await page.waitForTimeout(250);
+}
+
+/**
+ * Screenshots of the page as it is now, at desktop (1280x800) and phone (375x812)
+ * widths, into test-results/screenshots/<name>-desktop.png and <name>-phone.png
+ * (full page: the width is the viewport's, the height the page's). At phone width
+ * the page must not scroll sideways. The viewport is restored afterwards.
+ */
+export async function shoot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const before = page.viewportSize() ?? DESKTOP;
+  try {
+    for (const [suffix, size] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      await page.setViewportSize({ ...size });
+      // From the top: fixed headers would otherwise be drawn where the page was scrolled to.
+      await page.evaluate(() => scrollTo(0, 0));
+      await settle(page);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${suffix}.png`), fullPage: true });
+      if (suffix === 'phone') {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${name}: the page scrolls sideways at ${size.width} px`).toBeLessThanOrEqual(1);
+      }
+    }
+  } finally {
+    await page.setViewportSize(before);
+    await settle(page);
+  }
+}
+
+/** What the page keeps in Web Storage: every key and value of localStorage and sessionStorage. */
+export function webStorage(page: Page): Promise<{ local: Record<string, string>; session: Record<string, string> }> {
+  // No named functions inside: the TypeScript loader may wrap them in a helper the page does not have.
+  return page.evaluate(() => ({
+    local: Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k) ?? ''])),
+    session: Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k) ?? ''])),
+  }));
+}
+
+/** The JSON body of a response the page received (e.g. of POST /api/v1/sessions). */
+export async function bodyOf(response: Response): Promise<Record<string, any>> {
+  return (await response.json()) as Record<string, any>;
+}
+
+/** Waits for the page's next response to `method path` (path without the query). */
+export function nextResponse(page: Page, method: string, pathname: string): Promise<Response> {
+  return page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === pathname);
+}
+
+/** The text of the elements that describe a form control (aria-describedby): its error and hints. */
+export async function descriptionOf(page: Page, control: ReturnType<Page['getByLabel']>): Promise<string> {
+  const ids = (await control.getAttribute('aria-describedby')) ?? '';
+  const texts: string[] = [];
+  for (const id of ids.split(/\s+/).filter(Boolean)) {
+    const el = page.locator(`[id="${id}"]`);
+    if ((await el.count()) > 0) texts.push((await el.innerText()).trim());
+  }
+  return texts.join('\n');
+}
