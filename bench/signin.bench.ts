@@ -29,7 +29,6 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -37,6 +36,7 @@ import { parseArgs } from 'node:util';
 import { verify } from '@node-rs/argon2';
 import { type App, buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { freePort } from '../test/helpers/process.ts';
 
 const PASSWORD = 'violet-harbour-lantern-42';
 const EMAIL = 'bench.signin@example.com';
@@ -102,17 +102,6 @@ function parseOptions(args: string[]): Options {
   };
 }
 
-/** A port nobody listens on right now (the config wants a number before the server exists). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A minimal JSON-over-HTTP client on node:http with a keep-alive agent: one

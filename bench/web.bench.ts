@@ -22,14 +22,15 @@
  * --warmup N (unmeasured pairs first, default 2).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { type App, buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { launchChromium } from '../test/helpers/chromium.ts';
+import { freePort } from '../test/helpers/process.ts';
 
 const READY_TIMEOUT_MS = 30_000;
 
@@ -53,17 +54,6 @@ function parseOptions(args: string[]): Options {
   return { iterations: int(values.iterations, 'iterations', 20, 1), warmup: int(values.warmup, 'warmup', 2, 0) };
 }
 
-/** A port nobody listens on right now (the config wants a number before the server exists). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The same form as the app's sign-in page, without a line of script. */
 const STATIC_PAGE = `<!doctype html>
@@ -187,20 +177,7 @@ export async function run(args: string[]): Promise<void> {
     );
     const base = await app.listen();
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
 
     const spa: Series = { label: 'Castellan /sign-in (web app)', url: `${base}/sign-in`, ms: [] };
     const plain: Series = { label: 'static page /bench-static', url: `${base}/bench-static`, ms: [] };

@@ -1,3 +1,4 @@
+import { launchChromium } from './chromium.ts';
 /**
  * Browser tests: Debian's Chromium driven by playwright-core, against a Castellan
  * running in this process on a real port of 127.0.0.1, sending its mail over
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -45,22 +46,7 @@ export function requireWebBuild(): void {
 }
 
 /** One Chromium per test file; close it in afterAll. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export const launchBrowser = launchChromium;
 
 export interface BrowserApp extends TestApp {
   /** Where the server listens, e.g. http://127.0.0.1:40123 (also its public URL, so emailed links work). */
