@@ -1,31 +1,13 @@
 // A small typed client for Castellan's HTTP API (same origin, cookie session).
 // The CSRF token lives in memory only: after a reload, GET /api/v1/me gives it again.
 
+// The server's own view types: one definition of what the API answers.
+import type { OrganizationView, UserView } from '../modules/accounts/accounts.views.ts';
+
 export const NETWORK_MESSAGE = 'Cannot reach Castellan. Check your connection and try again.';
 
-export interface User {
-  id: string;
-  kind: 'user' | 'staff';
-  email: string;
-  name: string;
-  status: string;
-  emailVerified: boolean;
-  mfaEnabled: boolean;
-  orgId: string | null;
-  orgRole: 'admin' | 'member' | null;
-  staffRole: string | null;
-  createdAt: string;
-}
-
-export interface Organization {
-  id: string;
-  name: string;
-  plan: string;
-  companySize?: string | null;
-  phone?: string | null;
-  address?: string | null;
-  createdAt: string;
-}
+export type User = UserView;
+export type Organization = OrganizationView;
 
 export interface Me {
   user: User;
