@@ -13,6 +13,7 @@ import { buildHttp } from './http/server.ts';
 import { createMetrics } from './http/metrics.ts';
 import { type Accounts, createAccounts, createThrottle } from './modules/accounts/index.ts';
 import { type Audit, createAudit } from './modules/audit/index.ts';
+import { type Directory, createDirectory } from './modules/directory/index.ts';
 import {
   type Mail,
   type MailTransport,
@@ -54,6 +55,7 @@ export interface App {
   mail: Mail;
   mailWorker: MailWorker;
   accounts: Accounts;
+  directory: Directory;
   http: FastifyInstance;
   /** Listens on the configured host and port; answers the address. */
   listen(): Promise<string>;
@@ -128,6 +130,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const mail = createMail({ clock, cipher, messageIdDomain });
   const throttle = createThrottle({ db, clock });
   const accounts = createAccounts({ db, dialect, clock, audit, mail, cipher, secretKey: keys.secret, throttle, config });
+  const directory = createDirectory({ db, dialect, clock, audit, mail, accounts });
   const transport =
     opts.transport ??
     (config.smtpUrl ? smtpTransport(config.smtpUrl, config.mail.leaseSeconds) : fileTransport(path.join(config.dataDir, 'mail')));
@@ -147,7 +150,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     onSent: () => metrics.mailSent.inc(),
     onFailed: () => metrics.mailFailed.inc(),
   });
-  const http = await buildHttp({ config, keys, accounts, metrics, logger, ping: () => sql`select 1`.execute(db), webRoot: opts.webRoot ?? WEB_ROOT });
+  const http = await buildHttp({ config, keys, accounts, directory, metrics, logger, ping: () => sql`select 1`.execute(db), webRoot: opts.webRoot ?? WEB_ROOT });
   const workers = opts.workers ?? config.mail.enabled;
   if (workers) mailWorker.start();
   const housekeeping = setInterval(() => {
@@ -167,6 +170,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     mail,
     mailWorker,
     accounts,
+    directory,
     http,
     async listen() {
       return http.listen({ host: config.host, port: config.port });

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AccountsTables } from '../modules/accounts/accounts.tables.ts';
 import type { AuditTables } from '../modules/audit/audit.tables.ts';
+import type { DirectoryTables } from '../modules/directory/directory.tables.ts';
 import type { MailTables } from '../modules/mail/mail.tables.ts';
 
 export interface InstanceSettingsTable {
@@ -8,7 +9,7 @@ export interface InstanceSettingsTable {
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables {
   instance_settings: InstanceSettingsTable;
 }
 

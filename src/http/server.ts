@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Accounts } from '../modules/accounts/index.ts';
+import type { Directory } from '../modules/directory/index.ts';
 import type { Keys } from '../secrets.ts';
 import { authHook } from './auth.ts';
 import type { Metrics } from './metrics.ts';
@@ -14,6 +15,9 @@ import { HttpErrors, toProblem } from './problems.ts';
 import { registerWeb } from './web.ts';
 import { accountsRoutes } from './routes/accounts.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { directoryRoutes } from './routes/users.routes.ts';
+import { groupsRoutes } from './routes/groups.routes.ts';
+import { resourcesRoutes } from './routes/resources.routes.ts';
 import { meRoutes } from './routes/me.routes.ts';
 import { sessionsRoutes } from './routes/sessions.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
@@ -24,6 +28,7 @@ export interface HttpDeps {
   config: Config;
   keys: Keys;
   accounts: Accounts;
+  directory: Directory;
   metrics: Metrics;
   logger: Logger;
   ping: () => Promise<unknown>;
@@ -129,6 +134,8 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     return sendProblem(new AppError(HttpErrors.routeNotFound), req, reply);
   });
 
-  for (const routes of [systemRoutes, accountsRoutes, sessionsRoutes, meRoutes, auditRoutes]) routes(app, deps);
+  for (const routes of [systemRoutes, accountsRoutes, sessionsRoutes, meRoutes, auditRoutes, directoryRoutes, groupsRoutes, resourcesRoutes]) {
+    routes(app, deps);
+  }
   return app;
 }

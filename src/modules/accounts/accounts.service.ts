@@ -4,6 +4,7 @@ import type { AccountsDeps } from './accounts.deps.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { type OrganizationView, type UserView, requiredText, toOrganizationView, toUserView } from './accounts.views.ts';
 import { createHousekeeping } from './housekeeping.service.ts';
+import { createInvitations } from './invitations.service.ts';
 import { createMfa } from './mfa.service.ts';
 import { requireCapability } from './permissions.ts';
 import { createPasswords } from './passwords.service.ts';
@@ -57,6 +58,7 @@ export function createAccounts(deps: AccountsDeps) {
 
   return {
     ...createSignup(deps),
+    ...createInvitations(deps),
     auditLog,
     updateProfile,
     housekeeping: createHousekeeping(deps),

@@ -3,6 +3,8 @@ export interface OrganizationsTable {
   id: string;
   name: string;
   plan: string;
+  /** When a `jumpstart` trial ends (DIR-4). */
+  plan_ends_at: string | null;
   company_size: string | null;
   phone: string | null;
   address: string | null;
@@ -25,6 +27,11 @@ export interface UsersTable {
   totp_secret_enc: string | null;
   totp_enabled_at: string | null;
   totp_last_step: number | null;
+  username: string | null;
+  uid_number: number | null;
+  gid_number: number | null;
+  home_directory: string | null;
+  login_shell: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -65,7 +72,14 @@ export interface ThrottlesTable {
   locked_until: string | null;
 }
 
+/** The next free POSIX id of each organization (uidNumber for users, gidNumber for groups). */
+export interface PosixCountersTable {
+  org_id: string;
+  next_id: number;
+}
+
 export interface AccountsTables {
+  posix_counters: PosixCountersTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   sessions: SessionsTable;

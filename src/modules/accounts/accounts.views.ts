@@ -17,6 +17,12 @@ export interface UserView {
   orgId: string | null;
   orgRole: OrgRole | null;
   staffRole: StaffRole | null;
+  /** POSIX account for systems (DIR-2); null for staff. */
+  username: string | null;
+  uidNumber: number | null;
+  gidNumber: number | null;
+  homeDirectory: string | null;
+  loginShell: string | null;
   createdAt: string;
 }
 
@@ -24,6 +30,7 @@ export interface OrganizationView {
   id: string;
   name: string;
   plan: string;
+  planEndsAt: string | null;
   companySize: string | null;
   phone: string | null;
   address: string | null;
@@ -43,6 +50,11 @@ export function toUserView(u: UsersTable): UserView {
     orgId: u.org_id,
     orgRole: (u.org_role as OrgRole | null) ?? null,
     staffRole: (u.staff_role as StaffRole | null) ?? null,
+    username: u.username,
+    uidNumber: u.uid_number === null ? null : Number(u.uid_number),
+    gidNumber: u.gid_number === null ? null : Number(u.gid_number),
+    homeDirectory: u.home_directory,
+    loginShell: u.login_shell,
     createdAt: u.created_at,
   };
 }
@@ -52,6 +64,7 @@ export function toOrganizationView(o: OrganizationsTable): OrganizationView {
     id: o.id,
     name: o.name,
     plan: o.plan,
+    planEndsAt: o.plan_ends_at,
     companySize: o.company_size,
     phone: o.phone,
     address: o.address,

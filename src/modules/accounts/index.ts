@@ -1,7 +1,21 @@
 export { createAccounts, type Accounts } from './accounts.service.ts';
 export type { AccountsConfig, AccountsDeps } from './accounts.deps.ts';
 export { AccountsErrors } from './accounts.errors.ts';
-export { STAFF_ROLES, type StaffRole, type UserView, type OrganizationView } from './accounts.views.ts';
+export {
+  STAFF_ROLES,
+  type StaffRole,
+  type UserView,
+  type OrganizationView,
+  toUserView,
+  toOrganizationView,
+  normalizeEmail,
+  validEmail,
+  requiredText,
+  optionalText,
+} from './accounts.views.ts';
+export { allocatePosixId, validUsername, usernameFromEmail, posixDefaults } from './posix.ts';
+export { insertUser, findOrganization, updateUser } from './users.repository.ts';
+export type { UsersTable, OrganizationsTable } from './accounts.tables.ts';
 export { can, requireCapability, staffCapabilities, type Capability } from './permissions.ts';
 export { createThrottle, type Throttle } from './throttle.service.ts';
 export { isStaffRole } from './staff.service.ts';

@@ -41,3 +41,11 @@ export function mfaChangedMail(to: string, name: string, enabled: boolean): Outg
     text: `Hello ${name},\n\nTwo-factor authentication was just turned ${enabled ? 'on' : 'off'} for your Castellan account.\nIf this was not you, reset your password at once.${sign}`,
   };
 }
+
+export function invitationMail(to: string, name: string, orgName: string, link: string): OutgoingMail {
+  return {
+    to,
+    subject: `You are invited to ${orgName} on Castellan`,
+    text: `Hello ${name},\n\nAn administrator of ${orgName} created a Castellan account for you. Choose your password to start:\n\n${link}\n\nThe link works once and expires in 7 days. Nobody else can set your password.${sign}`,
+  };
+}

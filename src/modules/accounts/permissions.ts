@@ -5,13 +5,21 @@ import type { StaffRole, UserView } from './accounts.views.ts';
  * What each kind of principal may do. Services check these, not routes, so
  * every edge (HTTP, CLI, protocols) gets the same answer.
  */
-export type Capability = 'audit.read_org' | 'audit.read_all' | 'staff.read_self';
+export type Capability =
+  | 'audit.read_org'
+  | 'audit.read_all'
+  | 'staff.read_self'
+  /** Manage an organization's users, groups, resources and access (DIR-3): its admins only, never staff (SUP-6). */
+  | 'directory.manage'
+  /** Read an organization's directory: its admins; a plain user reads only their own account. */
+  | 'directory.read'
+  | 'billing.set_plan';
 
 const STAFF_CAPABILITIES: Record<StaffRole, readonly Capability[]> = {
-  owner: ['audit.read_all', 'staff.read_self'],
+  owner: ['audit.read_all', 'staff.read_self', 'billing.set_plan'],
   privacy: ['audit.read_all', 'staff.read_self'],
   support: ['staff.read_self'],
-  billing: ['staff.read_self'],
+  billing: ['staff.read_self', 'billing.set_plan'],
 };
 
 /** May `user` exercise `capability`, for organization `orgId` where it is org-scoped? */
@@ -20,6 +28,8 @@ export function can(user: UserView, capability: Capability, orgId?: string): boo
   if (user.kind === 'staff') return user.staffRole !== null && STAFF_CAPABILITIES[user.staffRole].includes(capability);
   switch (capability) {
     case 'audit.read_org':
+    case 'directory.manage':
+    case 'directory.read':
       return user.orgRole === 'admin' && user.orgId === orgId && user.emailVerified;
     default:
       return false;
@@ -32,7 +42,8 @@ export function can(user: UserView, capability: Capability, orgId?: string): boo
  */
 export function requireCapability(user: UserView, capability: Capability, orgId?: string): void {
   if (can(user, capability, orgId)) return;
-  if (orgId !== undefined && user.orgId !== orgId) throw new AppError(CommonErrors.notFound);
+  // Staff belong to no organization; they are refused, not misled (SUP-6).
+  if (orgId !== undefined && user.kind !== 'staff' && user.orgId !== orgId) throw new AppError(CommonErrors.notFound);
   throw new AppError(CommonErrors.forbidden);
 }
 

@@ -15,6 +15,7 @@ import {
 } from './accounts.views.ts';
 import { existingAccountMail, verificationMail } from './mail-templates.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';
+import { FIRST_POSIX_ID, allocatePosixId, posixDefaults, usernameFromEmail } from './posix.ts';
 import * as tokens from './tokens.repository.ts';
 import * as users from './users.repository.ts';
 
@@ -71,12 +72,14 @@ export function createSignup(deps: AccountsDeps) {
       id: newId('org'),
       name: companyName,
       plan: 'free',
+      plan_ends_at: null,
       company_size: companySize,
       phone,
       address,
       created_at: now,
       updated_at: now,
     };
+    const username = usernameFromEmail(email);
     const user = {
       id: newId('usr'),
       org_id: org.id,
@@ -91,6 +94,11 @@ export function createSignup(deps: AccountsDeps) {
       totp_secret_enc: null,
       totp_enabled_at: null,
       totp_last_step: null,
+      username,
+      // The first user of a new organization gets its first POSIX id.
+      uid_number: FIRST_POSIX_ID,
+      gid_number: FIRST_POSIX_ID,
+      ...posixDefaults(username),
       created_at: now,
       updated_at: now,
     };
@@ -100,6 +108,7 @@ export function createSignup(deps: AccountsDeps) {
       await db.transaction().execute(async (trx) => {
         if (await users.findUserByEmail(trx, user.email_normalized)) throw new AppError(CommonErrors.conflict);
         await users.insertOrganization(trx, org);
+        await allocatePosixId(trx, org.id);
         await users.insertUser(trx, user);
         await issueVerification(trx, user.id, email, name);
         const actor = { ...ctx, actor: { type: 'user' as const, id: user.id } };

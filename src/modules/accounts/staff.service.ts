@@ -49,6 +49,11 @@ export function createStaff(deps: AccountsDeps) {
       totp_secret_enc: null,
       totp_enabled_at: null,
       totp_last_step: null,
+      username: null,
+      uid_number: null,
+      gid_number: null,
+      home_directory: null,
+      login_shell: null,
       created_at: now,
       updated_at: now,
     };

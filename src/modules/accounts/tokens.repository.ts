@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/schema.ts';
 import type { OneTimeTokensTable, RecoveryCodesTable } from './accounts.tables.ts';
 
-export type TokenPurpose = 'verify_email' | 'reset_password';
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'invite';
 
 export async function insertToken(ex: Executor, row: OneTimeTokensTable): Promise<void> {
   await ex.insertInto('one_time_tokens').values(row).execute();

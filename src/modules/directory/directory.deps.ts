@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../core/clock.ts';
+import type { Database, DialectName } from '../../db/schema.ts';
+import type { Accounts } from '../accounts/index.ts';
+import type { Audit } from '../audit/index.ts';
+import type { Mail } from '../mail/index.ts';
+
+export interface DirectoryDeps {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  clock: Clock;
+  audit: Audit;
+  mail: Mail;
+  accounts: Accounts;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Takes one row more than asked, to know whether there is a next page; the cursor is the last id. */
+export function pageOf<R extends { id: string }, T>(rows: R[], limit: number, view: (r: R) => T): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items: items.map(view), nextCursor: rows.length > limit && last ? last.id : null };
+}

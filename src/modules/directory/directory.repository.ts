@@ -1,0 +1,188 @@
+import type { Executor } from '../../db/schema.ts';
+import type { BindingsTable, GroupsTable, ResourcesTable } from './directory.tables.ts';
+
+// Every function takes the organization id and filters by it (DIR-1).
+
+export async function countActiveUsers(ex: Executor, orgId: string): Promise<number> {
+  const r = await ex
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function findOrgUser(ex: Executor, orgId: string, userId: string) {
+  return ex.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
+}
+
+export async function listOrgUsers(ex: Executor, orgId: string, opts: { q?: string | undefined; after?: string | undefined; limit: number }) {
+  const q = opts.q?.trim().toLowerCase();
+  return ex
+    .selectFrom('users')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .$if(Boolean(q), (b) =>
+      b.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['name']), 'like', `%${q}%`),
+          eb('email_normalized', 'like', `%${q}%`),
+          eb('username', 'like', `%${q}%`),
+        ]),
+      ),
+    )
+    .$if(opts.after !== undefined, (b) => b.where('id', '>', opts.after as string))
+    .orderBy('id')
+    .limit(opts.limit)
+    .execute();
+}
+
+export async function deleteOrgUser(ex: Executor, orgId: string, userId: string): Promise<boolean> {
+  const r = await ex.deleteFrom('users').where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+export async function insertGroup(ex: Executor, row: GroupsTable) {
+  await ex.insertInto('groups').values(row).execute();
+}
+
+export async function findGroup(ex: Executor, orgId: string, groupId: string) {
+  return ex.selectFrom('groups').selectAll().where('org_id', '=', orgId).where('id', '=', groupId).executeTakeFirst();
+}
+
+export async function listGroups(ex: Executor, orgId: string, opts: { after?: string | undefined; limit: number }) {
+  return ex
+    .selectFrom('groups')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .$if(opts.after !== undefined, (b) => b.where('id', '>', opts.after as string))
+    .orderBy('id')
+    .limit(opts.limit)
+    .execute();
+}
+
+export async function updateGroup(ex: Executor, orgId: string, groupId: string, patch: Partial<Pick<GroupsTable, 'name' | 'description' | 'updated_at'>>) {
+  await ex.updateTable('groups').set(patch).where('org_id', '=', orgId).where('id', '=', groupId).execute();
+}
+
+export async function deleteGroup(ex: Executor, orgId: string, groupId: string): Promise<boolean> {
+  const r = await ex.deleteFrom('groups').where('org_id', '=', orgId).where('id', '=', groupId).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+export async function addMember(ex: Executor, orgId: string, groupId: string, userId: string, at: string) {
+  await ex.insertInto('group_members').values({ org_id: orgId, group_id: groupId, user_id: userId, created_at: at }).execute();
+}
+
+export async function removeMember(ex: Executor, orgId: string, groupId: string, userId: string): Promise<boolean> {
+  const r = await ex
+    .deleteFrom('group_members')
+    .where('org_id', '=', orgId)
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+export async function listMembers(ex: Executor, orgId: string, groupId: string) {
+  return ex
+    .selectFrom('group_members')
+    .innerJoin('users', 'users.id', 'group_members.user_id')
+    .selectAll('users')
+    .where('group_members.org_id', '=', orgId)
+    .where('group_members.group_id', '=', groupId)
+    .orderBy('users.id')
+    .execute();
+}
+
+export async function insertResource(ex: Executor, row: ResourcesTable) {
+  await ex.insertInto('resources').values(row).execute();
+}
+
+export async function findResource(ex: Executor, orgId: string, resourceId: string) {
+  return ex.selectFrom('resources').selectAll().where('org_id', '=', orgId).where('id', '=', resourceId).executeTakeFirst();
+}
+
+export async function listResources(ex: Executor, orgId: string, opts: { kind?: string | undefined; after?: string | undefined; limit: number }) {
+  return ex
+    .selectFrom('resources')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .$if(opts.kind !== undefined, (b) => b.where('kind', '=', opts.kind as string))
+    .$if(opts.after !== undefined, (b) => b.where('id', '>', opts.after as string))
+    .orderBy('id')
+    .limit(opts.limit)
+    .execute();
+}
+
+export async function updateResource(
+  ex: Executor,
+  orgId: string,
+  resourceId: string,
+  patch: Partial<Pick<ResourcesTable, 'name' | 'settings' | 'updated_at'>>,
+) {
+  await ex.updateTable('resources').set(patch).where('org_id', '=', orgId).where('id', '=', resourceId).execute();
+}
+
+export async function deleteResource(ex: Executor, orgId: string, resourceId: string): Promise<boolean> {
+  const r = await ex.deleteFrom('resources').where('org_id', '=', orgId).where('id', '=', resourceId).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+export async function insertBinding(ex: Executor, row: BindingsTable) {
+  await ex.insertInto('bindings').values(row).execute();
+}
+
+export async function listBindings(ex: Executor, orgId: string, resourceId: string) {
+  return ex
+    .selectFrom('bindings')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('resource_id', '=', resourceId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function deleteBinding(ex: Executor, orgId: string, resourceId: string, bindingId: string): Promise<boolean> {
+  const r = await ex
+    .deleteFrom('bindings')
+    .where('org_id', '=', orgId)
+    .where('resource_id', '=', resourceId)
+    .where('id', '=', bindingId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+/** DIR-3: the bindings that grant `userId` the resource: directly, or through any group the user is in. */
+export async function grantingBindings(ex: Executor, orgId: string, userId: string, resourceId: string) {
+  return ex
+    .selectFrom('bindings')
+    .leftJoin('groups', 'groups.id', 'bindings.group_id')
+    .select(['bindings.id', 'bindings.user_id', 'bindings.group_id', 'groups.name as group_name'])
+    .where('bindings.org_id', '=', orgId)
+    .where('bindings.resource_id', '=', resourceId)
+    .where((eb) =>
+      eb.or([
+        eb('bindings.user_id', '=', userId),
+        eb(
+          'bindings.group_id',
+          'in',
+          eb.selectFrom('group_members').select('group_id').where('org_id', '=', orgId).where('user_id', '=', userId),
+        ),
+      ]),
+    )
+    .orderBy('bindings.id')
+    .execute();
+}
+
+/** Locks the organization's row for the rest of the transaction (PostgreSQL), so plan limits hold under concurrency. */
+export async function lockOrganization(ex: Executor, orgId: string, forUpdate: boolean) {
+  return ex
+    .selectFrom('organizations')
+    .selectAll()
+    .where('id', '=', orgId)
+    .$if(forUpdate, (q) => q.forUpdate())
+    .executeTakeFirst();
+}

@@ -1,0 +1,125 @@
+import type { RequestContext } from '../../core/context.ts';
+import { newId } from '../../core/crypto.ts';
+import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
+import { type Principal, type UserView, allocatePosixId, optionalText, requireCapability, requiredText, toUserView } from '../accounts/index.ts';
+import { DirectoryErrors } from './directory.errors.ts';
+import { type DirectoryDeps, type Page, pageOf } from './directory.deps.ts';
+import * as repo from './directory.repository.ts';
+import type { GroupsTable } from './directory.tables.ts';
+
+export interface GroupView {
+  id: string;
+  name: string;
+  description: string | null;
+  gidNumber: number;
+  createdAt: string;
+}
+
+export const toGroupView = (g: GroupsTable): GroupView => ({
+  id: g.id,
+  name: g.name,
+  description: g.description,
+  gidNumber: Number(g.gid_number),
+  createdAt: g.created_at,
+});
+
+const nameConflict = (e: unknown): never => {
+  if (isAppError(e) && e.is(CommonErrors.conflict)) throw new AppError(DirectoryErrors.groupNameTaken, undefined, { details: { field: 'name' } });
+  throw e;
+};
+
+/** DIR-2: groups (flat: nested membership is not needed), each with a POSIX gidNumber. */
+export function createGroups(deps: DirectoryDeps) {
+  const { db, clock, audit } = deps;
+
+  async function getRow(orgId: string, groupId: string) {
+    const g = await repo.findGroup(db, orgId, groupId);
+    if (!g) throw new AppError(CommonErrors.notFound);
+    return g;
+  }
+
+  async function create(ctx: RequestContext, principal: Principal, orgId: string, input: { name: string; description?: string | undefined }) {
+    requireCapability(principal.user, 'directory.manage', orgId);
+    const name = requiredText(input.name, 'name', 100);
+    const description = optionalText(input.description, 'description', 500);
+    const row = await db
+      .transaction()
+      .execute(async (trx) => {
+        const now = clock.now().toISOString();
+        const g = { id: newId('grp'), org_id: orgId, name, description, gid_number: await allocatePosixId(trx, orgId), created_at: now, updated_at: now };
+        await repo.insertGroup(trx, g);
+        await audit.record(trx, ctx, { action: 'directory.group_created', orgId, target: { type: 'group', id: g.id }, details: { name } });
+        return g;
+      })
+      .catch(nameConflict);
+    return toGroupView(row);
+  }
+
+  async function list(principal: Principal, orgId: string, opts: { cursor?: string | undefined; limit: number }): Promise<Page<GroupView>> {
+    requireCapability(principal.user, 'directory.read', orgId);
+    return pageOf(await repo.listGroups(db, orgId, { after: opts.cursor, limit: opts.limit + 1 }), opts.limit, toGroupView);
+  }
+
+  async function get(principal: Principal, orgId: string, groupId: string): Promise<GroupView> {
+    requireCapability(principal.user, 'directory.read', orgId);
+    return toGroupView(await getRow(orgId, groupId));
+  }
+
+  async function update(ctx: RequestContext, principal: Principal, orgId: string, groupId: string, input: { name?: string | undefined; description?: string | null | undefined }) {
+    requireCapability(principal.user, 'directory.manage', orgId);
+    await getRow(orgId, groupId);
+    const patch = {
+      ...(input.name !== undefined ? { name: requiredText(input.name, 'name', 100) } : {}),
+      ...(input.description !== undefined ? { description: optionalText(input.description, 'description', 500) } : {}),
+    };
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await repo.updateGroup(trx, orgId, groupId, { ...patch, updated_at: clock.now().toISOString() });
+        await audit.record(trx, ctx, { action: 'directory.group_updated', orgId, target: { type: 'group', id: groupId }, details: { fields: Object.keys(patch) } });
+      })
+      .catch(nameConflict);
+    return toGroupView(await getRow(orgId, groupId));
+  }
+
+  async function remove(ctx: RequestContext, principal: Principal, orgId: string, groupId: string): Promise<void> {
+    requireCapability(principal.user, 'directory.manage', orgId);
+    await db.transaction().execute(async (trx) => {
+      if (!(await repo.deleteGroup(trx, orgId, groupId))) throw new AppError(CommonErrors.notFound);
+      await audit.record(trx, ctx, { action: 'directory.group_deleted', orgId, target: { type: 'group', id: groupId } });
+    });
+  }
+
+  async function addMember(ctx: RequestContext, principal: Principal, orgId: string, groupId: string, userId: string): Promise<void> {
+    requireCapability(principal.user, 'directory.manage', orgId);
+    await getRow(orgId, groupId);
+    // The user must be of the same organization: another organization's id is simply not found (DIR-1).
+    if (!(await repo.findOrgUser(db, orgId, userId))) throw new AppError(CommonErrors.notFound, 'No such user in this organization.', { details: { field: 'userId' } });
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await repo.addMember(trx, orgId, groupId, userId, clock.now().toISOString());
+        await audit.record(trx, ctx, { action: 'directory.member_added', orgId, target: { type: 'group', id: groupId }, details: { userId } });
+      })
+      .catch((e) => {
+        if (isAppError(e) && e.is(CommonErrors.conflict)) throw new AppError(DirectoryErrors.alreadyMember);
+        throw e;
+      });
+  }
+
+  async function removeMember(ctx: RequestContext, principal: Principal, orgId: string, groupId: string, userId: string): Promise<void> {
+    requireCapability(principal.user, 'directory.manage', orgId);
+    await db.transaction().execute(async (trx) => {
+      if (!(await repo.removeMember(trx, orgId, groupId, userId))) throw new AppError(CommonErrors.notFound);
+      await audit.record(trx, ctx, { action: 'directory.member_removed', orgId, target: { type: 'group', id: groupId }, details: { userId } });
+    });
+  }
+
+  async function members(principal: Principal, orgId: string, groupId: string): Promise<UserView[]> {
+    requireCapability(principal.user, 'directory.read', orgId);
+    await getRow(orgId, groupId);
+    return (await repo.listMembers(db, orgId, groupId)).map(toUserView);
+  }
+
+  return { create, list, get, update, remove, addMember, removeMember, members };
+}

@@ -1,0 +1,157 @@
+import type { RequestContext } from '../../core/context.ts';
+import { newId } from '../../core/crypto.ts';
+import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
+import { type Principal, requireCapability, requiredText } from '../accounts/index.ts';
+import { DirectoryErrors } from './directory.errors.ts';
+import { type DirectoryDeps, type Page, pageOf } from './directory.deps.ts';
+import * as repo from './directory.repository.ts';
+import type { BindingsTable, ResourcesTable } from './directory.tables.ts';
+
+export const RESOURCE_KINDS = ['system', 'application', 'network'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export interface ResourceView {
+  id: string;
+  kind: ResourceKind;
+  name: string;
+  settings: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface BindingView {
+  id: string;
+  resourceId: string;
+  userId: string | null;
+  groupId: string | null;
+  createdAt: string;
+}
+
+export const toResourceView = (r: ResourcesTable): ResourceView => ({
+  id: r.id,
+  kind: r.kind as ResourceKind,
+  name: r.name,
+  settings: JSON.parse(r.settings) as Record<string, unknown>,
+  createdAt: r.created_at,
+});
+
+const toBindingView = (b: BindingsTable): BindingView => ({
+  id: b.id,
+  resourceId: b.resource_id,
+  userId: b.user_id,
+  groupId: b.group_id,
+  createdAt: b.created_at,
+});
+
+const nameConflict = (e: unknown): never => {
+  if (isAppError(e) && e.is(CommonErrors.conflict)) throw new AppError(DirectoryErrors.resourceNameTaken, undefined, { details: { field: 'name' } });
+  throw e;
+};
+
+/** DIR-2, DIR-3: resources (systems, applications, networks) and the bindings that grant access to them. */
+export function createResources(deps: DirectoryDeps) {
+  const { db, clock, audit } = deps;
+
+  async function getRow(orgId: string, resourceId: string) {
+    const r = await repo.findResource(db, orgId, resourceId);
+    if (!r) throw new AppError(CommonErrors.notFound);
+    return r;
+  }
+
+  async function create(ctx: RequestContext, principal: Principal, orgId: string, input: { kind: ResourceKind; name: string; settings?: Record<string, unknown> | undefined }) {
+    requireCapability(principal.user, 'directory.manage', orgId);
+    const name = requiredText(input.name, 'name', 100);
+    const now = clock.now().toISOString();
+    const row = { id: newId('res'), org_id: orgId, kind: input.kind, name, settings: JSON.stringify(input.settings ?? {}), created_at: now, updated_at: now };
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await repo.insertResource(trx, row);
+        await audit.record(trx, ctx, { action: 'directory.resource_created', orgId, target: { type: 'resource', id: row.id }, details: { kind: row.kind, name } });
+      })
+      .catch(nameConflict);
+    return toResourceView(row);
+  }
+
+  async function list(principal: Principal, orgId: string, opts: { kind?: string | undefined; cursor?: string | undefined; limit: number }): Promise<Page<ResourceView>> {
+    requireCapability(principal.user, 'directory.read', orgId);
+    return pageOf(await repo.listResources(db, orgId, { kind: opts.kind, after: opts.cursor, limit: opts.limit + 1 }), opts.limit, toResourceView);
+  }
+
+  async function get(principal: Principal, orgId: string, resourceId: string) {
+    requireCapability(principal.user, 'directory.read', orgId);
+    return toResourceView(await getRow(orgId, resourceId));
+  }
+
+  async function update(ctx: RequestContext, principal: Principal, orgId: string, resourceId: string, input: { name?: string | undefined; settings?: Record<string, unknown> | undefined }) {
+    requireCapability(principal.user, 'directory.manage', orgId);
+    await getRow(orgId, resourceId);
+    const patch = {
+      ...(input.name !== undefined ? { name: requiredText(input.name, 'name', 100) } : {}),
+      ...(input.settings !== undefined ? { settings: JSON.stringify(input.settings) } : {}),
+    };
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await repo.updateResource(trx, orgId, resourceId, { ...patch, updated_at: clock.now().toISOString() });
+        await audit.record(trx, ctx, { action: 'directory.resource_updated', orgId, target: { type: 'resource', id: resourceId }, details: { fields: Object.keys(patch) } });
+      })
+      .catch(nameConflict);
+    return toResourceView(await getRow(orgId, resourceId));
+  }
+
+  async function remove(ctx: RequestContext, principal: Principal, orgId: string, resourceId: string) {
+    requireCapability(principal.user, 'directory.manage', orgId);
+    await db.transaction().execute(async (trx) => {
+      if (!(await repo.deleteResource(trx, orgId, resourceId))) throw new AppError(CommonErrors.notFound);
+      await audit.record(trx, ctx, { action: 'directory.resource_deleted', orgId, target: { type: 'resource', id: resourceId } });
+    });
+  }
+
+  /**
+   * DIR-3: only an organization's admins grant access. Staff of any role never
+   * can (SUP-6): the capability check refuses them here, whatever the edge.
+   */
+  async function bind(ctx: RequestContext, principal: Principal, orgId: string, resourceId: string, subject: { userId?: string | undefined; groupId?: string | undefined }) {
+    requireCapability(principal.user, 'directory.manage', orgId);
+    await getRow(orgId, resourceId);
+    const { userId, groupId } = subject;
+    if ((userId === undefined) === (groupId === undefined)) {
+      throw new AppError(CommonErrors.invalid, 'Name either a userId or a groupId.', { details: { field: userId === undefined ? 'userId' : 'groupId' } });
+    }
+    const found = userId !== undefined ? await repo.findOrgUser(db, orgId, userId) : await repo.findGroup(db, orgId, groupId as string);
+    if (!found) throw new AppError(CommonErrors.notFound, 'No such user or group in this organization.', { details: { field: userId !== undefined ? 'userId' : 'groupId' } });
+    const row = { id: newId('bnd'), org_id: orgId, resource_id: resourceId, user_id: userId ?? null, group_id: groupId ?? null, created_at: clock.now().toISOString() };
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await repo.insertBinding(trx, row);
+        await audit.record(trx, ctx, {
+          action: 'directory.access_granted',
+          orgId,
+          target: { type: 'resource', id: resourceId },
+          details: userId !== undefined ? { userId } : { groupId },
+        });
+      })
+      .catch((e) => {
+        if (isAppError(e) && e.is(CommonErrors.conflict)) throw new AppError(DirectoryErrors.bindingExists);
+        throw e;
+      });
+    return toBindingView(row);
+  }
+
+  async function bindings(principal: Principal, orgId: string, resourceId: string) {
+    requireCapability(principal.user, 'directory.read', orgId);
+    await getRow(orgId, resourceId);
+    return (await repo.listBindings(db, orgId, resourceId)).map(toBindingView);
+  }
+
+  async function unbind(ctx: RequestContext, principal: Principal, orgId: string, resourceId: string, bindingId: string) {
+    requireCapability(principal.user, 'directory.manage', orgId);
+    await db.transaction().execute(async (trx) => {
+      if (!(await repo.deleteBinding(trx, orgId, resourceId, bindingId))) throw new AppError(CommonErrors.notFound);
+      await audit.record(trx, ctx, { action: 'directory.access_revoked', orgId, target: { type: 'resource', id: resourceId }, details: { bindingId } });
+    });
+  }
+
+  return { create, list, get, update, remove, bind, bindings, unbind };
+}
