@@ -117,6 +117,8 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
     auth: true,
     badUrls: [`/api/v1/orgs/${f.orgId}/access`, `/api/v1/orgs/${f.orgId}/access?userId=u`, `/api/v1/orgs/${f.orgId}/access?userId=u&resourceId=r&x=1`],
   },
+  { method: 'GET', path: `${o}/users/{userId}/access`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/users/usr_nobody/access`] },
+  { method: 'GET', path: `${o}/resources/{resourceId}/access`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/access`] },
   { method: 'PATCH', path: '/api/v1/staff/orgs/{orgId}/plan', auth: true, body: { plan: 'jumpstart', endsAt: '2030-01-01T00:00:00Z' }, optional: ['endsAt'] },
   { method: 'POST', path: `${o}/groups`, auth: true, body: { name: 'g', description: 'd' }, optional: ['description'] },
   { method: 'GET', path: `${o}/groups`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/groups?limit=-5`] },

@@ -122,6 +122,14 @@ describe.each(dialects)('directory on $name', (dialect) => {
     const dup = await call('POST', `${base(a)}/resources/${res.id}/bindings`, a.auth, { userId: u.id });
     expect(json(dup).code).toBe('directory.binding_exists');
 
+    const byUser = json(await call('GET', `${base(a)}/users/${u.id}/access`, a.auth));
+    expect(byUser.items).toHaveLength(1);
+    expect(byUser.items[0]).toMatchObject({ resource: { id: res.id, name: 'wiki' }, allowed: true });
+    expect(byUser.items[0].via).toHaveLength(2);
+    const byResource = json(await call('GET', `${base(a)}/resources/${res.id}/access`, a.auth));
+    expect(byResource.items.map((i: { user: { id: string } }) => i.user.id)).toEqual([u.id]);
+    expect(json(await call('GET', `${base(a)}/users/${other.id}/access`, a.auth)).items).toEqual([]);
+
     expect((await call('DELETE', `${base(a)}/groups/${g.id}/members/${u.id}`, a.auth)).statusCode).toBe(204);
     expect((await access(u.id)).via).toEqual([{ type: 'user', bindingId: direct.id }]);
     expect((await call('DELETE', `${base(a)}/resources/${res.id}/bindings/${direct.id}`, a.auth)).statusCode).toBe(204);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { contextOf, principalOf } from '../auth.ts';
-import { errorResponses, strictObject } from '../schemas.ts';
+import { errorResponses, ref, strictObject } from '../schemas.ts';
 import type { HttpDeps } from '../server.ts';
-import { idParam, pageOf, pageQuery } from './users.routes.ts';
+import { idParam, pageOf, pageQuery, viaSchema } from './users.routes.ts';
 
 const kind = { type: 'string', enum: ['system', 'application', 'network'] } as const;
 const settings = { type: 'object', additionalProperties: true, maxProperties: 100 } as const;
@@ -124,6 +124,39 @@ export function resourcesRoutes(app: FastifyInstance, deps: HttpDeps): void {
     async (req, reply) => {
       const { orgId, resourceId } = req.params as P;
       return reply.status(201).send(await resources.bind(contextOf(req), principalOf(req), orgId, resourceId, req.body as { userId?: string; groupId?: string }));
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/resources/:resourceId/access',
+    {
+      config: auth,
+      schema: {
+        tags: ['access'],
+        summary: 'Who can use what: every user the resource is bound to, directly or through groups',
+        params: resourceParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { user: ref('User'), allowed: { type: 'boolean' }, via: viaSchema },
+                  required: ['user', 'allowed', 'via'],
+                },
+              },
+            },
+            required: ['items'],
+          },
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const { orgId, resourceId } = req.params as P;
+      return deps.directory.access.forResource(principalOf(req), orgId, resourceId);
     },
   );
 

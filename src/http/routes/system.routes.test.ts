@@ -49,6 +49,8 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['post', '/api/v1/orgs/{orgId}/users/{userId}/reactivate'],
       ['post', '/api/v1/invitations/accept'],
       ['get', '/api/v1/orgs/{orgId}/access'],
+      ['get', '/api/v1/orgs/{orgId}/users/{userId}/access'],
+      ['get', '/api/v1/orgs/{orgId}/resources/{resourceId}/access'],
       ['patch', '/api/v1/staff/orgs/{orgId}/plan'],
       ['post', '/api/v1/orgs/{orgId}/groups'],
       ['get', '/api/v1/orgs/{orgId}/groups'],

@@ -8,6 +8,15 @@ export const pageQuery = {
   limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
   cursor: { type: 'string', minLength: 1, maxLength: 100 },
 } as const;
+export const viaSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: { type: { type: 'string', enum: ['user', 'group'] }, bindingId: { type: 'string' }, groupId: { type: 'string' }, groupName: { type: 'string' } },
+    required: ['type', 'bindingId'],
+  },
+} as const;
+
 export const pageOf = (item: object) =>
   ({
     type: 'object',
@@ -158,13 +167,7 @@ export function directoryRoutes(app: FastifyInstance, deps: HttpDeps): void {
             properties: {
               allowed: { type: 'boolean' },
               reason: { type: 'string' },
-              via: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { type: { type: 'string' }, bindingId: { type: 'string' }, groupId: { type: 'string' }, groupName: { type: 'string' } },
-                },
-              },
+              via: viaSchema,
             },
             required: ['allowed', 'via'],
           },
@@ -176,6 +179,39 @@ export function directoryRoutes(app: FastifyInstance, deps: HttpDeps): void {
       const { orgId } = req.params as P;
       const { userId, resourceId } = req.query as { userId: string; resourceId: string };
       return directory.access.explain(principalOf(req), orgId, userId, resourceId);
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/users/:userId/access',
+    {
+      config: auth,
+      schema: {
+        tags: ['access'],
+        summary: 'Who can use what: every resource the user is bound to, directly or through groups',
+        params: userParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { resource: { type: 'object', additionalProperties: true }, allowed: { type: 'boolean' }, via: viaSchema },
+                  required: ['resource', 'allowed', 'via'],
+                },
+              },
+            },
+            required: ['items'],
+          },
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const { orgId, userId } = req.params as P;
+      return directory.access.forUser(principalOf(req), orgId, userId);
     },
   );
 

@@ -1,5 +1,6 @@
 import { AppError, CommonErrors } from '../../core/errors.ts';
-import { type Principal, requireCapability } from '../accounts/index.ts';
+import { type Principal, type UserView, requireCapability, toUserView } from '../accounts/index.ts';
+import { type ResourceView, toResourceView } from './resources.service.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
 
@@ -41,5 +42,36 @@ export function createAccess(deps: DirectoryDeps) {
     return canAccess(orgId, userId, resourceId);
   }
 
-  return { canAccess, explain };
+  const viaOf = (b: { binding_id: string; group_id: string | null; group_name: string | null }): AccessVia =>
+    b.group_id ? { type: 'group', bindingId: b.binding_id, groupId: b.group_id, groupName: b.group_name ?? '' } : { type: 'user', bindingId: b.binding_id };
+
+  /** "Who can use what", for one user: every resource their bindings reach; nothing is allowed while suspended. */
+  async function forUser(principal: Principal, orgId: string, userId: string) {
+    requireCapability(principal.user, 'directory.read', orgId);
+    const user = await repo.findOrgUser(db, orgId, userId);
+    if (!user) throw new AppError(CommonErrors.notFound);
+    const allowed = user.status === 'active';
+    const byResource = new Map<string, { resource: ResourceView; allowed: boolean; via: AccessVia[] }>();
+    for (const row of await repo.bindingsReachingUser(db, orgId, userId)) {
+      const entry = byResource.get(row.id) ?? { resource: toResourceView(row), allowed, via: [] };
+      entry.via.push(viaOf(row));
+      byResource.set(row.id, entry);
+    }
+    return { items: [...byResource.values()] };
+  }
+
+  /** "Who can use what", for one resource: every user its bindings reach, and whether they may (suspended users may not). */
+  async function forResource(principal: Principal, orgId: string, resourceId: string) {
+    requireCapability(principal.user, 'directory.read', orgId);
+    if (!(await repo.findResource(db, orgId, resourceId))) throw new AppError(CommonErrors.notFound);
+    const byUser = new Map<string, { user: UserView; allowed: boolean; via: AccessVia[] }>();
+    for (const row of await repo.usersReachedByResource(db, orgId, resourceId)) {
+      const entry = byUser.get(row.id) ?? { user: toUserView(row), allowed: row.status === 'active', via: [] };
+      entry.via.push(viaOf(row));
+      byUser.set(row.id, entry);
+    }
+    return { items: [...byUser.values()] };
+  }
+
+  return { canAccess, explain, forUser, forResource };
 }

@@ -186,3 +186,50 @@ export async function lockOrganization(ex: Executor, orgId: string, forUpdate: b
     .$if(forUpdate, (q) => q.forUpdate())
     .executeTakeFirst();
 }
+
+/** Every binding that reaches `userId`, directly or through a group, with its resource. */
+export async function bindingsReachingUser(ex: Executor, orgId: string, userId: string) {
+  return ex
+    .selectFrom('bindings')
+    .innerJoin('resources', 'resources.id', 'bindings.resource_id')
+    .leftJoin('groups', 'groups.id', 'bindings.group_id')
+    .select(['bindings.id as binding_id', 'bindings.user_id', 'bindings.group_id', 'groups.name as group_name'])
+    .selectAll('resources')
+    .where('bindings.org_id', '=', orgId)
+    .where((eb) =>
+      eb.or([
+        eb('bindings.user_id', '=', userId),
+        eb('bindings.group_id', 'in', eb.selectFrom('group_members').select('group_id').where('org_id', '=', orgId).where('user_id', '=', userId)),
+      ]),
+    )
+    .orderBy('resources.name')
+    .orderBy('bindings.id')
+    .execute();
+}
+
+/** Every user a resource's bindings reach: the users bound directly, and the members of bound groups. */
+export async function usersReachedByResource(ex: Executor, orgId: string, resourceId: string) {
+  const direct = ex
+    .selectFrom('bindings')
+    .select(['bindings.id as binding_id', 'bindings.user_id as reached_user_id', 'bindings.group_id'])
+    .where('bindings.org_id', '=', orgId)
+    .where('bindings.resource_id', '=', resourceId)
+    .where('bindings.user_id', 'is not', null);
+  const viaGroups = ex
+    .selectFrom('bindings')
+    .innerJoin('group_members', 'group_members.group_id', 'bindings.group_id')
+    .select(['bindings.id as binding_id', 'group_members.user_id as reached_user_id', 'bindings.group_id'])
+    .where('bindings.org_id', '=', orgId)
+    .where('bindings.resource_id', '=', resourceId);
+  return ex
+    .selectFrom(direct.unionAll(viaGroups).as('r'))
+    .innerJoin('users', 'users.id', 'r.reached_user_id')
+    .leftJoin('groups', 'groups.id', 'r.group_id')
+    .select(['r.binding_id', 'r.group_id', 'groups.name as group_name'])
+    .selectAll('users')
+    .where('users.org_id', '=', orgId)
+    .orderBy('users.name')
+    .orderBy('users.id')
+    .orderBy('r.binding_id')
+    .execute();
+}
