@@ -3,6 +3,7 @@ import { auditCommand } from './audit.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 import { staffCommand } from './staff.ts';
+import { transferCommands } from './transfer.ts';
 
 export function buildProgram(): Command {
   const program = new Command('castellan')
@@ -21,6 +22,6 @@ export function buildProgram(): Command {
     // Usage errors exit 2, like other Unix tools; help and --version exit 0. Set before the
     // subcommands are added, so they inherit it.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
-  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand]) add(program);
+  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand, transferCommands]) add(program);
   return program;
 }

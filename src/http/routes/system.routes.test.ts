@@ -48,6 +48,8 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['post', '/api/v1/orgs/{orgId}/users/{userId}/suspend'],
       ['post', '/api/v1/orgs/{orgId}/users/{userId}/reactivate'],
       ['post', '/api/v1/invitations/accept'],
+      ['post', '/api/v1/orgs/{orgId}/users/import'],
+      ['get', '/api/v1/orgs/{orgId}/users/export'],
       ['get', '/api/v1/orgs/{orgId}/access'],
       ['get', '/api/v1/orgs/{orgId}/users/{userId}/access'],
       ['get', '/api/v1/orgs/{orgId}/resources/{resourceId}/access'],

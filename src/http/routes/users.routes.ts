@@ -25,6 +25,8 @@ export const pageOf = (item: object) =>
   }) as const;
 
 const username = { type: 'string', minLength: 1, maxLength: 32 } as const;
+/** Imports carry whole files: a larger body limit for that one route. */
+const IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
 const orgParams = strictObject({ orgId: idParam }, ['orgId']);
 const userParams = strictObject({ orgId: idParam, userId: idParam }, ['orgId', 'userId']);
 const userBody = { 200: ref('User'), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) };
@@ -134,6 +136,60 @@ export function directoryRoutes(app: FastifyInstance, deps: HttpDeps): void {
       },
     );
   }
+
+  app.post(
+    '/api/v1/orgs/:orgId/users/import',
+    {
+      config: auth,
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        tags: ['users'],
+        summary: 'Import users and their group memberships from CSV or LDIF text: all or nothing; every bad row is reported by line',
+        params: orgParams,
+        body: strictObject(
+          {
+            format: { type: 'string', enum: ['csv', 'ldif'] },
+            data: { type: 'string', minLength: 1, maxLength: IMPORT_BODY_LIMIT },
+            invite: { type: 'boolean', description: 'email each new user an invitation' },
+          },
+          ['format', 'data'],
+        ),
+        response: {
+          200: { type: 'object', properties: { created: { type: 'integer' }, groupsCreated: { type: 'integer' } }, required: ['created', 'groupsCreated'] },
+          ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+        },
+      },
+    },
+    async (req) => {
+      const { orgId } = req.params as P;
+      const { format, data, invite } = req.body as { format: 'csv' | 'ldif'; data: string; invite?: boolean };
+      return directory.transfer.importUsers(contextOf(req), principalOf(req), orgId, { format, text: data, invite });
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/users/export',
+    {
+      config: auth,
+      schema: {
+        tags: ['users'],
+        summary: 'Export users with their group memberships as CSV or LDIF',
+        params: orgParams,
+        querystring: strictObject({ format: { type: 'string', enum: ['csv', 'ldif'] } }, ['format']),
+        produces: ['text/csv', 'text/x-ldif'],
+        response: { 200: { type: 'string' }, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const { orgId } = req.params as P;
+      const { format } = req.query as { format: 'csv' | 'ldif' };
+      const { text } = await directory.transfer.exportUsers(principalOf(req), orgId, format);
+      return reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'text/x-ldif; charset=utf-8')
+        .header('content-disposition', `attachment; filename="users.${format}"`)
+        .send(text);
+    },
+  );
 
   app.post(
     '/api/v1/invitations/accept',

@@ -13,7 +13,7 @@ export {
   requiredText,
   optionalText,
 } from './accounts.views.ts';
-export { allocatePosixId, validUsername, usernameFromEmail, posixDefaults } from './posix.ts';
+export { allocatePosixId, allocatePosixIds, validUsername, usernameFromEmail, posixDefaults } from './posix.ts';
 export { insertUser, findOrganization, updateUser } from './users.repository.ts';
 export type { UsersTable, OrganizationsTable } from './accounts.tables.ts';
 export { can, requireCapability, staffCapabilities, type Capability } from './permissions.ts';

@@ -28,7 +28,8 @@ export function createPasswords(deps: AccountsDeps, mfa: Mfa) {
     await throttle.consume(`reset:ip:${ctx.ip ?? 'unknown'}`, { ...rule, max: rule.max * 4 }, AccountsErrors.tooManyRequests);
     await throttle.consume(`reset:email:${hmac(deps.secretKey, email).slice(0, 16)}`, rule, AccountsErrors.tooManyRequests);
     const user = await users.findUserByEmail(db, email);
-    if (!user || user.status !== 'active' || !user.password_hash) return;
+    // Users created by an admin or an import may not have a password yet: the link sets their first one.
+    if (user?.status !== 'active') return;
     const token = randomToken();
     const now = clock.now();
     await db.transaction().execute(async (trx) => {

@@ -13,10 +13,15 @@ export const DEFAULT_SHELL = '/bin/bash';
  * they never collide. One atomic statement, so concurrent nodes never share an id.
  */
 export async function allocatePosixId(ex: Executor, orgId: string): Promise<number> {
+  return allocatePosixIds(ex, orgId, 1);
+}
+
+/** Reserves `count` consecutive POSIX ids at once (bulk import); answers the first. */
+export async function allocatePosixIds(ex: Executor, orgId: string, count: number): Promise<number> {
   const r = await sql<{ id: number }>`
-    insert into posix_counters (org_id, next_id) values (${orgId}, ${FIRST_POSIX_ID + 1})
-    on conflict (org_id) do update set next_id = posix_counters.next_id + 1
-    returning next_id - 1 as id`.execute(ex);
+    insert into posix_counters (org_id, next_id) values (${orgId}, ${FIRST_POSIX_ID + count})
+    on conflict (org_id) do update set next_id = posix_counters.next_id + ${count}
+    returning next_id - ${count} as id`.execute(ex);
   return Number(r.rows[0]?.id);
 }
 

@@ -13,5 +13,6 @@ export const DirectoryErrors = {
   bindingExists: defineError('directory.binding_exists', 'conflict', 'This access is already granted.'),
   alreadyMember: defineError('directory.already_member', 'conflict', 'The user is already a member of the group.'),
   invalidPlan: defineError('directory.invalid_plan', 'invalid', 'Unknown plan.'),
+  importInvalid: defineError('directory.import_invalid', 'invalid', 'The file has errors; nothing was imported.'),
   cannotChangeSelf: defineError('directory.cannot_change_self', 'forbidden', 'You cannot suspend or delete your own account.'),
 } as const;

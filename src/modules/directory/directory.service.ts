@@ -3,6 +3,7 @@ import type { DirectoryDeps } from './directory.deps.ts';
 import { createGroups } from './groups.service.ts';
 import { createPlans } from './plans.service.ts';
 import { createResources } from './resources.service.ts';
+import { createTransfer } from './transfer.service.ts';
 import { createDirectoryUsers } from './users.service.ts';
 
 export function createDirectory(deps: DirectoryDeps) {
@@ -12,6 +13,7 @@ export function createDirectory(deps: DirectoryDeps) {
     resources: createResources(deps),
     access: createAccess(deps),
     plans: createPlans(deps),
+    transfer: createTransfer(deps),
   };
 }
 

@@ -1,0 +1,72 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { signupBody } from '../../test/helpers/app.ts';
+import { tempDir } from '../../test/helpers/databases.ts';
+import { runCli } from '../../test/helpers/process.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A data directory holding one organization on the paid plan (no user limit). */
+async function orgInDataDir(): Promise<{ dataDir: string; orgId: string }> {
+  const dataDir = tempDir('castellan-transfer-');
+  dirs.push(dataDir);
+  const app = await buildApp({ config: loadConfig({ CASTELLAN_DATA_DIR: dataDir, CASTELLAN_LOG_LEVEL: 'silent' }), workers: false });
+  const res = await app.http.inject({ method: 'POST', url: '/api/v1/signup', payload: signupBody() });
+  const orgId = (res.json() as { organization: { id: string } }).organization.id;
+  await app.db.updateTable('organizations').set({ plan: 'paid' }).where('id', '=', orgId).execute();
+  await app.close();
+  return { dataDir, orgId };
+}
+
+describe('castellan import users / export users', () => {
+  it('DIR-5: imports a CSV file with progress, then exports it as CSV and LDIF', async () => {
+    const { dataDir, orgId } = await orgInDataDir();
+    const file = path.join(dataDir, 'people.csv');
+    const lines = ['email,name,username,groups', ...Array.from({ length: 1200 }, (_, i) => `person${i}@example.com,Person ${i},person${i},${i % 2 ? 'odd' : 'even'};all`)];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const imported = await runCli(['import', 'users', '--org', orgId, '--data-dir', dataDir, file], { timeoutMs: 60_000 });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toBe('imported 1200 user(s), created 3 group(s)\n');
+    expect(imported.stderr).toMatch(/importing: 1200\/1200 \(100%\)/);
+
+    const csv = await runCli(['export', 'users', '--org', orgId, '--format', 'csv', '--data-dir', dataDir]);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(1 + 1201);
+    expect(csv.stdout).toContain('person7@example.com,Person 7,person7,all;odd');
+    const out = path.join(dataDir, 'people.ldif');
+    const ldif = await runCli(['export', 'users', '--org', orgId, '--format', 'ldif', '--out', out, '--data-dir', dataDir]);
+    expect(ldif.code, ldif.stderr).toBe(0);
+    expect(ldif.stderr).toBe(`exported 1201 user(s) to ${out}\n`);
+  });
+
+  it('DIR-5: a file with bad rows imports nothing and lists every bad row by line number', async () => {
+    const { dataDir, orgId } = await orgInDataDir();
+    const file = path.join(dataDir, 'bad.csv');
+    writeFileSync(file, 'email,name,username,groups\nok@example.com,Ok,ok,\nnope,Bad,,\nok@example.com,Twice,,\n');
+    const r = await runCli(['import', 'users', '--org', orgId, '--data-dir', dataDir, file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 3 (email): "nope" is not a valid email address.');
+    expect(r.stderr).toContain('line 4 (email): The email is also on line 2.');
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^castellan: 3 problem\(s\) in the file; nothing was imported\.$/);
+    const csv = await runCli(['export', 'users', '--org', orgId, '--format', 'csv', '--data-dir', dataDir]);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('DIR-5: bad flags and a missing file get one-line errors', async () => {
+    const { dataDir, orgId } = await orgInDataDir();
+    const noFormat = await runCli(['export', 'users', '--org', orgId, '--data-dir', dataDir]);
+    expect(noFormat.code).toBe(2);
+    expect(noFormat.stderr).toMatch(/^castellan: .*--format/);
+    const missing = await runCli(['import', 'users', '--org', orgId, '--data-dir', dataDir, path.join(dataDir, 'nope.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^castellan: .*no such file/i);
+    const wrongOrg = await runCli(['export', 'users', '--org', 'org_nope', '--format', 'csv', '--data-dir', dataDir]);
+    expect(wrongOrg.code).toBe(1);
+  });
+});
