@@ -26,16 +26,14 @@
  * --seconds N (measured seconds per phase, default 5), --warmup N (seconds,
  * default 1), --rounds N (baseline/HTTP pairs, default 2).
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { verify } from '@node-rs/argon2';
 import { type App, buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { drive, httpClient, median } from './load.ts';
 import { freePort } from '../test/helpers/process.ts';
 
 const PASSWORD = 'violet-harbour-lantern-42';
@@ -103,95 +101,6 @@ function parseOptions(args: string[]): Options {
 }
 
 
-/**
- * A minimal JSON-over-HTTP client on node:http with a keep-alive agent: one
- * socket per concurrent request, reused, so the measure includes HTTP parsing
- * and routing but not a TCP handshake per sign-in (browsers and API clients
- * reuse connections too). node:http rather than fetch because fetch's own
- * overhead would be charged to Castellan: client and server share this process.
- */
-function httpClient(base: string, sockets: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
-  const { hostname, port } = new URL(base);
-  function post(pathname: string, body: unknown): Promise<{ status: number; text: string }> {
-    const payload = Buffer.from(JSON.stringify(body));
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          agent,
-          hostname,
-          port,
-          path: pathname,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': payload.length, 'user-agent': 'castellan-bench' },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
-  return { post, close: () => agent.destroy() };
-}
-
-/**
- * On-CPU nanoseconds of the calling thread (the main thread here) from Linux's
- * schedstat; undefined elsewhere. Unlike event-loop utilisation, which counts
- * wall time and so also the time the thread waited for a core, this is the work
- * itself.
- */
-function mainThreadCpuNs(): number | undefined {
-  try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A closed loop: `concurrency` workers each run `op` back to back until the
- * deadline. Every operation started before the deadline is counted, and the
- * elapsed time runs until the last one finished, so nothing is cut off and both
- * phases are treated alike. Latencies are kept for the percentiles.
- */
-async function drive(concurrency: number, seconds: number, op: () => Promise<void>) {
-  const latencies: number[] = [];
-  const cpu0 = process.cpuUsage();
-  const main0 = mainThreadCpuNs();
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const t = performance.now();
-      await op();
-      latencies.push(performance.now() - t);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsedMs = performance.now() - start;
-  const main1 = mainThreadCpuNs();
-  const cpu = process.cpuUsage(cpu0);
-  const cpuMs = (cpu.user + cpu.system) / 1000;
-  const ops = latencies.length;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(ops - 1, Math.floor(p * ops))] ?? 0;
-  return {
-    ops,
-    seconds: elapsedMs / 1000,
-    rate: ops / (elapsedMs / 1000),
-    p50Ms: pct(0.5),
-    p99Ms: pct(0.99),
-    cores: cpuMs / elapsedMs,
-    perCpuSecond: ops / (cpuMs / 1000),
-    mainCpuMs: main0 !== undefined && main1 !== undefined ? (main1 - main0) / 1e6 / ops : undefined,
-  };
-}
-
 async function phase(kind: PhaseResult['kind'], round: number, opts: Options, op: () => Promise<void>): Promise<PhaseResult> {
   // The warm-up lets the JIT, the sockets and the threadpool settle; it is not counted.
   if (opts.warmupSeconds > 0) await drive(opts.concurrency, opts.warmupSeconds, op);
@@ -218,11 +127,6 @@ function printTable(results: PhaseResult[]): void {
 }
 
 /** The median: with the default two rounds it is their mean; with more, one disturbed round does not drag it. */
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 export async function run(args: string[]): Promise<void> {
   const opts = parseOptions(args);

@@ -13,6 +13,7 @@ const VerifyEmailPage = lazy(() => import('./pages/VerifyEmail.tsx'));
 const SignInPage = lazy(() => import('./pages/SignIn.tsx'));
 const ForgotPasswordPage = lazy(() => import('./pages/ForgotPassword.tsx'));
 const ResetPasswordPage = lazy(() => import('./pages/ResetPassword.tsx'));
+const AcceptInvitationPage = lazy(() => import('./pages/AcceptInvitation.tsx'));
 const SignedInArea = lazy(() => import('./pages/SignedInArea.tsx'));
 
 /** GET /api/v1/me failed for another reason than "signed out" (network, server error). */
@@ -86,6 +87,9 @@ export function App() {
         </Route>
         <Route path="/reset-password">
           <ResetPasswordPage />
+        </Route>
+        <Route path="/accept-invitation">
+          <AcceptInvitationPage />
         </Route>
         <Route path={/^\/(?:account|staff|console)(?:\/.*)?$/}>
           <SignedInRoutes />

@@ -51,6 +51,68 @@ export interface AuditFilters {
   cursor?: string;
 }
 
+/** One page of a list the API pages through. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type OrgRole = 'admin' | 'member';
+
+export interface NewUserInput {
+  email: string;
+  name: string;
+  username?: string;
+}
+
+export interface UserPatch {
+  name?: string;
+  username?: string;
+  loginShell?: string;
+  orgRole?: OrgRole;
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  description: string | null;
+  gidNumber: number;
+  createdAt: string;
+}
+
+export type ResourceKind = 'system' | 'application' | 'network';
+
+export interface Resource {
+  id: string;
+  kind: ResourceKind;
+  name: string;
+  settings: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface Binding {
+  id: string;
+  resourceId: string;
+  userId: string | null;
+  groupId: string | null;
+  createdAt: string;
+}
+
+/** How a user reaches a resource: bound directly, or through one of their groups. */
+export type Via = { type: 'user'; bindingId: string } | { type: 'group'; bindingId: string; groupId: string; groupName: string };
+
+export interface UserAccess {
+  resource: Resource;
+  allowed: boolean;
+  via: Via[];
+}
+
+export interface ResourceAccess {
+  user: User;
+  allowed: boolean;
+  via: Via[];
+}
+
 export interface SignUpInput {
   email: string;
   password: string;
@@ -223,6 +285,8 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: str
 }
 
 const enc = encodeURIComponent;
+const org = (orgId: string) => `/api/v1/orgs/${enc(orgId)}`;
+const authed = { authed: true } as const;
 
 export const api = {
   /** The signed-in user; 401 when signed out (not treated as a lost session). */
@@ -256,4 +320,50 @@ export const api = {
 
   auditLog: (orgId: string, filters: AuditFilters) =>
     request<AuditPage>('GET', `/api/v1/orgs/${enc(orgId)}/audit`, { query: { ...filters }, authed: true }),
+
+  acceptInvitation: (token: string, password: string) =>
+    request<User>('POST', '/api/v1/invitations/accept', { body: { token, password } }),
+
+  // Directory (DIR-2, DIR-3): an organization's users, groups, resources and who can use what.
+  listUsers: (orgId: string, query: { q?: string; limit?: number; cursor?: string } = {}) =>
+    request<Page<User>>('GET', `${org(orgId)}/users`, { query: { ...query }, ...authed }),
+  getUser: (orgId: string, userId: string) => request<User>('GET', `${org(orgId)}/users/${enc(userId)}`, authed),
+  createUser: (orgId: string, input: NewUserInput) => request<User>('POST', `${org(orgId)}/users`, { body: input, ...authed }),
+  updateUser: (orgId: string, userId: string, patch: UserPatch) =>
+    request<User>('PATCH', `${org(orgId)}/users/${enc(userId)}`, { body: patch, ...authed }),
+  deleteUser: (orgId: string, userId: string) => request<void>('DELETE', `${org(orgId)}/users/${enc(userId)}`, authed),
+  suspendUser: (orgId: string, userId: string) => request<User>('POST', `${org(orgId)}/users/${enc(userId)}/suspend`, authed),
+  reactivateUser: (orgId: string, userId: string) => request<User>('POST', `${org(orgId)}/users/${enc(userId)}/reactivate`, authed),
+  userAccess: (orgId: string, userId: string) =>
+    request<{ items: UserAccess[] }>('GET', `${org(orgId)}/users/${enc(userId)}/access`, authed),
+
+  listGroups: (orgId: string, query: { limit?: number; cursor?: string } = {}) =>
+    request<Page<Group>>('GET', `${org(orgId)}/groups`, { query: { ...query }, ...authed }),
+  getGroup: (orgId: string, groupId: string) => request<Group>('GET', `${org(orgId)}/groups/${enc(groupId)}`, authed),
+  createGroup: (orgId: string, input: { name: string; description?: string }) =>
+    request<Group>('POST', `${org(orgId)}/groups`, { body: input, ...authed }),
+  updateGroup: (orgId: string, groupId: string, patch: { name?: string; description?: string | null }) =>
+    request<Group>('PATCH', `${org(orgId)}/groups/${enc(groupId)}`, { body: patch, ...authed }),
+  deleteGroup: (orgId: string, groupId: string) => request<void>('DELETE', `${org(orgId)}/groups/${enc(groupId)}`, authed),
+  groupMembers: (orgId: string, groupId: string) =>
+    request<{ items: User[] }>('GET', `${org(orgId)}/groups/${enc(groupId)}/members`, authed),
+  addMember: (orgId: string, groupId: string, userId: string) =>
+    request<void>('POST', `${org(orgId)}/groups/${enc(groupId)}/members`, { body: { userId }, ...authed }),
+  removeMember: (orgId: string, groupId: string, userId: string) =>
+    request<void>('DELETE', `${org(orgId)}/groups/${enc(groupId)}/members/${enc(userId)}`, authed),
+
+  listResources: (orgId: string, query: { kind?: ResourceKind; limit?: number; cursor?: string } = {}) =>
+    request<Page<Resource>>('GET', `${org(orgId)}/resources`, { query: { ...query }, ...authed }),
+  getResource: (orgId: string, resourceId: string) => request<Resource>('GET', `${org(orgId)}/resources/${enc(resourceId)}`, authed),
+  createResource: (orgId: string, input: { kind: ResourceKind; name: string }) =>
+    request<Resource>('POST', `${org(orgId)}/resources`, { body: input, ...authed }),
+  deleteResource: (orgId: string, resourceId: string) => request<void>('DELETE', `${org(orgId)}/resources/${enc(resourceId)}`, authed),
+  bindings: (orgId: string, resourceId: string) =>
+    request<{ items: Binding[] }>('GET', `${org(orgId)}/resources/${enc(resourceId)}/bindings`, authed),
+  grantAccess: (orgId: string, resourceId: string, to: { userId: string } | { groupId: string }) =>
+    request<Binding>('POST', `${org(orgId)}/resources/${enc(resourceId)}/bindings`, { body: to, ...authed }),
+  revokeAccess: (orgId: string, resourceId: string, bindingId: string) =>
+    request<void>('DELETE', `${org(orgId)}/resources/${enc(resourceId)}/bindings/${enc(bindingId)}`, authed),
+  resourceAccess: (orgId: string, resourceId: string) =>
+    request<{ items: ResourceAccess[] }>('GET', `${org(orgId)}/resources/${enc(resourceId)}/access`, authed),
 };

@@ -5,8 +5,15 @@ export async function insertSession(ex: Executor, row: SessionsTable): Promise<v
   await ex.insertInto('sessions').values(row).execute();
 }
 
-export async function findSessionByTokenHash(ex: Executor, tokenHash: string): Promise<SessionsTable | undefined> {
-  return ex.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+/** A session and its user in one query: every authenticated request asks this. */
+export async function findSessionWithUser(ex: Executor, tokenHash: string) {
+  return ex
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select(['sessions.id as session_id', 'sessions.expires_at as session_expires_at', 'sessions.last_seen_at as session_last_seen_at'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .executeTakeFirst();
 }
 
 export async function touchSession(ex: Executor, sessionId: string, at: string): Promise<void> {

@@ -131,16 +131,15 @@ export function createSessions(deps: AccountsDeps, mfa: Mfa) {
   /** Resolves a bearer or cookie token to its principal; expired sessions and inactive accounts get nothing. */
   async function authenticate(token: string): Promise<Principal | undefined> {
     if (token.length < 20 || token.length > 200) return undefined;
-    const session = await sessions.findSessionByTokenHash(db, sha256(token));
-    if (!session) return undefined;
+    const row = await sessions.findSessionWithUser(db, sha256(token));
+    if (!row) return undefined;
     const now = clock.now();
-    if (session.expires_at <= now.toISOString()) return undefined;
-    const user = await users.findUserById(db, session.user_id);
-    if (!user || user.status !== 'active') return undefined;
-    if (now.getTime() - new Date(session.last_seen_at).getTime() > TOUCH_INTERVAL_MS) {
-      await sessions.touchSession(db, session.id, now.toISOString());
+    if (row.session_expires_at <= now.toISOString() || row.status !== 'active') return undefined;
+    if (now.getTime() - new Date(row.session_last_seen_at).getTime() > TOUCH_INTERVAL_MS) {
+      await sessions.touchSession(db, row.session_id, now.toISOString());
     }
-    return { user: toUserView(user), sessionId: session.id };
+    const { session_id, session_expires_at: _e, session_last_seen_at: _l, ...user } = row;
+    return { user: toUserView(user), sessionId: session_id };
   }
 
   async function signOut(ctx: RequestContext, principal: Principal): Promise<void> {

@@ -22,9 +22,13 @@ export function createAccess(deps: DirectoryDeps) {
   const { db } = deps;
 
   async function canAccess(orgId: string, userId: string, resourceId: string): Promise<AccessDecision> {
-    const user = await repo.findOrgUser(db, orgId, userId);
-    const resource = await repo.findResource(db, orgId, resourceId);
-    if (!user || !resource) return { allowed: false, via: [] };
+    return (await decide(orgId, userId, resourceId)) ?? { allowed: false, via: [] };
+  }
+
+  /** The decision, or undefined when the user or the resource is not the organization's. */
+  async function decide(orgId: string, userId: string, resourceId: string): Promise<AccessDecision | undefined> {
+    const [user, resource] = await Promise.all([repo.findOrgUser(db, orgId, userId), repo.findResource(db, orgId, resourceId)]);
+    if (!user || !resource) return undefined;
     const rows = await repo.grantingBindings(db, orgId, userId, resourceId);
     const via: AccessVia[] = rows.map((b) =>
       b.user_id ? { type: 'user', bindingId: b.id } : { type: 'group', bindingId: b.id, groupId: b.group_id as string, groupName: b.group_name as string },
@@ -36,10 +40,9 @@ export function createAccess(deps: DirectoryDeps) {
   /** The API's question, asked by an admin of the organization about one of its users and resources. */
   async function explain(principal: Principal, orgId: string, userId: string, resourceId: string): Promise<AccessDecision> {
     requireCapability(principal.user, 'directory.read', orgId);
-    if (!(await repo.findOrgUser(db, orgId, userId)) || !(await repo.findResource(db, orgId, resourceId))) {
-      throw new AppError(CommonErrors.notFound);
-    }
-    return canAccess(orgId, userId, resourceId);
+    const decision = await decide(orgId, userId, resourceId);
+    if (!decision) throw new AppError(CommonErrors.notFound);
+    return decision;
   }
 
   const viaOf = (b: { binding_id: string; group_id: string | null; group_name: string | null }): AccessVia =>

@@ -6,7 +6,7 @@ import { useLocation } from 'wouter';
 export const isModifiedClick = (e: MouseEvent) => e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey;
 
 /** A client-side link that looks like Mantine's Anchor. */
-export function AppLink({ to, children, onNavigate, ...props }: AnchorProps & { to: string; children: ReactNode; onNavigate?: () => void }) {
+export function AppLink({ to, children, onNavigate, ...props }: AnchorProps & { to: string; children: ReactNode; onNavigate?: () => void; id?: string }) {
   const [, navigate] = useLocation();
   return (
     <Anchor

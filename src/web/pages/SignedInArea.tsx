@@ -11,6 +11,12 @@ import { homePath, isOrgAdmin, isStaff, useSignedIn } from '../session.tsx';
 
 const AccountPage = lazy(() => import('./Account.tsx'));
 const AuditLogPage = lazy(() => import('./AuditLog.tsx'));
+const UsersPage = lazy(() => import('./console/Users.tsx'));
+const UserDetailPage = lazy(() => import('./console/UserDetail.tsx'));
+const GroupsPage = lazy(() => import('./console/Groups.tsx'));
+const GroupDetailPage = lazy(() => import('./console/GroupDetail.tsx'));
+const ResourcesPage = lazy(() => import('./console/Resources.tsx'));
+const ResourceDetailPage = lazy(() => import('./console/ResourceDetail.tsx'));
 
 const PLANS: Record<string, string> = {
   free: 'Up to 10 users, at no cost.',
@@ -91,14 +97,17 @@ function ConsoleRoutes() {
         <ConsoleHome />
       </Route>
       <Route path="/console/users">
-        <NotBuilt title="Users" />
+        <UsersPage />
       </Route>
+      <Route path="/console/users/:id">{(params) => <UserDetailPage key={params.id} id={params.id} />}</Route>
       <Route path="/console/groups">
-        <NotBuilt title="Groups" />
+        <GroupsPage />
       </Route>
+      <Route path="/console/groups/:id">{(params) => <GroupDetailPage key={params.id} id={params.id} />}</Route>
       <Route path="/console/resources">
-        <NotBuilt title="Resources" />
+        <ResourcesPage />
       </Route>
+      <Route path="/console/resources/:id">{(params) => <ResourceDetailPage key={params.id} id={params.id} />}</Route>
       <Route path="/console/settings">
         <NotBuilt title="Settings" />
       </Route>

@@ -1,0 +1,121 @@
+import { Button, Group, Text } from '@mantine/core';
+import { useState } from 'react';
+import { type ApiError, type User, api, toApiError } from '../../api.ts';
+import { ConfirmModal } from '../../components/ConfirmModal.tsx';
+
+/** The problem of a user action, with a title when it is the plan's limit (DIR-4). */
+export function actionProblem(err: ApiError): { title?: string; message: string } {
+  if (err.code === 'directory.user_limit_reached') return { title: 'User limit reached', message: err.detail };
+  return { message: err.detail };
+}
+
+/**
+ * Suspend or reactivate a user, or delete them after a confirmation (ACC-6, GOV-1).
+ * Not offered on one's own account: the API refuses it (directory.cannot_change_self).
+ */
+export function UserActions({
+  orgId,
+  user,
+  isSelf,
+  describedBy,
+  onChanged,
+  onDeleted,
+  onError,
+}: {
+  orgId: string;
+  user: User;
+  isSelf: boolean;
+  /** The id of the element naming the user, so "Suspend" is announced as "Suspend, Grace Hopper". */
+  describedBy?: string;
+  onChanged: (user: User) => void;
+  onDeleted: (user: User) => void;
+  onError: (problem: { title?: string; message: string } | null) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+
+  if (isSelf) {
+    return (
+      <Text size="sm" c="dimmed">
+        That is you
+      </Text>
+    );
+  }
+
+  async function setStatus(action: 'suspend' | 'reactivate') {
+    setBusy(true);
+    onError(null);
+    try {
+      const updated = action === 'suspend' ? await api.suspendUser(orgId, user.id) : await api.reactivateUser(orgId, user.id);
+      onChanged(updated);
+    } catch (e) {
+      onError(actionProblem(toApiError(e)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove() {
+    setDeleting(true);
+    setDeleteError(null);
+    try {
+      await api.deleteUser(orgId, user.id);
+      setConfirming(false);
+      onDeleted(user);
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.status === 404) {
+        setConfirming(false);
+        onDeleted(user);
+      } else {
+        setDeleteError(err.detail);
+      }
+    } finally {
+      setDeleting(false);
+    }
+  }
+
+  return (
+    <>
+      <Group gap="xs" wrap="nowrap">
+        {user.status === 'active' ? (
+          <Button size="xs" variant="default" loading={busy} onClick={() => setStatus('suspend')} aria-describedby={describedBy}>
+            Suspend
+          </Button>
+        ) : (
+          <Button size="xs" variant="default" loading={busy} onClick={() => setStatus('reactivate')} aria-describedby={describedBy}>
+            Reactivate
+          </Button>
+        )}
+        <Button
+          size="xs"
+          variant="light"
+          color="red"
+          onClick={() => {
+            setDeleteError(null);
+            setConfirming(true);
+          }}
+          aria-describedby={describedBy}
+        >
+          Delete
+        </Button>
+      </Group>
+      <ConfirmModal
+        opened={confirming}
+        title={`Delete ${user.name}?`}
+        confirmLabel="Delete user"
+        onCancel={() => setConfirming(false)}
+        onConfirm={remove}
+        loading={deleting}
+        error={deleteError}
+      >
+        <Text size="sm">
+          {user.name} ({user.email}) loses access to everything at once, and their account is removed from your organization. This
+          cannot be undone.
+        </Text>
+      </ConfirmModal>
+    </>
+  );
+}

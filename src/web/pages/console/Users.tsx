@@ -1,0 +1,152 @@
+import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useCallback, useState } from 'react';
+import { type User, api } from '../../api.ts';
+import { AppLink } from '../../components/AppLink.tsx';
+import { StatusBadge, roleLabel } from '../../components/DirectoryBadges.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { PageLoader } from '../../components/PageLoader.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { VerifyEmailNotice } from '../../components/VerifyEmailNotice.tsx';
+import { PAGE_SIZE } from '../../lib/directory.ts';
+import { usePaged } from '../../lib/paged.ts';
+import { useSignedIn } from '../../session.tsx';
+import { InviteUserModal } from './InviteUser.tsx';
+import { UserActions } from './UserActions.tsx';
+
+/** DIR-2: the organization's users, searchable, with invitations, suspension and deletion. */
+export default function UsersPage() {
+  const { user: me } = useSignedIn();
+  const orgId = me.orgId ?? '';
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 300);
+  const [inviting, setInviting] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [problem, setProblem] = useState<{ title?: string; message: string } | null>(null);
+
+  const fetchPage = useCallback((cursor: string | undefined) => api.listUsers(orgId, { q: q || undefined, limit: PAGE_SIZE, cursor }), [orgId, q]);
+  const list = usePaged(fetchPage);
+  const { update, reload } = list;
+
+  const onChanged = useCallback((u: User) => update((items) => items.map((x) => (x.id === u.id ? u : x))), [update]);
+
+  return (
+    <>
+      <PageHeader title="Users" description="The people of your organization. Invite them, suspend them, or remove them." />
+      <VerifyEmailNotice consequence="Until then, you cannot manage users." />
+      <Stack gap="md">
+        <Group justify="space-between" align="flex-end" gap="md" wrap="wrap">
+          <TextInput
+            label="Search users"
+            placeholder="Name, email or username"
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            rightSection={list.loading && list.items !== null ? <Loader size="xs" aria-label="Searching" /> : null}
+            w={{ base: '100%', xs: 320 }}
+          />
+          <Button
+            onClick={() => {
+              setNotice(null);
+              setInviting(true);
+            }}
+          >
+            Invite user
+          </Button>
+        </Group>
+
+        {notice && (
+          <Text c="teal.8" role="status">
+            {notice}
+          </Text>
+        )}
+        <ProblemAlert title={problem?.title} message={problem?.message} />
+        <ProblemAlert message={list.error?.detail} />
+
+        {list.items === null && list.loading && <PageLoader label="Loading users…" minHeight={160} />}
+
+        {list.items !== null && (
+          <Paper withBorder radius="md">
+            <Table.ScrollContainer minWidth={820}>
+              <Table data-testid="users-table" striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-busy={list.loading}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">Name</Table.Th>
+                    <Table.Th scope="col">Email</Table.Th>
+                    <Table.Th scope="col">Username</Table.Th>
+                    <Table.Th scope="col">Status</Table.Th>
+                    <Table.Th scope="col">Role</Table.Th>
+                    <Table.Th scope="col">Actions</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {list.items.map((u) => (
+                    <Table.Tr key={u.id}>
+                      <Table.Td>
+                        <Group gap={6} wrap="nowrap">
+                          <AppLink to={`/console/users/${encodeURIComponent(u.id)}`} id={`user-${u.id}`} fw={500}>
+                            {u.name}
+                          </AppLink>
+                          {u.id === me.id && (
+                            <Badge size="xs" variant="outline" color="gray">
+                              You
+                            </Badge>
+                          )}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td style={{ wordBreak: 'break-all' }}>{u.email}</Table.Td>
+                      <Table.Td>{u.username ?? '—'}</Table.Td>
+                      <Table.Td>
+                        <StatusBadge status={u.status} />
+                      </Table.Td>
+                      <Table.Td>{roleLabel(u.orgRole)}</Table.Td>
+                      <Table.Td>
+                        <UserActions
+                          orgId={orgId}
+                          user={u}
+                          isSelf={u.id === me.id}
+                          describedBy={`user-${u.id}`}
+                          onChanged={onChanged}
+                          onDeleted={(gone) => {
+                            update((items) => items.filter((x) => x.id !== gone.id));
+                            setNotice(`${gone.name} was deleted.`);
+                          }}
+                          onError={setProblem}
+                        />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            {list.items.length === 0 && (
+              <Text p="md" c="dimmed" role="status">
+                {q ? 'No users match this search.' : 'No users yet.'}
+              </Text>
+            )}
+          </Paper>
+        )}
+
+        <ProblemAlert message={list.moreError?.detail} />
+        {list.items !== null && list.nextCursor && (
+          <Group justify="center">
+            <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
+              Load more
+            </Button>
+          </Group>
+        )}
+      </Stack>
+
+      <InviteUserModal
+        orgId={orgId}
+        opened={inviting}
+        onClose={() => setInviting(false)}
+        onInvited={(u) => {
+          setInviting(false);
+          setNotice(`Invitation sent to ${u.email}.`);
+          void reload();
+        }}
+      />
+    </>
+  );
+}
