@@ -55,6 +55,9 @@ describe.each(dialects)('directory on $name', (dialect) => {
     for (const name of ['Alan Turing', 'Alonzo Church', 'Kurt Gödel']) await addUser(a, { name });
     const found = json(await call('GET', `${base(a)}/users?q=al`, a.auth));
     expect(found.items.map((u: { name: string }) => u.name).sort()).toEqual(['Alan Turing', 'Alonzo Church']);
+    // Wildcards in a search are taken literally.
+    expect(json(await call('GET', `${base(a)}/users?q=%25`, a.auth)).items).toEqual([]);
+    expect(json(await call('GET', `${base(a)}/users?q=_`, a.auth)).items).toEqual([]);
     const page1 = json(await call('GET', `${base(a)}/users?limit=2`, a.auth));
     expect(page1.items).toHaveLength(2);
     const page2 = json(await call('GET', `${base(a)}/users?limit=2&cursor=${page1.nextCursor}`, a.auth));

@@ -9,7 +9,7 @@ export type AccessVia = { type: 'user'; bindingId: string } | { type: 'group'; b
 export interface AccessDecision {
   allowed: boolean;
   via: AccessVia[];
-  /** Why access is refused when a binding exists but does not count. */
+  /** Why nothing is allowed whatever the bindings: the user is suspended. */
   reason?: 'suspended';
 }
 

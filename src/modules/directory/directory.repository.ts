@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/schema.ts';
 import type { BindingsTable, GroupsTable, ResourcesTable } from './directory.tables.ts';
 
@@ -17,8 +18,12 @@ export async function findOrgUser(ex: Executor, orgId: string, userId: string) {
   return ex.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
 }
 
+/** A search term taken literally by LIKE: its own % and _ match only themselves. */
+const likeTerm = (q: string) => `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
 export async function listOrgUsers(ex: Executor, orgId: string, opts: { q?: string | undefined; after?: string | undefined; limit: number }) {
   const q = opts.q?.trim().toLowerCase();
+  const term = likeTerm(q ?? '');
   return ex
     .selectFrom('users')
     .selectAll()
@@ -26,9 +31,9 @@ export async function listOrgUsers(ex: Executor, orgId: string, opts: { q?: stri
     .$if(Boolean(q), (b) =>
       b.where((eb) =>
         eb.or([
-          eb(eb.fn('lower', ['name']), 'like', `%${q}%`),
-          eb('email_normalized', 'like', `%${q}%`),
-          eb('username', 'like', `%${q}%`),
+          sql<boolean>`lower(name) like ${term} escape '!'`,
+          sql<boolean>`email_normalized like ${term} escape '!'`,
+          sql<boolean>`username like ${term} escape '!'`,
         ]),
       ),
     )

@@ -14,7 +14,7 @@ export default function AcceptInvitationPage() {
   const token = new URLSearchParams(useSearch()).get('token') ?? '';
   const [password, setPassword] = useState('');
   const [accepted, setAccepted] = useState<{ email: string | null } | null>(null);
-  const { loading, error, run } = useRequest();
+  const { loading, error, run, reset } = useRequest();
   const errors = splitErrors(error, ['password']);
 
   async function submit(e: FormEvent) {
@@ -64,7 +64,11 @@ export default function AcceptInvitationPage() {
               label="Password"
               autoComplete="new-password"
               value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
+              onChange={(e) => {
+                setPassword(e.currentTarget.value);
+                // A refusal was about the password typed before: it no longer applies.
+                if (error?.code === 'accounts.weak_password') reset();
+              }}
               error={errors.field('password')}
               description="At least 10 characters."
             />

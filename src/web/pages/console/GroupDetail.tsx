@@ -43,7 +43,7 @@ function MemberRow({ orgId, groupId, user, onRemoved }: { orgId: string; groupId
             </AppLink>
             <StatusBadge status={user.status} />
           </Group>
-          <Text size="sm" c="dimmed" style={{ wordBreak: 'break-all' }}>
+          <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
             {user.email}
           </Text>
         </Stack>

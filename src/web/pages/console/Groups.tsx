@@ -88,7 +88,7 @@ export default function GroupsPage() {
         {list.items !== null && (
           <Paper withBorder radius="md">
             <Table.ScrollContainer minWidth={560}>
-              <Table data-testid="groups-table" striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md">
+              <Table data-testid="groups-table" style={{ whiteSpace: 'nowrap' }} striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">Name</Table.Th>

@@ -1,10 +1,10 @@
-import { Badge, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { useLocation } from 'wouter';
 import { type ApiError, type Binding, type Group as DirectoryGroup, type Resource, type ResourceAccess, type User, api, toApiError } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
-import { AllowedBadge, StatusBadge } from '../../components/DirectoryBadges.tsx';
+import { AllowedBadge, StatusBadge, WHOLE } from '../../components/DirectoryBadges.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -54,7 +54,7 @@ function BindingRow({
     <li style={{ listStyle: 'none', padding: '10px 0', borderTop: '1px solid var(--mantine-color-gray-3)' }}>
       <Group justify="space-between" gap="sm" wrap="wrap">
         <Group gap="xs" style={{ minWidth: 0, flex: '1 1 14rem' }} id={labelId}>
-          <Badge variant="outline" color="gray" size="sm">
+          <Badge variant="outline" color="gray" size="sm" style={WHOLE}>
             {binding.groupId ? 'Group' : 'User'}
           </Badge>
           {binding.groupId ? (
@@ -173,40 +173,28 @@ function WhoCanUse({ items, error, onRetry }: { items: ResourceAccess[] | null; 
       {items === null && !error && <PageLoader label="Loading who can use it…" minHeight={80} />}
       {items !== null && items.length === 0 && <Text c="dimmed">Nobody yet. Grant access to a user or a group above.</Text>}
       {items !== null && items.length > 0 && (
-        <Table.ScrollContainer minWidth={560}>
-          <Table data-testid="resource-access" verticalSpacing="sm" horizontalSpacing="md" striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">User</Table.Th>
-                <Table.Th scope="col">Access</Table.Th>
-                <Table.Th scope="col">How</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {[...items]
-                .sort((a, b) => a.user.name.localeCompare(b.user.name))
-                .map((a) => (
-                  <Table.Tr key={a.user.id}>
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        <AppLink to={`/console/users/${encodeURIComponent(a.user.id)}`} fw={500}>
-                          {a.user.name}
-                        </AppLink>
-                        {a.user.status !== 'active' && <StatusBadge status={a.user.status} />}
-                      </Group>
-                      <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-                        {a.user.email}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <AllowedBadge allowed={a.allowed} />
-                    </Table.Td>
-                    <Table.Td>{describeVia(a.via)}</Table.Td>
-                  </Table.Tr>
-                ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ul data-testid="resource-access" style={{ margin: 0, padding: 0 }}>
+          {[...items]
+            .sort((a, b) => a.user.name.localeCompare(b.user.name))
+            .map((a) => (
+              <li key={a.user.id} style={{ listStyle: 'none', padding: '10px 0', borderTop: '1px solid var(--mantine-color-gray-3)' }}>
+                <Group justify="space-between" gap="sm" wrap="wrap">
+                  <Stack gap={2} style={{ minWidth: 0, flex: '1 1 14rem' }}>
+                    <Group gap="xs">
+                      <AppLink to={`/console/users/${encodeURIComponent(a.user.id)}`} fw={500}>
+                        {a.user.name}
+                      </AppLink>
+                      {a.user.status !== 'active' && <StatusBadge status={a.user.status} />}
+                    </Group>
+                    <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                      {a.user.email} · {describeVia(a.via)}
+                    </Text>
+                  </Stack>
+                  <AllowedBadge allowed={a.allowed} />
+                </Group>
+              </li>
+            ))}
+        </ul>
       )}
     </Section>
   );

@@ -2,6 +2,7 @@ import { Badge, Button, Group, NativeSelect, Paper, Stack, Table, Text, TextInpu
 import { type FormEvent, useCallback, useState } from 'react';
 import { type Resource, type ResourceKind, api } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
+import { WHOLE } from '../../components/DirectoryBadges.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -95,7 +96,7 @@ export default function ResourcesPage() {
         {list.items !== null && (
           <Paper withBorder radius="md">
             <Table.ScrollContainer minWidth={480}>
-              <Table data-testid="resources-table" striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md">
+              <Table data-testid="resources-table" style={{ whiteSpace: 'nowrap' }} striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">Name</Table.Th>
@@ -112,7 +113,7 @@ export default function ResourcesPage() {
                         </AppLink>
                       </Table.Td>
                       <Table.Td>
-                        <Badge variant="outline" color="gray">
+                        <Badge variant="outline" color="gray" style={WHOLE}>
                           {kindLabel(r.kind)}
                         </Badge>
                       </Table.Td>

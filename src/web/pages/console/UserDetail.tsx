@@ -3,7 +3,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
 import { type ApiError, type OrgRole, type User, type UserAccess, type UserPatch, api, toApiError } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
-import { AllowedBadge, StatusBadge, roleLabel } from '../../components/DirectoryBadges.tsx';
+import { AllowedBadge, StatusBadge, roleLabel, WHOLE } from '../../components/DirectoryBadges.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -133,7 +133,7 @@ function CanUse({ user, items, error, onRetry }: { user: User; items: UserAccess
                     <AppLink to={`/console/resources/${encodeURIComponent(a.resource.id)}`} fw={500}>
                       {a.resource.name}
                     </AppLink>
-                    <Badge variant="outline" color="gray" size="sm">
+                    <Badge variant="outline" color="gray" size="sm" style={WHOLE}>
                       {kindLabel(a.resource.kind)}
                     </Badge>
                   </Group>
@@ -222,11 +222,11 @@ export default function UserDetailPage({ id }: { id: string }) {
             <Group justify="space-between" gap="sm" wrap="wrap">
               <Group gap="xs">
                 <StatusBadge status={user.status} />
-                <Badge variant="outline" color="gray">
+                <Badge variant="outline" color="gray" style={WHOLE}>
                   {roleLabel(user.orgRole)}
                 </Badge>
                 {!user.emailVerified && (
-                  <Badge variant="outline" color="yellow">
+                  <Badge variant="outline" color="yellow" style={WHOLE}>
                     Invitation not accepted yet
                   </Badge>
                 )}

@@ -3,7 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useState } from 'react';
 import { type User, api } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
-import { StatusBadge, roleLabel } from '../../components/DirectoryBadges.tsx';
+import { StatusBadge, roleLabel, WHOLE } from '../../components/DirectoryBadges.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -67,8 +67,8 @@ export default function UsersPage() {
 
         {list.items !== null && (
           <Paper withBorder radius="md">
-            <Table.ScrollContainer minWidth={820}>
-              <Table data-testid="users-table" striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-busy={list.loading}>
+            <Table.ScrollContainer minWidth={760}>
+              <Table data-testid="users-table" style={{ whiteSpace: 'nowrap' }} striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-busy={list.loading}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">Name</Table.Th>
@@ -88,13 +88,13 @@ export default function UsersPage() {
                             {u.name}
                           </AppLink>
                           {u.id === me.id && (
-                            <Badge size="xs" variant="outline" color="gray">
+                            <Badge size="xs" variant="outline" color="gray" style={WHOLE}>
                               You
                             </Badge>
                           )}
                         </Group>
                       </Table.Td>
-                      <Table.Td style={{ wordBreak: 'break-all' }}>{u.email}</Table.Td>
+                      <Table.Td>{u.email}</Table.Td>
                       <Table.Td>{u.username ?? '—'}</Table.Td>
                       <Table.Td>
                         <StatusBadge status={u.status} />

@@ -1,0 +1,491 @@
+import fc from 'fast-check';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, GOOD_PASSWORD, json, signIn, startTestApp, verifiedUser } from './helpers/app.ts';
+import { type TestDialect, dialects } from './helpers/databases.ts';
+import { tokenFrom } from './helpers/smtp.ts';
+
+/**
+ * DIR-1, property-based: two organizations, A and B, each with a verified admin
+ * and a plain member who accepted an invitation. Random sequences of calls to
+ * every directory route, by a random one of the four, on ids drawn from both
+ * organizations (and invalid ones). After every call:
+ *  - nothing in the response names an id, email or name that belongs only to
+ *    the other organization (unless the caller itself sent it);
+ *  - a call on the other organization's objects answers 404 (403 for a plain
+ *    member inside their own organization), never 2xx;
+ *  - the other organization's rows (users, groups, group_members, resources,
+ *    bindings, its sessions, tokens, audit entries and mail, its POSIX counter)
+ *    are exactly as they were;
+ *  - no call answers 5xx or 401, and a plain member gets nothing but their own
+ *    account.
+ */
+
+type OrgKey = 'a' | 'b';
+const otherOf = (k: OrgKey): OrgKey => (k === 'a' ? 'b' : 'a');
+
+/** How much to run on each dialect: runs (two fresh organizations each) × calls per run. */
+const BUDGET: Record<TestDialect['name'], { runs: number; ops: number; minOps: number }> = {
+  sqlite: { runs: 10, ops: 1000, minOps: 10_000 },
+  postgres: { runs: 10, ops: 1000, minOps: 10_000 },
+};
+
+// Every string this test makes for an organization carries a marker naming it: zq<org><n>x.
+let markerCount = 0;
+const marker = (k: OrgKey) => `zq${k}${markerCount++}x`;
+const MARKER_RE = /zq([ab])\d+x/g;
+// The server's ids: a three-or-four letter prefix and 16 base64url characters.
+const ID_RE = /(?<![A-Za-z0-9_-])(?:usr|grp|res|bnd|org|aud|ses|tok|mail|rc)_[A-Za-z0-9_-]{16}(?![A-Za-z0-9_-])/g;
+
+const INVALID = {
+  org: 'org_XXXXXXXXXXXXXXXX',
+  user: 'usr_XXXXXXXXXXXXXXXX',
+  group: 'grp_XXXXXXXXXXXXXXXX',
+  resource: 'res_XXXXXXXXXXXXXXXX',
+  binding: 'bnd_XXXXXXXXXXXXXXXX',
+} as const;
+
+interface Actor {
+  org: OrgKey;
+  role: 'admin' | 'member';
+  userId: string;
+  email: string;
+  auth: Record<string, string>;
+  label: string;
+}
+
+interface Org {
+  key: OrgKey;
+  id: string;
+  admin: Actor;
+  member: Actor;
+  users: string[];
+  groups: string[];
+  resources: string[];
+  bindings: Array<{ id: string; resourceId: string }>;
+  /** Memberships made so far (some since undone), so that removals often find one. */
+  members: Array<{ groupId: string; userId: string }>;
+}
+
+const KINDS = [
+  ...['createUser', 'createUser', 'createUser', 'listUsers', 'getUser', 'getUser', 'patchUser', 'patchUser', 'deleteUser', 'suspendUser', 'reactivateUser', 'userAccess'],
+  ...['createGroup', 'createGroup', 'listGroups', 'getGroup', 'patchGroup', 'deleteGroup', 'listMembers', 'addMember', 'addMember', 'addMember', 'removeMember'],
+  ...['createResource', 'createResource', 'listResources', 'getResource', 'patchResource', 'deleteResource', 'listBindings', 'bind', 'bind', 'bind', 'unbind'],
+  ...['resourceAccess', 'access', 'access', 'audit', 'importUsers', 'exportUsers'],
+] as const;
+type Kind = (typeof KINDS)[number];
+
+interface Op {
+  /** 0: A's admin, 1: A's member, 2: B's admin, 3: B's member (admins are drawn more often). */
+  actor: number;
+  kind: Kind;
+  /** Which organization's URL: < 60 the actor's own, < 95 the other one, else an organization that does not exist. */
+  where: number;
+  r: number[];
+}
+
+const opArb: fc.Arbitrary<Op> = fc.record({
+  actor: fc.constantFrom(0, 0, 0, 1, 2, 2, 2, 3),
+  kind: fc.constantFrom(...KINDS),
+  where: fc.nat({ max: 99 }),
+  r: fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
+});
+
+interface Request {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  payload?: Record<string, unknown>;
+  /** The organization whose URL is called, or null for one that does not exist. */
+  urlOrg: OrgKey | null;
+  /** True when an id in the path, the body or the access query belongs to an organization other than the actor's. */
+  foreign: boolean;
+}
+
+class Failure extends Error {}
+
+describe.each(dialects)('tenant isolation on $name', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+  });
+  afterAll(() => t.close());
+
+  const budget = BUDGET[dialect.name];
+  const inject = (actor: Actor | null, method: Request['method'], url: string, payload?: object) =>
+    t.app.http.inject({ method, url, headers: actor?.auth ?? {}, ...(payload ? { payload } : {}) });
+
+  // ---- who owns what -----------------------------------------------------------
+
+  /** Every server id seen so far, and the organization it was first seen in (or 'none' for the made-up ones). */
+  const owner = new Map<string, OrgKey | 'none'>(Object.values(INVALID).map((id) => [id, 'none']));
+  const ownerOf = (token: string): OrgKey | 'none' | undefined => {
+    if (token.startsWith('zq')) return token[2] as OrgKey;
+    return owner.get(token);
+  };
+  const tokensIn = (text: string) => [...(text.match(ID_RE) ?? []), ...(text.match(MARKER_RE) ?? [])];
+  const register = (k: OrgKey, text: string) => {
+    for (const id of text.match(ID_RE) ?? []) if (!owner.has(id)) owner.set(id, k);
+  };
+
+  // ---- the other organization's rows, before and after ----------------------------
+
+  async function snapshot(org: Org): Promise<string> {
+    const db = t.app.db;
+    const orgId = org.id;
+    const [organization, users, groups, members, resources, bindings, posix, audit, sessions, tokens, mail] = await Promise.all([
+      db.selectFrom('organizations').selectAll().where('id', '=', orgId).execute(),
+      db.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('id').execute(),
+      db.selectFrom('groups').selectAll().where('org_id', '=', orgId).orderBy('id').execute(),
+      db.selectFrom('group_members').selectAll().where('org_id', '=', orgId).orderBy('group_id').orderBy('user_id').execute(),
+      db.selectFrom('resources').selectAll().where('org_id', '=', orgId).orderBy('id').execute(),
+      db.selectFrom('bindings').selectAll().where('org_id', '=', orgId).orderBy('id').execute(),
+      db.selectFrom('posix_counters').selectAll().where('org_id', '=', orgId).execute(),
+      db
+        .selectFrom('audit_log')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('seq').as('last')])
+        .where('org_id', '=', orgId)
+        .execute(),
+      db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .select(['sessions.id', 'sessions.user_id', 'sessions.expires_at'])
+        .where('users.org_id', '=', orgId)
+        .orderBy('sessions.id')
+        .execute(),
+      db
+        .selectFrom('one_time_tokens')
+        .innerJoin('users', 'users.id', 'one_time_tokens.user_id')
+        .select(['one_time_tokens.id', 'one_time_tokens.purpose', 'one_time_tokens.used_at', 'one_time_tokens.expires_at'])
+        .where('users.org_id', '=', orgId)
+        .orderBy('one_time_tokens.id')
+        .execute(),
+      db
+        .selectFrom('mail_outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('to_address', 'like', `%zq${org.key}%`)
+        .execute(),
+    ]);
+    const n = (rows: Array<Record<string, unknown>>) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+    return JSON.stringify({ organization, users, groups, members, resources, bindings, posix: n(posix), audit: n(audit), sessions, tokens, mail: n(mail) });
+  }
+
+  function diff(before: string, after: string): string {
+    const b = JSON.parse(before) as Record<string, unknown>;
+    const a = JSON.parse(after) as Record<string, unknown>;
+    return Object.keys(b)
+      .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+      .map((k) => `${k}: before ${JSON.stringify(b[k]).slice(0, 600)} after ${JSON.stringify(a[k]).slice(0, 600)}`)
+      .join('\n');
+  }
+
+  // ---- setting up two organizations ---------------------------------------------
+
+  async function setUpOrg(k: OrgKey, plan: 'free' | 'paid'): Promise<Org> {
+    const m = marker(k);
+    const a = await verifiedUser(t, { email: `admin.${m}@example.com`, name: `Admin ${m}`, companyName: `Company ${marker(k)}` });
+    const orgId = a.organization.id as string;
+    owner.set(orgId, k);
+    owner.set(a.user.id, k);
+    if (plan === 'paid') await t.app.db.updateTable('organizations').set({ plan: 'paid' }).where('id', '=', orgId).execute();
+    const admin: Actor = { org: k, role: 'admin', userId: a.user.id, email: a.body.email as string, auth: a.auth, label: `${k.toUpperCase()} admin` };
+
+    // The plain member is invited by the admin and accepts through the link in the email.
+    const email = `member.${marker(k)}@example.com`;
+    const created = await inject(admin, 'POST', `/api/v1/orgs/${orgId}/users`, { email, name: `Member ${marker(k)}` });
+    if (created.statusCode !== 201) throw new Error(`create member: ${created.body}`);
+    const memberId = json(created).id as string;
+    owner.set(memberId, k);
+    const mail = await t.smtp.waitFor((x) => x.to === email);
+    const accept = await inject(null, 'POST', '/api/v1/invitations/accept', { token: tokenFrom(mail.text, '/accept-invitation'), password: GOOD_PASSWORD });
+    if (accept.statusCode !== 200) throw new Error(`accept invitation: ${accept.body}`);
+    const session = await signIn(t, email, GOOD_PASSWORD);
+    const member: Actor = { org: k, role: 'member', userId: memberId, email, auth: { authorization: `Bearer ${session.token}` }, label: `${k.toUpperCase()} member` };
+    return { key: k, id: orgId, admin, member, users: [a.user.id, memberId], groups: [], resources: [], bindings: [], members: [] };
+  }
+
+  // ---- turning an abstract op into a request --------------------------------------
+
+  function toRequest(op: Op, orgs: Record<OrgKey, Org>, actor: Actor): Request | null {
+    let i = 0;
+    const next = () => op.r[i++ % op.r.length] as number;
+    const own = orgs[actor.org];
+    const urlOrg: OrgKey | null = op.where < 60 ? actor.org : op.where < 95 ? otherOf(actor.org) : null;
+    const orgId = urlOrg ? orgs[urlOrg].id : INVALID.org;
+    const base = `/api/v1/orgs/${orgId}`;
+    const home = urlOrg ?? actor.org;
+    let foreign = urlOrg !== actor.org;
+
+    /** An id of the given type: mostly of the URL's organization, often of the other one, sometimes made up. */
+    function pick(type: 'user' | 'group' | 'resource'): string {
+      const roll = next() % 100;
+      const k = roll < 60 ? home : roll < 94 ? otherOf(home) : null;
+      const pool = k ? { user: orgs[k].users, group: orgs[k].groups, resource: orgs[k].resources }[type] : [];
+      const id = pool.length > 0 ? (pool[next() % pool.length] as string) : INVALID[type];
+      if (k && k !== actor.org && pool.length > 0) foreign = true;
+      return id;
+    }
+    const text = (label: string) => `${label} ${marker(home)}`;
+    /** Same-organization changes that would take the plain member's account away are aimed at the admin instead (who cannot change themselves). */
+    const protect = (userId: string) => (actor.role === 'admin' && urlOrg === actor.org && userId === own.member.userId ? actor.userId : userId);
+    const optional = <T>(v: T) => (next() % 2 === 0 ? v : undefined);
+    const clean = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+    const anyId = () => {
+      const all = [...orgs.a.users, ...orgs.b.groups, ...orgs.a.resources, ...orgs.b.users, ...orgs.a.groups, ...orgs.b.resources];
+      return all[next() % all.length] as string;
+    };
+
+    switch (op.kind) {
+      case 'createUser': {
+        // Now and then with the email of one of the other organization's actors (never deleted, so always taken).
+        const theirs = [orgs[otherOf(home)].admin.email, orgs[otherOf(home)].member.email];
+        const m = marker(home);
+        const email = next() % 10 === 0 && theirs.length > 0 ? (theirs[next() % theirs.length] as string) : `u.${m}@example.com`;
+        return { method: 'POST', url: `${base}/users`, payload: clean({ email, name: `User ${m}`, username: optional(`n${marker(home)}`) }), urlOrg, foreign };
+      }
+      case 'listUsers': {
+        const q = next() % 3 === 0 ? `&q=zq${next() % 2 === 0 ? 'a' : 'b'}` : '';
+        const cursor = next() % 4 === 0 ? `&cursor=${anyId()}` : '';
+        return { method: 'GET', url: `${base}/users?limit=${1 + (next() % 60)}${q}${cursor}`, urlOrg, foreign };
+      }
+      case 'getUser': {
+        // Members often ask for themselves.
+        const id = actor.role === 'member' && next() % 2 === 0 ? actor.userId : pick('user');
+        return { method: 'GET', url: `${base}/users/${id}`, urlOrg, foreign };
+      }
+      case 'patchUser': {
+        const id = pick('user');
+        const orgRole = optional(next() % 2 === 0 ? 'admin' : 'member');
+        const target = orgRole !== undefined ? protect(id) : id;
+        const payload = clean({
+          name: optional(text('Renamed')),
+          username: optional(`p${marker(home)}`),
+          loginShell: optional(next() % 2 === 0 ? '/bin/zsh' : '/bin/sh'),
+          orgRole,
+        });
+        return { method: 'PATCH', url: `${base}/users/${target}`, payload, urlOrg, foreign };
+      }
+      case 'deleteUser':
+        return { method: 'DELETE', url: `${base}/users/${protect(pick('user'))}`, urlOrg, foreign };
+      case 'suspendUser':
+        return { method: 'POST', url: `${base}/users/${protect(pick('user'))}/suspend`, urlOrg, foreign };
+      case 'reactivateUser':
+        return { method: 'POST', url: `${base}/users/${pick('user')}/reactivate`, urlOrg, foreign };
+      case 'importUsers': {
+        // A CSV file of one to three users; group names are the organization's own or names both organizations use.
+        const theirs = [orgs[otherOf(home)].admin.email, orgs[otherOf(home)].member.email];
+        const lines = ['email,name,username,groups'];
+        for (let k = 0, n = 1 + (next() % 3); k < n; k++) {
+          const m = marker(home);
+          const email = next() % 10 === 0 ? (theirs[next() % 2] as string) : `i.${m}@example.com`;
+          const groups = ['shared-staff', 'shared-ops', `g ${m}`].filter(() => next() % 2 === 0).join(';');
+          lines.push(`${email},Imported ${m},,${groups}`);
+        }
+        return { method: 'POST', url: `${base}/users/import`, payload: { format: 'csv', data: `${lines.join('\n')}\n` }, urlOrg, foreign };
+      }
+      case 'exportUsers':
+        return { method: 'GET', url: `${base}/users/export?format=${next() % 2 === 0 ? 'csv' : 'ldif'}`, urlOrg, foreign };
+      case 'userAccess':
+        return { method: 'GET', url: `${base}/users/${pick('user')}/access`, urlOrg, foreign };
+      case 'createGroup':
+        return { method: 'POST', url: `${base}/groups`, payload: clean({ name: text('group'), description: optional(text('about')) }), urlOrg, foreign };
+      case 'listGroups':
+        return { method: 'GET', url: `${base}/groups?limit=${1 + (next() % 60)}${next() % 4 === 0 ? `&cursor=${anyId()}` : ''}`, urlOrg, foreign };
+      case 'getGroup':
+        return { method: 'GET', url: `${base}/groups/${pick('group')}`, urlOrg, foreign };
+      case 'patchGroup': {
+        const id = pick('group');
+        return { method: 'PATCH', url: `${base}/groups/${id}`, payload: clean({ name: optional(text('regroup')), description: optional(next() % 3 === 0 ? null : text('desc')) }), urlOrg, foreign };
+      }
+      case 'deleteGroup':
+        return { method: 'DELETE', url: `${base}/groups/${pick('group')}`, urlOrg, foreign };
+      case 'listMembers':
+        return { method: 'GET', url: `${base}/groups/${pick('group')}/members`, urlOrg, foreign };
+      case 'addMember': {
+        const g = pick('group');
+        return { method: 'POST', url: `${base}/groups/${g}/members`, payload: { userId: pick('user') }, urlOrg, foreign };
+      }
+      case 'removeMember': {
+        const pool = orgs[home].members;
+        if (pool.length > 0 && next() % 2 === 0) {
+          const m = pool[next() % pool.length] as { groupId: string; userId: string };
+          return { method: 'DELETE', url: `${base}/groups/${m.groupId}/members/${m.userId}`, urlOrg, foreign };
+        }
+        const g = pick('group');
+        return { method: 'DELETE', url: `${base}/groups/${g}/members/${pick('user')}`, urlOrg, foreign };
+      }
+      case 'createResource': {
+        const kind = (['system', 'application', 'network'] as const)[next() % 3];
+        return { method: 'POST', url: `${base}/resources`, payload: clean({ kind, name: text('resource'), settings: optional({ note: text('secret') }) }), urlOrg, foreign };
+      }
+      case 'listResources': {
+        const kind = next() % 3 === 0 ? `&kind=${(['system', 'application', 'network'] as const)[next() % 3]}` : '';
+        return { method: 'GET', url: `${base}/resources?limit=${1 + (next() % 60)}${kind}${next() % 4 === 0 ? `&cursor=${anyId()}` : ''}`, urlOrg, foreign };
+      }
+      case 'getResource':
+        return { method: 'GET', url: `${base}/resources/${pick('resource')}`, urlOrg, foreign };
+      case 'patchResource': {
+        const id = pick('resource');
+        return { method: 'PATCH', url: `${base}/resources/${id}`, payload: clean({ name: optional(text('renamed')), settings: optional({ note: text('changed') }) }), urlOrg, foreign };
+      }
+      case 'deleteResource':
+        return { method: 'DELETE', url: `${base}/resources/${pick('resource')}`, urlOrg, foreign };
+      case 'listBindings':
+        return { method: 'GET', url: `${base}/resources/${pick('resource')}/bindings`, urlOrg, foreign };
+      case 'bind': {
+        const r = pick('resource');
+        const payload = next() % 2 === 0 ? { userId: pick('user') } : { groupId: pick('group') };
+        return { method: 'POST', url: `${base}/resources/${r}/bindings`, payload, urlOrg, foreign };
+      }
+      case 'unbind': {
+        const roll = next() % 100;
+        const k = roll < 60 ? home : roll < 94 ? otherOf(home) : null;
+        const pool = k ? orgs[k].bindings : [];
+        const b = pool.length > 0 ? (pool[next() % pool.length] as { id: string; resourceId: string }) : { id: INVALID.binding, resourceId: INVALID.resource };
+        if (k && k !== actor.org && pool.length > 0) foreign = true;
+        const resourceId = next() % 5 === 0 ? pick('resource') : b.resourceId;
+        return { method: 'DELETE', url: `${base}/resources/${resourceId}/bindings/${b.id}`, urlOrg, foreign };
+      }
+      case 'resourceAccess':
+        return { method: 'GET', url: `${base}/resources/${pick('resource')}/access`, urlOrg, foreign };
+      case 'access': {
+        const u = pick('user');
+        return { method: 'GET', url: `${base}/access?userId=${u}&resourceId=${pick('resource')}`, urlOrg, foreign };
+      }
+      case 'audit': {
+        // Filters by the other organization's ids are filters, not targets: they must simply find nothing.
+        const filter = next() % 3 === 0 ? `&targetId=${anyId()}` : next() % 3 === 0 ? `&actorId=${anyId()}` : '';
+        return { method: 'GET', url: `${base}/audit?limit=${1 + (next() % 100)}${filter}`, urlOrg, foreign };
+      }
+    }
+  }
+
+  // ---- the invariants after one call -------------------------------------------
+
+  function checkResponse(req: Request, op: Op, actor: Actor, res: LightMyRequestResponse, describeCall: () => string) {
+    const fail = (why: string) => {
+      throw new Failure(`${why}\n${describeCall()}`);
+    };
+    const s = res.statusCode;
+    if (s >= 500 || s === 401) fail(`status ${s}`);
+
+    // Nothing of the other organization, unless the caller sent it.
+    const sent = `${req.url} ${JSON.stringify(req.payload ?? {})}`;
+    const received = `${res.body} ${String(res.headers.location ?? '')}`;
+    const other = otherOf(actor.org);
+    for (const token of tokensIn(received)) {
+      if (ownerOf(token) === other && !sent.includes(token)) fail(`the response names ${token}, which belongs to organization ${other.toUpperCase()}`);
+    }
+
+    if (req.urlOrg !== actor.org) {
+      if (s !== 404) fail(`a call on another organization's URL answered ${s}, not 404`);
+    } else if (req.foreign) {
+      const ok = actor.role === 'admin' ? [404] : [403, 404];
+      if (!ok.includes(s)) fail(`a call naming the other organization's objects answered ${s}, not ${ok.join(' or ')}`);
+    } else if (actor.role === 'member') {
+      const self = `/users/${actor.userId}`;
+      const mayRead = (op.kind === 'listUsers' || (op.kind === 'getUser' && req.url.endsWith(self))) && req.method === 'GET';
+      if (mayRead ? s !== 200 : s !== 403) fail(`a plain member's call answered ${s}`);
+      if (mayRead && op.kind === 'listUsers') {
+        const ids = (json(res).items as Array<{ id: string }>).map((u) => u.id);
+        if (ids.some((id) => id !== actor.userId)) fail('a plain member saw other users');
+      }
+    }
+  }
+
+  interface Stats {
+    calls: number;
+    /** Calls that named the other organization (its URL or its ids). */
+    crossOrg: number;
+    byStatus: Map<number, number>;
+    /** Successful calls by kind, to see that the sequences build real state. */
+    succeeded: Map<string, number>;
+    /** Refusals by status and problem code. */
+    problems: Map<string, number>;
+  }
+
+  async function runSequence(ops: Op[], stats: Stats): Promise<void> {
+    const orgs: Record<OrgKey, Org> = { a: await setUpOrg('a', 'free'), b: await setUpOrg('b', 'paid') };
+    const actors = [orgs.a.admin, orgs.a.member, orgs.b.admin, orgs.b.member];
+    const snaps: Record<OrgKey, string | null> = { a: null, b: null };
+    for (const [n, op] of ops.entries()) {
+      const actor = actors[op.actor] as Actor;
+      const other = orgs[otherOf(actor.org)];
+      const req = toRequest(op, orgs, actor);
+      if (!req) continue;
+      const before = snaps[other.key] ?? (await snapshot(other));
+      snaps[other.key] = before;
+      const res = await inject(actor, req.method, req.url, req.payload);
+      stats.calls++;
+      if (req.foreign) stats.crossOrg++;
+      stats.byStatus.set(res.statusCode, (stats.byStatus.get(res.statusCode) ?? 0) + 1);
+      if (res.statusCode < 300) stats.succeeded.set(op.kind, (stats.succeeded.get(op.kind) ?? 0) + 1);
+      const describeCall = () =>
+        `call #${n} by ${actor.label} (${actor.userId}): ${req.method} ${req.url} ${req.payload ? JSON.stringify(req.payload) : ''}\n→ ${res.statusCode} ${res.body.slice(0, 1500)}`;
+      checkResponse(req, op, actor, res, describeCall);
+
+      const after = await snapshot(other);
+      if (after !== before) throw new Failure(`organization ${other.key.toUpperCase()}'s rows changed:\n${diff(before, after)}\n${describeCall()}`);
+      snaps[actor.org] = null;
+
+      // Learn what the call made: new ids belong to the caller's organization.
+      register(actor.org, res.body);
+      if (res.statusCode === 201 && req.urlOrg === actor.org) {
+        const body = json(res);
+        const mine = orgs[actor.org];
+        if (op.kind === 'createUser') mine.users.push(body.id);
+        else if (op.kind === 'createGroup') mine.groups.push(body.id);
+        else if (op.kind === 'createResource') mine.resources.push(body.id);
+        else if (op.kind === 'bind') mine.bindings.push({ id: body.id, resourceId: body.resourceId });
+      }
+      // Lists show what imports made: their users and groups join the pools.
+      if (res.statusCode === 200 && req.urlOrg === actor.org && actor.role === 'admin') {
+        const pool = { listUsers: orgs[actor.org].users, listMembers: orgs[actor.org].users, listGroups: orgs[actor.org].groups, listResources: orgs[actor.org].resources }[
+          op.kind as string
+        ];
+        if (pool) for (const { id } of json(res).items as Array<{ id: string }>) if (!pool.includes(id)) pool.push(id);
+      }
+      if (res.statusCode === 204 && op.kind === 'addMember' && req.urlOrg === actor.org) {
+        const groupId = /\/groups\/([^/]+)\/members$/.exec(req.url)?.[1] as string;
+        orgs[actor.org].members.push({ groupId, userId: (req.payload as { userId: string }).userId });
+      }
+      if (res.statusCode >= 400) {
+        const code = `${res.statusCode} ${String(json(res).code)}`;
+        stats.problems.set(code, (stats.problems.get(code) ?? 0) + 1);
+      }
+    }
+    // The actors still work: nothing in the sequence took a session away.
+    for (const a of actors) {
+      const me = await inject(a, 'GET', `/api/v1/orgs/${orgs[a.org].id}/users/${a.userId}`);
+      expect(me.statusCode, `${a.label} can still read their own account`).toBe(200);
+    }
+  }
+
+  it(
+    'DIR-1: random sequences of API calls by two orgs’ admins and users never reveal or change the other org’s data',
+    async () => {
+      const started = Date.now();
+      const stats: Stats = { calls: 0, crossOrg: 0, byStatus: new Map(), succeeded: new Map(), problems: new Map() };
+      await fc.assert(
+        fc.asyncProperty(fc.integer(), async (seed) => {
+          await runSequence(fc.sample(opArb, { seed, numRuns: budget.ops }), stats);
+        }),
+        // A failure names the call that broke the rule; the counterexample is the seed of its sequence.
+        { numRuns: budget.runs, endOnFailure: true },
+      );
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const statuses = [...stats.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ');
+      const made = [...stats.succeeded].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${k} ${n}`).join(', ');
+      const problems = [...stats.problems].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${k} ${n}`).join(', ');
+      console.log(
+        `tenant isolation on ${dialect.name}: ${stats.calls} calls (${stats.crossOrg} naming the other organization) in ${seconds} s\n` +
+          `  statuses ${statuses}\n  succeeded ${made}\n  refused ${problems}`,
+      );
+      expect(stats.calls).toBeGreaterThanOrEqual(budget.minOps);
+      // The sequences do build state: users, groups, resources, memberships and bindings were made and used.
+      for (const k of ['createUser', 'importUsers', 'exportUsers', 'createGroup', 'createResource', 'addMember', 'bind', 'unbind', 'deleteUser', 'suspendUser', 'access', 'resourceAccess']) {
+        expect(stats.succeeded.get(k) ?? 0, `successful ${k} calls`).toBeGreaterThan(0);
+      }
+    },
+    600_000,
+  );
+});
