@@ -27,13 +27,11 @@ export function createAccess(deps: DirectoryDeps) {
 
   /** The decision, or undefined when the user or the resource is not the organization's. */
   async function decide(orgId: string, userId: string, resourceId: string): Promise<AccessDecision | undefined> {
-    const [user, resource] = await Promise.all([repo.findOrgUser(db, orgId, userId), repo.findResource(db, orgId, resourceId)]);
-    if (!user || !resource) return undefined;
-    const rows = await repo.grantingBindings(db, orgId, userId, resourceId);
-    const via: AccessVia[] = rows.map((b) =>
-      b.user_id ? { type: 'user', bindingId: b.id } : { type: 'group', bindingId: b.id, groupId: b.group_id as string, groupName: b.group_name as string },
-    );
-    if (user.status !== 'active') return { allowed: false, via, reason: 'suspended' };
+    const rows = await repo.accessRows(db, orgId, userId, resourceId);
+    const first = rows[0];
+    if (!first) return undefined;
+    const via = rows.flatMap((b) => (b.binding_id ? [viaOf({ ...b, binding_id: b.binding_id })] : []));
+    if (first.status !== 'active') return { allowed: false, via, reason: 'suspended' };
     return { allowed: via.length > 0, via };
   }
 

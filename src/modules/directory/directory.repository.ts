@@ -160,26 +160,25 @@ export async function deleteBinding(ex: Executor, orgId: string, resourceId: str
   return Number(r.numDeletedRows) === 1;
 }
 
-/** DIR-3: the bindings that grant `userId` the resource: directly, or through any group the user is in. */
-export async function grantingBindings(ex: Executor, orgId: string, userId: string, resourceId: string) {
-  return ex
-    .selectFrom('bindings')
-    .leftJoin('groups', 'groups.id', 'bindings.group_id')
-    .select(['bindings.id', 'bindings.user_id', 'bindings.group_id', 'groups.name as group_name'])
-    .where('bindings.org_id', '=', orgId)
-    .where('bindings.resource_id', '=', resourceId)
-    .where((eb) =>
-      eb.or([
-        eb('bindings.user_id', '=', userId),
-        eb(
-          'bindings.group_id',
-          'in',
-          eb.selectFrom('group_members').select('group_id').where('org_id', '=', orgId).where('user_id', '=', userId),
-        ),
-      ]),
+/**
+ * DIR-3 in one statement, because every protocol asks it on every request: the
+ * user's status, whether the resource is the organization's, and the bindings
+ * that reach the user directly or through a group. No row: the user or the
+ * resource is not the organization's. One row with a null binding: neither is bound.
+ */
+export async function accessRows(ex: Executor, orgId: string, userId: string, resourceId: string) {
+  const r = await sql<{ status: string; binding_id: string | null; user_id: string | null; group_id: string | null; group_name: string | null }>`
+    select u.status, b.id as binding_id, b.user_id, b.group_id, g.name as group_name
+    from users u
+    join resources r on r.org_id = u.org_id and r.id = ${resourceId}
+    left join bindings b on b.org_id = u.org_id and b.resource_id = r.id and (
+      b.user_id = u.id
+      or b.group_id in (select m.group_id from group_members m where m.org_id = u.org_id and m.user_id = u.id)
     )
-    .orderBy('bindings.id')
-    .execute();
+    left join groups g on g.id = b.group_id and g.org_id = u.org_id
+    where u.org_id = ${orgId} and u.id = ${userId}
+    order by b.id`.execute(ex);
+  return r.rows;
 }
 
 /** Locks the organization's row for the rest of the transaction (PostgreSQL), so plan limits hold under concurrency. */
