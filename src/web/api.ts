@@ -113,6 +113,20 @@ export interface ResourceAccess {
   via: Via[];
 }
 
+export type TransferFormat = 'csv' | 'ldif';
+
+/** What a bulk import did (DIR-5). */
+export interface ImportResult {
+  created: number;
+  groupsCreated: number;
+}
+
+/** A file saved by the API (an export): its content, and the name to save it under. */
+export interface Download {
+  blob: Blob;
+  fileName: string;
+}
+
 export interface SignUpInput {
   email: string;
   password: string;
@@ -131,6 +145,7 @@ interface ProblemBody {
   detail?: string;
   code?: string;
   errors?: Array<{ field?: string; message?: string }>;
+  [extension: string]: unknown;
 }
 
 /** An API problem (RFC 9457), or a network failure (status 0, code "network"). */
@@ -143,6 +158,8 @@ export class ApiError extends Error {
   readonly fieldErrors: Readonly<Record<string, string>>;
   /** Seconds from the Retry-After header, when there is one. */
   readonly retryAfterSeconds: number | null;
+  /** The problem's other members (RFC 9457 extensions), e.g. an import's `problems`. */
+  readonly extensions: Readonly<Record<string, unknown>>;
 
   constructor(init: {
     status: number;
@@ -151,6 +168,7 @@ export class ApiError extends Error {
     detail: string;
     fieldErrors?: Record<string, string>;
     retryAfterSeconds?: number | null;
+    extensions?: Record<string, unknown>;
   }) {
     super(init.detail);
     this.name = 'ApiError';
@@ -160,6 +178,7 @@ export class ApiError extends Error {
     this.detail = init.detail;
     this.fieldErrors = init.fieldErrors ?? {};
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.extensions = init.extensions ?? {};
   }
 
   get isNetwork(): boolean {
@@ -218,6 +237,7 @@ async function problemFrom(res: Response): Promise<ApiError> {
   } catch {
     body = {};
   }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) body = {};
   const code = typeof body.code === 'string' ? body.code : `http.${res.status}`;
   const fieldErrors: Record<string, string> = {};
   for (const e of Array.isArray(body.errors) ? body.errors : []) {
@@ -226,6 +246,7 @@ async function problemFrom(res: Response): Promise<ApiError> {
     }
   }
   const retry = Number(res.headers.get('retry-after'));
+  const { type: _type, title: _title, status: _status, detail: _detail, code: _code, errors: _errors, ...extensions } = body;
   return new ApiError({
     status: res.status,
     code,
@@ -236,6 +257,7 @@ async function problemFrom(res: Response): Promise<ApiError> {
         : `Something went wrong (HTTP ${res.status}). Try again in a moment.`,
     fieldErrors,
     retryAfterSeconds: Number.isFinite(retry) && retry > 0 ? retry : null,
+    extensions,
   });
 }
 
@@ -280,6 +302,27 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: str
     return (await res.json()) as T;
   } catch {
     if (res.status === 201 || res.status === 200) return undefined as T;
+    throw ApiError.network();
+  }
+}
+
+/** GET a file (not JSON) with the session's cookie, e.g. an export to save. */
+async function download(path: string, query: Record<string, string>, accept: string, fileName: string): Promise<Download> {
+  const url = `${path}?${new URLSearchParams(query).toString()}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'GET', headers: { Accept: `${accept}, application/problem+json` }, credentials: 'same-origin' });
+  } catch {
+    throw ApiError.network();
+  }
+  if (!res.ok) {
+    const err = await problemFrom(res);
+    if (res.status === 401 && err.code === SESSION_MISSING) onUnauthorized?.();
+    throw err;
+  }
+  try {
+    return { blob: await res.blob(), fileName };
+  } catch {
     throw ApiError.network();
   }
 }
@@ -334,6 +377,11 @@ export const api = {
   deleteUser: (orgId: string, userId: string) => request<void>('DELETE', `${org(orgId)}/users/${enc(userId)}`, authed),
   suspendUser: (orgId: string, userId: string) => request<User>('POST', `${org(orgId)}/users/${enc(userId)}/suspend`, authed),
   reactivateUser: (orgId: string, userId: string) => request<User>('POST', `${org(orgId)}/users/${enc(userId)}/reactivate`, authed),
+  /** DIR-5: all or nothing; a refused file is a 422 `directory.import_invalid` with `problems` by line. */
+  importUsers: (orgId: string, input: { format: TransferFormat; data: string; invite?: boolean }) =>
+    request<ImportResult>('POST', `${org(orgId)}/users/import`, { body: input, ...authed }),
+  exportUsers: (orgId: string, format: TransferFormat) =>
+    download(`${org(orgId)}/users/export`, { format }, format === 'csv' ? 'text/csv' : 'text/x-ldif', `users.${format}`),
   userAccess: (orgId: string, userId: string) =>
     request<{ items: UserAccess[] }>('GET', `${org(orgId)}/users/${enc(userId)}/access`, authed),
 

@@ -10,17 +10,20 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { VerifyEmailNotice } from '../../components/VerifyEmailNotice.tsx';
 import { PAGE_SIZE } from '../../lib/directory.ts';
 import { usePaged } from '../../lib/paged.ts';
+import { importSummary } from '../../lib/transfer.ts';
 import { useSignedIn } from '../../session.tsx';
 import { InviteUserModal } from './InviteUser.tsx';
 import { UserActions } from './UserActions.tsx';
+import { ExportUsersButtons, ImportUsersModal } from './UserTransfer.tsx';
 
-/** DIR-2: the organization's users, searchable, with invitations, suspension and deletion. */
+/** DIR-2, DIR-5: the organization's users, searchable, with invitations, suspension and deletion, import and export. */
 export default function UsersPage() {
   const { user: me } = useSignedIn();
   const orgId = me.orgId ?? '';
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 300);
   const [inviting, setInviting] = useState(false);
+  const [importing, setImporting] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [problem, setProblem] = useState<{ title?: string; message: string } | null>(null);
 
@@ -45,14 +48,26 @@ export default function UsersPage() {
             rightSection={list.loading && list.items !== null ? <Loader size="xs" aria-label="Searching" /> : null}
             w={{ base: '100%', xs: 320 }}
           />
-          <Button
-            onClick={() => {
-              setNotice(null);
-              setInviting(true);
-            }}
-          >
-            Invite user
-          </Button>
+          <Group gap="sm" wrap="wrap">
+            <Button
+              onClick={() => {
+                setNotice(null);
+                setInviting(true);
+              }}
+            >
+              Invite user
+            </Button>
+            <Button
+              variant="light"
+              onClick={() => {
+                setNotice(null);
+                setImporting(true);
+              }}
+            >
+              Import users
+            </Button>
+            <ExportUsersButtons orgId={orgId} onError={setProblem} />
+          </Group>
         </Group>
 
         {notice && (
@@ -144,6 +159,17 @@ export default function UsersPage() {
         onInvited={(u) => {
           setInviting(false);
           setNotice(`Invitation sent to ${u.email}.`);
+          void reload();
+        }}
+      />
+      <ImportUsersModal
+        orgId={orgId}
+        opened={importing}
+        onClose={() => setImporting(false)}
+        onImported={(result, invited) => {
+          setImporting(false);
+          setProblem(null);
+          setNotice(importSummary(result.created, result.groupsCreated, invited));
           void reload();
         }}
       />
