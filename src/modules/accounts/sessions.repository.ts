@@ -1,19 +1,21 @@
 import type { Executor } from '../../db/schema.ts';
-import type { SessionsTable } from './accounts.tables.ts';
+import { sql } from 'kysely';
+import type { SessionsTable, UsersTable } from './accounts.tables.ts';
 
 export async function insertSession(ex: Executor, row: SessionsTable): Promise<void> {
   await ex.insertInto('sessions').values(row).execute();
 }
 
-/** A session and its user in one query: every authenticated request asks this. */
+/**
+ * A session and its user in one query: every authenticated request asks this,
+ * so it is written as one plain statement rather than built anew each time.
+ */
 export async function findSessionWithUser(ex: Executor, tokenHash: string) {
-  return ex
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users')
-    .select(['sessions.id as session_id', 'sessions.expires_at as session_expires_at', 'sessions.last_seen_at as session_last_seen_at'])
-    .where('sessions.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  const r = await sql<UsersTable & { session_id: string; session_expires_at: string; session_last_seen_at: string }>`
+    select u.*, s.id as session_id, s.expires_at as session_expires_at, s.last_seen_at as session_last_seen_at
+    from sessions s join users u on u.id = s.user_id
+    where s.token_hash = ${tokenHash}`.execute(ex);
+  return r.rows[0];
 }
 
 export async function touchSession(ex: Executor, sessionId: string, at: string): Promise<void> {
