@@ -4,6 +4,7 @@ import { useLocation } from 'wouter';
 import { type ApiError, type Group as DirectoryGroup, type User, api, toApiError } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
+import { DetailFallback } from '../../components/DetailFallback.tsx';
 import { StatusBadge } from '../../components/DirectoryBadges.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
@@ -199,27 +200,7 @@ export default function GroupDetailPage({ id }: { id: string }) {
   const back = <AppLink to="/console/groups">Back to groups</AppLink>;
 
   if (!group) {
-    const err = loadGroup.error;
-    return (
-      <>
-        <PageHeader title={err?.status === 404 ? 'Group not found' : 'Group'} />
-        <Stack gap="md" align="flex-start">
-          {err?.status === 404 ? (
-            <Text>There is no such group in your organization. It may have been deleted.</Text>
-          ) : err ? (
-            <>
-              <ProblemAlert message={err.detail} />
-              <Button variant="default" onClick={refreshGroup} loading={loadGroup.loading}>
-                Try again
-              </Button>
-            </>
-          ) : (
-            <PageLoader label="Loading the group…" minHeight={160} />
-          )}
-          {back}
-        </Stack>
-      </>
-    );
+    return <DetailFallback noun="Group" error={loadGroup.error} loading={loadGroup.loading} onRetry={refreshGroup} back={back} />;
   }
 
   async function remove() {

@@ -4,6 +4,7 @@ import { useLocation } from 'wouter';
 import { type ApiError, type Binding, type Group as DirectoryGroup, type Resource, type ResourceAccess, type User, api, toApiError } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
+import { DetailFallback } from '../../components/DetailFallback.tsx';
 import { AllowedBadge, StatusBadge, WHOLE } from '../../components/DirectoryBadges.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
@@ -257,27 +258,7 @@ export default function ResourceDetailPage({ id }: { id: string }) {
   const back = <AppLink to="/console/resources">Back to resources</AppLink>;
 
   if (!resource) {
-    const err = loadResource.error;
-    return (
-      <>
-        <PageHeader title={err?.status === 404 ? 'Resource not found' : 'Resource'} />
-        <Stack gap="md" align="flex-start">
-          {err?.status === 404 ? (
-            <Text>There is no such resource in your organization. It may have been deleted.</Text>
-          ) : err ? (
-            <>
-              <ProblemAlert message={err.detail} />
-              <Button variant="default" onClick={refreshResource} loading={loadResource.loading}>
-                Try again
-              </Button>
-            </>
-          ) : (
-            <PageLoader label="Loading the resource…" minHeight={160} />
-          )}
-          {back}
-        </Stack>
-      </>
-    );
+    return <DetailFallback noun="Resource" error={loadResource.error} loading={loadResource.loading} onRetry={refreshResource} back={back} />;
   }
 
   async function remove() {

@@ -3,6 +3,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
 import { type ApiError, type OrgRole, type User, type UserAccess, type UserPatch, api, toApiError } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
+import { DetailFallback } from '../../components/DetailFallback.tsx';
 import { AllowedBadge, StatusBadge, roleLabel, WHOLE } from '../../components/DirectoryBadges.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
@@ -187,27 +188,7 @@ export default function UserDetailPage({ id }: { id: string }) {
   const back = <AppLink to="/console/users">Back to users</AppLink>;
 
   if (!user) {
-    const err = loadUser.error;
-    return (
-      <>
-        <PageHeader title={err?.status === 404 ? 'User not found' : 'User'} />
-        <Stack gap="md" align="flex-start">
-          {err?.status === 404 ? (
-            <Text>There is no such user in your organization. They may have been deleted.</Text>
-          ) : err ? (
-            <>
-              <ProblemAlert message={err.detail} />
-              <Button variant="default" onClick={refreshUser} loading={loadUser.loading}>
-                Try again
-              </Button>
-            </>
-          ) : (
-            <PageLoader label="Loading the user…" minHeight={160} />
-          )}
-          {back}
-        </Stack>
-      </>
-    );
+    return <DetailFallback noun="User" pronoun="They" error={loadUser.error} loading={loadUser.loading} onRetry={refreshUser} back={back} />;
   }
 
   return (
