@@ -140,7 +140,7 @@ describe.each(dialects)('directory on $name', (dialect) => {
     expect(json(await call('GET', `${base(a)}/resources/${res.id}/bindings`, a.auth)).items).toHaveLength(1);
   });
 
-  it('ACC-6 and DIR-3: suspension ends every session at once and allows nothing; reactivation restores access', async () => {
+  it('ACC-6, GOV-1 and DIR-3: suspension (termination of access) ends every session at once and allows nothing; reactivation restores access', async () => {
     const a = await verifiedUser(t);
     const email = uniqueEmail('suspended');
     const u = await addUser(a, { email });
