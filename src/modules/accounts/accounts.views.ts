@@ -37,6 +37,26 @@ export interface OrganizationView {
   createdAt: string;
 }
 
+/**
+ * Who is acting: what permission checks need and nothing more. Every
+ * authenticated request reads it, so it is kept to these few columns.
+ */
+export type Actor = Pick<UserView, 'id' | 'kind' | 'status' | 'emailVerified' | 'orgId' | 'orgRole' | 'staffRole'>;
+export const ACTOR_COLUMNS = ['id', 'org_id', 'org_role', 'staff_role', 'status', 'email_verified_at'] as const satisfies readonly (keyof UsersTable)[];
+export type ActorRow = Pick<UsersTable, (typeof ACTOR_COLUMNS)[number]>;
+
+export function toActor(u: ActorRow): Actor {
+  return {
+    id: u.id,
+    kind: u.staff_role ? 'staff' : 'user',
+    status: u.status,
+    emailVerified: u.email_verified_at !== null,
+    orgId: u.org_id,
+    orgRole: (u.org_role as OrgRole | null) ?? null,
+    staffRole: (u.staff_role as StaffRole | null) ?? null,
+  };
+}
+
 /** The one place a user row becomes an API object: the password hash and TOTP secret never leave. */
 export function toUserView(u: UsersTable): UserView {
   return {

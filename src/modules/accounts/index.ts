@@ -5,6 +5,7 @@ export {
   STAFF_ROLES,
   type StaffRole,
   type UserView,
+  type Actor,
   type OrganizationView,
   toUserView,
   toOrganizationView,

@@ -1,5 +1,5 @@
 import { AppError, CommonErrors } from '../../core/errors.ts';
-import type { StaffRole, UserView } from './accounts.views.ts';
+import type { Actor, StaffRole } from './accounts.views.ts';
 
 /**
  * What each kind of principal may do. Services check these, not routes, so
@@ -23,7 +23,7 @@ const STAFF_CAPABILITIES: Record<StaffRole, readonly Capability[]> = {
 };
 
 /** May `user` exercise `capability`, for organization `orgId` where it is org-scoped? */
-export function can(user: UserView, capability: Capability, orgId?: string): boolean {
+export function can(user: Actor, capability: Capability, orgId?: string): boolean {
   if (user.status !== 'active') return false;
   if (user.kind === 'staff') return user.staffRole !== null && STAFF_CAPABILITIES[user.staffRole].includes(capability);
   switch (capability) {
@@ -40,7 +40,7 @@ export function can(user: UserView, capability: Capability, orgId?: string): boo
  * Throws when not allowed. For org-scoped checks the refusal is a 404, so that
  * another organization's objects are not even confirmed to exist (DIR-1).
  */
-export function requireCapability(user: UserView, capability: Capability, orgId?: string): void {
+export function requireCapability(user: Actor, capability: Capability, orgId?: string): void {
   if (can(user, capability, orgId)) return;
   // Staff belong to no organization; they are refused, not misled (SUP-6).
   if (orgId !== undefined && user.kind !== 'staff' && user.orgId !== orgId) throw new AppError(CommonErrors.notFound);

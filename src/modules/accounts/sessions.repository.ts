@@ -1,21 +1,28 @@
+import { readRows } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import { sql } from 'kysely';
-import type { SessionsTable, UsersTable } from './accounts.tables.ts';
+import type { SessionsTable } from './accounts.tables.ts';
+import { ACTOR_COLUMNS, type ActorRow } from './accounts.views.ts';
 
 export async function insertSession(ex: Executor, row: SessionsTable): Promise<void> {
   await ex.insertInto('sessions').values(row).execute();
 }
 
+const ACTOR_SELECT = sql.raw(ACTOR_COLUMNS.map((c) => `u.${c}`).join(', '));
+
 /**
- * A session and its user in one query: every authenticated request asks this,
- * so it is written as one plain statement rather than built anew each time.
+ * A session and the acting user in one query: every authenticated request asks
+ * this, so it is one plain statement reading only what a principal is made of.
  */
-export async function findSessionWithUser(ex: Executor, tokenHash: string) {
-  const r = await sql<UsersTable & { session_id: string; session_expires_at: string; session_last_seen_at: string }>`
-    select u.*, s.id as session_id, s.expires_at as session_expires_at, s.last_seen_at as session_last_seen_at
-    from sessions s join users u on u.id = s.user_id
-    where s.token_hash = ${tokenHash}`.execute(ex);
-  return r.rows[0];
+export async function findSessionWithActor(ex: Executor, tokenHash: string) {
+  const rows = await readRows(
+    ex,
+    sql<ActorRow & { session_id: string; session_expires_at: string; session_last_seen_at: string }>`
+      select ${ACTOR_SELECT}, s.id as session_id, s.expires_at as session_expires_at, s.last_seen_at as session_last_seen_at
+      from sessions s join users u on u.id = s.user_id
+      where s.token_hash = ${tokenHash}`,
+  );
+  return rows[0];
 }
 
 export async function touchSession(ex: Executor, sessionId: string, at: string): Promise<void> {

@@ -4,7 +4,7 @@ import { AppError } from '../../core/errors.ts';
 import type { AccountsDeps } from './accounts.deps.ts';
 import { AccountsErrors } from './accounts.errors.ts';
 import type { UsersTable } from './accounts.tables.ts';
-import { type UserView, normalizeEmail, toUserView } from './accounts.views.ts';
+import { type Actor, type UserView, normalizeEmail, toActor, toUserView } from './accounts.views.ts';
 import type { Mfa } from './mfa.service.ts';
 import { verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import * as sessions from './sessions.repository.ts';
@@ -12,7 +12,7 @@ import * as users from './users.repository.ts';
 
 /** Who a request acts as, once its session token checked out. */
 export interface Principal {
-  user: UserView;
+  user: Actor;
   sessionId: string;
 }
 
@@ -131,7 +131,7 @@ export function createSessions(deps: AccountsDeps, mfa: Mfa) {
   /** Resolves a bearer or cookie token to its principal; expired sessions and inactive accounts get nothing. */
   async function authenticate(token: string): Promise<Principal | undefined> {
     if (token.length < 20 || token.length > 200) return undefined;
-    const row = await sessions.findSessionWithUser(db, sha256(token));
+    const row = await sessions.findSessionWithActor(db, sha256(token));
     if (!row) return undefined;
     const now = clock.now();
     if (row.session_expires_at <= now.toISOString() || row.status !== 'active') return undefined;
@@ -139,7 +139,7 @@ export function createSessions(deps: AccountsDeps, mfa: Mfa) {
       await sessions.touchSession(db, row.session_id, now.toISOString());
     }
     const { session_id, session_expires_at: _e, session_last_seen_at: _l, ...user } = row;
-    return { user: toUserView(user), sessionId: session_id };
+    return { user: toActor(user), sessionId: session_id };
   }
 
   async function signOut(ctx: RequestContext, principal: Principal): Promise<void> {

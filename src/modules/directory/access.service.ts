@@ -28,10 +28,12 @@ export function createAccess(deps: DirectoryDeps) {
   /** The decision, or undefined when the user or the resource is not the organization's. */
   async function decide(orgId: string, userId: string, resourceId: string): Promise<AccessDecision | undefined> {
     const rows = await repo.accessRows(db, orgId, userId, resourceId);
-    const first = rows[0];
-    if (!first) return undefined;
-    const via = rows.flatMap((b) => (b.binding_id ? [viaOf({ ...b, binding_id: b.binding_id })] : []));
-    if (first.status !== 'active') return { allowed: false, via, reason: 'suspended' };
+    const head = rows.find((r) => r.status !== null);
+    if (!head) return undefined;
+    const via = rows
+      .flatMap((b) => (b.binding_id ? [viaOf({ ...b, binding_id: b.binding_id })] : []))
+      .sort((a, b) => (a.bindingId < b.bindingId ? -1 : 1));
+    if (head.status !== 'active') return { allowed: false, via, reason: 'suspended' };
     return { allowed: via.length > 0, via };
   }
 

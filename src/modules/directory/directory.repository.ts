@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { readRows } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { BindingsTable, GroupsTable, ResourcesTable } from './directory.tables.ts';
 
@@ -163,22 +164,33 @@ export async function deleteBinding(ex: Executor, orgId: string, resourceId: str
 /**
  * DIR-3 in one statement, because every protocol asks it on every request: the
  * user's status, whether the resource is the organization's, and the bindings
- * that reach the user directly or through a group. No row: the user or the
- * resource is not the organization's. One row with a null binding: neither is bound.
+ * that reach the user directly or through a group. No row with a status: the
+ * user or the resource is not the organization's. The status row's binding is the
+ * direct one, if any; the other rows are the group bindings, in no set order.
  */
 export async function accessRows(ex: Executor, orgId: string, userId: string, resourceId: string) {
-  const r = await sql<{ status: string; binding_id: string | null; user_id: string | null; group_id: string | null; group_name: string | null }>`
-    select u.status, b.id as binding_id, b.user_id, b.group_id, g.name as group_name
-    from users u
-    join resources r on r.org_id = u.org_id and r.id = ${resourceId}
-    left join bindings b on b.org_id = u.org_id and b.resource_id = r.id and (
-      b.user_id = u.id
-      or b.group_id in (select m.group_id from group_members m where m.org_id = u.org_id and m.user_id = u.id)
-    )
-    left join groups g on g.id = b.group_id and g.org_id = u.org_id
-    where u.org_id = ${orgId} and u.id = ${userId}
-    order by b.id`.execute(ex);
-  return r.rows;
+  // Point lookups only, never a scan of the resource's bindings: the first part finds the user and
+  // the resource (both the organization's) and the direct binding through the (resource, user) key;
+  // the second, each of the user's groups through the (resource, group) key. CROSS JOIN (conditions
+  // in WHERE, which both dialects accept) keeps SQLite's planner to that order. The first part's
+  // row, with the status, is there exactly when both the user and the resource exist.
+  return readRows(
+    ex,
+    sql<{ status: string | null; binding_id: string | null; user_id: string | null; group_id: string | null; group_name: string | null }>`
+    select u.status, b.id as binding_id, b.user_id, null as group_id, null as group_name
+      from users u
+      cross join resources r
+      left join bindings b on b.resource_id = r.id and b.user_id = u.id
+      where u.id = ${userId} and u.org_id = ${orgId} and r.id = ${resourceId} and r.org_id = ${orgId}
+    union all
+    select null, b.id, b.user_id, b.group_id, g.name
+      from group_members m
+      cross join bindings b
+      cross join groups g
+      where m.user_id = ${userId} and m.org_id = ${orgId}
+        and b.resource_id = ${resourceId} and b.group_id = m.group_id and b.org_id = m.org_id
+        and g.id = b.group_id`,
+  );
 }
 
 /** Locks the organization's row for the rest of the transaction (PostgreSQL), so plan limits hold under concurrency. */
