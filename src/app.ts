@@ -11,7 +11,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import { buildHttp } from './http/server.ts';
 import { createMetrics } from './http/metrics.ts';
-import { type Accounts, createAccounts, createThrottle } from './modules/accounts/index.ts';
+import { type Accounts, type IdentityHooks, createAccounts, createThrottle } from './modules/accounts/index.ts';
 import { type Audit, createAudit } from './modules/audit/index.ts';
 import { type Directory, createDirectory } from './modules/directory/index.ts';
 import {
@@ -24,6 +24,7 @@ import {
   fileTransport,
   smtpTransport,
 } from './modules/mail/index.ts';
+import { type Privacy, createPrivacy } from './modules/privacy/index.ts';
 import { type Keys, loadKeys } from './secrets.ts';
 import type { Kysely } from 'kysely';
 
@@ -56,6 +57,7 @@ export interface App {
   mailWorker: MailWorker;
   accounts: Accounts;
   directory: Directory;
+  privacy: Privacy;
   http: FastifyInstance;
   /** Listens on the configured host and port; answers the address. */
   listen(): Promise<string>;
@@ -129,8 +131,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const messageIdDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'castellan.localhost';
   const mail = createMail({ clock, cipher, messageIdDomain });
   const throttle = createThrottle({ db, clock });
-  const accounts = createAccounts({ db, dialect, clock, audit, mail, cipher, secretKey: keys.secret, throttle, config });
+  const hooks: IdentityHooks = { signedUp: [], signedIn: [] };
+  const accounts = createAccounts({ db, dialect, clock, audit, mail, cipher, secretKey: keys.secret, throttle, config, hooks });
   const directory = createDirectory({ db, dialect, clock, audit, mail, accounts });
+  const privacy = createPrivacy({ db, dialect, clock, audit, mail, accounts, secretKey: keys.secret, config: config.privacy });
+  privacy.attach(hooks);
   const transport =
     opts.transport ??
     (config.smtpUrl ? smtpTransport(config.smtpUrl, config.mail.leaseSeconds) : fileTransport(path.join(config.dataDir, 'mail')));
@@ -149,8 +154,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     log: logger.child({ component: 'mail' }),
     onSent: () => metrics.mailSent.inc(),
     onFailed: () => metrics.mailFailed.inc(),
+    beforeSend: (m) => privacy.marketing.allowSend(m),
+    afterSend: (m) => (transport.kind === 'smtp' ? privacy.disclosures.recordMailDelivery(m) : Promise.resolve()),
   });
-  const http = await buildHttp({ config, keys, accounts, directory, metrics, logger, ping: () => sql`select 1`.execute(db), webRoot: opts.webRoot ?? WEB_ROOT });
+  const http = await buildHttp({ config, keys, accounts, directory, privacy, metrics, logger, ping: () => sql`select 1`.execute(db), webRoot: opts.webRoot ?? WEB_ROOT });
   const workers = opts.workers ?? config.mail.enabled;
   if (workers) mailWorker.start();
   const housekeeping = setInterval(() => {
@@ -171,6 +178,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     mailWorker,
     accounts,
     directory,
+    privacy,
     http,
     async listen() {
       return http.listen({ host: config.host, port: config.port });

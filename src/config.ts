@@ -25,6 +25,12 @@ export interface Config {
   nodeId: string;
   sessionTtlSeconds: number;
   mail: { pollIntervalMs: number; leaseSeconds: number; maxAttempts: number; enabled: boolean };
+  privacy: {
+    publicUrl: string;
+    siteName: string;
+    /** The third party that runs the SMTP service, if any: each message handed to it is a disclosure (PRV-9). */
+    mailProvider: { name: string; address: string } | null;
+  };
   limits: {
     signInMaxFailures: number;
     signInIpMaxFailures: number;
@@ -117,6 +123,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       leaseSeconds: int(env, 'CASTELLAN_MAIL_LEASE_SECONDS', 60, 1, 86_400),
       maxAttempts: int(env, 'CASTELLAN_MAIL_MAX_ATTEMPTS', 8, 1, 100),
     },
+    privacy: {
+      publicUrl,
+      siteName: env.CASTELLAN_SITE_NAME ?? 'Castellan',
+      mailProvider: mailProvider(env),
+    },
     limits: {
       signInMaxFailures: int(env, 'CASTELLAN_SIGNIN_MAX_FAILURES', 5, 1, 1_000_000),
       signInIpMaxFailures: int(env, 'CASTELLAN_SIGNIN_IP_MAX_FAILURES', 50, 1, 1_000_000),
@@ -126,6 +137,14 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       verifyMaxFailures: int(env, 'CASTELLAN_VERIFY_MAX_FAILURES', 10, 1, 1_000_000),
     },
   };
+}
+
+function mailProvider(env: Env): { name: string; address: string } | null {
+  const name = env.CASTELLAN_MAIL_PROVIDER_NAME?.trim();
+  const address = env.CASTELLAN_MAIL_PROVIDER_ADDRESS?.trim();
+  if (!name && !address) return null;
+  if (!name || !address) throw new ConfigError('CASTELLAN_MAIL_PROVIDER_NAME and CASTELLAN_MAIL_PROVIDER_ADDRESS go together (the ledger needs both, PRV-9)');
+  return { name, address };
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -11,6 +11,8 @@ export interface RequestContext {
   ip: string | null;
   requestId: string | null;
   userAgent: string | null;
+  /** The anonymous visitor id from the visitor cookie, when the edge has one (PRV-1). */
+  visitorId?: string | null;
 }
 
 export const systemContext = (requestId: string | null = null): RequestContext => ({

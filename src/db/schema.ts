@@ -3,13 +3,14 @@ import type { AccountsTables } from '../modules/accounts/accounts.tables.ts';
 import type { AuditTables } from '../modules/audit/audit.tables.ts';
 import type { DirectoryTables } from '../modules/directory/directory.tables.ts';
 import type { MailTables } from '../modules/mail/mail.tables.ts';
+import type { PrivacyTables } from '../modules/privacy/privacy.tables.ts';
 
 export interface InstanceSettingsTable {
   key: string;
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables {
   instance_settings: InstanceSettingsTable;
 }
 

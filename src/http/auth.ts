@@ -67,6 +67,7 @@ export function contextOf(req: FastifyRequest): RequestContext {
     ip: req.ip ?? null,
     requestId: req.id,
     userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
+    visitorId: req.visitorId ?? null,
   };
 }
 

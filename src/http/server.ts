@@ -8,9 +8,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Accounts } from '../modules/accounts/index.ts';
 import type { Directory } from '../modules/directory/index.ts';
+import type { Privacy } from '../modules/privacy/index.ts';
 import type { Keys } from '../secrets.ts';
 import { authHook } from './auth.ts';
 import type { Metrics } from './metrics.ts';
+import { registerPrivacyHooks } from './privacy.ts';
 import { HttpErrors, toProblem } from './problems.ts';
 import { registerWeb } from './web.ts';
 import { accountsRoutes } from './routes/accounts.routes.ts';
@@ -21,6 +23,10 @@ import { resourcesRoutes } from './routes/resources.routes.ts';
 import { meRoutes } from './routes/me.routes.ts';
 import { sessionsRoutes } from './routes/sessions.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
+import { consentRoutes } from './routes/consent.routes.ts';
+import { disclosuresRoutes } from './routes/disclosures.routes.ts';
+import { marketingRoutes } from './routes/marketing.routes.ts';
+import { policiesRoutes } from './routes/policies.routes.ts';
 import { organizationSchema, problemSchema, userSchema } from './schemas.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -29,6 +35,7 @@ export interface HttpDeps {
   keys: Keys;
   accounts: Accounts;
   directory: Directory;
+  privacy: Privacy;
   metrics: Metrics;
   logger: Logger;
   ping: () => Promise<unknown>;
@@ -114,6 +121,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
   app.addHook('onRequest', authHook(deps.accounts, deps.keys.secret));
+  registerPrivacyHooks(app, deps.privacy, config.cookieSecure);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
@@ -134,7 +142,20 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     return sendProblem(new AppError(HttpErrors.routeNotFound), req, reply);
   });
 
-  for (const routes of [systemRoutes, accountsRoutes, sessionsRoutes, meRoutes, auditRoutes, directoryRoutes, groupsRoutes, resourcesRoutes]) {
+  for (const routes of [
+    systemRoutes,
+    accountsRoutes,
+    sessionsRoutes,
+    meRoutes,
+    auditRoutes,
+    directoryRoutes,
+    groupsRoutes,
+    resourcesRoutes,
+    consentRoutes,
+    policiesRoutes,
+    disclosuresRoutes,
+    marketingRoutes,
+  ]) {
     routes(app, deps);
   }
   return app;

@@ -12,7 +12,7 @@ export function accountsRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post(
     '/api/v1/signup',
     {
-      config: { auth: 'none' },
+      config: { auth: 'none', visitor: 'assign' },
       schema: {
         tags: ['accounts'],
         summary: 'Create an account and its organization (free plan); a verification email is sent',
@@ -26,6 +26,7 @@ export function accountsRoutes(app: FastifyInstance, deps: HttpDeps): void {
             phone: str(50),
             address: str(500),
             ageConfirmed: { type: 'boolean', description: 'The person confirms they are 16 or older (DSR-8)' },
+            personalization: { type: 'boolean', description: 'false opts out of personalization, on the form that collects the data (PRV-3)' },
           },
           ['email', 'password', 'name', 'companyName', 'ageConfirmed'],
         ),

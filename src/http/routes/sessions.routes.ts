@@ -10,7 +10,7 @@ export function sessionsRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.post(
     '/api/v1/sessions',
     {
-      config: { auth: 'none' },
+      config: { auth: 'none', visitor: 'assign' },
       schema: {
         tags: ['sessions'],
         summary: 'Sign in; answers a bearer token and sets an HttpOnly session cookie',

@@ -1,5 +1,5 @@
 export { createAccounts, type Accounts } from './accounts.service.ts';
-export type { AccountsConfig, AccountsDeps } from './accounts.deps.ts';
+export type { AccountsConfig, AccountsDeps, IdentityHooks, SignupChoices } from './accounts.deps.ts';
 export { AccountsErrors } from './accounts.errors.ts';
 export {
   STAFF_ROLES,

@@ -124,6 +124,7 @@ export function createSessions(deps: AccountsDeps, mfa: Mfa) {
           details: { mfa: secondFactor ?? 'none' },
         },
       );
+      for (const hook of deps.hooks.signedIn) await hook(trx, ctx, user.id);
     });
     return { token, user: toUserView(user), sessionId };
   }

@@ -28,6 +28,8 @@ export interface SignupInput {
   phone?: string | undefined;
   address?: string | undefined;
   ageConfirmed: boolean;
+  /** false: the person opts out of personalization on the form itself (PRV-3). */
+  personalization?: boolean | undefined;
 }
 
 export function createSignup(deps: AccountsDeps) {
@@ -113,6 +115,7 @@ export function createSignup(deps: AccountsDeps) {
         await issueVerification(trx, user.id, email, name);
         const actor = { ...ctx, actor: { type: 'user' as const, id: user.id } };
         await audit.record(trx, actor, { action: 'account.signup', orgId: org.id, target: { type: 'user', id: user.id } });
+        for (const hook of deps.hooks.signedUp) await hook(trx, actor, user.id, { personalization: input.personalization });
       });
     } catch (e) {
       if (isAppError(e) && e.is(CommonErrors.conflict)) {

@@ -12,6 +12,10 @@ export interface OutgoingMail {
   html?: string;
   headers?: Record<string, string>;
   category?: MailCategory;
+  /** The account the message is for; required for marketing mail, which is checked against it at send time. */
+  userId?: string;
+  /** A marketing message's list (PRV-7). */
+  list?: string;
 }
 
 /** The part of a message that can hold secrets (single-use links): encrypted in the outbox. */
@@ -38,6 +42,7 @@ export function createMail(deps: MailDeps) {
    * the message is about: the mail is then sent if and only if the change commits.
    */
   async function enqueue(ex: Executor, mail: OutgoingMail): Promise<string> {
+    if (mail.category === 'marketing' && (!mail.userId || !mail.list)) throw new Error('marketing mail needs a userId and a list');
     const id = newId('mail');
     const now = deps.clock.now().toISOString();
     const body: MailBody = { text: mail.text, html: mail.html, headers: mail.headers };
@@ -56,6 +61,8 @@ export function createMail(deps: MailDeps) {
       last_error: null,
       created_at: now,
       sent_at: null,
+      user_id: mail.userId ?? null,
+      list: mail.list ?? null,
     });
     return id;
   }

@@ -14,6 +14,10 @@ export interface MailOutboxTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** The account the message is for, when it is for one (marketing mail always is). */
+  user_id: string | null;
+  /** A marketing message's list (PRV-7), e.g. `newsletter`. */
+  list: string | null;
 }
 
 export interface MailTables {

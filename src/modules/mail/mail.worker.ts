@@ -21,6 +21,22 @@ export interface MailWorkerDeps {
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
   onSent?: () => void;
   onFailed?: () => void;
+  /**
+   * Asked just before a message goes out; false leaves it unsent, as `suppressed`
+   * (PRV-7: marketing mail goes only to those who allow it at send time).
+   */
+  beforeSend?: (message: OutboxMessage) => Promise<boolean>;
+  /** Told after the transport took a message (PRV-9: the mail provider's disclosure). */
+  afterSend?: (message: OutboxMessage) => Promise<void>;
+}
+
+/** What the send hooks see of a message: never its body. */
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  category: string;
+  userId: string | null;
+  list: string | null;
 }
 
 /** Messages claimed at once; each one's claim is renewed just before it is sent. */
@@ -50,6 +66,12 @@ export function createMailWorker(deps: MailWorkerDeps) {
       deps.log.warn({ mailId: row.id }, 'mail claim lapsed before sending; left to another node');
       return false;
     }
+    const message: OutboxMessage = { id: row.id, to: row.to_address, category: row.category, userId: row.user_id, list: row.list };
+    if (deps.beforeSend && !(await deps.beforeSend(message))) {
+      await repo.markSuppressed(deps.db, row.id, deps.nodeId, 'the recipient does not allow this mail');
+      deps.log.info({ mailId: row.id, category: row.category }, 'mail suppressed: the recipient does not allow it');
+      return true;
+    }
     try {
       if (!row.body_enc) throw new Error('message body is missing');
       const body = JSON.parse(deps.cipher.decrypt(row.body_enc, BODY_CONTEXT)) as MailBody;
@@ -66,6 +88,9 @@ export function createMailWorker(deps: MailWorkerDeps) {
       });
       await repo.markSent(deps.db, row.id, deps.nodeId, deps.clock.now().toISOString());
       deps.onSent?.();
+      await deps.afterSend?.(message).catch((e: unknown) =>
+        deps.log.error({ mailId: row.id, err: e instanceof Error ? e.message : String(e) }, 'mail sent, but its after-send step failed'),
+      );
       deps.log.info({ mailId: row.id, attempts: row.attempts }, 'mail sent');
       return true;
     } catch (e) {

@@ -79,6 +79,17 @@ export async function markSent(ex: Executor, id: string, nodeId: string, at: str
     .execute();
 }
 
+/** A message that must not go out after all (a marketing mail whose recipient has since opted out). */
+export async function markSuppressed(ex: Executor, id: string, nodeId: string, reason: string): Promise<void> {
+  await ex
+    .updateTable('mail_outbox')
+    .set({ status: 'suppressed', body_enc: null, lease_until: null, last_error: reason.slice(0, 500) })
+    .where('id', '=', id)
+    .where('claimed_by', '=', nodeId)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
 export async function markFailed(
   ex: Executor,
   id: string,

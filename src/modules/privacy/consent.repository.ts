@@ -1,0 +1,76 @@
+import { sql } from 'kysely';
+import { readRows } from '../../db/database.ts';
+import type { Executor } from '../../db/schema.ts';
+import type { Insertable } from 'kysely';
+import type { ConsentEventsTable } from './privacy.tables.ts';
+
+export type NewConsentEvent = Insertable<ConsentEventsTable>;
+
+export async function insertEvents(ex: Executor, rows: NewConsentEvent[]): Promise<void> {
+  if (rows.length > 0) await ex.insertInto('consent_events').values(rows).execute();
+}
+
+export interface LatestChoice {
+  purpose: string;
+  granted: number;
+  source: string;
+  policy_version: number | null;
+  created_at: string;
+}
+
+/**
+ * The subject's latest event for each purpose: the current state (PRV-4). One
+ * index seek per purpose on (subject, purpose, seq), however long the history.
+ */
+export async function latestChoices(ex: Executor, subjectType: string, subjectId: string): Promise<LatestChoice[]> {
+  return readRows(
+    ex,
+    sql<LatestChoice>`
+      select e.purpose, e.granted, e.source, e.policy_version, e.created_at
+      from consent_events e
+      where e.subject_id = ${subjectId} and e.subject_type = ${subjectType}
+        and e.seq = (
+          select max(l.seq) from consent_events l
+          where l.subject_id = e.subject_id and l.subject_type = e.subject_type and l.purpose = e.purpose
+        )`,
+  );
+}
+
+export async function history(ex: Executor, subjectType: string, subjectId: string, opts: { before?: number | undefined; limit: number }) {
+  return ex
+    .selectFrom('consent_events')
+    .select(['seq', 'id', 'purpose', 'granted', 'source', 'policy_version', 'ip', 'created_at'])
+    .where('subject_id', '=', subjectId)
+    .where('subject_type', '=', subjectType)
+    .$if(opts.before !== undefined, (q) => q.where('seq', '<', opts.before as number))
+    .orderBy('seq', 'desc')
+    .limit(opts.limit + 1)
+    .execute();
+}
+
+/**
+ * For every user with a recorded choice about `purpose`, their latest one:
+ * who opted in (opt-in purposes) or out (opt-out purposes). Users without a row
+ * have recorded nothing and follow the purpose's default.
+ */
+export async function latestUserChoicesFor(ex: Executor, purpose: string): Promise<Map<string, boolean>> {
+  const rows = await sql<{ subject_id: string; granted: number }>`
+    select e.subject_id, e.granted
+    from consent_events e
+    where e.subject_type = 'user' and e.purpose = ${purpose}
+      and e.seq = (
+        select max(l.seq) from consent_events l
+        where l.subject_id = e.subject_id and l.subject_type = 'user' and l.purpose = e.purpose
+      )`.execute(ex);
+  return new Map(rows.rows.map((r) => [r.subject_id, Number(r.granted) === 1]));
+}
+
+/** The privacy policy version in force at `at` (PRV-8), or null before the first is published. */
+export async function policyVersionInForce(ex: Executor, at: string): Promise<number | null> {
+  const row = await ex
+    .selectFrom('policy_versions')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .where('effective_at', '<=', at)
+    .executeTakeFirst();
+  return row?.version == null ? null : Number(row.version);
+}
