@@ -13,11 +13,17 @@ export type Capability =
   | 'directory.manage'
   /** Read an organization's directory: its admins; a plain user reads only their own account. */
   | 'directory.read'
-  | 'billing.set_plan';
+  | 'billing.set_plan'
+  /** PRV-8: publish a new privacy policy version. */
+  | 'privacy.policies'
+  /** PRV-9: read the disclosure ledger and record disclosures on legal request. */
+  | 'privacy.ledger'
+  /** PRV-7: send a marketing campaign and export contact lists. */
+  | 'privacy.campaigns';
 
 const STAFF_CAPABILITIES: Record<StaffRole, readonly Capability[]> = {
-  owner: ['audit.read_all', 'staff.read_self', 'billing.set_plan'],
-  privacy: ['audit.read_all', 'staff.read_self'],
+  owner: ['audit.read_all', 'staff.read_self', 'billing.set_plan', 'privacy.policies', 'privacy.ledger', 'privacy.campaigns'],
+  privacy: ['audit.read_all', 'staff.read_self', 'privacy.policies', 'privacy.ledger', 'privacy.campaigns'],
   support: ['staff.read_self'],
   billing: ['staff.read_self', 'billing.set_plan'],
 };

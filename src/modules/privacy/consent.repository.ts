@@ -72,5 +72,5 @@ export async function policyVersionInForce(ex: Executor, at: string): Promise<nu
     .select((eb) => eb.fn.max('version').as('version'))
     .where('effective_at', '<=', at)
     .executeTakeFirst();
-  return row?.version == null ? null : Number(row.version);
+  return row?.version === null || row?.version === undefined ? null : Number(row.version);
 }

@@ -65,7 +65,7 @@ export function createConsent(deps: PrivacyDeps) {
         recorded: l !== undefined,
         source: l?.source ?? null,
         at: l?.created_at ?? null,
-        policyVersion: l?.policy_version == null ? null : Number(l.policy_version),
+        policyVersion: l?.policy_version === null || l?.policy_version === undefined ? null : Number(l.policy_version),
       };
     });
   }
@@ -147,7 +147,7 @@ export function createConsent(deps: PrivacyDeps) {
           purpose: r.purpose,
           granted: Number(r.granted) === 1,
           source: r.source,
-          policyVersion: r.policy_version == null ? null : Number(r.policy_version),
+          policyVersion: r.policy_version === null ? null : Number(r.policy_version),
           ip: r.ip,
           at: r.created_at,
         }),
