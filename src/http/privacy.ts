@@ -52,7 +52,8 @@ export function registerPrivacyHooks(app: FastifyInstance, privacy: Privacy, coo
     const cookie = req.cookies?.[VISITOR_COOKIE];
     req.visitorId = cookie && VISITOR_ID.test(cookie) ? cookie : null;
     req.gpc = false;
-    if (!req.visitorId && req.routeOptions.config.visitor === 'assign' && req.authVia !== 'bearer') {
+    // API clients (anything sending Authorization) are not browsers: they get no visitor id.
+    if (!req.visitorId && req.routeOptions.config.visitor === 'assign' && req.headers.authorization === undefined) {
       req.visitorId = `vis_${randomToken(16)}`;
       setVisitorCookie(reply, req.visitorId, cookieSecure);
     }
