@@ -14,6 +14,7 @@ const SignInPage = lazy(() => import('./pages/SignIn.tsx'));
 const ForgotPasswordPage = lazy(() => import('./pages/ForgotPassword.tsx'));
 const ResetPasswordPage = lazy(() => import('./pages/ResetPassword.tsx'));
 const AcceptInvitationPage = lazy(() => import('./pages/AcceptInvitation.tsx'));
+const PrivacyChoicesPage = lazy(() => import('./pages/PrivacyChoicesPage.tsx'));
 const SignedInArea = lazy(() => import('./pages/SignedInArea.tsx'));
 
 /** GET /api/v1/me failed for another reason than "signed out" (network, server error). */
@@ -90,6 +91,9 @@ export function App() {
         </Route>
         <Route path="/accept-invitation">
           <AcceptInvitationPage />
+        </Route>
+        <Route path="/privacy/choices">
+          <PrivacyChoicesPage />
         </Route>
         <Route path={/^\/(?:account|staff|console)(?:\/.*)?$/}>
           <SignedInRoutes />

@@ -136,7 +136,50 @@ export interface SignUpInput {
   phone?: string;
   address?: string;
   ageConfirmed: boolean;
+  /** false: opt out of personalization on the form itself (PRV-3). */
+  personalization?: boolean;
 }
+
+export type PurposeName =
+  | 'analytics'
+  | 'advertising'
+  | 'marketing_email'
+  | 'partner_sharing'
+  | 'personalization'
+  | 'direct_mail'
+  | 'telemarketing'
+  | 'profile_combination'
+  | 'profile_sharing';
+
+export interface PurposeState {
+  purpose: PurposeName;
+  rule: 'opt_out' | 'opt_in';
+  description: string;
+  allowed: boolean;
+  recorded: boolean;
+  source: string | null;
+  at: string | null;
+  policyVersion: number | null;
+}
+
+export interface ConsentState {
+  subject: 'user' | 'visitor';
+  purposes: PurposeState[];
+  /** The browser sent Global Privacy Control, and its opt-outs are in effect (PRV-5). */
+  gpc: { honored: boolean };
+}
+
+export interface ConsentEvent {
+  id: string;
+  purpose: string;
+  granted: boolean;
+  source: string;
+  policyVersion: number | null;
+  ip: string | null;
+  at: string;
+}
+
+export type ConsentSource = 'banner' | 'preferences';
 
 interface ProblemBody {
   type?: string;
@@ -332,6 +375,12 @@ const org = (orgId: string) => `/api/v1/orgs/${enc(orgId)}`;
 const authed = { authed: true } as const;
 
 export const api = {
+  consent: () => request<ConsentState>('GET', '/api/v1/consent'),
+  setConsent: (choices: Array<{ purpose: PurposeName; granted: boolean }>, source: ConsentSource) =>
+    request<ConsentState>('POST', '/api/v1/consent', { body: { choices, source } }),
+  consentHistory: (cursor?: string) => request<Page<ConsentEvent>>('GET', '/api/v1/consent/history', { query: { cursor, limit: 20 } }),
+  pageView: (view: { path: string; referrer?: string }) => request<void>('POST', '/api/v1/analytics/events', { body: view }),
+
   /** The signed-in user; 401 when signed out (not treated as a lost session). */
   me: () => request<Me>('GET', '/api/v1/me'),
   updateName: (name: string) => request<{ user: User }>('PATCH', '/api/v1/me', { body: { name }, authed: true }),

@@ -2,6 +2,7 @@ import { Box, Container, Paper, Stack, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { AppLink } from './AppLink.tsx';
+import { ConsentBanner } from './ConsentBanner.tsx';
 import { Logo } from './Logo.tsx';
 
 /** The frame of the signed-out pages: the name on top, one card with the page's heading. */
@@ -45,6 +46,12 @@ export function PublicLayout({
               {children}
             </Stack>
           </Paper>
+          <ConsentBanner />
+          <Box component="footer" ta="center">
+            <AppLink to="/privacy/choices" size="sm" c="dimmed">
+              Your privacy choices
+            </AppLink>
+          </Box>
         </Stack>
       </Container>
     </Box>

@@ -110,7 +110,8 @@ export function Shell({ children }: { children: ReactNode }) {
                 <NavItem key={item.to} to={item.to} label={item.label} exact={'exact' in item} onNavigate={close} />
               ))}
               <Divider my="sm" />
-              <NavItem to="/account" label="Account" onNavigate={close} />
+              <NavItem to="/account" label="Account" exact onNavigate={close} />
+              <NavItem to="/account/privacy" label="Privacy" onNavigate={close} />
             </Box>
           </AppShell.Section>
         </AppShell.Navbar>

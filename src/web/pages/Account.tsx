@@ -1,6 +1,7 @@
 import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.ts';
+import { AppLink } from '../components/AppLink.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PasswordStrength } from '../components/PasswordStrength.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -128,6 +129,9 @@ export default function AccountPage() {
   return (
     <>
       <PageHeader title="Account" description="Your profile, password, two-factor authentication and sessions." />
+      <Text size="sm" mb="md">
+        <AppLink to="/account/privacy">Your privacy choices</AppLink>: what we may use your data for, and the history of your choices.
+      </Text>
       <VerifyEmailNotice />
       <Stack gap="lg">
         <ProfileSection />

@@ -22,6 +22,8 @@ export default function SignUpPage() {
     phone: '',
     address: '',
     ageConfirmed: false,
+    // PRV-3: the personalization opt-out is offered here, where the data is collected; it is an opt-out, so it starts allowed.
+    personalization: true,
   });
   const [sentTo, setSentTo] = useState<string | null>(null);
   const { loading, error, run } = useRequest();
@@ -45,6 +47,7 @@ export default function SignUpPage() {
         phone: optional(form.phone),
         address: optional(form.address),
         ageConfirmed: form.ageConfirmed,
+        personalization: form.personalization,
       }),
     );
     if (result.ok) setSentTo(form.email.trim());
@@ -144,6 +147,15 @@ export default function SignUpPage() {
               setForm((f) => ({ ...f, ageConfirmed: checked }));
             }}
             error={errors.field('ageConfirmed')}
+          />
+          <Checkbox
+            label="Personalize my experience"
+            description="We build a profile from what you tell us here to tailor content. Untick to opt out; you can change this later."
+            checked={form.personalization}
+            onChange={(e) => {
+              const checked = e.currentTarget.checked;
+              setForm((f) => ({ ...f, personalization: checked }));
+            }}
           />
           <Button type="submit" loading={loading} fullWidth>
             Create account

@@ -10,6 +10,7 @@ import { formatDate } from '../lib/format.ts';
 import { homePath, isOrgAdmin, isStaff, useSignedIn } from '../session.tsx';
 
 const AccountPage = lazy(() => import('./Account.tsx'));
+const AccountPrivacyPage = lazy(() => import('./account/Privacy.tsx'));
 const AuditLogPage = lazy(() => import('./AuditLog.tsx'));
 const UsersPage = lazy(() => import('./console/Users.tsx'));
 const UserDetailPage = lazy(() => import('./console/UserDetail.tsx'));
@@ -130,6 +131,9 @@ export default function SignedInArea() {
         <Switch>
           <Route path="/account">
             <AccountPage />
+          </Route>
+          <Route path="/account/privacy">
+            <AccountPrivacyPage />
           </Route>
           <Route path="/staff">{isStaff(user) ? <StaffHome /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path={/^\/console(?:\/.*)?$/}>
