@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { readRows } from '../../db/database.ts';
-import type { Executor } from '../../db/schema.ts';
+import type { DialectName, Executor } from '../../db/schema.ts';
 import type { Insertable } from 'kysely';
 import type { ConsentEventsTable } from './privacy.tables.ts';
 
@@ -19,21 +19,25 @@ export interface LatestChoice {
 }
 
 /**
- * The subject's latest event for each purpose: the current state (PRV-4). One
- * index seek per purpose on (subject, purpose, seq), however long the history.
+ * The subject's latest event for each purpose: the current state (PRV-4). It is
+ * read on every consent check, so it is one statement over the (subject,
+ * purpose, seq) index, in each dialect's own form: SQLite takes the other
+ * columns of a group's max(seq) row from that row; PostgreSQL has DISTINCT ON.
  */
-export async function latestChoices(ex: Executor, subjectType: string, subjectId: string): Promise<LatestChoice[]> {
-  return readRows(
-    ex,
-    sql<LatestChoice>`
-      select e.purpose, e.granted, e.source, e.policy_version, e.created_at
-      from consent_events e
-      where e.subject_id = ${subjectId} and e.subject_type = ${subjectType}
-        and e.seq = (
-          select max(l.seq) from consent_events l
-          where l.subject_id = e.subject_id and l.subject_type = e.subject_type and l.purpose = e.purpose
-        )`,
-  );
+export async function latestChoices(ex: Executor, dialect: DialectName, subjectType: string, subjectId: string): Promise<LatestChoice[]> {
+  const query =
+    dialect === 'sqlite'
+      ? sql<LatestChoice>`
+          select purpose, granted, source, policy_version, created_at, max(seq) as seq
+          from consent_events
+          where subject_id = ${subjectId} and subject_type = ${subjectType}
+          group by purpose`
+      : sql<LatestChoice>`
+          select distinct on (purpose) purpose, granted, source, policy_version, created_at
+          from consent_events
+          where subject_id = ${subjectId} and subject_type = ${subjectType}
+          order by purpose, seq desc`;
+  return readRows(ex, query);
 }
 
 export async function history(ex: Executor, subjectType: string, subjectId: string, opts: { before?: number | undefined; limit: number }) {
