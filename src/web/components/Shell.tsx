@@ -3,8 +3,10 @@ import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { type MouseEvent, type ReactNode, useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
 import { toApiError } from '../api.ts';
+import { useConsent } from '../lib/consent.tsx';
 import { homePath, isOrgAdmin, useSession, useSignedIn } from '../session.tsx';
 import { AppLink, isModifiedClick } from './AppLink.tsx';
+import { GpcHonored } from './GpcHonored.tsx';
 import { Logo } from './Logo.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
@@ -41,6 +43,8 @@ function NavItem({ to, label, exact, onNavigate }: { to: string; label: string; 
 /** The frame of every signed-in page: a header with the user's name and "Sign out"; for org admins, the console's navigation. */
 export function Shell({ children }: { children: ReactNode }) {
   const { user } = useSignedIn();
+  // PRV-5: while the browser sends Global Privacy Control, every page says it was honoured.
+  const gpcHonored = useConsent().state?.gpc.honored ?? false;
   const { signOut } = useSession();
   const [location, navigate] = useLocation();
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -93,6 +97,11 @@ export function Shell({ children }: { children: ReactNode }) {
             </AppLink>
           </Group>
           <Group gap="sm" wrap="nowrap" miw={0}>
+            {gpcHonored && (
+              <Box visibleFrom="sm">
+                <GpcHonored />
+              </Box>
+            )}
             <Text size="sm" fw={500} truncate="end" maw={{ base: 120, sm: 280 }} title={user.email}>
               {user.name}
             </Text>
