@@ -3,6 +3,7 @@ import type { Executor } from '../../db/schema.ts';
 import type { SignupChoices } from '../accounts/index.ts';
 import type { Analytics } from './analytics.service.ts';
 import type { Consent } from './consent.service.ts';
+import type { ConsentSource } from './purposes.ts';
 
 /**
  * What happens to a visitor's choices and activity when they identify
@@ -23,7 +24,7 @@ export function createVisitors(consent: Consent, analytics: Analytics) {
       if (!s.recorded || !s.source || (s.allowed && !includeGrants)) continue;
       bySource.set(s.source, [...(bySource.get(s.source) ?? []), { purpose: s.purpose, granted: s.allowed }]);
     }
-    for (const [source, changes] of bySource) await consent.record(trx, ctx, user, changes, source as never);
+    for (const [source, changes] of bySource) await consent.record(trx, ctx, user, changes, source as ConsentSource);
   }
 
   async function signedUp(trx: Executor, ctx: RequestContext, userId: string, choices: SignupChoices): Promise<void> {
