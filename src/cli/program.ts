@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { auditCommand } from './audit.ts';
+import { contactsCommand } from './contacts.ts';
+import { mailCommand } from './mail.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 import { staffCommand } from './staff.ts';
@@ -22,6 +24,7 @@ export function buildProgram(): Command {
     // Usage errors exit 2, like other Unix tools; help and --version exit 0. Set before the
     // subcommands are added, so they inherit it.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
-  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand, transferCommands]) add(program);
+  // contactsCommand adds `export contacts` to the `export` group transferCommands creates: keep it after.
+  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand, transferCommands, mailCommand, contactsCommand]) add(program);
   return program;
 }

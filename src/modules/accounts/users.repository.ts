@@ -41,3 +41,68 @@ export async function claimTotpStep(ex: Executor, userId: string, step: number):
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** A customer account with its organization's contact details (PRV-7: mailing and contact lists). */
+export interface CustomerContact {
+  id: string;
+  name: string;
+  email: string;
+  status: string;
+  email_verified: boolean;
+  org_name: string;
+  org_address: string | null;
+  org_phone: string | null;
+}
+
+/**
+ * The ids of every active customer account (never staff), oldest first; with
+ * `verifiedEmail`, only those whose address was confirmed. Read-only, for the
+ * privacy module's lists (PRV-7).
+ */
+export async function listActiveCustomerIds(ex: Executor, opts: { verifiedEmail: boolean }): Promise<string[]> {
+  const rows = await ex
+    .selectFrom('users')
+    .select('id')
+    .where('status', '=', 'active')
+    .where('staff_role', 'is', null)
+    .where('org_id', 'is not', null)
+    .$if(opts.verifiedEmail, (q) => q.where('email_verified_at', 'is not', null))
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Customer accounts by id, with their organization's name, address and phone; staff are never among them. */
+export async function findCustomerContacts(ex: Executor, userIds: string[]): Promise<CustomerContact[]> {
+  if (userIds.length === 0) return [];
+  const rows = await ex
+    .selectFrom('users')
+    .innerJoin('organizations', 'organizations.id', 'users.org_id')
+    .select([
+      'users.id',
+      'users.name',
+      'users.email',
+      'users.status',
+      'users.email_verified_at',
+      'users.created_at',
+      'organizations.name as org_name',
+      'organizations.address as org_address',
+      'organizations.phone as org_phone',
+    ])
+    .where('users.id', 'in', userIds)
+    .where('users.staff_role', 'is', null)
+    .orderBy('users.created_at')
+    .orderBy('users.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    status: r.status,
+    email_verified: r.email_verified_at !== null,
+    org_name: r.org_name,
+    org_address: r.org_address,
+    org_phone: r.org_phone,
+  }));
+}
