@@ -1,0 +1,155 @@
+/**
+ * The disclosure ledger page (PRV-9) in headless Chromium against a Castellan on
+ * a real port whose mail goes over SMTP to a configured third-party provider: a
+ * privacy staff member finds the ledger from the staff home, sees the provider's
+ * disclosure of a sign-up's verification mail and a partner's direct-marketing
+ * disclosure, records a disclosure on legal request (with the form's checks),
+ * and filters the ledger. Support staff get no ledger.
+ *
+ * SQLite only: the page does not depend on the database, and the API tests cover
+ * the ledger on PostgreSQL.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { systemContext } from '../../src/core/context.ts';
+import { DATA_CATEGORIES } from '../../src/modules/privacy/index.ts';
+import { GOOD_PASSWORD, uniqueEmail, verifiedUser } from '../helpers/app.ts';
+import { type BrowserApp, type Watched, bodyOf, descriptionOf, launchBrowser, newPage, nextResponse, requireWebBuild, shoot, sqliteDialect, startBrowserApp } from '../helpers/browser.ts';
+
+const WAIT_MS = 15_000;
+const URL = '/api/v1/staff/privacy/disclosures';
+
+let browser: Browser;
+let t: BrowserApp;
+let w: Watched;
+let page: Page;
+
+beforeAll(async () => {
+  requireWebBuild();
+  browser = await launchBrowser();
+  t = await startBrowserApp(sqliteDialect, { CASTELLAN_MAIL_PROVIDER_NAME: 'Relay Mail Inc.', CASTELLAN_MAIL_PROVIDER_ADDRESS: '100 Harbor Way, Oakland, CA 94607' });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+beforeEach(async () => {
+  w = await newPage(browser, t.url);
+  page = w.page;
+});
+afterEach(async () => {
+  const problems = [...w.problems];
+  await w.context.close();
+  expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
+});
+
+const visible = async (l: Locator) => {
+  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
+  return l.first();
+};
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The control labelled exactly `label` (a required field's label may end in Mantine's decorative " *"). */
+const field = (label: string) => page.getByLabel(new RegExp(`^${escape(label)}(\\s*\\*)?$`));
+const button = (name: string) => page.getByRole('button', { name, exact: true });
+const atPath = (pathname: string) => page.waitForURL((u) => u.pathname === pathname, { timeout: WAIT_MS });
+const rows = () => page.getByTestId('disclosures-table').locator('tbody tr');
+
+async function staffSignedIn(role: string) {
+  const email = uniqueEmail(role);
+  await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
+  await page.goto('/sign-in');
+  await (await visible(field('Email'))).fill(email);
+  await field('Password').fill(GOOD_PASSWORD);
+  const answer = nextResponse(page, 'POST', '/api/v1/sessions');
+  await button('Sign in').click();
+  expect((await answer).status()).toBe(201);
+  await atPath('/staff');
+}
+
+async function applyFilters() {
+  const listed = nextResponse(page, 'GET', URL);
+  await button('Apply filters').click();
+  expect((await listed).status()).toBe(200);
+}
+
+describe('the disclosure ledger page', () => {
+  it('PRV-9: privacy staff browse and filter the ledger and record a disclosure on legal request', async () => {
+    const member = await verifiedUser(t);
+    // The worker records the provider's disclosure just after the SMTP server took the verification mail.
+    await expect
+      .poll(async () => (await t.app.db.selectFrom('disclosures').select('id').where('subject_email', '=', member.body.email.toLowerCase()).execute()).length, { timeout: WAIT_MS })
+      .toBeGreaterThan(0);
+    await t.app.privacy.disclosures.record(t.app.db, {
+      kind: 'partner',
+      recipientName: 'Brightside Offers Co.',
+      recipientAddress: '9 Sunset Blvd, Los Angeles, CA 90028',
+      categories: ['identifiers', 'contact'],
+      purpose: 'partner offers',
+      directMarketing: true,
+      subject: { type: 'user', id: member.user.id },
+    });
+
+    await staffSignedIn('privacy');
+    await (await visible(page.getByRole('link', { name: 'Disclosure ledger', exact: true }))).click();
+    await atPath('/staff/privacy/disclosures');
+    await visible(page.getByRole('heading', { name: 'Disclosure ledger', exact: true }));
+    await visible(rows().filter({ hasText: 'Brightside Offers Co.' }));
+    expect(await rows().filter({ hasText: member.body.email.toLowerCase() }).innerText()).toMatch(/Relay Mail Inc\.[\s\S]*Service provider[\s\S]*message content[\s\S]*email delivery/i);
+    await shoot(page, 'staff-ledger');
+
+    // The form's own check, then the server's: a subject is needed.
+    await (await visible(field("Recipient's name"))).fill('Alameda County Sheriff');
+    await field('Reference').fill('Subpoena 2026-CR-0042');
+    await field("Recipient's postal address").fill('1401 Lakeside Dr\nOakland, CA 94612');
+    await field('Purpose of the disclosure').fill('response to a subpoena');
+    await button('Record disclosure').click();
+    await visible(page.getByText('Choose at least one category of data.'));
+    await page.getByLabel(DATA_CATEGORIES.identifiers).check();
+    await page.getByLabel(DATA_CATEGORIES.internet_activity).check();
+    const refused = nextResponse(page, 'POST', URL);
+    await button('Record disclosure').click();
+    expect((await bodyOf(await refused)).code).toBe('privacy.invalid_disclosure');
+    const email = field("Subject's email address");
+    await expect.poll(() => email.getAttribute('aria-invalid'), { timeout: WAIT_MS }).toBe('true');
+    expect(await descriptionOf(page, email)).toContain('Name whose data was disclosed');
+
+    await email.fill('suspect@example.com');
+    const recorded = nextResponse(page, 'POST', URL);
+    await button('Record disclosure').click();
+    expect((await recorded).status()).toBe(201);
+    await visible(page.getByRole('status').filter({ hasText: 'The disclosure to Alameda County Sheriff (Subpoena 2026-CR-0042) was recorded.' }));
+    const legal = await visible(rows().filter({ hasText: 'Subpoena 2026-CR-0042' }));
+    expect(await legal.innerText()).toMatch(/Alameda County Sheriff[\s\S]*Legal request[\s\S]*identifiers[\s\S]*internet activity[\s\S]*suspect@example\.com/i);
+    expect(await field("Recipient's name").inputValue()).toBe('');
+
+    // Filters: direct marketing only, then a recipient's name, then a subject.
+    await page.getByLabel('Direct marketing').selectOption('yes');
+    await applyFilters();
+    await expect.poll(() => rows().count(), { timeout: WAIT_MS }).toBe(1);
+    await visible(rows().filter({ hasText: 'Brightside Offers Co.' }));
+    await page.getByLabel('Direct marketing').selectOption('');
+    await page.getByPlaceholder('Part of the name').fill('sheriff');
+    await applyFilters();
+    await expect.poll(() => rows().count(), { timeout: WAIT_MS }).toBe(1);
+    await visible(rows().filter({ hasText: 'Subpoena 2026-CR-0042' }));
+    await page.getByPlaceholder('Part of the name').fill('');
+    await page.getByPlaceholder('Account id or email').fill(member.user.id);
+    await applyFilters();
+    await expect.poll(() => rows().count(), { timeout: WAIT_MS }).toBe(1);
+    await visible(rows().filter({ hasText: 'Brightside Offers Co.' }));
+    await page.getByPlaceholder('Account id or email').fill('nobody@example.com');
+    await applyFilters();
+    await visible(page.getByRole('status').filter({ hasText: 'No disclosures match these filters.' }));
+  });
+
+  it('PRV-9: support staff are offered no ledger, and its address sends them back to the staff home', async () => {
+    await staffSignedIn('support');
+    await visible(page.getByText('The staff tools for your role are not built yet.'));
+    expect(await page.getByRole('link', { name: 'Disclosure ledger', exact: true }).count()).toBe(0);
+    await page.goto('/staff/privacy/disclosures');
+    await atPath('/staff');
+    await visible(page.getByRole('heading', { name: 'Staff home', exact: true }));
+  });
+});
