@@ -87,6 +87,51 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
     badUrls: ['/api/v1/staff/audit?limit=-1', '/api/v1/staff/audit?until=soon', '/api/v1/staff/audit?orgId='],
   },
   ...DIRECTORY_ROUTES(f),
+  { method: 'GET', path: '/api/v1/consent', auth: false },
+  { method: 'POST', path: '/api/v1/consent', auth: false, body: { purpose: 'advertising', granted: false, source: 'banner' }, optional: ['source'] },
+  {
+    method: 'GET',
+    path: '/api/v1/consent/history',
+    auth: false,
+    badUrls: ['/api/v1/consent/history?limit=0', '/api/v1/consent/history?limit=abc', '/api/v1/consent/history?cursor=', '/api/v1/consent/history?unknown=1'],
+  },
+  { method: 'POST', path: '/api/v1/analytics/events', auth: false, body: { path: '/pricing', referrer: 'https://example.com/', searchTerms: 'ldap' }, optional: ['referrer', 'searchTerms'] },
+  { method: 'GET', path: '/.well-known/gpc.json', auth: false },
+  {
+    method: 'GET',
+    path: '/api/v1/staff/privacy/disclosures',
+    auth: true,
+    badUrls: [
+      '/api/v1/staff/privacy/disclosures?limit=0',
+      '/api/v1/staff/privacy/disclosures?kind=friend',
+      '/api/v1/staff/privacy/disclosures?directMarketing=maybe',
+      '/api/v1/staff/privacy/disclosures?from=yesterday',
+      '/api/v1/staff/privacy/disclosures?until=2026-13-45',
+      '/api/v1/staff/privacy/disclosures?cursor=abc',
+      '/api/v1/staff/privacy/disclosures?subjectId=',
+      `/api/v1/staff/privacy/disclosures?recipient=${'x'.repeat(201)}`,
+      '/api/v1/staff/privacy/disclosures?color=red',
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/staff/privacy/disclosures',
+    auth: true,
+    body: {
+      recipientName: 'County Sheriff',
+      recipientAddress: '1 Court St, Oakland, CA',
+      categories: ['identifiers'],
+      purpose: 'subpoena response',
+      reference: 'Subpoena 42',
+      subjectUserId: 'usr_x',
+      subjectEmail: 'a@example.com',
+      orgId: 'org_x',
+    },
+    optional: ['subjectUserId', 'subjectEmail', 'orgId'],
+  },
+  { method: 'GET', path: '/api/v1/staff/privacy/disclosures/{disclosureId}', auth: true, badUrls: [`/api/v1/staff/privacy/disclosures/${'x'.repeat(101)}`] },
+  ...POLICY_ROUTES,
+  ...MARKETING_ROUTES,
   { method: 'GET', path: '/healthz', auth: false },
   { method: 'GET', path: '/metrics', auth: false },
   { method: 'GET', path: '/openapi.json', auth: false },
@@ -147,6 +192,59 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
   { method: 'DELETE', path: `${o}/resources/{resourceId}/bindings/{bindingId}`, auth: true, badUrls: [] },
 ];
 
+/** PRV-8: policy versions (public), publishing (staff), notices and acknowledgements (users). No version exists here. */
+const POLICY_ROUTES: RouteCase[] = [
+  { method: 'GET', path: '/api/v1/privacy/policy', auth: false },
+  { method: 'GET', path: '/api/v1/privacy/policies', auth: false },
+  {
+    method: 'GET',
+    path: '/api/v1/privacy/policies/diff',
+    auth: false,
+    badUrls: [
+      '/api/v1/privacy/policies/diff',
+      '/api/v1/privacy/policies/diff?from=1',
+      '/api/v1/privacy/policies/diff?from=0&to=1',
+      '/api/v1/privacy/policies/diff?from=a&to=1',
+      '/api/v1/privacy/policies/diff?from=1&to=2.5',
+      '/api/v1/privacy/policies/diff?from=1&to=99999999',
+      '/api/v1/privacy/policies/diff?from=1&to=2&color=red',
+      '/api/v1/privacy/policies/diff?from=1&to=2',
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/privacy/policies/{version}',
+    auth: false,
+    badUrls: ['/api/v1/privacy/policies/0', '/api/v1/privacy/policies/-1', '/api/v1/privacy/policies/abc', '/api/v1/privacy/policies/1.5', '/api/v1/privacy/policies/1'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/staff/privacy/policies',
+    auth: true,
+    body: { title: 'Privacy policy', markdown: '# Privacy policy', effectiveAt: '2030-01-01T00:00:00Z', material: true, summary: 'What changed' },
+    optional: ['effectiveAt', 'summary'],
+    bodyLimit: 1024 * 1024,
+  },
+  { method: 'GET', path: '/api/v1/privacy/notice', auth: true },
+  { method: 'POST', path: '/api/v1/privacy/notice/acknowledge', auth: true, body: { version: 1 } },
+  { method: 'GET', path: '/api/v1/privacy/acknowledgements', auth: true },
+];
+
+/** PRV-7: campaigns (staff), and the public links in marketing mail (their token in the query string). */
+const MARKETING_ROUTES: RouteCase[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/staff/privacy/campaigns',
+    auth: true,
+    body: { list: 'newsletter', subject: 'Spring news', text: 'Hello', html: '<p>Hello</p>' },
+    optional: ['html'],
+    bodyLimit: 512 * 1024,
+  },
+  { method: 'GET', path: '/unsubscribe', auth: false, badUrls: ['/unsubscribe', '/unsubscribe?token=', `/unsubscribe?token=${'x'.repeat(1001)}`, '/unsubscribe?token=abc&list=all'] },
+  { method: 'POST', path: '/unsubscribe', auth: false, badUrls: ['/unsubscribe', '/unsubscribe?token=', `/unsubscribe?token=${'x'.repeat(1001)}`, '/unsubscribe?token=abc&list=all'] },
+  { method: 'GET', path: '/mail/open', auth: false, badUrls: ['/mail/open', '/mail/open?token=', '/mail/open?token=abc&x=1'] },
+];
+
 const WRONG_TYPES: unknown[] = [42, true, null, ['a'], { a: 1 }];
 
 describe.each(dialects)('bad input on $name', (dialect) => {
@@ -167,6 +265,13 @@ describe.each(dialects)('bad input on $name', (dialect) => {
       'audit_log',
       'audit_head',
       'instance_settings',
+      'disclosures',
+      'policy_versions',
+      'policy_acknowledgements',
+      'policy_notices',
+      'consent_events',
+      'mail_campaigns',
+      'mail_opens',
     ];
     const out: Record<string, unknown> = {};
     for (const table of tables)
@@ -191,7 +296,8 @@ describe.each(dialects)('bad input on $name', (dialect) => {
       .replace('{userId}', 'usr_x')
       .replace('{groupId}', 'grp_x')
       .replace('{resourceId}', 'res_x')
-      .replace('{bindingId}', 'bnd_x');
+      .replace('{bindingId}', 'bnd_x')
+      .replace('{disclosureId}', 'dsc_x');
 
   async function expectRefused(
     req: { method: RouteCase['method']; url: string; payload?: string | object; headers?: Record<string, string> },

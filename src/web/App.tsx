@@ -15,6 +15,10 @@ const ForgotPasswordPage = lazy(() => import('./pages/ForgotPassword.tsx'));
 const ResetPasswordPage = lazy(() => import('./pages/ResetPassword.tsx'));
 const AcceptInvitationPage = lazy(() => import('./pages/AcceptInvitation.tsx'));
 const PrivacyChoicesPage = lazy(() => import('./pages/PrivacyChoicesPage.tsx'));
+const CurrentPolicyPage = lazy(() => import('./pages/privacy/CurrentPolicy.tsx'));
+const PolicyArchivePage = lazy(() => import('./pages/privacy/Archive.tsx'));
+const PolicyVersionPage = lazy(() => import('./pages/privacy/Version.tsx'));
+const PolicyDiffPage = lazy(() => import('./pages/privacy/Diff.tsx'));
 const SignedInArea = lazy(() => import('./pages/SignedInArea.tsx'));
 
 /** GET /api/v1/me failed for another reason than "signed out" (network, server error). */
@@ -94,6 +98,16 @@ export function App() {
         </Route>
         <Route path="/privacy/choices">
           <PrivacyChoicesPage />
+        </Route>
+        <Route path="/privacy">
+          <CurrentPolicyPage />
+        </Route>
+        <Route path="/privacy/archive">
+          <PolicyArchivePage />
+        </Route>
+        <Route path="/privacy/v/:version">{(params) => <PolicyVersionPage key={params.version} version={params.version} />}</Route>
+        <Route path="/privacy/diff">
+          <PolicyDiffPage />
         </Route>
         <Route path={/^\/(?:account|staff|console)(?:\/.*)?$/}>
           <SignedInRoutes />

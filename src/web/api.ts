@@ -3,11 +3,36 @@
 
 // The server's own view types: one definition of what the API answers.
 import type { OrganizationView, UserView } from '../modules/accounts/accounts.views.ts';
+import type {
+  CurrentPolicyView,
+  PolicyAcknowledgementView,
+  PolicyDiffView,
+  PolicyNoticeView,
+  PolicySummaryView,
+  PolicyView,
+} from '../modules/privacy/policies.views.ts';
 
 export const NETWORK_MESSAGE = 'Cannot reach Castellan. Check your connection and try again.';
 
 export type User = UserView;
 export type Organization = OrganizationView;
+
+// The privacy policy's versions (PRV-8), as the server defines them.
+export type Policy = PolicyView;
+export type PolicySummary = PolicySummaryView;
+export type CurrentPolicy = CurrentPolicyView;
+export type PolicyDiff = PolicyDiffView;
+export type PolicyNotice = PolicyNoticeView;
+export type PolicyAcknowledgement = PolicyAcknowledgementView;
+
+export interface PublishPolicyInput {
+  title: string;
+  markdown: string;
+  material: boolean;
+  summary?: string;
+  /** ISO 8601 with a zone; omitted: at once. */
+  effectiveAt?: string;
+}
 
 export interface Me {
   user: User;
@@ -125,6 +150,50 @@ export interface ImportResult {
 export interface Download {
   blob: Blob;
   fileName: string;
+}
+
+/** PRV-9: one entry of the disclosure ledger. */
+export interface Disclosure {
+  id: string;
+  at: string;
+  recipientKind: string;
+  recipientName: string;
+  recipientAddress: string;
+  categories: string[];
+  purpose: string;
+  directMarketing: boolean;
+  subjectType: string | null;
+  subjectId: string | null;
+  subjectEmail: string | null;
+  orgId: string | null;
+  recordedBy: string | null;
+  reference: string | null;
+}
+
+export interface DisclosureFilters {
+  recipient?: string;
+  kind?: string;
+  subjectId?: string;
+  subjectEmail?: string;
+  directMarketing?: boolean;
+  /** ISO instants (or YYYY-MM-DD days): from inclusive, until exclusive. */
+  from?: string;
+  until?: string;
+  purpose?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A disclosure made on legal request, as privacy staff record it. */
+export interface LegalRequestInput {
+  recipientName: string;
+  recipientAddress: string;
+  categories: string[];
+  purpose: string;
+  reference: string;
+  subjectUserId?: string;
+  subjectEmail?: string;
+  orgId?: string;
 }
 
 export interface SignUpInput {
@@ -463,4 +532,22 @@ export const api = {
     request<void>('DELETE', `${org(orgId)}/resources/${enc(resourceId)}/bindings/${enc(bindingId)}`, authed),
   resourceAccess: (orgId: string, resourceId: string) =>
     request<{ items: ResourceAccess[] }>('GET', `${org(orgId)}/resources/${enc(resourceId)}/access`, authed),
+
+  // The disclosure ledger (PRV-9): staff with the privacy or owner role.
+  listDisclosures: (filters: DisclosureFilters) =>
+    request<Page<Disclosure>>('GET', '/api/v1/staff/privacy/disclosures', {
+      query: { ...filters, directMarketing: filters.directMarketing === undefined ? undefined : String(filters.directMarketing) },
+      ...authed,
+    }),
+  getDisclosure: (id: string) => request<Disclosure>('GET', `/api/v1/staff/privacy/disclosures/${enc(id)}`, authed),
+  recordLegalRequest: (input: LegalRequestInput) => request<Disclosure>('POST', '/api/v1/staff/privacy/disclosures', { body: input, ...authed }),
+
+  // The privacy policy (PRV-8): public versions and diffs; publishing (privacy and owner staff); the user's notice.
+  currentPolicy: () => request<CurrentPolicy>('GET', '/api/v1/privacy/policy'),
+  listPolicies: () => request<{ items: PolicySummary[] }>('GET', '/api/v1/privacy/policies'),
+  getPolicy: (version: number) => request<Policy>('GET', `/api/v1/privacy/policies/${enc(String(version))}`),
+  policyDiff: (from: number, to: number) => request<PolicyDiff>('GET', '/api/v1/privacy/policies/diff', { query: { from, to } }),
+  publishPolicy: (input: PublishPolicyInput) => request<Policy & { emailed: number }>('POST', '/api/v1/staff/privacy/policies', { body: input, ...authed }),
+  policyNotice: () => request<{ notice: PolicyNotice | null }>('GET', '/api/v1/privacy/notice', authed),
+  acknowledgePolicy: (version: number) => request<PolicyAcknowledgement>('POST', '/api/v1/privacy/notice/acknowledge', { body: { version }, ...authed }),
 };

@@ -24,7 +24,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ip', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('consent_events_subject_idx').on('consent_events').columns(['subject_id', 'subject_type', 'purpose', 'seq']).execute();
+  // Covering: a subject's current state is read from adjacent index entries alone, never from rows spread over the table.
+  await db.schema
+    .createIndex('consent_events_subject_idx')
+    .on('consent_events')
+    .columns(['subject_id', 'subject_type', 'purpose', 'seq', 'granted', 'source', 'policy_version', 'created_at'])
+    .execute();
   for (const statement of ['update', 'delete']) {
     if (postgres) {
       await sql`create or replace function consent_events_append_only() returns trigger language plpgsql as $$
@@ -74,6 +79,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('published_at', 'text', (c) => c.notNull())
     .addColumn('published_by', 'text')
     .execute();
+  // One row of each kind at most: continued use may be recorded first, and an explicit acknowledgement later.
   await db.schema
     .createTable('policy_acknowledgements')
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
@@ -81,20 +87,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     /** `acknowledged` (the user said so) or `continued_use` (used the service after the notice). */
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('policy_acknowledgements_pk', ['user_id', 'version'])
+    .addPrimaryKeyConstraint('policy_acknowledgements_pk', ['user_id', 'version', 'kind'])
     .execute();
+  // How each user was told of a material version: by email (when queued) and in the app (first shown).
   await db.schema
     .createTable('policy_notices')
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('version', 'integer', (c) => c.notNull().references('policy_versions.version'))
-    .addColumn('first_shown_at', 'text', (c) => c.notNull())
+    .addColumn('emailed_at', 'text')
+    .addColumn('first_shown_at', 'text')
     .addPrimaryKeyConstraint('policy_notices_pk', ['user_id', 'version'])
     .execute();
 
-  // PRV-9: every sharing of personal data with a third party.
+  // PRV-9: every sharing of personal data with a third party; `seq` orders the ledger and pages it.
   await db.schema
     .createTable('disclosures')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('seq', seq)
+    .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('recipient_kind', 'text', (c) => c.notNull())
     .addColumn('recipient_name', 'text', (c) => c.notNull())
@@ -109,8 +118,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recorded_by', 'text')
     .addColumn('reference', 'text')
     .execute();
-  await db.schema.createIndex('disclosures_created_idx').on('disclosures').columns(['created_at', 'id']).execute();
+  await db.schema.createIndex('disclosures_created_idx').on('disclosures').columns(['created_at', 'seq']).execute();
   await db.schema.createIndex('disclosures_subject_idx').on('disclosures').columns(['subject_id', 'created_at']).execute();
+  // DSR-7: a requester without an account is found by address.
+  await db.schema.createIndex('disclosures_subject_email_idx').on('disclosures').columns(['subject_email', 'created_at']).execute();
 
   // PRV-7: the outbox knows whom a message is for and which list, so marketing mail is checked at send time.
   await db.schema.alterTable('mail_outbox').addColumn('user_id', 'text').execute();
@@ -124,13 +135,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recipients', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('mail_campaigns_created_idx').on('mail_campaigns').columns(['created_at', 'id']).execute();
+  // The first open of a campaign's message by each recipient, kept only while they allow analytics.
   await db.schema
     .createTable('mail_opens')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('mail_id', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
+    .addColumn('campaign_id', 'text', (c) => c.notNull().references('mail_campaigns.id').onDelete('cascade'))
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('mail_opens_pk', ['campaign_id', 'user_id'])
     .execute();
+  await db.schema.createIndex('mail_opens_user_idx').on('mail_opens').column('user_id').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -11,16 +11,18 @@ export function createPrivacy(deps: PrivacyDeps) {
   const consent = createConsent(deps);
   const analytics = createAnalytics(deps, consent);
   const visitors = createVisitors(consent, analytics);
+  const policies = createPolicies(deps);
   return {
     consent,
     analytics,
-    policies: createPolicies(deps),
+    policies,
     disclosures: createDisclosures(deps),
     marketing: createMarketing(deps, consent),
     /** Registers what happens when a visitor identifies themselves (PRV-5, PRV-6). */
     attach(hooks: IdentityHooks): void {
       hooks.signedUp.push(visitors.signedUp);
       hooks.signedIn.push(visitors.signedIn);
+      hooks.signedIn.push(policies.signedIn); // PRV-8: continued use after a policy notice
     },
   };
 }

@@ -5,6 +5,7 @@ import type { ApiError } from '../api.ts';
 import { AppLink } from '../components/AppLink.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
+import { PolicyAnnouncement } from '../components/PolicyAnnouncement.tsx';
 import { PublicLayout } from '../components/PublicLayout.tsx';
 import { splitErrors, useRequest } from '../lib/forms.ts';
 import { homePath, useSession } from '../session.tsx';
@@ -89,6 +90,7 @@ export default function SignInPage() {
     <PublicLayout title="Sign in to Castellan" documentTitle="Sign in">
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
+          <PolicyAnnouncement />
           <ProblemAlert message={alert} />
           <TextInput
             label="Email"
@@ -115,6 +117,11 @@ export default function SignInPage() {
           </Button>
           <Text size="sm" ta="center">
             New to Castellan? <AppLink to="/sign-up">Create an account</AppLink>
+          </Text>
+          <Text size="xs" ta="center" c="dimmed">
+            <AppLink to="/privacy" size="xs" c="dimmed">
+              Privacy policy
+            </AppLink>
           </Text>
         </Stack>
       </form>

@@ -4,8 +4,10 @@ import { Redirect, Route, Switch } from 'wouter';
 import { AppLink } from '../components/AppLink.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
+import { PolicyNotice } from '../components/PolicyNotice.tsx';
 import { Shell } from '../components/Shell.tsx';
 import { VerifyEmailNotice } from '../components/VerifyEmailNotice.tsx';
+import type { User } from '../api.ts';
 import { formatDate } from '../lib/format.ts';
 import { homePath, isOrgAdmin, isStaff, useSignedIn } from '../session.tsx';
 
@@ -18,6 +20,13 @@ const GroupsPage = lazy(() => import('./console/Groups.tsx'));
 const GroupDetailPage = lazy(() => import('./console/GroupDetail.tsx'));
 const ResourcesPage = lazy(() => import('./console/Resources.tsx'));
 const ResourceDetailPage = lazy(() => import('./console/ResourceDetail.tsx'));
+const DisclosuresPage = lazy(() => import('./staff/Disclosures.tsx'));
+const PublishPolicyPage = lazy(() => import('./staff/PublishPolicy.tsx'));
+
+/** PRV-9: the staff roles that read the disclosure ledger (the server decides; this only hides what would be refused). */
+const readsLedger = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'privacy');
+/** PRV-8: the staff roles that publish privacy policy versions (again, the server decides). */
+const publishesPolicy = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'privacy');
 
 const PLANS: Record<string, string> = {
   free: 'Up to 10 users, at no cost.',
@@ -69,9 +78,14 @@ function StaffHome() {
       <Paper withBorder radius="md" p="lg">
         <Stack gap="sm">
           <Text fw={500}>Role: {user.staffRole ?? 'none'}</Text>
-          <Text size="sm" c="dimmed">
-            The staff tools are not built yet.
-          </Text>
+          {readsLedger(user) ? (
+            <AppLink to="/staff/privacy/disclosures">Disclosure ledger</AppLink>
+          ) : (
+            <Text size="sm" c="dimmed">
+              The staff tools for your role are not built yet.
+            </Text>
+          )}
+          {publishesPolicy(user) && <AppLink to="/staff/privacy/policies">Privacy policy versions</AppLink>}
           <AppLink to="/account">Your account settings</AppLink>
         </Stack>
       </Paper>
@@ -127,6 +141,7 @@ export default function SignedInArea() {
   const { user } = useSignedIn();
   return (
     <Shell>
+      <PolicyNotice />
       <Suspense fallback={<PageLoader minHeight="40vh" />}>
         <Switch>
           <Route path="/account">
@@ -136,6 +151,8 @@ export default function SignedInArea() {
             <AccountPrivacyPage />
           </Route>
           <Route path="/staff">{isStaff(user) ? <StaffHome /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/privacy/disclosures">{readsLedger(user) ? <DisclosuresPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/privacy/policies">{publishesPolicy(user) ? <PublishPolicyPage /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path={/^\/console(?:\/.*)?$/}>
             {isOrgAdmin(user) ? <ConsoleRoutes /> : <Redirect to={homePath(user)} replace />}
           </Route>
