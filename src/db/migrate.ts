@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResult, Migrator } from 'kys
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-directory.ts';
 import * as m0003 from './migrations/0003-privacy.ts';
+import * as m0004 from './migrations/0004-access-covering.ts';
 import type { Database } from './schema.ts';
 
 /** Listed here, not read from a folder, so the same code runs from source and from a build. */
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-directory': m0002,
   '0003-privacy': m0003,
+  '0004-access-covering': m0004,
 };
 
 export async function migrateToLatest(
