@@ -21,44 +21,25 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { systemContext } from '../src/core/context.ts';
 import { newId } from '../src/core/crypto.ts';
 import { freePort } from '../test/helpers/process.ts';
-import { drive, httpClient, median } from './load.ts';
+import { httpClient, intFlags, pairedRounds } from './load.ts';
 
 const PASSWORD = 'violet-harbour-lantern-42';
 const TARGET = 0.5;
 
-function options(args: string[]) {
-  const { values } = parseArgs({
-    args,
-    options: {
-      users: { type: 'string' },
-      groups: { type: 'string' },
-      resources: { type: 'string' },
-      concurrency: { type: 'string' },
-      seconds: { type: 'string' },
-      rounds: { type: 'string' },
-    },
+const options = (args: string[]) =>
+  intFlags(args, {
+    users: { fallback: 100_000, min: 10 },
+    groups: { fallback: 10_000, min: 3 },
+    resources: { fallback: 1_000, min: 1 },
+    concurrency: { fallback: 8, min: 1 },
+    seconds: { fallback: 3, min: 1 },
+    rounds: { fallback: 5, min: 1 },
   });
-  const int = (v: string | undefined, name: string, fallback: number, min: number) => {
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, got "${v}"`);
-    return n;
-  };
-  return {
-    users: int(values.users, 'users', 100_000, 10),
-    groups: int(values.groups, 'groups', 10_000, 3),
-    resources: int(values.resources, 'resources', 1_000, 1),
-    concurrency: int(values.concurrency, 'concurrency', 8, 1),
-    seconds: int(values.seconds, 'seconds', 3, 1),
-    rounds: int(values.rounds, 'rounds', 5, 1),
-  };
-}
 
 /** A deterministic pseudo-random sequence, so every run builds the same directory. */
 function rng(seed: number) {
@@ -147,36 +128,19 @@ export async function run(args: string[]): Promise<void> {
       const res = await client.get('/bench-bare');
       if (res.status !== 200) errors++;
     };
-    await drive(opts.concurrency, 1, accessOp); // warm-up
-    await drive(opts.concurrency, 1, bareOp);
-    const rates: { access: number[]; bare: number[] } = { access: [], bare: [] };
-    const ratios: number[] = [];
-    const rows: string[] = [];
-    for (let round = 1; round <= opts.rounds; round++) {
-      for (const [kind, op] of [
-        ['access', accessOp],
-        ['bare', bareOp],
-      ] as const) {
-        const r = await drive(opts.concurrency, opts.seconds, op);
-        rates[kind].push(r.rate);
-        rows.push(`${`${kind} #${round}`.padEnd(12)} ${String(r.ops).padStart(7)} ${r.rate.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(7)} ${r.p99Ms.toFixed(2).padStart(7)}`);
-      }
-      ratios.push((rates.access.at(-1) ?? 0) / (rates.bare.at(-1) ?? 1));
-    }
+    const result = await pairedRounds(opts, ['access', accessOp], ['bare', bareOp]);
     if (errors > 0) throw new Error(`${errors} request(s) did not answer 200`);
     process.stdout.write(
       `access: ${opts.users} users, ${groupIds.length} groups, ${opts.resources} resources, ${bindings.length} bindings; concurrency ${opts.concurrency}\n`,
     );
-    process.stdout.write(`phase            ops   req/s  p50 ms  p99 ms\n${rows.join('\n')}\n`);
-    const a = median(rates.access);
-    const b = median(rates.bare);
+    process.stdout.write(result.table);
     process.stdout.write(`access: ${allowed} of the measured decisions were "allowed"\n`);
     process.stdout.write(
       `access: import of ${imported.created} users from CSV took ${importSeconds.toFixed(1)} s (${(imported.created / importSeconds).toFixed(0)} users/s)\n`,
     );
-    process.stdout.write(`access: ratio per round ${ratios.map((r) => r.toFixed(2)).join(', ')}\n`);
+    process.stdout.write(`access: ratio per round ${result.ratios.map((r) => r.toFixed(2)).join(', ')}\n`);
     process.stdout.write(
-      `access: ${a.toFixed(0)} decisions/s over HTTP vs ${b.toFixed(0)} req/s for a bare route (medians); median ratio ${median(ratios).toFixed(2)} (target >= ${TARGET})\n`,
+      `access: ${result.measuredRate.toFixed(0)} decisions/s over HTTP vs ${result.baselineRate.toFixed(0)} req/s for a bare route (medians); median ratio ${result.ratio.toFixed(2)} (target >= ${TARGET})\n`,
     );
   } finally {
     client.close();

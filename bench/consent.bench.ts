@@ -19,41 +19,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { PURPOSE_NAMES } from '../src/modules/privacy/index.ts';
 import { freePort } from '../test/helpers/process.ts';
-import { drive, httpClient, median } from './load.ts';
+import { httpClient, intFlags, pairedRounds } from './load.ts';
 
 const TARGET = 0.5;
 
-function options(args: string[]) {
-  const { values } = parseArgs({
-    args,
-    options: {
-      events: { type: 'string' },
-      subjects: { type: 'string' },
-      concurrency: { type: 'string' },
-      seconds: { type: 'string' },
-      rounds: { type: 'string' },
-    },
+const options = (args: string[]) =>
+  intFlags(args, {
+    events: { fallback: 1_000_000, min: 1 },
+    subjects: { fallback: 100_000, min: 1 },
+    concurrency: { fallback: 8, min: 1 },
+    seconds: { fallback: 3, min: 1 },
+    rounds: { fallback: 5, min: 1 },
   });
-  const int = (v: string | undefined, name: string, fallback: number, min: number) => {
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, got "${v}"`);
-    return n;
-  };
-  return {
-    events: int(values.events, 'events', 1_000_000, 1),
-    subjects: int(values.subjects, 'subjects', 100_000, 1),
-    concurrency: int(values.concurrency, 'concurrency', 8, 1),
-    seconds: int(values.seconds, 'seconds', 3, 1),
-    rounds: int(values.rounds, 'rounds', 5, 1),
-  };
-}
 
 export async function run(args: string[]): Promise<void> {
   const opts = options(args);
@@ -103,30 +85,15 @@ export async function run(args: string[]): Promise<void> {
       const res = await client.get('/bench-bare');
       if (res.status !== 200) errors++;
     };
-    await drive(opts.concurrency, 1, consentOp); // warm-up
-    await drive(opts.concurrency, 1, bareOp);
-    const rates: { consent: number[]; bare: number[] } = { consent: [], bare: [] };
-    const ratios: number[] = [];
-    const rows: string[] = [];
-    for (let round = 1; round <= opts.rounds; round++) {
-      for (const [kind, op] of [
-        ['consent', consentOp],
-        ['bare', bareOp],
-      ] as const) {
-        const r = await drive(opts.concurrency, opts.seconds, op);
-        rates[kind].push(r.rate);
-        rows.push(`${`${kind} #${round}`.padEnd(12)} ${String(r.ops).padStart(7)} ${r.rate.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(7)} ${r.p99Ms.toFixed(2).padStart(7)}`);
-      }
-      ratios.push((rates.consent.at(-1) ?? 0) / (rates.bare.at(-1) ?? 1));
-    }
+    const result = await pairedRounds(opts, ['consent', consentOp], ['bare', bareOp]);
     if (errors > 0) throw new Error(`${errors} request(s) did not answer 200`);
     if (recorded === 0) throw new Error('no answer showed a recorded choice: the events were not read');
     const count = await app.db.selectFrom('consent_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     process.stdout.write(`consent: ${Number(count.n)} consent events for ${opts.subjects} visitors (${app.database.dialect}), written in ${loadSeconds.toFixed(1)} s; concurrency ${opts.concurrency}\n`);
-    process.stdout.write(`phase            ops   req/s  p50 ms  p99 ms\n${rows.join('\n')}\n`);
-    process.stdout.write(`consent: ratio per round ${ratios.map((r) => r.toFixed(2)).join(', ')}\n`);
+    process.stdout.write(result.table);
+    process.stdout.write(`consent: ratio per round ${result.ratios.map((r) => r.toFixed(2)).join(', ')}\n`);
     process.stdout.write(
-      `consent: ${median(rates.consent).toFixed(0)} state reads/s over HTTP vs ${median(rates.bare).toFixed(0)} req/s for a bare route (medians); median ratio ${median(ratios).toFixed(2)} (target >= ${TARGET})\n`,
+      `consent: ${result.measuredRate.toFixed(0)} state reads/s over HTTP vs ${result.baselineRate.toFixed(0)} req/s for a bare route (medians); median ratio ${result.ratio.toFixed(2)} (target >= ${TARGET})\n`,
     );
   } finally {
     client.close();

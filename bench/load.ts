@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 
 /**
  * A minimal JSON-over-HTTP client on node:http with a keep-alive agent: one
@@ -108,4 +109,53 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Whole-number flags (`--name N`), each with its default and least value; any
+ * other flag, or a value that is not a whole number in range, is an error.
+ */
+export function intFlags<K extends string>(args: string[], spec: Record<K, { fallback: number; min: number }>): Record<K, number> {
+  const names = Object.keys(spec) as K[];
+  const { values } = parseArgs({ args, options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])) });
+  const out = {} as Record<K, number>;
+  for (const name of names) {
+    const v = values[name] as string | undefined;
+    const n = v === undefined ? spec[name].fallback : Number(v);
+    if (!Number.isInteger(n) || n < spec[name].min) throw new Error(`--${name} must be a whole number >= ${spec[name].min}, got "${v}"`);
+    out[name] = n;
+  }
+  return out;
+}
+
+/**
+ * Rounds of two phases back to back, the measured operation then its baseline,
+ * with the same client and concurrency. Each round's figure is the ratio of
+ * the two rates, so that a shared machine slowing down or speeding up between
+ * rounds moves both sides of a ratio alike; the result is their median.
+ */
+export async function pairedRounds(opts: { rounds: number; seconds: number; concurrency: number }, measured: [string, () => Promise<void>], baseline: [string, () => Promise<void>]) {
+  await drive(opts.concurrency, 1, measured[1]); // warm-up
+  await drive(opts.concurrency, 1, baseline[1]);
+  const rates = { measured: [] as number[], baseline: [] as number[] };
+  const ratios: number[] = [];
+  const rows: string[] = [];
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const [side, [label, op]] of [
+      ['measured', measured],
+      ['baseline', baseline],
+    ] as const) {
+      const r = await drive(opts.concurrency, opts.seconds, op);
+      rates[side].push(r.rate);
+      rows.push(`${`${label} #${round}`.padEnd(12)} ${String(r.ops).padStart(7)} ${r.rate.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(7)} ${r.p99Ms.toFixed(2).padStart(7)}`);
+    }
+    ratios.push((rates.measured.at(-1) ?? 0) / (rates.baseline.at(-1) ?? 1));
+  }
+  return {
+    table: `phase            ops   req/s  p50 ms  p99 ms\n${rows.join('\n')}\n`,
+    ratios,
+    measuredRate: median(rates.measured),
+    baselineRate: median(rates.baseline),
+    ratio: median(ratios),
+  };
 }

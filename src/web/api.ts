@@ -3,6 +3,8 @@
 
 // The server's own view types: one definition of what the API answers.
 import type { OrganizationView, UserView } from '../modules/accounts/accounts.views.ts';
+import type { ConsentEventView, DisclosureView, PurposeState } from '../modules/privacy/privacy.views.ts';
+import type { Purpose } from '../modules/privacy/purposes.ts';
 import type {
   CurrentPolicyView,
   PolicyAcknowledgementView,
@@ -153,22 +155,7 @@ export interface Download {
 }
 
 /** PRV-9: one entry of the disclosure ledger. */
-export interface Disclosure {
-  id: string;
-  at: string;
-  recipientKind: string;
-  recipientName: string;
-  recipientAddress: string;
-  categories: string[];
-  purpose: string;
-  directMarketing: boolean;
-  subjectType: string | null;
-  subjectId: string | null;
-  subjectEmail: string | null;
-  orgId: string | null;
-  recordedBy: string | null;
-  reference: string | null;
-}
+export type Disclosure = DisclosureView;
 
 export interface DisclosureFilters {
   recipient?: string;
@@ -209,27 +196,8 @@ export interface SignUpInput {
   personalization?: boolean;
 }
 
-export type PurposeName =
-  | 'analytics'
-  | 'advertising'
-  | 'marketing_email'
-  | 'partner_sharing'
-  | 'personalization'
-  | 'direct_mail'
-  | 'telemarketing'
-  | 'profile_combination'
-  | 'profile_sharing';
-
-export interface PurposeState {
-  purpose: PurposeName;
-  rule: 'opt_out' | 'opt_in';
-  description: string;
-  allowed: boolean;
-  recorded: boolean;
-  source: string | null;
-  at: string | null;
-  policyVersion: number | null;
-}
+export type PurposeName = Purpose;
+export type { PurposeState };
 
 export interface ConsentState {
   subject: 'user' | 'visitor';
@@ -238,15 +206,7 @@ export interface ConsentState {
   gpc: { honored: boolean };
 }
 
-export interface ConsentEvent {
-  id: string;
-  purpose: string;
-  granted: boolean;
-  source: string;
-  policyVersion: number | null;
-  ip: string | null;
-  at: string;
-}
+export type ConsentEvent = ConsentEventView;
 
 export type ConsentSource = 'banner' | 'preferences';
 

@@ -6,35 +6,16 @@ import * as repo from './consent.repository.ts';
 import { truncateIp } from './ip.ts';
 import type { PrivacyDeps } from './privacy.deps.ts';
 import { PrivacyErrors } from './privacy.errors.ts';
-import { type ConsentSource, GPC_PURPOSES, PURPOSES, PURPOSE_NAMES, type Purpose, type PurposeRule, defaultAllowed, isPurpose } from './purposes.ts';
+import type { ConsentEventView, PurposeState } from './privacy.views.ts';
+import { type ConsentSource, GPC_PURPOSES, PURPOSES, PURPOSE_NAMES, type Purpose, defaultAllowed, isPurpose } from './purposes.ts';
+
+export type { ConsentEventView, PurposeState } from './privacy.views.ts';
 
 /** Whose choice: an anonymous visitor (by the random id in their cookie) or an account. */
 export type SubjectType = 'visitor' | 'user';
 export interface Subject {
   type: SubjectType;
   id: string;
-}
-
-export interface PurposeState {
-  purpose: Purpose;
-  rule: PurposeRule;
-  description: string;
-  allowed: boolean;
-  /** false: nothing was ever recorded, and the rule's default applies. */
-  recorded: boolean;
-  source: string | null;
-  at: string | null;
-  policyVersion: number | null;
-}
-
-export interface ConsentEventView {
-  id: string;
-  purpose: string;
-  granted: boolean;
-  source: string;
-  policyVersion: number | null;
-  ip: string | null;
-  at: string;
 }
 
 export interface ConsentChange {

@@ -4,6 +4,7 @@ import type { SubjectType } from './consent.service.ts';
 import { DATA_CATEGORY_NAMES, type DataCategory, type RecipientKind, isDataCategory, isRecipientKind } from './disclosures.categories.ts';
 import type { DisclosureRow } from './disclosures.repository.ts';
 import { PrivacyErrors } from './privacy.errors.ts';
+import type { DisclosureView } from './privacy.views.ts';
 
 /** One sharing of personal data with a third party, as other modules record it (PRV-9). */
 export interface DisclosureEntry {
@@ -26,22 +27,7 @@ export interface DisclosureEntry {
   reference?: string | null | undefined;
 }
 
-export interface DisclosureView {
-  id: string;
-  at: string;
-  recipientKind: string;
-  recipientName: string;
-  recipientAddress: string;
-  categories: string[];
-  purpose: string;
-  directMarketing: boolean;
-  subjectType: string | null;
-  subjectId: string | null;
-  subjectEmail: string | null;
-  orgId: string | null;
-  recordedBy: string | null;
-  reference: string | null;
-}
+export type { DisclosureView } from './privacy.views.ts';
 
 export function toDisclosureView(r: Omit<DisclosureRow, 'seq'>): DisclosureView {
   return {
