@@ -9,34 +9,22 @@
  * SQLite only: the page does not depend on the database, and the API tests cover
  * the ledger on PostgreSQL.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
 import { DATA_CATEGORIES } from '../../src/modules/privacy/index.ts';
 import { GOOD_PASSWORD, uniqueEmail, verifiedUser } from '../helpers/app.ts';
-import { type BrowserApp, type Watched, bodyOf, descriptionOf, launchBrowser, newPage, nextResponse, requireWebBuild, shoot, sqliteDialect, startBrowserApp } from '../helpers/browser.ts';
+import { bodyOf, browserSuite, descriptionOf, newPage, nextResponse, shoot, type Watched } from '../helpers/browser.ts';
 
 const WAIT_MS = 15_000;
 const URL = '/api/v1/staff/privacy/disclosures';
 
-let browser: Browser;
-let t: BrowserApp;
+const suite = browserSuite({ CASTELLAN_MAIL_PROVIDER_NAME: 'Relay Mail Inc.', CASTELLAN_MAIL_PROVIDER_ADDRESS: '100 Harbor Way, Oakland, CA 94607' });
 let w: Watched;
 let page: Page;
 
-beforeAll(async () => {
-  requireWebBuild();
-  browser = await launchBrowser();
-  t = await startBrowserApp(sqliteDialect, { CASTELLAN_MAIL_PROVIDER_NAME: 'Relay Mail Inc.', CASTELLAN_MAIL_PROVIDER_ADDRESS: '100 Harbor Way, Oakland, CA 94607' });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
-
 beforeEach(async () => {
-  w = await newPage(browser, t.url);
+  w = await newPage(suite.browser, suite.app.url);
   page = w.page;
 });
 afterEach(async () => {
@@ -58,7 +46,7 @@ const rows = () => page.getByTestId('disclosures-table').locator('tbody tr');
 
 async function staffSignedIn(role: string) {
   const email = uniqueEmail(role);
-  await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
+  await suite.app.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
   await page.goto('/sign-in');
   await (await visible(field('Email'))).fill(email);
   await field('Password').fill(GOOD_PASSWORD);
@@ -76,12 +64,12 @@ async function applyFilters() {
 
 describe('the disclosure ledger page', () => {
   it('PRV-9: privacy staff browse and filter the ledger and record a disclosure on legal request', async () => {
-    const member = await verifiedUser(t);
+    const member = await verifiedUser(suite.app);
     // The worker records the provider's disclosure just after the SMTP server took the verification mail.
     await expect
-      .poll(async () => (await t.app.db.selectFrom('disclosures').select('id').where('subject_email', '=', member.body.email.toLowerCase()).execute()).length, { timeout: WAIT_MS })
+      .poll(async () => (await suite.app.app.db.selectFrom('disclosures').select('id').where('subject_email', '=', member.body.email.toLowerCase()).execute()).length, { timeout: WAIT_MS })
       .toBeGreaterThan(0);
-    await t.app.privacy.disclosures.record(t.app.db, {
+    await suite.app.app.privacy.disclosures.record(suite.app.app.db, {
       kind: 'partner',
       recipientName: 'Brightside Offers Co.',
       recipientAddress: '9 Sunset Blvd, Los Angeles, CA 90028',

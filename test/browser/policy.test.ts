@@ -10,39 +10,16 @@
  * SQLite only: the pages do not depend on the database, and the API tests cover
  * the policies on PostgreSQL.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
 import { GOOD_PASSWORD, json, uniqueEmail, verifiedUser } from '../helpers/app.ts';
-import {
-  type BrowserApp,
-  type Watched,
-  latestMail,
-  launchBrowser,
-  newPage,
-  nextResponse,
-  requireWebBuild,
-  shoot,
-  sqliteDialect,
-  startBrowserApp,
-} from '../helpers/browser.ts';
+import { browserSuite, latestMail, newPage, nextResponse, shoot, type Watched } from '../helpers/browser.ts';
 
 const WAIT_MS = 15_000;
 
-let browser: Browser;
-let t: BrowserApp;
+const suite = browserSuite();
 const watched: Watched[] = [];
-
-beforeAll(async () => {
-  requireWebBuild();
-  browser = await launchBrowser();
-  t = await startBrowserApp(sqliteDialect);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
 
 let w: Watched;
 let page: Page;
@@ -58,7 +35,7 @@ afterEach(async () => {
 
 /** Another browser, with its own cookies, watched for page errors like the first. */
 async function fresh(): Promise<Watched> {
-  const x = await newPage(browser, t.url);
+  const x = await newPage(suite.browser, suite.app.url);
   watched.push(x);
   return x;
 }
@@ -99,11 +76,11 @@ const SUMMARY = 'We now share usage data with partners you allow.';
 
 describe('the privacy policy pages', () => {
   it('PRV-8: staff publish a material change; it is emailed, announced at sign-in, shown on the console home until acknowledged, and every version and the diff are public', async () => {
-    const admin = await verifiedUser(t, { email: uniqueEmail('admin') });
+    const admin = await verifiedUser(suite.app, { email: uniqueEmail('admin') });
     const staffEmail = uniqueEmail('privacy');
-    await t.app.accounts.addStaff(systemContext(), { email: staffEmail, role: 'privacy', password: GOOD_PASSWORD });
-    const token = json(await t.app.http.inject({ method: 'POST', url: '/api/v1/sessions', payload: { email: staffEmail, password: GOOD_PASSWORD } })).token;
-    const v1 = await t.app.http.inject({
+    await suite.app.app.accounts.addStaff(systemContext(), { email: staffEmail, role: 'privacy', password: GOOD_PASSWORD });
+    const token = json(await suite.app.app.http.inject({ method: 'POST', url: '/api/v1/sessions', payload: { email: staffEmail, password: GOOD_PASSWORD } })).token;
+    const v1 = await suite.app.app.http.inject({
       method: 'POST',
       url: '/api/v1/staff/privacy/policies',
       headers: { authorization: `Bearer ${token}` },
@@ -136,8 +113,8 @@ describe('the privacy policy pages', () => {
     expect((await published).status()).toBe(201);
     await visible(page.getByRole('status').filter({ hasText: 'Version 2 is published and in effect now' }));
 
-    const mail = await latestMail(t.smtp, admin.body.email, 'privacy policy');
-    expect(mail.text).toContain(`${t.url}/privacy/diff?from=1&to=2`);
+    const mail = await latestMail(suite.app.smtp, admin.body.email, 'privacy policy');
+    expect(mail.text).toContain(`${suite.app.url}/privacy/diff?from=1&to=2`);
 
     // Anyone on the sign-in page sees the announcement, and can read what changed.
     const visitor = (await fresh()).page;

@@ -4,33 +4,20 @@
  * signing up in the same browser; a browser sending Sec-GPC ends opted out of
  * advertising even after opting in, and the page says the signal was honoured.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/app.ts';
-import { type BrowserApp, launchBrowser, newPage, requireWebBuild, shoot, sqliteDialect, startBrowserApp } from '../helpers/browser.ts';
+import { browserSuite, newPage, shoot } from '../helpers/browser.ts';
 
 const WAIT_MS = 15_000;
 
-let browser: Browser;
-let t: BrowserApp;
-
-beforeAll(async () => {
-  requireWebBuild();
-  browser = await launchBrowser();
-  t = await startBrowserApp(sqliteDialect);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const suite = browserSuite();
 
 const latest = async (subjectId: string) =>
-  t.app.db.selectFrom('consent_events').select(['purpose', 'granted', 'source']).where('subject_id', '=', subjectId).orderBy('seq').execute();
+  suite.app.app.db.selectFrom('consent_events').select(['purpose', 'granted', 'source']).where('subject_id', '=', subjectId).orderBy('seq').execute();
 
 describe('privacy in the browser', () => {
   it('PRV-3: the banner offers accept and refuse alike; the choice persists across reloads and into the account after sign-up', async () => {
-    const { context, page, problems } = await newPage(browser, t.url);
+    const { context, page, problems } = await newPage(suite.browser, suite.app.url);
     try {
       await page.goto('/sign-up');
       const banner = page.getByTestId('consent-banner');
@@ -68,7 +55,7 @@ describe('privacy in the browser', () => {
       await page.getByLabel('Personalize my experience').uncheck();
       await page.getByRole('button', { name: 'Create account' }).click();
       await page.getByRole('heading', { name: 'Check your email' }).waitFor({ timeout: WAIT_MS });
-      const user = await t.app.db.selectFrom('users').select('id').where('email_normalized', '=', email).executeTakeFirstOrThrow();
+      const user = await suite.app.app.db.selectFrom('users').select('id').where('email_normalized', '=', email).executeTakeFirstOrThrow();
       const events = await latest(user.id);
       expect(events).toEqual(
         expect.arrayContaining([
@@ -84,7 +71,7 @@ describe('privacy in the browser', () => {
   });
 
   it('PRV-5: a browser sending Sec-GPC ends opted out of advertising even after an earlier opt-in, and is told so', async () => {
-    const first = await newPage(browser, t.url);
+    const first = await newPage(suite.browser, suite.app.url);
     const { page } = first;
     await page.goto('/sign-in');
     const banner = page.getByTestId('consent-banner');
@@ -98,7 +85,7 @@ describe('privacy in the browser', () => {
     await first.context.close();
 
     // The same browser, now with Global Privacy Control turned on.
-    const context = await browser.newContext({ baseURL: t.url, storageState, extraHTTPHeaders: { 'Sec-GPC': '1' } });
+    const context = await suite.browser.newContext({ baseURL: suite.app.url, storageState, extraHTTPHeaders: { 'Sec-GPC': '1' } });
     try {
       const gpcPage = await context.newPage();
       await gpcPage.goto('/privacy/choices');

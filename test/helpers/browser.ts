@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { TestApp } from './app.ts';
@@ -47,6 +47,24 @@ export function requireWebBuild(): void {
 
 /** One Chromium per test file; close it in afterAll. */
 export const launchBrowser = launchChromium;
+
+/**
+ * A test file's Chromium and Castellan (on SQLite unless told otherwise):
+ * started before its tests, stopped after them. Read `browser` and `app` inside tests.
+ */
+export function browserSuite(env: Record<string, string> = {}, dialect?: TestDialect): { browser: Browser; app: BrowserApp } {
+  const suite = {} as { browser: Browser; app: BrowserApp };
+  beforeAll(async () => {
+    requireWebBuild();
+    suite.browser = await launchBrowser();
+    suite.app = await startBrowserApp(dialect, env);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.app?.close();
+  });
+  return suite;
+}
 
 export interface BrowserApp extends TestApp {
   /** Where the server listens, e.g. http://127.0.0.1:40123 (also its public URL, so emailed links work). */
