@@ -73,3 +73,24 @@ describe.each(dialects)('database on $name', (dialect) => {
     }
   });
 });
+
+describe.skipIf(!dialects.some((d) => d.name === 'postgres'))('migrations beside another schema on postgres', () => {
+  it('a database whose other schema already holds migrated tables is still migrated in its own schema', async () => {
+    const postgres = dialects.find((d) => d.name === 'postgres');
+    if (!postgres) return;
+    const first = await postgres.open();
+    const second = await postgres.open();
+    try {
+      await migrateToLatest(first.handle.db);
+      // The second schema is empty while the first holds Kysely's migration tables.
+      const results = await migrateToLatest(second.handle.db);
+      expect(results.length).toBeGreaterThan(0);
+      expect(results.every((r) => r.status === 'Success')).toBe(true);
+      await second.handle.db.insertInto('organizations').values(org('org_b')).execute();
+      expect(await first.handle.db.selectFrom('organizations').select('id').execute()).toEqual([]);
+    } finally {
+      await second.cleanup();
+      await first.cleanup();
+    }
+  });
+});

@@ -1,8 +1,9 @@
-import { type Kysely, type Migration, type MigrationResult, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationResult, Migrator, PostgresAdapter, sql } from 'kysely';
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-directory.ts';
 import * as m0003 from './migrations/0003-privacy.ts';
 import * as m0004 from './migrations/0004-access-covering.ts';
+import * as m0005 from './migrations/0005-billing.ts';
 import type { Database } from './schema.ts';
 
 /** Listed here, not read from a folder, so the same code runs from source and from a build. */
@@ -11,13 +12,22 @@ const migrations: Record<string, Migration> = {
   '0002-directory': m0002,
   '0003-privacy': m0003,
   '0004-access-covering': m0004,
+  '0005-billing': m0005,
 };
 
 export async function migrateToLatest(
   db: Kysely<Database>,
   onStep: (r: MigrationResult) => void = () => {},
 ): Promise<MigrationResult[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // On PostgreSQL, Kysely looks for its own tables in every schema the user can see unless told
+  // which one: name the schema Castellan's tables live in (the first of the search path), so
+  // another schema's migration tables (a second instance, another application) are never taken
+  // for ours.
+  const migrationTableSchema =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   for (const r of results ?? []) onStep(r);
   if (error) throw error instanceof Error ? error : new Error(String(error));
