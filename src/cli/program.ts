@@ -5,6 +5,7 @@ import { mailCommand } from './mail.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 import { staffCommand } from './staff.ts';
+import { supportCommand } from './support.ts';
 import { transferCommands } from './transfer.ts';
 
 export function buildProgram(): Command {
@@ -25,6 +26,6 @@ export function buildProgram(): Command {
     // subcommands are added, so they inherit it.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   // contactsCommand adds `export contacts` to the `export` group transferCommands creates: keep it after.
-  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand, transferCommands, mailCommand, contactsCommand]) add(program);
+  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand, transferCommands, mailCommand, contactsCommand, supportCommand]) add(program);
   return program;
 }
