@@ -13,6 +13,7 @@ import { buildHttp } from './http/server.ts';
 import { createMetrics } from './http/metrics.ts';
 import { type Accounts, type IdentityHooks, createAccounts, createThrottle } from './modules/accounts/index.ts';
 import { type Audit, createAudit } from './modules/audit/index.ts';
+import { type Billing, createBilling, createTestProvider } from './modules/billing/index.ts';
 import { type Directory, createDirectory } from './modules/directory/index.ts';
 import {
   type Mail,
@@ -57,6 +58,7 @@ export interface App {
   mailWorker: MailWorker;
   accounts: Accounts;
   directory: Directory;
+  billing: Billing;
   privacy: Privacy;
   http: FastifyInstance;
   /** Listens on the configured host and port; answers the address. */
@@ -76,6 +78,11 @@ export function createLogger(config: Config, stream?: DestinationStream): Logger
           '*.password',
           '*.token',
           '*.secret',
+          // PRV-10: a card number or CVC, should a request body ever be logged.
+          '*.cvc',
+          'body.number',
+          'req.body.number',
+          'req.body.cvc',
           'res.headers["set-cookie"]',
         ],
         censor: '[redacted]',
@@ -134,6 +141,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hooks: IdentityHooks = { signedUp: [], signedIn: [] };
   const accounts = createAccounts({ db, dialect, clock, audit, mail, cipher, secretKey: keys.secret, throttle, config, hooks });
   const directory = createDirectory({ db, dialect, clock, audit, mail, accounts });
+  // The test provider is the only payment provider for now (README, "Cards").
+  const billing = createBilling({ db, dialect, clock, audit, provider: createTestProvider(clock) });
   const privacy = createPrivacy({ db, dialect, clock, audit, mail, accounts, secretKey: keys.secret, config: config.privacy });
   privacy.attach(hooks);
   const transport =
@@ -157,7 +166,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     beforeSend: (m) => privacy.marketing.allowSend(m),
     afterSend: (m) => (transport.kind === 'smtp' ? privacy.disclosures.recordMailDelivery(m) : Promise.resolve()),
   });
-  const http = await buildHttp({ config, keys, accounts, directory, privacy, metrics, logger, ping: () => sql`select 1`.execute(db), webRoot: opts.webRoot ?? WEB_ROOT });
+  const http = await buildHttp({ config, keys, accounts, directory, billing, privacy, metrics, logger, ping: () => sql`select 1`.execute(db), webRoot: opts.webRoot ?? WEB_ROOT });
   const workers = opts.workers ?? config.mail.enabled;
   if (workers) mailWorker.start();
   const housekeeping = setInterval(() => {
@@ -178,6 +187,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     mailWorker,
     accounts,
     directory,
+    billing,
     privacy,
     http,
     async listen() {

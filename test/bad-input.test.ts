@@ -9,7 +9,7 @@ import { dialects } from './helpers/databases.ts';
  * coverage check at the end.
  */
 interface RouteCase {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** OpenAPI path, with {params}. */
   path: string;
   auth: boolean;
@@ -132,6 +132,7 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
   { method: 'GET', path: '/api/v1/staff/privacy/disclosures/{disclosureId}', auth: true, badUrls: [`/api/v1/staff/privacy/disclosures/${'x'.repeat(101)}`] },
   ...POLICY_ROUTES,
   ...MARKETING_ROUTES,
+  ...BILLING_ROUTES(f),
   { method: 'GET', path: '/healthz', auth: false },
   { method: 'GET', path: '/metrics', auth: false },
   { method: 'GET', path: '/openapi.json', auth: false },
@@ -245,6 +246,18 @@ const MARKETING_ROUTES: RouteCase[] = [
   { method: 'GET', path: '/mail/open', auth: false, badUrls: ['/mail/open', '/mail/open?token=', '/mail/open?token=abc&x=1'] },
 ];
 
+/** PRV-10: the card on file. The organization has no card here, so reading or removing it is a 404 that changes nothing. */
+const BILLING_ROUTES = (f: { orgId: string }): RouteCase[] => [
+  {
+    method: 'PUT',
+    path: `${o}/billing/card`,
+    auth: true,
+    body: { number: '4242424242424242', cvc: '123', expMonth: 12, expYear: 2099, holderName: 'Ada Lovelace' },
+  },
+  { method: 'GET', path: `${o}/billing/card`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/billing/card`, `/api/v1/orgs/${f.orgId}/billing/card`] },
+  { method: 'DELETE', path: `${o}/billing/card`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/billing/card`, `/api/v1/orgs/${f.orgId}/billing/card`] },
+];
+
 const WRONG_TYPES: unknown[] = [42, true, null, ['a'], { a: 1 }];
 
 describe.each(dialects)('bad input on $name', (dialect) => {
@@ -272,6 +285,7 @@ describe.each(dialects)('bad input on $name', (dialect) => {
       'consent_events',
       'mail_campaigns',
       'mail_opens',
+      'cards',
     ];
     const out: Record<string, unknown> = {};
     for (const table of tables)

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AccountsTables } from '../modules/accounts/accounts.tables.ts';
 import type { AuditTables } from '../modules/audit/audit.tables.ts';
+import type { BillingTables } from '../modules/billing/billing.tables.ts';
 import type { DirectoryTables } from '../modules/directory/directory.tables.ts';
 import type { MailTables } from '../modules/mail/mail.tables.ts';
 import type { PrivacyTables } from '../modules/privacy/privacy.tables.ts';
@@ -10,7 +11,7 @@ export interface InstanceSettingsTable {
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables {
   instance_settings: InstanceSettingsTable;
 }
 

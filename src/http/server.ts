@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Accounts } from '../modules/accounts/index.ts';
+import type { Billing } from '../modules/billing/index.ts';
 import type { Directory } from '../modules/directory/index.ts';
 import type { Privacy } from '../modules/privacy/index.ts';
 import type { Keys } from '../secrets.ts';
@@ -27,6 +28,7 @@ import { consentRoutes } from './routes/consent.routes.ts';
 import { disclosuresRoutes } from './routes/disclosures.routes.ts';
 import { marketingRoutes } from './routes/marketing.routes.ts';
 import { policiesRoutes } from './routes/policies.routes.ts';
+import { billingRoutes } from './routes/billing.routes.ts';
 import { organizationSchema, problemSchema, userSchema } from './schemas.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -35,6 +37,7 @@ export interface HttpDeps {
   keys: Keys;
   accounts: Accounts;
   directory: Directory;
+  billing: Billing;
   privacy: Privacy;
   metrics: Metrics;
   logger: Logger;
@@ -155,6 +158,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     policiesRoutes,
     disclosuresRoutes,
     marketingRoutes,
+    billingRoutes,
   ]) {
     routes(app, deps);
   }

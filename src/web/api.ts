@@ -5,6 +5,7 @@
 import type { OrganizationView, UserView } from '../modules/accounts/accounts.views.ts';
 import type { ConsentEventView, DisclosureView, PurposeState } from '../modules/privacy/privacy.views.ts';
 import type { Purpose } from '../modules/privacy/purposes.ts';
+import type { CardView } from '../modules/billing/billing.views.ts';
 import type {
   CurrentPolicyView,
   PolicyAcknowledgementView,
@@ -34,6 +35,18 @@ export interface PublishPolicyInput {
   summary?: string;
   /** ISO 8601 with a zone; omitted: at once. */
   effectiveAt?: string;
+}
+
+/** PRV-10: the card on file, as the server shows it (brand, last 4 digits, holder, expiry). */
+export type Card = CardView;
+
+/** Sent once to the server, which hands it to the payment provider; never kept in the page. */
+export interface CardInput {
+  number: string;
+  cvc: string;
+  expMonth: number;
+  expYear: number;
+  holderName: string;
 }
 
 export interface Me {
@@ -340,7 +353,7 @@ interface RequestOptions {
   authed?: boolean;
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
   let url = path;
   if (opts.query) {
     const q = new URLSearchParams();
@@ -492,6 +505,11 @@ export const api = {
     request<void>('DELETE', `${org(orgId)}/resources/${enc(resourceId)}/bindings/${enc(bindingId)}`, authed),
   resourceAccess: (orgId: string, resourceId: string) =>
     request<{ items: ResourceAccess[] }>('GET', `${org(orgId)}/resources/${enc(resourceId)}/access`, authed),
+
+  // The card on file (PRV-10): the organization's admins.
+  getCard: (orgId: string) => request<Card>('GET', `${org(orgId)}/billing/card`, authed),
+  setCard: (orgId: string, input: CardInput) => request<Card>('PUT', `${org(orgId)}/billing/card`, { body: input, ...authed }),
+  removeCard: (orgId: string) => request<void>('DELETE', `${org(orgId)}/billing/card`, authed),
 
   // The disclosure ledger (PRV-9): staff with the privacy or owner role.
   listDisclosures: (filters: DisclosureFilters) =>

@@ -14,6 +14,8 @@ export type Capability =
   /** Read an organization's directory: its admins; a plain user reads only their own account. */
   | 'directory.read'
   | 'billing.set_plan'
+  /** PRV-10: add, see and remove the organization's card: its admins only, never staff. */
+  | 'billing.manage_card'
   /** PRV-8: publish a new privacy policy version. */
   | 'privacy.policies'
   /** PRV-9: read the disclosure ledger and record disclosures on legal request. */
@@ -36,6 +38,7 @@ export function can(user: Actor, capability: Capability, orgId?: string): boolea
     case 'audit.read_org':
     case 'directory.manage':
     case 'directory.read':
+    case 'billing.manage_card':
       return user.orgRole === 'admin' && user.orgId === orgId && user.emailVerified;
     default:
       return false;

@@ -20,6 +20,7 @@ const GroupsPage = lazy(() => import('./console/Groups.tsx'));
 const GroupDetailPage = lazy(() => import('./console/GroupDetail.tsx'));
 const ResourcesPage = lazy(() => import('./console/Resources.tsx'));
 const ResourceDetailPage = lazy(() => import('./console/ResourceDetail.tsx'));
+const BillingSection = lazy(() => import('./console/Billing.tsx'));
 const DisclosuresPage = lazy(() => import('./staff/Disclosures.tsx'));
 const PublishPolicyPage = lazy(() => import('./staff/PublishPolicy.tsx'));
 
@@ -55,6 +56,7 @@ function ConsoleHome() {
           </Text>
         </Stack>
       </Paper>
+      <BillingSection />
     </>
   );
 }

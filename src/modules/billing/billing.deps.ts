@@ -1,0 +1,14 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../core/clock.ts';
+import type { Database, DialectName } from '../../db/schema.ts';
+import type { Audit } from '../audit/index.ts';
+import type { PaymentProvider } from './payment-provider.ts';
+
+export interface BillingDeps {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  clock: Clock;
+  audit: Audit;
+  /** Tokenizes cards (PRV-10); the built-in test provider unless another is given. */
+  provider: PaymentProvider;
+}
