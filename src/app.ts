@@ -141,8 +141,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hooks: IdentityHooks = { signedUp: [], signedIn: [] };
   const accounts = createAccounts({ db, dialect, clock, audit, mail, cipher, secretKey: keys.secret, throttle, config, hooks });
   const directory = createDirectory({ db, dialect, clock, audit, mail, accounts });
-  // The test provider is the only payment provider for now (README, "Cards").
-  const billing = createBilling({ db, dialect, clock, audit, provider: createTestProvider(clock) });
+  // The test provider is the only payment provider for now, and only when the operator asks for it (README, "Cards").
+  const billing = createBilling({ db, dialect, clock, audit, provider: config.paymentProvider === 'test' ? createTestProvider(clock) : null });
   const privacy = createPrivacy({ db, dialect, clock, audit, mail, accounts, secretKey: keys.secret, config: config.privacy });
   privacy.attach(hooks);
   const transport =

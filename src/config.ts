@@ -25,6 +25,8 @@ export interface Config {
   nodeId: string;
   sessionTtlSeconds: number;
   mail: { pollIntervalMs: number; leaseSeconds: number; maxAttempts: number; enabled: boolean };
+  /** PRV-10: `test` turns on the built-in test payment provider (documented test cards only); `none` takes no cards. */
+  paymentProvider: 'none' | 'test';
   privacy: {
     publicUrl: string;
     siteName: string;
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       leaseSeconds: int(env, 'CASTELLAN_MAIL_LEASE_SECONDS', 60, 1, 86_400),
       maxAttempts: int(env, 'CASTELLAN_MAIL_MAX_ATTEMPTS', 8, 1, 100),
     },
+    paymentProvider: paymentProvider(env.CASTELLAN_PAYMENT_PROVIDER ?? 'none'),
     privacy: {
       publicUrl,
       siteName: env.CASTELLAN_SITE_NAME ?? 'Castellan',
@@ -137,6 +140,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       verifyMaxFailures: int(env, 'CASTELLAN_VERIFY_MAX_FAILURES', 10, 1, 1_000_000),
     },
   };
+}
+
+function paymentProvider(value: string): 'none' | 'test' {
+  if (value !== 'none' && value !== 'test') throw new ConfigError('CASTELLAN_PAYMENT_PROVIDER must be none or test');
+  return value;
 }
 
 function mailProvider(env: Env): { name: string; address: string } | null {

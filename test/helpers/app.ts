@@ -40,6 +40,7 @@ export async function startTestApp(dialect: TestDialect, opts: TestAppOptions = 
     CASTELLAN_SMTP_URL: smtp.url,
     CASTELLAN_PUBLIC_URL: 'http://castellan.test',
     CASTELLAN_MAIL_POLL_MS: '50',
+    CASTELLAN_PAYMENT_PROVIDER: 'test',
     CASTELLAN_LOG_LEVEL: 'info',
     ...opts.env,
   });

@@ -103,6 +103,7 @@ export async function startBrowserApp(dialect: TestDialect = sqliteDialect, env:
         CASTELLAN_PUBLIC_URL: url,
         CASTELLAN_DATA_DIR: db.dataDir,
         CASTELLAN_SMTP_URL: smtp.url,
+        CASTELLAN_PAYMENT_PROVIDER: 'test',
         CASTELLAN_MAIL_POLL_MS: '50',
         CASTELLAN_LOG_LEVEL: 'info',
         ...env,

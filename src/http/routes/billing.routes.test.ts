@@ -199,4 +199,19 @@ describe.each(dialects)('billing on $name', (dialect) => {
     // The other organization's own card is its own business: still none.
     expect((await call('GET', cardUrl(other), other.auth)).statusCode).toBe(404);
   });
+
+  it('PRV-10: without a payment provider configured, adding a card is refused with billing.no_payment_provider and nothing changes', async () => {
+    const bare = await startTestApp(dialect, { env: { CASTELLAN_PAYMENT_PROVIDER: 'none' } });
+    try {
+      const a = await verifiedUser(bare);
+      const url = `/api/v1/orgs/${a.organization.id}/billing/card`;
+      const res = await bare.app.http.inject({ method: 'PUT', url, headers: a.auth, payload: card() });
+      expect(res.statusCode).toBe(409);
+      expect(json(res).code).toBe('billing.no_payment_provider');
+      expect(await bare.app.db.selectFrom('cards').selectAll().execute()).toEqual([]);
+      expect((await bare.app.db.selectFrom('organizations').select('plan').where('id', '=', a.organization.id).executeTakeFirstOrThrow()).plan).toBe('free');
+    } finally {
+      await bare.close();
+    }
+  });
 });

@@ -52,7 +52,7 @@ export function billingRoutes(app: FastifyInstance, deps: HttpDeps): void {
         summary: "Add or replace the organization's card (org admins); a free organization moves to paid",
         params: orgParams,
         body: cardBody,
-        response: { 200: card, ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+        response: { 200: card, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
     async (req) => cards.add(contextOf(req), principalOf(req), (req.params as P).orgId, req.body as CardInput),

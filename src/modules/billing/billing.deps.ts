@@ -9,6 +9,9 @@ export interface BillingDeps {
   dialect: DialectName;
   clock: Clock;
   audit: Audit;
-  /** Tokenizes cards (PRV-10); the built-in test provider unless another is given. */
-  provider: PaymentProvider;
+  /**
+   * Tokenizes cards (PRV-10). Null when the operator has configured none: then
+   * no card can be added (and nobody can move to paid with a test card).
+   */
+  provider: PaymentProvider | null;
 }

@@ -12,4 +12,5 @@ export const BillingErrors = {
   invalidHolderName: defineError('billing.invalid_holder_name', 'invalid', "The cardholder's name is required (at most 200 characters)."),
   cardDeclined: defineError('billing.card_declined', 'invalid', 'The card was declined by the payment provider.'),
   noCard: defineError('billing.no_card', 'not_found', 'The organization has no card on file.'),
+  noPaymentProvider: defineError('billing.no_payment_provider', 'conflict', 'Card payments are not set up on this instance.'),
 } as const;

@@ -33,6 +33,7 @@ export function createCards(deps: BillingDeps) {
     if (holderName.length === 0 || holderName.length > HOLDER_NAME_MAX) {
       throw new AppError(BillingErrors.invalidHolderName, undefined, { details: { field: 'holderName' } });
     }
+    if (!provider) throw new AppError(BillingErrors.noPaymentProvider);
     const tokenized = await provider.tokenize({ ...input, holderName });
     const row: CardsTable = {
       id: newId('card'),
@@ -74,10 +75,10 @@ export function createCards(deps: BillingDeps) {
         return previous;
       });
     } catch (e) {
-      await provider.detach(row.token);
+      await provider?.detach(row.token);
       throw e;
     }
-    if (replaced) await provider.detach(replaced.token);
+    if (replaced) await provider?.detach(replaced.token);
     return toCardView(row);
   }
 
@@ -104,7 +105,7 @@ export function createCards(deps: BillingDeps) {
       });
       return row;
     });
-    await provider.detach(removed.token);
+    await provider?.detach(removed.token);
   }
 
   return { add, get, remove };
