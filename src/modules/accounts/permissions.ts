@@ -21,12 +21,33 @@ export type Capability =
   /** PRV-9: read the disclosure ledger and record disclosures on legal request. */
   | 'privacy.ledger'
   /** PRV-7: send a marketing campaign and export contact lists. */
-  | 'privacy.campaigns';
+  | 'privacy.campaigns'
+  /** SUP-1..SUP-5: work the support queue: read tickets (and nothing of the account beyond them), reply, close, prioritize. */
+  | 'support.desk'
+  /** SUP-7: write knowledge-base articles and keep the supported protocols and system versions. */
+  | 'support.kb'
+  /** SUP-4: change the service-level targets, and assign an organization's dedicated specialist (SUP-2). */
+  | 'support.manage'
+  /** SUP-1: open and reply to the organization's support tickets: its active, verified admins only. */
+  | 'support.open';
 
 const STAFF_CAPABILITIES: Record<StaffRole, readonly Capability[]> = {
-  owner: ['audit.read_all', 'staff.read_self', 'billing.set_plan', 'privacy.policies', 'privacy.ledger', 'privacy.campaigns'],
+  owner: [
+    'audit.read_all',
+    'staff.read_self',
+    'billing.set_plan',
+    'privacy.policies',
+    'privacy.ledger',
+    'privacy.campaigns',
+    'support.desk',
+    'support.kb',
+    'support.manage',
+  ],
   privacy: ['audit.read_all', 'staff.read_self', 'privacy.policies', 'privacy.ledger', 'privacy.campaigns'],
-  support: ['staff.read_self'],
+  // SUP-6: no staff role has a capability that reads or sets a password, binds a user to a
+  // resource, deletes an account or reads an account beyond a ticket; those exist only as
+  // single-use grants an admin's recorded verification creates (support verifications).
+  support: ['staff.read_self', 'support.desk', 'support.kb'],
   billing: ['staff.read_self', 'billing.set_plan'],
 };
 
@@ -39,6 +60,7 @@ export function can(user: Actor, capability: Capability, orgId?: string): boolea
     case 'directory.manage':
     case 'directory.read':
     case 'billing.manage_card':
+    case 'support.open':
       return user.orgRole === 'admin' && user.orgId === orgId && user.emailVerified;
     default:
       return false;
