@@ -11,13 +11,16 @@
  * The figure is the median rate (target >= 100,000 computations/s), with the
  * median of the rounds' ratios to each baseline.
  *
- * The SMTP part of this benchmark comes with the inbound mail.
+ * Then the inbound mail (SUP-1): how many mails sent over SMTP become
+ * tickets per second? See inbound-mail.ts beside this file.
  *
- * Flags: --inputs N (default 10000), --seconds N (2 per phase), --rounds N (5).
+ * Flags: --inputs N (default 10000), --seconds N (2 per phase), --rounds N (5);
+ * for the mail part, --connections N (4) and --mail-seconds N (3 per phase).
  */
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { addBusinessHours, federalHolidays, SUPPORT_ZONE } from '../src/modules/support/index.ts';
+import { inboundMail } from './inbound-mail.ts';
 import { intFlags, median } from './load.ts';
 
 const TARGET = 100_000;
@@ -28,6 +31,8 @@ const options = (args: string[]) =>
     inputs: { fallback: 10_000, min: 1 },
     seconds: { fallback: 2, min: 1 },
     rounds: { fallback: 5, min: 1 },
+    connections: { fallback: 4, min: 1 },
+    'mail-seconds': { fallback: 3, min: 1 },
   });
 
 /** A deterministic pseudo-random sequence, so every run uses the same inputs. */
@@ -81,6 +86,11 @@ function rate(seconds: number, count: number, op: (i: number) => number): { rate
 
 export async function run(args: string[]): Promise<void> {
   const opts = options(args);
+  dueTimes(opts);
+  await inboundMail({ connections: opts.connections, seconds: opts['mail-seconds'], rounds: opts.rounds });
+}
+
+function dueTimes(opts: { inputs: number; seconds: number; rounds: number }): void {
   const pick = rng(7);
   const year = Date.UTC(2026, 0, 1);
   const froms = Array.from({ length: opts.inputs }, () => new Date(year + pick(365 * 24 * 60) * 60_000));

@@ -11,7 +11,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import { buildHttp } from './http/server.ts';
 import { createMetrics } from './http/metrics.ts';
-import { type Accounts, type IdentityHooks, createAccounts, createThrottle } from './modules/accounts/index.ts';
+import { type Accounts, type IdentityHooks, type PlanHooks, createAccounts, createThrottle } from './modules/accounts/index.ts';
 import { type Audit, createAudit } from './modules/audit/index.ts';
 import { type Billing, createBilling, createTestProvider } from './modules/billing/index.ts';
 import { type Directory, createDirectory } from './modules/directory/index.ts';
@@ -26,6 +26,8 @@ import {
   smtpTransport,
 } from './modules/mail/index.ts';
 import { type Privacy, createPrivacy } from './modules/privacy/index.ts';
+import { BODY_MAX, type KnowledgeBase, MAX_ATTACHMENTS, SUBJECT_MAX, type Support, createKnowledgeBase, createSupport } from './modules/support/index.ts';
+import { type SmtpIn, startSmtpIn } from './protocols/smtp-in/index.ts';
 import { type Keys, loadKeys } from './secrets.ts';
 import type { Kysely } from 'kysely';
 
@@ -60,9 +62,17 @@ export interface App {
   directory: Directory;
   billing: Billing;
   privacy: Privacy;
+  /** SUP-7: articles, search, and the supported protocols and system versions. */
+  knowledgeBase: KnowledgeBase;
+  /** SUP-1..SUP-6: tickets by web and mail, the staff desk, service levels and verifications. */
+  support: Support;
   http: FastifyInstance;
-  /** Listens on the configured host and port; answers the address. */
+  /** The inbound mail listener (SUP-1) once started, else null. */
+  readonly smtpIn: SmtpIn | null;
+  /** Listens on the configured host and port, and starts inbound mail unless turned off; answers the HTTP address. */
   listen(): Promise<string>;
+  /** Starts the inbound mail listener alone (listen() does it too); answers where it listens. */
+  startSmtpIn(): Promise<{ host: string; port: number }>;
   close(): Promise<void>;
 }
 
@@ -140,11 +150,24 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const throttle = createThrottle({ db, clock });
   const hooks: IdentityHooks = { signedUp: [], signedIn: [] };
   const accounts = createAccounts({ db, dialect, clock, audit, mail, cipher, secretKey: keys.secret, throttle, config, hooks });
-  const directory = createDirectory({ db, dialect, clock, audit, mail, accounts });
+  const planHooks: PlanHooks = { changed: [] };
+  const directory = createDirectory({ db, dialect, clock, audit, mail, accounts, planHooks });
   // The test provider is the only payment provider for now, and only when the operator asks for it (README, "Cards").
-  const billing = createBilling({ db, dialect, clock, audit, provider: config.paymentProvider === 'test' ? createTestProvider(clock) : null });
+  const billing = createBilling({ db, dialect, clock, audit, planHooks, provider: config.paymentProvider === 'test' ? createTestProvider(clock) : null });
   const privacy = createPrivacy({ db, dialect, clock, audit, mail, accounts, secretKey: keys.secret, config: config.privacy });
   privacy.attach(hooks);
+  const knowledgeBase = createKnowledgeBase({ db, dialect, clock, audit, publicUrl: config.publicUrl });
+  const support = createSupport({
+    db,
+    dialect,
+    clock,
+    audit,
+    mail,
+    kb: knowledgeBase,
+    secretKey: keys.secret,
+    config: { publicUrl: config.publicUrl, supportAddress: config.support.address, maxAttachmentBytes: config.support.maxAttachmentBytes },
+  });
+  planHooks.changed.push((trx, ctx, orgId) => support.settings.planChanged(trx, ctx, orgId));
   const transport =
     opts.transport ??
     (config.smtpUrl ? smtpTransport(config.smtpUrl, config.mail.leaseSeconds) : fileTransport(path.join(config.dataDir, 'mail')));
@@ -166,13 +189,42 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     beforeSend: (m) => privacy.marketing.allowSend(m),
     afterSend: (m) => (transport.kind === 'smtp' ? privacy.disclosures.recordMailDelivery(m) : Promise.resolve()),
   });
-  const http = await buildHttp({ config, keys, accounts, directory, billing, privacy, metrics, logger, ping: () => sql`select 1`.execute(db), webRoot: opts.webRoot ?? WEB_ROOT });
+  const http = await buildHttp({ config, keys, accounts, directory, billing, privacy, knowledgeBase, support, metrics, logger, ping: () => sql`select 1`.execute(db), webRoot: opts.webRoot ?? WEB_ROOT });
   const workers = opts.workers ?? config.mail.enabled;
   if (workers) mailWorker.start();
   const housekeeping = setInterval(() => {
     accounts.housekeeping().catch((e) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'housekeeping failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
+
+  let smtpIn: SmtpIn | null = null;
+  let smtpStarting: Promise<SmtpIn> | null = null;
+  const smtpLog = logger.child({ component: 'smtp-in' });
+  async function startInbound(): Promise<SmtpIn> {
+    smtpStarting ??= startSmtpIn({
+      host: config.smtpIn.host,
+      port: config.smtpIn.port,
+      supportAddress: config.support.address,
+      maxMessageBytes: config.smtpIn.maxMessageBytes,
+      maxClients: config.smtpIn.maxClients,
+      // The desk's own limits, so that what is cut is cut here, with a note, and not silently after.
+      limits: { maxTextChars: BODY_MAX, maxSubjectChars: SUBJECT_MAX, maxAttachments: MAX_ATTACHMENTS, maxAttachmentBytes: config.support.maxAttachmentBytes },
+      handle: (m, ctx) => support.tickets.receiveMail(ctx, m),
+      log: smtpLog,
+    }).then(
+      (server) => {
+        smtpIn = server;
+        smtpLog.info({ address: server.address() }, 'inbound mail listening');
+        return server;
+      },
+      (e: unknown) => {
+        smtpStarting = null;
+        if (e instanceof Error) e.message = `inbound mail (CASTELLAN_SMTP_IN_PORT): ${e.message}`;
+        throw e;
+      },
+    );
+    return smtpStarting;
+  }
 
   let closed = false;
   return {
@@ -189,14 +241,26 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     directory,
     billing,
     privacy,
+    knowledgeBase,
+    support,
     http,
+    get smtpIn() {
+      return smtpIn;
+    },
     async listen() {
-      return http.listen({ host: config.host, port: config.port });
+      const address = await http.listen({ host: config.host, port: config.port });
+      if (config.smtpIn.enabled) await startInbound();
+      return address;
+    },
+    async startSmtpIn() {
+      return (await startInbound()).address();
     },
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(housekeeping);
+      // Stop taking mail first: a message still being handed over finishes (or gets 421 and is sent again).
+      await smtpStarting?.then((server) => server.close()).catch(() => {});
       await http.close();
       await mailWorker.stop();
       transport.close();

@@ -27,6 +27,14 @@ export interface Config {
   mail: { pollIntervalMs: number; leaseSeconds: number; maxAttempts: number; enabled: boolean };
   /** PRV-10: `test` turns on the built-in test payment provider (documented test cards only); `none` takes no cards. */
   paymentProvider: 'none' | 'test';
+  support: {
+    /** The largest attachment a ticket takes, by web or by mail (SUP-1). */
+    maxAttachmentBytes: number;
+    /** The address customers write to (SUP-1): the inbound listener takes mail for it alone, and replies name it. */
+    address: string;
+  };
+  /** The inbound mail listener of the support desk (SUP-1), started by `castellan serve`. */
+  smtpIn: { enabled: boolean; host: string; port: number; maxMessageBytes: number; maxClients: number };
   privacy: {
     publicUrl: string;
     siteName: string;
@@ -103,6 +111,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     ['http:', 'https:'],
   );
   const smtpUrl = env.CASTELLAN_SMTP_URL ? url(env.CASTELLAN_SMTP_URL, 'CASTELLAN_SMTP_URL', ['smtp:', 'smtps:']) : undefined;
+  const mailFrom = env.CASTELLAN_MAIL_FROM ?? 'Castellan <no-reply@castellan.localhost>';
   return {
     host,
     port,
@@ -110,7 +119,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     databaseUrl,
     publicUrl,
     smtpUrl,
-    mailFrom: env.CASTELLAN_MAIL_FROM ?? 'Castellan <no-reply@castellan.localhost>',
+    mailFrom,
     secretKey: env.CASTELLAN_SECRET_KEY || undefined,
     encryptionKey: env.CASTELLAN_ENCRYPTION_KEY || undefined,
     logLevel: logLevel(env.CASTELLAN_LOG_LEVEL ?? 'info'),
@@ -126,6 +135,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       maxAttempts: int(env, 'CASTELLAN_MAIL_MAX_ATTEMPTS', 8, 1, 100),
     },
     paymentProvider: paymentProvider(env.CASTELLAN_PAYMENT_PROVIDER ?? 'none'),
+    support: {
+      maxAttachmentBytes: int(env, 'CASTELLAN_SUPPORT_MAX_ATTACHMENT_BYTES', 5 * 1024 * 1024, 1024, 25 * 1024 * 1024),
+      address: supportAddress(env.CASTELLAN_SUPPORT_ADDRESS, mailFrom),
+    },
+    smtpIn: smtpIn(env, host, port),
     privacy: {
       publicUrl,
       siteName: env.CASTELLAN_SITE_NAME ?? 'Castellan',
@@ -140,6 +154,31 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       verifyMaxFailures: int(env, 'CASTELLAN_VERIFY_MAX_FAILURES', 10, 1, 1_000_000),
     },
   };
+}
+
+// An address as an SMTP client gives it in RCPT TO: no display name, no brackets.
+const BARE_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+/** CASTELLAN_SUPPORT_ADDRESS, else `support@` the domain mail is sent from. */
+function supportAddress(value: string | undefined, mailFrom: string): string {
+  const address = (value?.trim() || `support@${/@([^>\s]+)/.exec(mailFrom)?.[1] ?? 'castellan.localhost'}`).toLowerCase();
+  if (!BARE_ADDRESS.test(address)) throw new ConfigError(`CASTELLAN_SUPPORT_ADDRESS must be a plain address such as support@example.com, got "${address}"`);
+  return address;
+}
+
+function smtpIn(env: Env, httpHost: string, httpPort: number): Config['smtpIn'] {
+  const config = {
+    enabled: bool(env, 'CASTELLAN_SMTP_IN_ENABLED', true),
+    host: env.CASTELLAN_SMTP_IN_HOST || '127.0.0.1',
+    // 0 picks a free port (tests); 2525 because 25 needs privileges: forward 25 to it, or put an MTA in front.
+    port: int(env, 'CASTELLAN_SMTP_IN_PORT', 2525, 0, 65535),
+    maxMessageBytes: int(env, 'CASTELLAN_SMTP_IN_MAX_BYTES', 10 * 1024 * 1024, 64 * 1024, 100 * 1024 * 1024),
+    maxClients: int(env, 'CASTELLAN_SMTP_IN_MAX_CLIENTS', 20, 1, 10_000),
+  };
+  if (config.enabled && config.port !== 0 && config.port === httpPort && config.host === httpHost) {
+    throw new ConfigError(`CASTELLAN_SMTP_IN_PORT ${config.port} is the HTTP port: give inbound mail another port`);
+  }
+  return config;
 }
 
 function paymentProvider(value: string): 'none' | 'test' {

@@ -133,6 +133,8 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
   ...POLICY_ROUTES,
   ...MARKETING_ROUTES,
   ...BILLING_ROUTES(f),
+  ...KB_ROUTES,
+  ...SUPPORT_ROUTES(f),
   { method: 'GET', path: '/healthz', auth: false },
   { method: 'GET', path: '/metrics', auth: false },
   { method: 'GET', path: '/openapi.json', auth: false },
@@ -258,6 +260,112 @@ const BILLING_ROUTES = (f: { orgId: string }): RouteCase[] => [
   { method: 'DELETE', path: `${o}/billing/card`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/billing/card`, `/api/v1/orgs/${f.orgId}/billing/card`] },
 ];
 
+/** SUP-7: the knowledge base: public reading and search, staff writing (the signed-in user here is an org admin, not staff). */
+const kb = '/api/v1/kb/articles';
+const staffKb = '/api/v1/staff/kb';
+const KB_ARTICLE = { slug: 'sssd-setup', title: 'Configuring SSSD', markdown: '# SSSD', tags: ['ldap'], published: true };
+const KB_ROUTES: RouteCase[] = [
+  {
+    method: 'GET',
+    path: kb,
+    auth: false,
+    badUrls: [`${kb}?limit=0`, `${kb}?limit=abc`, `${kb}?limit=101`, `${kb}?cursor=abc`, `${kb}?cursor=-1`, `${kb}?q=${'x'.repeat(201)}`, `${kb}?color=red`],
+  },
+  { method: 'GET', path: `${kb}/{slug}`, auth: false, badUrls: [`${kb}/Not_A_Slug`, `${kb}/${'a'.repeat(101)}`, `${kb}/-dash`, `${kb}/no-such-article`] },
+  { method: 'GET', path: '/api/v1/kb/supported', auth: false },
+  { method: 'GET', path: `${staffKb}/articles`, auth: true, badUrls: [`${staffKb}/articles?limit=0`, `${staffKb}/articles?cursor=x`, `${staffKb}/articles?color=red`] },
+  { method: 'GET', path: `${staffKb}/articles/{slug}`, auth: true, badUrls: [`${staffKb}/articles/Bad_Slug`] },
+  { method: 'POST', path: `${staffKb}/articles`, auth: true, body: KB_ARTICLE, optional: ['slug', 'tags', 'published'], bodyLimit: 512 * 1024 },
+  { method: 'PUT', path: `${staffKb}/articles/{slug}`, auth: true, body: KB_ARTICLE, optional: ['slug', 'tags'], bodyLimit: 512 * 1024 },
+  { method: 'DELETE', path: `${staffKb}/articles/{slug}`, auth: true, badUrls: [`${staffKb}/articles/Bad_Slug`, `${staffKb}/articles/${'a'.repeat(101)}`] },
+  {
+    method: 'PUT',
+    path: `${staffKb}/system-versions`,
+    auth: true,
+    body: { system: 'Ubuntu', version: '26.04', endOfLifeOn: '2031-05-31', notes: 'LTS' },
+    optional: ['notes'],
+    nullable: ['endOfLifeOn', 'notes'],
+  },
+  { method: 'DELETE', path: `${staffKb}/system-versions/{id}`, auth: true, badUrls: [`${staffKb}/system-versions/${'x'.repeat(101)}`] },
+];
+
+/** SUP-1..SUP-6: the support desk. The signed-in user is an org admin: staff routes refuse them (403) and change nothing. */
+const st = '/api/v1/staff/support';
+const SUPPORT_ROUTES = (f: { orgId: string }): RouteCase[] => {
+  const mine = `/api/v1/orgs/${f.orgId}/support/tickets`;
+  return [
+    {
+      method: 'POST',
+      path: `${o}/support/tickets`,
+      auth: true,
+      body: {
+        subject: 'LDAP bind fails',
+        body: 'Since this morning.',
+        environment: 'production',
+        productionImpact: true,
+        systemVersion: 'Ubuntu 22.04',
+        attachments: [{ filename: 'a.log', contentType: 'text/plain', contentBase64: 'aGVsbG8=' }],
+      },
+      optional: ['systemVersion', 'attachments'],
+      nullable: ['systemVersion'],
+      bodyLimit: 21 * 1024 * 1024,
+    },
+    {
+      method: 'GET',
+      path: `${o}/support/tickets`,
+      auth: true,
+      badUrls: [`${mine}?status=lost`, `${mine}?limit=0`, `${mine}?limit=abc`, `${mine}?cursor=${'x'.repeat(301)}`, `${mine}?cursor=a.b`, `${mine}?color=red`, '/api/v1/orgs/org_other/support/tickets'],
+    },
+    { method: 'GET', path: `${o}/support/tickets/{ticketId}`, auth: true, badUrls: [`${mine}/tkt_unknown`, `${mine}/${'x'.repeat(101)}`, '/api/v1/orgs/org_other/support/tickets/tkt_x'] },
+    {
+      method: 'POST',
+      path: `${o}/support/tickets/{ticketId}/messages`,
+      auth: true,
+      body: { body: 'More detail', attachments: [{ filename: 'b.png', contentType: 'image/png', contentBase64: 'iVBORw0KGgo=' }] },
+      optional: ['attachments'],
+      bodyLimit: 21 * 1024 * 1024,
+    },
+    { method: 'POST', path: `${o}/support/tickets/{ticketId}/resolve`, auth: true, badUrls: [`${mine}/tkt_unknown/resolve`, `${mine}/${'x'.repeat(101)}/resolve`] },
+    {
+      method: 'GET',
+      path: `${o}/support/tickets/{ticketId}/attachments/{attachmentId}`,
+      auth: true,
+      badUrls: [`${mine}/tkt_unknown/attachments/att_unknown`, `${mine}/tkt_x/attachments/${'x'.repeat(101)}`],
+    },
+    { method: 'POST', path: '/api/v1/support/verifications/inspect', auth: true, body: { token: 'x'.repeat(43) } },
+    { method: 'POST', path: '/api/v1/support/verifications/confirm', auth: true, body: { token: 'x'.repeat(43), password: GOOD_PASSWORD } },
+    { method: 'GET', path: `${st}/queue`, auth: true, badUrls: [`${st}/queue?limit=0`, `${st}/queue?limit=501`, `${st}/queue?color=red`] },
+    { method: 'GET', path: `${st}/tickets/{ticketId}`, auth: true, badUrls: [`${st}/tickets/${'x'.repeat(101)}`] },
+    { method: 'POST', path: `${st}/tickets/{ticketId}/messages`, auth: true, body: { body: 'Which version?', waitOnCustomer: true }, optional: ['waitOnCustomer'] },
+    { method: 'POST', path: `${st}/tickets/{ticketId}/close`, auth: true, body: { reason: 'end_user_support', note: 'Ask your admin.' }, optional: ['note'] },
+    { method: 'PATCH', path: `${st}/tickets/{ticketId}`, auth: true, body: { priority: 'urgent', criticalDefect: true }, optional: ['priority', 'criticalDefect'] },
+    { method: 'GET', path: `${st}/macros`, auth: true },
+    { method: 'POST', path: `${st}/tickets/{ticketId}/verifications`, auth: true, body: { action: 'disclose_account', userId: 'usr_x' } },
+    {
+      method: 'GET',
+      path: `${st}/tickets/{ticketId}/verifications/{verificationId}/account`,
+      auth: true,
+      badUrls: [`${st}/tickets/tkt_x/verifications/${'x'.repeat(101)}/account`],
+    },
+    {
+      method: 'POST',
+      path: `${st}/tickets/{ticketId}/verifications/{verificationId}/delete-account`,
+      auth: true,
+      badUrls: [`${st}/tickets/tkt_x/verifications/${'x'.repeat(101)}/delete-account`],
+    },
+    { method: 'GET', path: `${st}/targets`, auth: true },
+    {
+      method: 'PUT',
+      path: `${st}/targets/{plan}/{priority}`,
+      auth: true,
+      body: { firstResponseHours: 1, nextResponseHours: 2, resolutionHours: 8 },
+      badUrls: [`${st}/targets/gold/normal`, `${st}/targets/paid/whenever`],
+    },
+    { method: 'PUT', path: `${st}/orgs/{orgId}/specialist`, auth: true, body: { staffId: 'usr_x' } },
+    { method: 'DELETE', path: `${st}/orgs/{orgId}/specialist`, auth: true, badUrls: [`${st}/orgs/${'x'.repeat(101)}/specialist`] },
+  ];
+};
+
 const WRONG_TYPES: unknown[] = [42, true, null, ['a'], { a: 1 }];
 
 describe.each(dialects)('bad input on $name', (dialect) => {
@@ -286,6 +394,15 @@ describe.each(dialects)('bad input on $name', (dialect) => {
       'mail_campaigns',
       'mail_opens',
       'cards',
+      'kb_articles',
+      'kb_protocols',
+      'kb_system_versions',
+      'support_tickets',
+      'support_messages',
+      'support_attachments',
+      'support_sla_targets',
+      'support_specialists',
+      'support_verifications',
     ];
     const out: Record<string, unknown> = {};
     for (const table of tables)
@@ -311,7 +428,14 @@ describe.each(dialects)('bad input on $name', (dialect) => {
       .replace('{groupId}', 'grp_x')
       .replace('{resourceId}', 'res_x')
       .replace('{bindingId}', 'bnd_x')
-      .replace('{disclosureId}', 'dsc_x');
+      .replace('{disclosureId}', 'dsc_x')
+      .replace('{slug}', 'no-such-article')
+      .replace('{id}', 'sv_x')
+      .replace('{ticketId}', 'tkt_x')
+      .replace('{attachmentId}', 'att_x')
+      .replace('{verificationId}', 'ver_x')
+      .replace('{plan}', 'paid')
+      .replace('{priority}', 'normal');
 
   async function expectRefused(
     req: { method: RouteCase['method']; url: string; payload?: string | object; headers?: Record<string, string> },

@@ -4,6 +4,8 @@ import * as m0002 from './migrations/0002-directory.ts';
 import * as m0003 from './migrations/0003-privacy.ts';
 import * as m0004 from './migrations/0004-access-covering.ts';
 import * as m0005 from './migrations/0005-billing.ts';
+import * as m0006 from './migrations/0006-knowledge-base.ts';
+import * as m0007 from './migrations/0007-support-tickets.ts';
 import type { Database } from './schema.ts';
 
 /** Listed here, not read from a folder, so the same code runs from source and from a build. */
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   '0003-privacy': m0003,
   '0004-access-covering': m0004,
   '0005-billing': m0005,
+  '0006-knowledge-base': m0006,
+  '0007-support-tickets': m0007,
 };
 
 export async function migrateToLatest(

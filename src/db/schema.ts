@@ -5,13 +5,15 @@ import type { BillingTables } from '../modules/billing/billing.tables.ts';
 import type { DirectoryTables } from '../modules/directory/directory.tables.ts';
 import type { MailTables } from '../modules/mail/mail.tables.ts';
 import type { PrivacyTables } from '../modules/privacy/privacy.tables.ts';
+import type { KnowledgeBaseTables } from '../modules/support/kb.tables.ts';
+import type { SupportTables } from '../modules/support/support.tables.ts';
 
 export interface InstanceSettingsTable {
   key: string;
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables {
   instance_settings: InstanceSettingsTable;
 }
 

@@ -10,6 +10,7 @@ import type { Accounts } from '../modules/accounts/index.ts';
 import type { Billing } from '../modules/billing/index.ts';
 import type { Directory } from '../modules/directory/index.ts';
 import type { Privacy } from '../modules/privacy/index.ts';
+import type { KnowledgeBase, Support } from '../modules/support/index.ts';
 import type { Keys } from '../secrets.ts';
 import { authHook } from './auth.ts';
 import type { Metrics } from './metrics.ts';
@@ -29,6 +30,9 @@ import { disclosuresRoutes } from './routes/disclosures.routes.ts';
 import { marketingRoutes } from './routes/marketing.routes.ts';
 import { policiesRoutes } from './routes/policies.routes.ts';
 import { billingRoutes } from './routes/billing.routes.ts';
+import { kbRoutes } from './routes/kb.routes.ts';
+import { supportRoutes } from './routes/support.routes.ts';
+import { deskRoutes } from './routes/desk.routes.ts';
 import { organizationSchema, problemSchema, userSchema } from './schemas.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -39,6 +43,8 @@ export interface HttpDeps {
   directory: Directory;
   billing: Billing;
   privacy: Privacy;
+  knowledgeBase: KnowledgeBase;
+  support: Support;
   metrics: Metrics;
   logger: Logger;
   ping: () => Promise<unknown>;
@@ -159,6 +165,9 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     disclosuresRoutes,
     marketingRoutes,
     billingRoutes,
+    kbRoutes,
+    supportRoutes,
+    deskRoutes,
   ]) {
     routes(app, deps);
   }

@@ -19,7 +19,11 @@ const CurrentPolicyPage = lazy(() => import('./pages/privacy/CurrentPolicy.tsx')
 const PolicyArchivePage = lazy(() => import('./pages/privacy/Archive.tsx'));
 const PolicyVersionPage = lazy(() => import('./pages/privacy/Version.tsx'));
 const PolicyDiffPage = lazy(() => import('./pages/privacy/Diff.tsx'));
+const KbSearchPage = lazy(() => import('./pages/kb/Search.tsx'));
+const KbArticlePage = lazy(() => import('./pages/kb/Article.tsx'));
+const KbSupportedPage = lazy(() => import('./pages/kb/Supported.tsx'));
 const SignedInArea = lazy(() => import('./pages/SignedInArea.tsx'));
+const SupportVerifyPage = lazy(() => import('./pages/SupportVerify.tsx'));
 
 /** GET /api/v1/me failed for another reason than "signed out" (network, server error). */
 function SessionError() {
@@ -108,6 +112,16 @@ export function App() {
         <Route path="/privacy/v/:version">{(params) => <PolicyVersionPage key={params.version} version={params.version} />}</Route>
         <Route path="/privacy/diff">
           <PolicyDiffPage />
+        </Route>
+        <Route path="/kb">
+          <KbSearchPage />
+        </Route>
+        <Route path="/kb/supported">
+          <KbSupportedPage />
+        </Route>
+        <Route path="/kb/articles/:slug">{(params) => <KbArticlePage key={params.slug} slug={params.slug} />}</Route>
+        <Route path="/support/verify">
+          <SupportVerifyPage />
         </Route>
         <Route path={/^\/(?:account|staff|console)(?:\/.*)?$/}>
           <SignedInRoutes />

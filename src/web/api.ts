@@ -6,6 +6,7 @@ import type { OrganizationView, UserView } from '../modules/accounts/accounts.vi
 import type { ConsentEventView, DisclosureView, PurposeState } from '../modules/privacy/privacy.views.ts';
 import type { Purpose } from '../modules/privacy/purposes.ts';
 import type { CardView } from '../modules/billing/billing.views.ts';
+import type { ArticleSummaryView, ArticleView, SupportedView, SystemVersionView } from '../modules/support/kb.views.ts';
 import type {
   CurrentPolicyView,
   PolicyAcknowledgementView,
@@ -223,6 +224,152 @@ export type ConsentEvent = ConsentEventView;
 
 export type ConsentSource = 'banner' | 'preferences';
 
+// Support tickets (SUP-1..SUP-7), as the support API answers them.
+export type TicketStatus = 'open' | 'pending' | 'closed';
+export type TicketEnvironment = 'production' | 'staging' | 'test' | 'development';
+export type TicketPriority = 'urgent' | 'high' | 'normal' | 'low';
+export type CloseReason =
+  | 'resolved'
+  | 'end_user_support'
+  | 'customization'
+  | 'unsupported_protocol_or_equipment'
+  | 'professional_services'
+  | 'not_english';
+
+/** SUP-4: ISO instants; null when that target is not running. */
+export interface TicketSla {
+  paused: boolean;
+  firstResponseDueAt: string | null;
+  firstRespondedAt: string | null;
+  nextResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+}
+
+/** SUP-2: what the organization's plan entitles this ticket to, and why. */
+export interface TicketEligibility {
+  level: 'full' | 'limited';
+  reason: string;
+  plan: string;
+  fullSupportUntil: string | null;
+}
+
+export interface TicketAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+export interface TicketMessage {
+  id: string;
+  author: { kind: 'customer' | 'staff' | 'system'; name: string };
+  body: string;
+  channel: 'web' | 'email';
+  autoSubmitted: boolean;
+  createdAt: string;
+  attachments: TicketAttachment[];
+}
+
+export interface TicketSummary {
+  id: string;
+  orgId: string;
+  subject: string;
+  status: TicketStatus;
+  environment: TicketEnvironment;
+  productionImpact: boolean;
+  systemVersion: string | null;
+  priority: TicketPriority;
+  channel: 'web' | 'email';
+  eligibility: TicketEligibility;
+  criticalDefect: boolean;
+  /** SUP-7: the ticket names a system version past its end of life. */
+  endOfLife: { system: string; version: string; endOfLifeOn: string | null } | null;
+  closeReason: CloseReason | null;
+  closeReasonText: string | null;
+  /** The desk's own words when it closed the ticket. */
+  closeNote?: string | null;
+  specialist: { id: string; name: string } | null;
+  sla: TicketSla;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface Ticket extends TicketSummary {
+  messages: TicketMessage[];
+  /** Knowledge-base articles that may answer it. */
+  suggestions: Array<{ slug: string; title: string; url: string }>;
+}
+
+/** A file sent with a ticket or a reply. */
+export interface AttachmentInput {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+export interface NewTicketInput {
+  subject: string;
+  body: string;
+  environment: TicketEnvironment;
+  productionImpact: boolean;
+  systemVersion?: string;
+  attachments?: AttachmentInput[];
+}
+
+export type VerificationAction = 'disclose_account' | 'delete_account';
+
+/** SUP-6: a request, sent to the admin who opened the ticket, to confirm an action on an account. */
+export interface SupportVerification {
+  id: string;
+  action: VerificationAction;
+  userId: string;
+  status: 'pending' | 'confirmed' | 'used' | 'expired';
+  createdAt: string;
+  expiresAt?: string;
+  confirmedAt: string | null;
+}
+
+/** SUP-6: what the admin is asked to confirm, from the emailed link. */
+export interface VerificationRequest {
+  action: VerificationAction;
+  ticketId: string;
+  ticketSubject: string;
+  accountName: string;
+  accountEmail: string;
+  staffName: string;
+  expiresAt: string;
+  status: SupportVerification['status'];
+}
+
+export interface DeskTicketSummary extends TicketSummary {
+  orgName: string;
+}
+
+export interface DeskTicket extends Ticket {
+  orgName: string;
+  verifications: SupportVerification[];
+}
+
+export interface SupportMacro {
+  id: string;
+  title: string;
+  body: string;
+  /** SUP-3: the reason to close with when this is an out-of-scope answer. */
+  closeReason: CloseReason | null;
+}
+
+/** SUP-6: an account as staff may see it after the admin's verification (never a password). */
+export interface VerifiedAccount {
+  id: string;
+  name: string;
+  email: string;
+  status: string;
+  orgRole: string | null;
+  createdAt: string;
+  lastSignInAt?: string | null;
+}
+
 interface ProblemBody {
   type?: string;
   title?: string;
@@ -393,7 +540,8 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', p
 
 /** GET a file (not JSON) with the session's cookie, e.g. an export to save. */
 async function download(path: string, query: Record<string, string>, accept: string, fileName: string): Promise<Download> {
-  const url = `${path}?${new URLSearchParams(query).toString()}`;
+  const search = new URLSearchParams(query).toString();
+  const url = search ? `${path}?${search}` : path;
   let res: Response;
   try {
     res = await fetch(url, { method: 'GET', headers: { Accept: `${accept}, application/problem+json` }, credentials: 'same-origin' });
@@ -528,4 +676,74 @@ export const api = {
   publishPolicy: (input: PublishPolicyInput) => request<Policy & { emailed: number }>('POST', '/api/v1/staff/privacy/policies', { body: input, ...authed }),
   policyNotice: () => request<{ notice: PolicyNotice | null }>('GET', '/api/v1/privacy/notice', authed),
   acknowledgePolicy: (version: number) => request<PolicyAcknowledgement>('POST', '/api/v1/privacy/notice/acknowledge', { body: { version }, ...authed }),
+
+  // Support tickets (SUP-1..SUP-7): the organization's admins.
+  listTickets: (orgId: string, query: { status?: TicketStatus; limit?: number; cursor?: string } = {}) =>
+    request<Page<TicketSummary>>('GET', `${org(orgId)}/support/tickets`, { query: { ...query }, ...authed }),
+  getTicket: (orgId: string, ticketId: string) => request<Ticket>('GET', `${org(orgId)}/support/tickets/${enc(ticketId)}`, authed),
+  openTicket: (orgId: string, input: NewTicketInput) => request<Ticket>('POST', `${org(orgId)}/support/tickets`, { body: input, ...authed }),
+  replyToTicket: (orgId: string, ticketId: string, input: { body: string; attachments?: AttachmentInput[] }) =>
+    request<Ticket>('POST', `${org(orgId)}/support/tickets/${enc(ticketId)}/messages`, { body: input, ...authed }),
+  resolveTicket: (orgId: string, ticketId: string) => request<Ticket>('POST', `${org(orgId)}/support/tickets/${enc(ticketId)}/resolve`, authed),
+  ticketAttachment: (orgId: string, ticketId: string, a: TicketAttachment) =>
+    download(`${org(orgId)}/support/tickets/${enc(ticketId)}/attachments/${enc(a.id)}`, {}, a.contentType || '*/*', a.filename),
+  /** SUP-6: the emailed link's request, for the admin it was sent to (the token goes in the body, never in a URL). */
+  inspectVerification: (token: string) =>
+    request<VerificationRequest>('POST', '/api/v1/support/verifications/inspect', { body: { token }, ...authed }),
+  confirmVerification: (token: string, password: string) =>
+    request<VerificationRequest>('POST', '/api/v1/support/verifications/confirm', { body: { token, password }, ...authed }),
+
+  // The support desk (SUP-1..SUP-6): staff with the support or owner role.
+  deskQueue: () => request<{ items: DeskTicketSummary[] }>('GET', '/api/v1/staff/support/queue', authed),
+  deskTicket: (ticketId: string) => request<DeskTicket>('GET', `/api/v1/staff/support/tickets/${enc(ticketId)}`, authed),
+  deskReply: (ticketId: string, input: { body: string; waitOnCustomer?: boolean }) =>
+    request<DeskTicket>('POST', `/api/v1/staff/support/tickets/${enc(ticketId)}/messages`, { body: input, ...authed }),
+  deskClose: (ticketId: string, input: { reason: CloseReason; note?: string }) =>
+    request<DeskTicket>('POST', `/api/v1/staff/support/tickets/${enc(ticketId)}/close`, { body: input, ...authed }),
+  deskUpdate: (ticketId: string, patch: { priority?: TicketPriority; criticalDefect?: boolean }) =>
+    request<DeskTicket>('PATCH', `/api/v1/staff/support/tickets/${enc(ticketId)}`, { body: patch, ...authed }),
+  deskMacros: () => request<{ items: SupportMacro[] }>('GET', '/api/v1/staff/support/macros', authed),
+  requestVerification: (ticketId: string, input: { action: VerificationAction; userId: string }) =>
+    request<SupportVerification>('POST', `/api/v1/staff/support/tickets/${enc(ticketId)}/verifications`, { body: input, ...authed }),
+  verifiedAccount: (ticketId: string, verificationId: string) =>
+    request<VerifiedAccount>('GET', `/api/v1/staff/support/tickets/${enc(ticketId)}/verifications/${enc(verificationId)}/account`, authed),
+  deleteVerifiedAccount: (ticketId: string, verificationId: string) =>
+    request<void>('POST', `/api/v1/staff/support/tickets/${enc(ticketId)}/verifications/${enc(verificationId)}/delete-account`, authed),
+};
+
+// The knowledge base (SUP-7): public articles, search and the supported list; writing for support and owner staff.
+export type KbArticle = ArticleView;
+export type KbArticleSummary = ArticleSummaryView;
+export type KbSupported = SupportedView;
+export type KbSystemVersion = SystemVersionView;
+
+export interface KbArticleInput {
+  slug?: string;
+  title: string;
+  markdown: string;
+  tags?: string[];
+  published: boolean;
+}
+
+export interface KbSystemVersionInput {
+  system: string;
+  version: string;
+  /** YYYY-MM-DD, or null when none is announced. */
+  endOfLifeOn: string | null;
+  notes?: string | null;
+}
+
+const staffKb = '/api/v1/staff/kb';
+
+export const kbApi = {
+  searchArticles: (query: { q?: string; limit?: number; cursor?: string }) => request<Page<KbArticleSummary>>('GET', '/api/v1/kb/articles', { query }),
+  getArticle: (slug: string) => request<KbArticle>('GET', `/api/v1/kb/articles/${enc(slug)}`),
+  supported: () => request<KbSupported>('GET', '/api/v1/kb/supported'),
+  staffArticles: (query: { q?: string; limit?: number; cursor?: string }) => request<Page<KbArticleSummary>>('GET', `${staffKb}/articles`, { query, ...authed }),
+  staffArticle: (slug: string) => request<KbArticle>('GET', `${staffKb}/articles/${enc(slug)}`, authed),
+  createArticle: (input: KbArticleInput) => request<KbArticle>('POST', `${staffKb}/articles`, { body: input, ...authed }),
+  updateArticle: (slug: string, input: KbArticleInput) => request<KbArticle>('PUT', `${staffKb}/articles/${enc(slug)}`, { body: input, ...authed }),
+  deleteArticle: (slug: string) => request<void>('DELETE', `${staffKb}/articles/${enc(slug)}`, authed),
+  saveSystemVersion: (input: KbSystemVersionInput) => request<KbSystemVersion>('PUT', `${staffKb}/system-versions`, { body: input, ...authed }),
+  deleteSystemVersion: (id: string) => request<void>('DELETE', `${staffKb}/system-versions/${enc(id)}`, authed),
 };

@@ -134,7 +134,7 @@ describe('the disclosure ledger page', () => {
 
   it('PRV-9: support staff are offered no ledger, and its address sends them back to the staff home', async () => {
     await staffSignedIn('support');
-    await visible(page.getByText('The staff tools for your role are not built yet.'));
+    await visible(page.getByRole('link', { name: 'Support desk', exact: true }));
     expect(await page.getByRole('link', { name: 'Disclosure ledger', exact: true }).count()).toBe(0);
     await page.goto('/staff/privacy/disclosures');
     await atPath('/staff');

@@ -131,7 +131,8 @@ export interface ServerProcess {
  */
 export async function startServer(opts: { env: Record<string, string | undefined>; timeoutMs?: number }): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawnCli(['serve', '--port', String(port)], { CASTELLAN_HOST: '127.0.0.1', ...opts.env });
+  // Inbound mail on a free port too, so that servers started side by side do not compete for 2525.
+  const child = spawnCli(['serve', '--port', String(port)], { CASTELLAN_HOST: '127.0.0.1', CASTELLAN_SMTP_IN_PORT: '0', ...opts.env });
   const logs: Array<Record<string, any>> = [];
   const waiters: Array<{ match: (l: Record<string, any>) => boolean; resolve: (l: Record<string, any>) => void }> = [];
   let stderr = '';

@@ -30,6 +30,11 @@ export interface IdentityHooks {
   signedIn: Array<(trx: Executor, ctx: RequestContext, userId: string) => Promise<void>>;
 }
 
+/** Run inside the transaction that changes an organization's plan, whoever changes it (SUP-2, SUP-4). */
+export interface PlanHooks {
+  changed: Array<(trx: Executor, ctx: RequestContext, orgId: string) => Promise<void>>;
+}
+
 /** What the sign-up form asks beyond the account itself: the personalization opt-out (PRV-3). */
 export interface SignupChoices {
   personalization?: boolean | undefined;

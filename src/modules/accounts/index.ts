@@ -1,5 +1,5 @@
 export { createAccounts, type Accounts } from './accounts.service.ts';
-export type { AccountsConfig, AccountsDeps, IdentityHooks, SignupChoices } from './accounts.deps.ts';
+export type { AccountsConfig, AccountsDeps, IdentityHooks, PlanHooks, SignupChoices } from './accounts.deps.ts';
 export { AccountsErrors } from './accounts.errors.ts';
 export {
   STAFF_ROLES,
@@ -15,7 +15,7 @@ export {
   optionalText,
 } from './accounts.views.ts';
 export { allocatePosixId, allocatePosixIds, validUsername, usernameFromEmail, posixDefaults } from './posix.ts';
-export { insertUser, findOrganization, updateUser, listActiveCustomerIds, findCustomerContacts, type CustomerContact } from './users.repository.ts';
+export { insertUser, findOrganization, findUserByEmail, findUserById, updateUser, listActiveCustomerIds, findCustomerContacts, type CustomerContact } from './users.repository.ts';
 export type { UsersTable, OrganizationsTable } from './accounts.tables.ts';
 export { can, requireCapability, staffCapabilities, type Capability } from './permissions.ts';
 export { createThrottle, type Throttle } from './throttle.service.ts';

@@ -71,6 +71,7 @@ export function createCards(deps: BillingDeps) {
             target: { type: 'organization', id: orgId },
             details: { from: org.plan, to: 'paid', endsAt: null, reason: 'card_added' },
           });
+          for (const hook of deps.planHooks?.changed ?? []) await hook(trx, ctx, orgId);
         }
         return previous;
       });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
 import type { Database, DialectName } from '../../db/schema.ts';
-import type { Accounts } from '../accounts/index.ts';
+import type { Accounts, PlanHooks } from '../accounts/index.ts';
 import type { Audit } from '../audit/index.ts';
 import type { Mail } from '../mail/index.ts';
 
@@ -12,6 +12,8 @@ export interface DirectoryDeps {
   audit: Audit;
   mail: Mail;
   accounts: Accounts;
+  /** Told of every change of plan, in its transaction. */
+  planHooks?: PlanHooks;
 }
 
 export interface Page<T> {

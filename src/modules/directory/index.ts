@@ -7,3 +7,4 @@ export { RESOURCE_KINDS, type ResourceKind, type ResourceView, type BindingView 
 export { PLANS, FREE_USER_LIMIT, userLimit } from './plans.service.ts';
 export type { TransferFormat } from './transfer.formats.ts';
 export type { TransferActor, ImportResult } from './transfer.service.ts';
+export { deleteOrgUser } from './directory.repository.ts';

@@ -56,6 +56,7 @@ export function createPlans(deps: DirectoryDeps) {
         target: { type: 'organization', id: orgId },
         details: { from: existing.plan, to: input.plan, endsAt },
       });
+      for (const hook of deps.planHooks?.changed ?? []) await hook(trx, ctx, orgId);
       return repo.lockOrganization(trx, orgId, false);
     });
     if (!org) throw new AppError(CommonErrors.notFound);

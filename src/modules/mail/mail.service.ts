@@ -16,6 +16,8 @@ export interface OutgoingMail {
   userId?: string;
   /** A marketing message's list (PRV-7). */
   list?: string;
+  /** The Message-ID to send with, angle brackets included, when the caller threads on it (support replies); one is made otherwise. */
+  messageId?: string;
 }
 
 /** The part of a message that can hold secrets (single-use links): encrypted in the outbox. */
@@ -48,7 +50,7 @@ export function createMail(deps: MailDeps) {
     const body: MailBody = { text: mail.text, html: mail.html, headers: mail.headers };
     await insertMessage(ex, {
       id,
-      message_id: `<${id}@${deps.messageIdDomain}>`,
+      message_id: mail.messageId ?? `<${id}@${deps.messageIdDomain}>`,
       to_address: mail.to,
       subject: mail.subject,
       body_enc: deps.cipher.encrypt(JSON.stringify(body), BODY_CONTEXT),
@@ -77,7 +79,12 @@ export function createMail(deps: MailDeps) {
     return () => listeners.delete(listener);
   }
 
-  return { enqueue, wake, onWake };
+  /** A new Message-ID in Castellan's own domain, for callers that must know it before enqueueing. */
+  function newMessageId(): string {
+    return `<${newId('msg')}@${deps.messageIdDomain}>`;
+  }
+
+  return { enqueue, wake, onWake, newMessageId };
 }
 
 export type Mail = ReturnType<typeof createMail>;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../core/errors.ts';
 import {
   addBusinessHours,
+  businessMsBetween,
   federalHolidays,
   formatSupportTime,
   isBusinessDay,
@@ -231,6 +232,33 @@ describe('SUP-4: against a minute-by-minute reference', () => {
         expect(new Date(ours).toISOString()).toBe(new Date(referenceDue(from, minutes)).toISOString());
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('SUP-4: business time between two instants (the paused time of a ticket)', () => {
+  it('SUP-4: counts only business hours, across a weekend, a holiday and the change of the clocks', () => {
+    const ms = (a: string, b: string) => businessMsBetween(new Date(a), new Date(b)) / 3_600_000;
+    expect(ms('2026-03-06T16:00:00-07:00', '2026-03-09T10:00:00-06:00')).toBe(2); // Friday 16–17, Monday 9–10 (MDT)
+    expect(ms('2026-11-25T16:00:00-07:00', '2026-11-30T09:30:00-07:00')).toBe(9.5); // Wednesday 1 h, Thanksgiving 0, Friday 8, the weekend 0, Monday 0.5
+    expect(ms('2026-03-07T12:00:00-07:00', '2026-03-08T12:00:00-06:00')).toBe(0);
+    expect(ms('2026-03-10T12:00:00-06:00', '2026-03-10T11:00:00-06:00')).toBe(0);
+    expect(() => businessMsBetween(new Date('nope'), new Date())).toThrow(AppError);
+  });
+
+  it('SUP-4: is the inverse of addBusinessHours from any start', () => {
+    const minute = 60_000;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2020, 0, 1) / minute, max: Date.UTC(2030, 0, 1) / minute }),
+        fc.integer({ min: 0, max: 400 * 60 }),
+        (fromMinute, minutes) => {
+          const from = new Date(fromMinute * minute);
+          const due = addBusinessHours(from, minutes / 60);
+          expect(businessMsBetween(from, due)).toBe(minutes * minute);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -226,6 +226,32 @@ export function addBusinessHours(from: Date, hours: number): Date {
   }
 }
 
+/**
+ * The business time, in milliseconds, between two instants (0 when `to` is not
+ * after `from`): the inverse of addBusinessHours, used to count the time a
+ * ticket spent waiting on its customer (SUP-4).
+ */
+export function businessMsBetween(from: Date, to: Date): number {
+  const a = checkInstant(from, 'from');
+  const b = checkInstant(to, 'to');
+  if (b <= a) return 0;
+  let total = 0;
+  for (let dn = localDayOf(a), last = localDayOf(b); dn <= last; dn++) {
+    const d = day(dn);
+    if (!d.business) continue;
+    const start = Math.max(a, d.open);
+    const end = Math.min(b, d.close);
+    if (end > start) total += end - start;
+  }
+  return total;
+}
+
+/** An instant as people read it, to the minute, on the support zone's wall clock: "Thursday 12 March 2026, 10:17 MDT". */
+export function formatSupportTimeForPeople(at: Date): string {
+  const ms = checkInstant(at, 'at');
+  return DateTime.fromMillis(ms, { zone: SUPPORT_ZONE }).setLocale('en-US').toFormat('cccc d LLLL yyyy, HH:mm ZZZZ');
+}
+
 /** An instant as ISO-8601 with the support zone's offset, e.g. 2026-11-25T10:30:00-07:00 (milliseconds only when not zero). */
 export function formatSupportTime(at: Date): string {
   const ms = checkInstant(at, 'at');

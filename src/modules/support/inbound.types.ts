@@ -41,5 +41,7 @@ export type InboundOutcome =
   | { kind: 'recorded'; ticketId: string }
   /** No ticket: the sender is not an active admin's verified address; an explanation was sent (unless automatic). */
   | { kind: 'refused'; reason: 'not_an_admin' | 'no_sender' }
+  /** No ticket: an automatic message (RFC 3834) that names none of ours opens nothing, and is not answered. */
+  | { kind: 'ignored'; reason: 'automatic' }
   /** Already received (same Message-ID from the same organization): nothing done again. */
   | { kind: 'duplicate'; ticketId: string };

@@ -15,6 +15,7 @@ const CONSOLE_NAV = [
   { to: '/console/users', label: 'Users' },
   { to: '/console/groups', label: 'Groups' },
   { to: '/console/resources', label: 'Resources' },
+  { to: '/console/support', label: 'Support' },
   { to: '/console/audit', label: 'Audit log' },
   { to: '/console/settings', label: 'Settings' },
 ] as const;

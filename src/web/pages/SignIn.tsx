@@ -1,6 +1,6 @@
 import { Anchor, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { useLocation } from 'wouter';
+import { useLocation, useSearch } from 'wouter';
 import type { ApiError } from '../api.ts';
 import { AppLink } from '../components/AppLink.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -8,6 +8,7 @@ import { PasswordField } from '../components/PasswordField.tsx';
 import { PolicyAnnouncement } from '../components/PolicyAnnouncement.tsx';
 import { PublicLayout } from '../components/PublicLayout.tsx';
 import { splitErrors, useRequest } from '../lib/forms.ts';
+import { safeReturnPath } from '../lib/navigation.ts';
 import { homePath, useSession } from '../session.tsx';
 
 function lockedMessage(error: ApiError): string {
@@ -21,6 +22,8 @@ function lockedMessage(error: ApiError): string {
 export default function SignInPage() {
   const { signIn } = useSession();
   const [, navigate] = useLocation();
+  // Back to the page that sent the visitor here (an emailed link), when it is one of ours.
+  const next = safeReturnPath(new URLSearchParams(useSearch()).get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -35,7 +38,7 @@ export default function SignInPage() {
     const totp = step === 'code' ? code.trim().replace(/\s+/g, '') : undefined;
     const result = await run(() => signIn({ email: email.trim(), password, ...(totp !== undefined ? { totp } : {}) }));
     if (result.ok) {
-      navigate(homePath(result.value));
+      navigate(next ?? homePath(result.value));
       return;
     }
     if (step === 'password' && result.error.code === 'accounts.mfa_required') {

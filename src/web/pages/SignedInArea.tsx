@@ -21,6 +21,11 @@ const GroupDetailPage = lazy(() => import('./console/GroupDetail.tsx'));
 const ResourcesPage = lazy(() => import('./console/Resources.tsx'));
 const ResourceDetailPage = lazy(() => import('./console/ResourceDetail.tsx'));
 const BillingSection = lazy(() => import('./console/Billing.tsx'));
+const SupportPage = lazy(() => import('./console/Support.tsx'));
+const SupportNewPage = lazy(() => import('./console/SupportNew.tsx'));
+const SupportTicketPage = lazy(() => import('./console/SupportTicket.tsx'));
+const DeskPage = lazy(() => import('./staff/Desk.tsx'));
+const DeskTicketPage = lazy(() => import('./staff/DeskTicket.tsx'));
 const DisclosuresPage = lazy(() => import('./staff/Disclosures.tsx'));
 const PublishPolicyPage = lazy(() => import('./staff/PublishPolicy.tsx'));
 
@@ -28,6 +33,8 @@ const PublishPolicyPage = lazy(() => import('./staff/PublishPolicy.tsx'));
 const readsLedger = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'privacy');
 /** PRV-8: the staff roles that publish privacy policy versions (again, the server decides). */
 const publishesPolicy = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'privacy');
+/** SUP-1..SUP-6: the staff roles that work the support desk (again, the server decides). */
+const worksDesk = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'support');
 
 const PLANS: Record<string, string> = {
   free: 'Up to 10 users, at no cost.',
@@ -80,9 +87,9 @@ function StaffHome() {
       <Paper withBorder radius="md" p="lg">
         <Stack gap="sm">
           <Text fw={500}>Role: {user.staffRole ?? 'none'}</Text>
-          {readsLedger(user) ? (
-            <AppLink to="/staff/privacy/disclosures">Disclosure ledger</AppLink>
-          ) : (
+          {worksDesk(user) && <AppLink to="/staff/support">Support desk</AppLink>}
+          {readsLedger(user) && <AppLink to="/staff/privacy/disclosures">Disclosure ledger</AppLink>}
+          {!readsLedger(user) && !worksDesk(user) && (
             <Text size="sm" c="dimmed">
               The staff tools for your role are not built yet.
             </Text>
@@ -125,6 +132,13 @@ function ConsoleRoutes() {
         <ResourcesPage />
       </Route>
       <Route path="/console/resources/:id">{(params) => <ResourceDetailPage key={params.id} id={params.id} />}</Route>
+      <Route path="/console/support">
+        <SupportPage />
+      </Route>
+      <Route path="/console/support/new">
+        <SupportNewPage />
+      </Route>
+      <Route path="/console/support/:ticketId">{(params) => <SupportTicketPage key={params.ticketId} ticketId={params.ticketId} />}</Route>
       <Route path="/console/settings">
         <NotBuilt title="Settings" />
       </Route>
@@ -154,6 +168,10 @@ export default function SignedInArea() {
           </Route>
           <Route path="/staff">{isStaff(user) ? <StaffHome /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path="/staff/privacy/disclosures">{readsLedger(user) ? <DisclosuresPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/support">{worksDesk(user) ? <DeskPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/support/:ticketId">
+            {(params) => (worksDesk(user) ? <DeskTicketPage key={params.ticketId} ticketId={params.ticketId} /> : <Redirect to={homePath(user)} replace />)}
+          </Route>
           <Route path="/staff/privacy/policies">{publishesPolicy(user) ? <PublishPolicyPage /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path={/^\/console(?:\/.*)?$/}>
             {isOrgAdmin(user) ? <ConsoleRoutes /> : <Redirect to={homePath(user)} replace />}

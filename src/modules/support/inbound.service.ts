@@ -1,0 +1,90 @@
+import type { RequestContext } from '../../core/context.ts';
+import type { Executor } from '../../db/schema.ts';
+import { type UsersTable, findOrganization, findUserByEmail, normalizeEmail } from '../accounts/index.ts';
+import type { SupportDeps } from './support.deps.ts';
+import { CLOSE_REASONS } from './support.views.ts';
+import { type AttachmentInput, checkAttachments } from './tickets.core.ts';
+import * as repo from './tickets.repository.ts';
+import type { Tickets } from './tickets.service.ts';
+import { BODY_MAX, SUBJECT_MAX } from './tickets.service.ts';
+import type { InboundMail, InboundOutcome } from './inbound.types.ts';
+
+/** SUP-1: only an active admin with a verified address may write to support. */
+function isSupportAdmin(u: UsersTable | undefined): u is UsersTable & { org_id: string } {
+  return !!u && u.org_id !== null && u.org_role === 'admin' && u.status === 'active' && u.email_verified_at !== null;
+}
+
+/**
+ * Mail to the support address (SUP-1). A reply joins the ticket whose message
+ * it names in In-Reply-To or References, whatever its subject; anything else
+ * from an admin opens a new ticket. Auto-replies (RFC 3834) are recorded on
+ * their ticket and change nothing, and never open one. Anyone else gets one
+ * explanation (never an automatic sender: no mail loops) and no ticket.
+ */
+export function createInbound(deps: SupportDeps, tickets: Tickets) {
+  const { db, mail, config } = deps;
+
+  async function explain(ex: Executor, to: string, inReplyTo: string | null, subject: string): Promise<void> {
+    await mail.enqueue(ex, {
+      to,
+      subject: `Re: ${subject || 'your message to Castellan support'}`.slice(0, 250),
+      text:
+        "We could not open a support ticket from your message: Castellan support is for the administrators of our customers' organizations, " +
+        'writing from the verified address of their administrator account.\n\n' +
+        `${CLOSE_REASONS.end_user_support}\n\nIf you are an administrator, write from your account's address, or open a ticket at ${config.publicUrl}/console/support.\n`,
+      headers: { 'Auto-Submitted': 'auto-replied', ...(inReplyTo ? { 'In-Reply-To': inReplyTo, References: inReplyTo } : {}) },
+    });
+  }
+
+  async function receiveMail(ctx: RequestContext, m: InboundMail): Promise<InboundOutcome> {
+    if (!m.from) return { kind: 'refused', reason: 'no_sender' };
+    const subject = (m.subject.trim() || '(no subject)').slice(0, SUBJECT_MAX);
+    const body = (m.text.replace(/\r\n/g, '\n').trim() || '(empty message)').slice(0, BODY_MAX);
+    const attachments: AttachmentInput[] = checkAttachments(
+      m.attachments.filter((a) => a.content.length > 0 && a.content.length <= config.maxAttachmentBytes).slice(0, 10),
+      config.maxAttachmentBytes,
+    );
+    const sender = await findUserByEmail(db, normalizeEmail(m.from));
+    if (!isSupportAdmin(sender)) {
+      if (!m.autoSubmitted) {
+        // RFC 3834 §4: answers go to the envelope sender (Return-Path) when there is one.
+        await db.transaction().execute((trx) => explain(trx, m.envelopeFrom ?? (m.from as string), m.messageId, subject));
+        mail.wake();
+      }
+      return { kind: 'refused', reason: 'not_an_admin' };
+    }
+    const orgId = sender.org_id;
+    const actor: RequestContext = { ...ctx, actor: { type: 'user', id: sender.id } };
+    const threadIds = [...new Set([...m.inReplyTo, ...m.references])].slice(-50);
+    // Read before the transaction: the knowledge base reads on its own connection.
+    const found = await tickets.lookups(subject, body, null);
+    const outcome = await db.transaction().execute(async (trx): Promise<InboundOutcome> => {
+      if (m.messageId) {
+        const seen = await repo.findTicketIdByMessageIds(trx, orgId, [m.messageId]);
+        if (seen) return { kind: 'duplicate', ticketId: seen };
+      }
+      const ticketId = await repo.findTicketIdByMessageIds(trx, orgId, threadIds);
+      const existing = ticketId ? await repo.findTicket(trx, orgId, ticketId) : undefined;
+      if (existing) {
+        await tickets.customerReply(trx, actor, existing, sender, {
+          body,
+          channel: 'email',
+          messageId: m.messageId,
+          autoSubmitted: m.autoSubmitted,
+          attachments,
+        });
+        return { kind: m.autoSubmitted ? 'recorded' : 'replied', ticketId: existing.id };
+      }
+      if (m.autoSubmitted) return { kind: 'ignored', reason: 'automatic' };
+      const org = await findOrganization(trx, orgId);
+      if (!org) return { kind: 'refused', reason: 'not_an_admin' };
+      const fields = { subject, body, environment: 'production' as const, productionImpact: false, systemVersion: null };
+      const t = await tickets.open(trx, actor, org, sender, fields, 'email', { messageId: m.messageId, attachments }, found);
+      return { kind: 'opened', ticketId: t.id };
+    });
+    mail.wake();
+    return outcome;
+  }
+
+  return { receiveMail };
+}

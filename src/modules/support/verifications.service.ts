@@ -1,0 +1,207 @@
+import type { RequestContext } from '../../core/context.ts';
+import { hmac, newId, randomToken } from '../../core/crypto.ts';
+import { AppError, CommonErrors } from '../../core/errors.ts';
+import type { Executor } from '../../db/schema.ts';
+import { AccountsErrors, type Principal, type UserView, type UsersTable, findUserById, toUserView, verifyPassword } from '../accounts/index.ts';
+import { deleteOrgUser } from '../directory/index.ts';
+import type { StaffTicketView } from './desk.service.ts';
+import type { SupportDeps } from './support.deps.ts';
+import { SupportErrors } from './support.errors.ts';
+import type { SupportTicketsTable, SupportVerificationsTable } from './support.tables.ts';
+import { VERIFICATION_ACTIONS, type VerificationAction, type VerificationView, toVerificationView } from './support.views.ts';
+
+/** How long the admin has to confirm, and how long staff then have to act on it. */
+export const VERIFICATION_TTL_MS = 24 * 3600 * 1000;
+export const GRANT_TTL_MS = 3600 * 1000;
+
+const ACTION_TEXT: Record<VerificationAction, string> = {
+  disclose_account: 'see the account details of',
+  delete_account: 'delete the account of',
+};
+
+export interface VerificationRequestView {
+  action: VerificationAction;
+  ticketId: string;
+  ticketSubject: string;
+  accountName: string;
+  accountEmail: string;
+  staffName: string;
+  expiresAt: string;
+  status: VerificationView['status'];
+}
+
+interface DeskAccess {
+  loadForStaff(ex: Executor, principal: Principal, ticketId: string): Promise<SupportTicketsTable>;
+  staffView(t: SupportTicketsTable): Promise<StaffTicketView>;
+}
+
+const isActiveAdmin = (u: UsersTable | undefined, orgId: string): u is UsersTable =>
+  !!u && u.org_id === orgId && u.org_role === 'admin' && u.status === 'active' && u.email_verified_at !== null;
+
+/**
+ * SUP-6: no staff capability reads or sets a password, binds a user or
+ * deletes or discloses an account. The only way staff may disclose or delete
+ * one account is a verification the admin who opened the ticket completed
+ * for that very request: a link emailed to their verified address, then
+ * their password again. Each grant serves once, within an hour of the
+ * confirmation, and everything about it is audited.
+ */
+export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
+  const { db, clock, audit, mail, config } = deps;
+  const hashOf = (token: string) => hmac(deps.secretKey, `support-verification:${token}`);
+
+  async function request(ctx: RequestContext, principal: Principal, ticketId: string, input: { action: string; userId: string }): Promise<VerificationView> {
+    if (!(VERIFICATION_ACTIONS as readonly string[]).includes(input.action)) {
+      throw new AppError(CommonErrors.invalid, `The action must be one of ${VERIFICATION_ACTIONS.join(', ')}.`, { details: { field: 'action' } });
+    }
+    const action = input.action as VerificationAction;
+    const token = randomToken();
+    const row = await db.transaction().execute(async (trx) => {
+      const t = await desk.loadForStaff(trx, principal, ticketId);
+      if (t.status === 'closed') throw new AppError(SupportErrors.ticketClosed);
+      const target = await findUserById(trx, input.userId);
+      if (!target || target.org_id !== t.org_id) throw new AppError(CommonErrors.notFound, 'No such account in the organization of this ticket.', { details: { field: 'userId' } });
+      const admin = t.opened_by ? await findUserById(trx, t.opened_by) : undefined;
+      if (!isActiveAdmin(admin, t.org_id)) throw new AppError(SupportErrors.requesterNotAdmin);
+      const staff = await findUserById(trx, principal.user.id);
+      const now = clock.now();
+      const v: SupportVerificationsTable = {
+        id: newId('ver'),
+        ticket_id: t.id,
+        org_id: t.org_id,
+        action,
+        target_user_id: target.id,
+        requested_by: principal.user.id,
+        admin_id: admin.id,
+        token_hash: hashOf(token),
+        status: 'pending',
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + VERIFICATION_TTL_MS).toISOString(),
+        confirmed_at: null,
+        used_at: null,
+      };
+      await trx.insertInto('support_verifications').values(v).execute();
+      await mail.enqueue(trx, {
+        to: admin.email,
+        userId: admin.id,
+        subject: `Confirm a request to Castellan support [${t.id}]`,
+        text:
+          `${staff?.name ?? 'A support engineer'} of Castellan support asks to ${ACTION_TEXT[action]} ${target.name} for your ticket "${t.subject}".\n\n` +
+          `Staff can never do this without your confirmation. If you asked for it, confirm with your password here (the link works for 24 hours):\n\n` +
+          `${config.publicUrl}/support/verify?token=${token}\n\nIf you did not ask for it, ignore this message and tell us on the ticket.\n`,
+      });
+      await audit.record(trx, ctx, {
+        action: 'support.verification_requested',
+        orgId: t.org_id,
+        target: { type: 'support_ticket', id: t.id },
+        details: { verificationId: v.id, action, userId: target.id },
+      });
+      return v;
+    });
+    mail.wake();
+    return toVerificationView(row, clock.now());
+  }
+
+  async function pendingFor(ex: Executor, principal: Principal, token: string): Promise<SupportVerificationsTable> {
+    const v = typeof token === 'string' && token.length <= 200 ? await ex.selectFrom('support_verifications').selectAll().where('token_hash', '=', hashOf(token)).executeTakeFirst() : undefined;
+    if (!v || v.status !== 'pending' || new Date(v.expires_at) <= clock.now()) throw new AppError(SupportErrors.verificationInvalid);
+    if (principal.user.id !== v.admin_id) throw new AppError(SupportErrors.verificationNotForYou);
+    return v;
+  }
+
+  /** What the admin is asked to confirm, shown on the page the emailed link opens. */
+  async function inspect(principal: Principal, token: string): Promise<VerificationRequestView> {
+    const v = await pendingFor(db, principal, token);
+    const [t, target, staff] = await Promise.all([
+      db.selectFrom('support_tickets').select(['id', 'subject']).where('org_id', '=', v.org_id).where('id', '=', v.ticket_id).executeTakeFirst(),
+      findUserById(db, v.target_user_id),
+      findUserById(db, v.requested_by),
+    ]);
+    if (!t || !target) throw new AppError(SupportErrors.verificationInvalid);
+    return {
+      action: v.action as VerificationAction,
+      ticketId: t.id,
+      ticketSubject: t.subject,
+      accountName: target.name,
+      accountEmail: target.email,
+      staffName: staff?.name ?? 'Castellan support',
+      expiresAt: v.expires_at,
+      status: toVerificationView(v, clock.now()).status,
+    };
+  }
+
+  /** The admin confirms, signed in and with their password again (re-authentication). */
+  async function confirm(ctx: RequestContext, principal: Principal, token: string, password: string): Promise<VerificationRequestView> {
+    const shown = await inspect(principal, token);
+    const v = await pendingFor(db, principal, token);
+    const admin = await findUserById(db, v.admin_id);
+    if (!isActiveAdmin(admin, v.org_id)) throw new AppError(SupportErrors.verificationNotForYou);
+    if (!admin.password_hash || typeof password !== 'string' || !(await verifyPassword(admin.password_hash, password))) {
+      await audit.record(db, ctx, { action: 'auth.reauthentication_failed', orgId: v.org_id, target: { type: 'user', id: admin.id } });
+      throw new AppError(AccountsErrors.reauthenticationFailed, undefined, { details: { field: 'password' } });
+    }
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      const moved = await trx
+        .updateTable('support_verifications')
+        .set({ status: 'confirmed', confirmed_at: now.toISOString(), expires_at: new Date(now.getTime() + GRANT_TTL_MS).toISOString() })
+        .where('id', '=', v.id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) throw new AppError(SupportErrors.verificationInvalid);
+      await audit.record(trx, ctx, {
+        action: 'support.verification_confirmed',
+        orgId: v.org_id,
+        target: { type: 'support_ticket', id: v.ticket_id },
+        details: { verificationId: v.id, action: v.action, userId: v.target_user_id },
+      });
+    });
+    return { ...shown, status: 'confirmed', expiresAt: new Date(now.getTime() + GRANT_TTL_MS).toISOString() };
+  }
+
+  /** Uses a confirmed grant for `action` once; refuses without one. */
+  async function useGrant(trx: Executor, principal: Principal, ticketId: string, verificationId: string, action: VerificationAction): Promise<SupportVerificationsTable> {
+    const t = await desk.loadForStaff(trx, principal, ticketId);
+    const v = await trx.selectFrom('support_verifications').selectAll().where('ticket_id', '=', t.id).where('id', '=', verificationId).executeTakeFirst();
+    if (!v) throw new AppError(CommonErrors.notFound);
+    if (v.action !== action || v.status !== 'confirmed' || new Date(v.expires_at) <= clock.now()) throw new AppError(SupportErrors.verificationRequired);
+    const used = await trx
+      .updateTable('support_verifications')
+      .set({ status: 'used', used_at: clock.now().toISOString() })
+      .where('id', '=', v.id)
+      .where('status', '=', 'confirmed')
+      .executeTakeFirst();
+    if (Number(used.numUpdatedRows) !== 1) throw new AppError(SupportErrors.verificationRequired);
+    return v;
+  }
+
+  async function discloseAccount(ctx: RequestContext, principal: Principal, ticketId: string, verificationId: string): Promise<UserView> {
+    return db.transaction().execute(async (trx) => {
+      const v = await useGrant(trx, principal, ticketId, verificationId, 'disclose_account');
+      const user = await findUserById(trx, v.target_user_id);
+      if (!user || user.org_id !== v.org_id) throw new AppError(CommonErrors.notFound);
+      await audit.record(trx, ctx, {
+        action: 'support.account_disclosed',
+        orgId: v.org_id,
+        target: { type: 'user', id: user.id },
+        details: { verificationId: v.id, ticketId: v.ticket_id },
+      });
+      return toUserView(user);
+    });
+  }
+
+  async function deleteAccount(ctx: RequestContext, principal: Principal, ticketId: string, verificationId: string): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const v = await useGrant(trx, principal, ticketId, verificationId, 'delete_account');
+      if (!(await deleteOrgUser(trx, v.org_id, v.target_user_id))) throw new AppError(CommonErrors.notFound);
+      await audit.record(trx, ctx, {
+        action: 'directory.user_deleted',
+        orgId: v.org_id,
+        target: { type: 'user', id: v.target_user_id },
+        details: { verificationId: v.id, ticketId: v.ticket_id, by: 'support' },
+      });
+    });
+  }
+
+  return { request, inspect, confirm, discloseAccount, deleteAccount };
+}

@@ -1,0 +1,51 @@
+import { Button, Group, Stack, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useLocation } from 'wouter';
+import type { ApiError } from '../../api.ts';
+import { AppLink } from '../../components/AppLink.tsx';
+import { PageLoader } from '../../components/PageLoader.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { PublicLayout } from '../../components/PublicLayout.tsx';
+
+const LINKS = [
+  { to: '/kb', label: 'Search articles' },
+  { to: '/kb/supported', label: 'Supported protocols and systems' },
+] as const;
+
+/** SUP-7: the public frame of the knowledge base's pages, readable without an account. */
+export function KbFrame({ title, documentTitle, children }: { title: ReactNode; documentTitle: string; children: ReactNode }) {
+  const [location] = useLocation();
+  return (
+    <PublicLayout title={title} documentTitle={documentTitle} width={880}>
+      <Group component="nav" aria-label="Knowledge base" gap="md">
+        {LINKS.map((l) => (
+          <AppLink key={l.to} to={l.to} size="sm" fw={location === l.to ? 600 : undefined} aria-current={location === l.to ? 'page' : undefined}>
+            {l.label}
+          </AppLink>
+        ))}
+      </Group>
+      {children}
+    </PublicLayout>
+  );
+}
+
+/** Until the page's data is there: a loader, "not found", or the problem with a way to try again. */
+export function KbFallback({ error, loading, onRetry, notFound }: { error: ApiError | null; loading: boolean; onRetry: () => void; notFound: string }) {
+  if (!error) return <PageLoader label="Loading…" minHeight={160} />;
+  if (error.status === 404) {
+    return (
+      <Stack gap="sm" align="flex-start">
+        <Text>{notFound}</Text>
+        <AppLink to="/kb">Search the knowledge base</AppLink>
+      </Stack>
+    );
+  }
+  return (
+    <Stack gap="sm" align="flex-start">
+      <ProblemAlert message={error.detail} />
+      <Button variant="default" onClick={onRetry} loading={loading}>
+        Try again
+      </Button>
+    </Stack>
+  );
+}
