@@ -336,6 +336,7 @@ const SUPPORT_ROUTES = (f: { orgId: string }): RouteCase[] => {
     { method: 'POST', path: '/api/v1/support/verifications/confirm', auth: true, body: { token: 'x'.repeat(43), password: GOOD_PASSWORD } },
     { method: 'GET', path: `${st}/queue`, auth: true, badUrls: [`${st}/queue?limit=0`, `${st}/queue?limit=501`, `${st}/queue?color=red`] },
     { method: 'GET', path: `${st}/tickets/{ticketId}`, auth: true, badUrls: [`${st}/tickets/${'x'.repeat(101)}`] },
+    { method: 'GET', path: `${st}/tickets/{ticketId}/attachments/{attachmentId}`, auth: true, badUrls: [`${st}/tickets/tkt_x/attachments/${'x'.repeat(101)}`] },
     { method: 'POST', path: `${st}/tickets/{ticketId}/messages`, auth: true, body: { body: 'Which version?', waitOnCustomer: true }, optional: ['waitOnCustomer'] },
     { method: 'POST', path: `${st}/tickets/{ticketId}/close`, auth: true, body: { reason: 'end_user_support', note: 'Ask your admin.' }, optional: ['note'] },
     { method: 'PATCH', path: `${st}/tickets/{ticketId}`, auth: true, body: { priority: 'urgent', criticalDefect: true }, optional: ['priority', 'criticalDefect'] },

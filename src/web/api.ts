@@ -359,6 +359,25 @@ export interface SupportMacro {
   closeReason: CloseReason | null;
 }
 
+/** SUP-4: one plan and priority's service-level targets, in business hours. */
+export interface SupportTargets {
+  plan: string;
+  priority: TicketPriority;
+  firstResponseHours: number;
+  nextResponseHours: number;
+  resolutionHours: number;
+  updatedAt: string;
+}
+
+export type SupportTargetsInput = Pick<SupportTargets, 'firstResponseHours' | 'nextResponseHours' | 'resolutionHours'>;
+
+/** SUP-2: a jumpstart organization's dedicated specialist. */
+export interface SupportSpecialist {
+  orgId: string;
+  staffId: string;
+  name: string;
+}
+
 /** SUP-6: an account as staff may see it after the admin's verification (never a password). */
 export interface VerifiedAccount {
   id: string;
@@ -695,6 +714,8 @@ export const api = {
 
   // The support desk (SUP-1..SUP-6): staff with the support or owner role.
   deskQueue: () => request<{ items: DeskTicketSummary[] }>('GET', '/api/v1/staff/support/queue', authed),
+  deskAttachment: (ticketId: string, a: TicketAttachment) =>
+    download(`/api/v1/staff/support/tickets/${enc(ticketId)}/attachments/${enc(a.id)}`, {}, a.contentType || '*/*', a.filename),
   deskTicket: (ticketId: string) => request<DeskTicket>('GET', `/api/v1/staff/support/tickets/${enc(ticketId)}`, authed),
   deskReply: (ticketId: string, input: { body: string; waitOnCustomer?: boolean }) =>
     request<DeskTicket>('POST', `/api/v1/staff/support/tickets/${enc(ticketId)}/messages`, { body: input, ...authed }),
@@ -709,6 +730,13 @@ export const api = {
     request<VerifiedAccount>('GET', `/api/v1/staff/support/tickets/${enc(ticketId)}/verifications/${enc(verificationId)}/account`, authed),
   deleteVerifiedAccount: (ticketId: string, verificationId: string) =>
     request<void>('POST', `/api/v1/staff/support/tickets/${enc(ticketId)}/verifications/${enc(verificationId)}/delete-account`, authed),
+  // Support settings (SUP-2, SUP-4): the desk reads the targets; owner staff change them and assign specialists.
+  supportTargets: () => request<{ items: SupportTargets[] }>('GET', '/api/v1/staff/support/targets', authed),
+  setSupportTargets: (plan: string, priority: TicketPriority, input: SupportTargetsInput) =>
+    request<SupportTargets>('PUT', `/api/v1/staff/support/targets/${enc(plan)}/${enc(priority)}`, { body: input, ...authed }),
+  setSpecialist: (orgId: string, staffId: string) =>
+    request<SupportSpecialist>('PUT', `/api/v1/staff/support/orgs/${enc(orgId)}/specialist`, { body: { staffId }, ...authed }),
+  removeSpecialist: (orgId: string) => request<void>('DELETE', `/api/v1/staff/support/orgs/${enc(orgId)}/specialist`, authed),
 };
 
 // The knowledge base (SUP-7): public articles, search and the supported list; writing for support and owner staff.

@@ -4,7 +4,7 @@ import { CLOSE_REASON_NAMES, PRIORITIES, VERIFICATION_ACTIONS } from '../../modu
 import { contextOf, principalOf } from '../auth.ts';
 import { errorResponses, ref, strictObject } from '../schemas.ts';
 import type { HttpDeps } from '../server.ts';
-import { queueItem, staffTicket, verification } from './support.schemas.ts';
+import { attachmentResponse, queueItem, sendAttachment, staffTicket, verification } from './support.schemas.ts';
 import { idParam } from './users.routes.ts';
 
 const ticketParams = strictObject({ ticketId: idParam }, ['ticketId']);
@@ -56,6 +56,23 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: { tags: ['support desk'], summary: 'A ticket (the view is audited)', params: ticketParams, response: { 200: staffTicket, ...errorResponses(400, 401, 403, 404) } },
     },
     async (req) => desk.get(contextOf(req), principalOf(req), (req.params as T).ticketId),
+  );
+
+  app.get(
+    '/api/v1/staff/support/tickets/:ticketId/attachments/:attachmentId',
+    {
+      config: auth,
+      schema: {
+        tags: ['support desk'],
+        summary: "Download a ticket's attachment (audited)",
+        params: strictObject({ ticketId: idParam, attachmentId: idParam }, ['ticketId', 'attachmentId']),
+        response: { 200: attachmentResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      const p = req.params as T & { attachmentId: string };
+      return sendAttachment(reply, await desk.attachment(contextOf(req), principalOf(req), p.ticketId, p.attachmentId));
+    },
   );
 
   app.post(
@@ -129,10 +146,7 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
         },
       },
     },
-    async (req) => {
-      await desk.queue(principalOf(req), 1);
-      return desk.macros();
-    },
+    async (req) => desk.macros(principalOf(req)),
   );
 
   app.post(

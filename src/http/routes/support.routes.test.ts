@@ -371,6 +371,13 @@ describe.each(dialects)('support desk on $name', (dialect) => {
     expect(got.headers['content-disposition']).toContain('attachment');
     const other = await verifiedUser(t);
     expect((await call('GET', `${tickets(a)}/${ticket.id}/attachments/${file.id}`, other.auth)).statusCode).toBe(404);
+    const s = await staff('support');
+    const forStaff = await call('GET', `/api/v1/staff/support/tickets/${ticket.id}/attachments/${file.id}`, s.auth);
+    expect(forStaff.statusCode).toBe(200);
+    expect(forStaff.rawPayload.equals(log)).toBe(true);
+    expect(await auditActions(a.organization.id)).toContain('support.attachment_viewed');
+    const billing = await staff('billing');
+    expect((await call('GET', `/api/v1/staff/support/tickets/${ticket.id}/attachments/${file.id}`, billing.auth)).statusCode).toBe(403);
     const before = await t.app.db.selectFrom('support_tickets').select('id').where('org_id', '=', a.organization.id).execute();
     const big = Buffer.alloc(5 * 1024 * 1024 + 1, 1).toString('base64');
     const refused = await call('POST', tickets(a), a.auth, ticketBody({ attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', contentBase64: big }] }));

@@ -3,7 +3,7 @@ import { ENVIRONMENTS, SUBJECT_MAX, SYSTEM_VERSION_MAX, TICKET_STATUSES } from '
 import { contextOf, principalOf } from '../auth.ts';
 import { errorResponses, strictObject } from '../schemas.ts';
 import type { HttpDeps } from '../server.ts';
-import { attachmentsInput, bodyLimitFor, decodeAttachments, ticket, ticketSummary } from './support.schemas.ts';
+import { attachmentResponse, attachmentsInput, bodyLimitFor, decodeAttachments, sendAttachment, ticket, ticketSummary } from './support.schemas.ts';
 import { idParam } from './users.routes.ts';
 
 const orgParams = strictObject({ orgId: idParam }, ['orgId']);
@@ -28,9 +28,6 @@ const verificationRequest = {
   required: ['action', 'ticketId', 'ticketSubject', 'accountName', 'accountEmail', 'staffName', 'expiresAt', 'status'],
 } as const;
 const tokenField = { type: 'string', minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' } as const;
-
-/** Only a mail-safe set of types is shown inline; everything else downloads as bytes. */
-const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'text/plain']);
 
 /** SUP-1, SUP-2, SUP-4: an organization's admins open tickets, see eligibility and due times, and converse. */
 export function supportRoutes(app: FastifyInstance, deps: HttpDeps): void {
@@ -146,17 +143,12 @@ export function supportRoutes(app: FastifyInstance, deps: HttpDeps): void {
         tags: ['support'],
         summary: 'Download an attachment',
         params: attachmentParams,
-        response: { 200: { type: 'string', format: 'binary' }, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: attachmentResponse, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (req, reply) => {
       const p = req.params as T & { attachmentId: string };
-      const file = await tickets.attachment(principalOf(req), p.orgId, p.ticketId, p.attachmentId);
-      const inline = INLINE_TYPES.has(file.contentType);
-      reply.header('content-type', inline ? file.contentType : 'application/octet-stream');
-      reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
-      reply.header('content-security-policy', "default-src 'none'; sandbox");
-      return reply.send(file.content);
+      return sendAttachment(reply, await tickets.attachment(principalOf(req), p.orgId, p.ticketId, p.attachmentId));
     },
   );
 

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { CLOSE_REASON_NAMES, ENVIRONMENTS, PRIORITIES, TICKET_STATUSES, VERIFICATION_ACTIONS } from '../../modules/support/index.ts';
 import { strictObject } from '../schemas.ts';
 
@@ -127,6 +128,18 @@ export const queueItem = {
   properties: { ...summaryProperties, orgName: { type: 'string' } },
   required: [...summaryRequired, 'orgName'],
 } as const;
+
+/** Only a few types are given their own Content-Type; everything else downloads as bytes, and nothing renders in the page's origin. */
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'text/plain']);
+
+export function sendAttachment(reply: FastifyReply, file: { filename: string; contentType: string; content: Buffer }) {
+  reply.header('content-type', INLINE_TYPES.has(file.contentType) ? file.contentType : 'application/octet-stream');
+  reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+  reply.header('content-security-policy', "default-src 'none'; sandbox");
+  return reply.send(file.content);
+}
+
+export const attachmentResponse = { type: 'string', format: 'binary' } as const;
 
 /** Base64 of `n` bytes, and room for the rest of the body. */
 export const bodyLimitFor = (maxAttachmentBytes: number) => Math.ceil((maxAttachmentBytes * 3 * 4) / 3) + 256 * 1024;

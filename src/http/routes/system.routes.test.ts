@@ -110,6 +110,7 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['post', '/api/v1/support/verifications/confirm'],
       ['get', '/api/v1/staff/support/queue'],
       ['get', '/api/v1/staff/support/tickets/{ticketId}'],
+      ['get', '/api/v1/staff/support/tickets/{ticketId}/attachments/{attachmentId}'],
       ['post', '/api/v1/staff/support/tickets/{ticketId}/messages'],
       ['post', '/api/v1/staff/support/tickets/{ticketId}/close'],
       ['patch', '/api/v1/staff/support/tickets/{ticketId}'],

@@ -176,7 +176,21 @@ export function createDesk(deps: SupportDeps, core: DeskCore) {
     return staffView(saved);
   }
 
-  return { queue, get, reply, close, update, macros: () => ({ items: MACROS }), loadForStaff, staffView };
+  /** An attachment of the ticket (logs, screenshots are the ticket's own content); the reading is audited. */
+  async function attachment(ctx: RequestContext, principal: Principal, ticketId: string, attachmentId: string) {
+    const t = await loadForStaff(db, principal, ticketId);
+    const a = await repo.findAttachment(db, t.org_id, t.id, attachmentId);
+    if (!a) throw new AppError(CommonErrors.notFound);
+    await audit.record(db, ctx, { action: 'support.attachment_viewed', orgId: t.org_id, target: { type: 'support_ticket', id: t.id }, details: { attachmentId: a.id } });
+    return { filename: a.filename, contentType: a.content_type, content: Buffer.from(a.content) };
+  }
+
+  function macros(principal: Principal): { items: readonly Macro[] } {
+    requireCapability(principal.user, 'support.desk');
+    return { items: MACROS };
+  }
+
+  return { queue, get, reply, close, update, macros, attachment, loadForStaff, staffView };
 }
 
 /** The due times before and after a recomputation, for the audit log (SUP-4). */

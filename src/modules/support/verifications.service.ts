@@ -8,6 +8,7 @@ import type { StaffTicketView } from './desk.service.ts';
 import type { SupportDeps } from './support.deps.ts';
 import { SupportErrors } from './support.errors.ts';
 import type { SupportTicketsTable, SupportVerificationsTable } from './support.tables.ts';
+import * as repo from './tickets.repository.ts';
 import { VERIFICATION_ACTIONS, type VerificationAction, type VerificationView, toVerificationView } from './support.views.ts';
 
 /** How long the admin has to confirm, and how long staff then have to act on it. */
@@ -80,7 +81,7 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
         confirmed_at: null,
         used_at: null,
       };
-      await trx.insertInto('support_verifications').values(v).execute();
+      await repo.insertVerification(trx, v);
       await mail.enqueue(trx, {
         to: admin.email,
         userId: admin.id,
@@ -103,7 +104,7 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
   }
 
   async function pendingFor(ex: Executor, principal: Principal, token: string): Promise<SupportVerificationsTable> {
-    const v = typeof token === 'string' && token.length <= 200 ? await ex.selectFrom('support_verifications').selectAll().where('token_hash', '=', hashOf(token)).executeTakeFirst() : undefined;
+    const v = typeof token === 'string' && token.length <= 200 ? await repo.findVerificationByHash(ex, hashOf(token)) : undefined;
     if (!v || v.status !== 'pending' || new Date(v.expires_at) <= clock.now()) throw new AppError(SupportErrors.verificationInvalid);
     if (principal.user.id !== v.admin_id) throw new AppError(SupportErrors.verificationNotForYou);
     return v;
@@ -113,7 +114,7 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
   async function inspect(principal: Principal, token: string): Promise<VerificationRequestView> {
     const v = await pendingFor(db, principal, token);
     const [t, target, staff] = await Promise.all([
-      db.selectFrom('support_tickets').select(['id', 'subject']).where('org_id', '=', v.org_id).where('id', '=', v.ticket_id).executeTakeFirst(),
+      repo.findTicket(db, v.org_id, v.ticket_id),
       findUserById(db, v.target_user_id),
       findUserById(db, v.requested_by),
     ]);
@@ -142,13 +143,12 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
     }
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
-      const moved = await trx
-        .updateTable('support_verifications')
-        .set({ status: 'confirmed', confirmed_at: now.toISOString(), expires_at: new Date(now.getTime() + GRANT_TTL_MS).toISOString() })
-        .where('id', '=', v.id)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) throw new AppError(SupportErrors.verificationInvalid);
+      const moved = await repo.moveVerification(trx, v.id, 'pending', {
+        status: 'confirmed',
+        confirmed_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + GRANT_TTL_MS).toISOString(),
+      });
+      if (!moved) throw new AppError(SupportErrors.verificationInvalid);
       await audit.record(trx, ctx, {
         action: 'support.verification_confirmed',
         orgId: v.org_id,
@@ -162,16 +162,12 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
   /** Uses a confirmed grant for `action` once; refuses without one. */
   async function useGrant(trx: Executor, principal: Principal, ticketId: string, verificationId: string, action: VerificationAction): Promise<SupportVerificationsTable> {
     const t = await desk.loadForStaff(trx, principal, ticketId);
-    const v = await trx.selectFrom('support_verifications').selectAll().where('ticket_id', '=', t.id).where('id', '=', verificationId).executeTakeFirst();
+    const v = await repo.findVerification(trx, t.id, verificationId);
     if (!v) throw new AppError(CommonErrors.notFound);
     if (v.action !== action || v.status !== 'confirmed' || new Date(v.expires_at) <= clock.now()) throw new AppError(SupportErrors.verificationRequired);
-    const used = await trx
-      .updateTable('support_verifications')
-      .set({ status: 'used', used_at: clock.now().toISOString() })
-      .where('id', '=', v.id)
-      .where('status', '=', 'confirmed')
-      .executeTakeFirst();
-    if (Number(used.numUpdatedRows) !== 1) throw new AppError(SupportErrors.verificationRequired);
+    if (!(await repo.moveVerification(trx, v.id, 'confirmed', { status: 'used', used_at: clock.now().toISOString() }))) {
+      throw new AppError(SupportErrors.verificationRequired);
+    }
     return v;
   }
 

@@ -1,6 +1,6 @@
 import { Group, NativeSelect, SimpleGrid, Stack, Switch, Text } from '@mantine/core';
 import { useCallback, useState } from 'react';
-import { type DeskTicket, type TicketPriority, api } from '../../api.ts';
+import { type DeskTicket, type TicketAttachment, type TicketPriority, api, toApiError } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { DetailFallback } from '../../components/DetailFallback.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -10,6 +10,7 @@ import { DueTimes } from '../../components/SupportTimes.tsx';
 import { TicketConversation } from '../../components/TicketConversation.tsx';
 import { ClosedNote, Eligibility, EndOfLifeAlert, Suggestions, TicketBadges } from '../../components/TicketFacts.tsx';
 import { formatDateTime } from '../../lib/format.ts';
+import { saveDownload } from '../../lib/transfer.ts';
 import { useRequest } from '../../lib/forms.ts';
 import { PRIORITIES, PRIORITY_LABELS, useNow, usePolled } from '../../lib/support.ts';
 import { DeskClose, DeskReply } from './DeskReply.tsx';
@@ -69,6 +70,16 @@ export default function DeskTicketPage({ ticketId }: { ticketId: string }) {
   const loaded = usePolled(fetchTicket);
   const { data: ticket, set, reload } = loaded;
   const [notice, setNotice] = useState<string | null>(null);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+
+  async function download(a: TicketAttachment) {
+    setDownloadError(null);
+    try {
+      saveDownload(await api.deskAttachment(ticketId, a));
+    } catch (e) {
+      setDownloadError(toApiError(e).detail);
+    }
+  }
 
   const changed = useCallback(
     (t: DeskTicket, message: string) => {
@@ -123,7 +134,8 @@ export default function DeskTicketPage({ ticketId }: { ticketId: string }) {
         </Section>
         {ticket.status !== 'closed' && <Triage ticket={ticket} onChanged={changed} />}
         <Section title="Conversation">
-          <TicketConversation messages={ticket.messages} audience="staff" />
+          <ProblemAlert message={downloadError} />
+          <TicketConversation messages={ticket.messages} audience="staff" onDownload={(a) => void download(a)} />
         </Section>
         {ticket.status !== 'closed' && <DeskReply ticket={ticket} onChanged={changed} />}
         {ticket.status !== 'closed' && <DeskClose ticket={ticket} onChanged={changed} />}
