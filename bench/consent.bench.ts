@@ -41,7 +41,7 @@ export async function run(args: string[]): Promise<void> {
   const opts = options(args);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'castellan-bench-consent-'));
   const port = await freePort();
-  const config = loadConfig({ ...process.env, CASTELLAN_DATA_DIR: dataDir, CASTELLAN_PORT: String(port), CASTELLAN_LOG_LEVEL: 'warn' });
+  const config = loadConfig({ ...process.env, CASTELLAN_DATA_DIR: dataDir, CASTELLAN_PORT: String(port), CASTELLAN_LOG_LEVEL: 'warn', CASTELLAN_SMTP_IN_ENABLED: 'false' });
   const app = await buildApp({ config, workers: false });
   const client = httpClient(`http://127.0.0.1:${port}`, opts.concurrency);
   try {

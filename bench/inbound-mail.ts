@@ -126,7 +126,7 @@ export async function inboundMail(opts: { connections: number; seconds: number; 
     if (refused.length > 0) throw new Error(`${refused.length} mail(s) not turned into a ticket, e.g. ${refused[0]}`);
     const tickets = await app.db.selectFrom('support_tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     process.stdout.write(`support mail: ${Number(tickets.n)} tickets opened by mail (SQLite), ${opts.connections} persistent SMTP connections\n`);
-    process.stdout.write(result.table.replace('req/s', 'mail/s'));
+    process.stdout.write(result.table.replace('  req/s', ' mail/s'));
     process.stdout.write(`support mail: ratio per round ${result.ratios.map((r) => r.toFixed(3)).join(', ')}\n`);
     process.stdout.write(
       `support mail: ${result.measuredRate.toFixed(0)} inbound mails turned into tickets/s over SMTP vs ${result.baselineRate.toFixed(0)} mails/s accepted and discarded by a bare smtp-server (medians); median ratio ${result.ratio.toFixed(3)}\n`,

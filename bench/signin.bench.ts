@@ -140,6 +140,7 @@ export async function run(args: string[]): Promise<void> {
       CASTELLAN_PORT: String(await freePort()),
       CASTELLAN_LOG_LEVEL: 'warn',
       CASTELLAN_MAIL_WORKER: 'false',
+      CASTELLAN_SMTP_IN_ENABLED: 'false',
       // Successful sign-ins are not throttled, but a bench must never be slowed
       // or refused by a limit meant for attackers, whatever happens in it.
       CASTELLAN_SIGNIN_MAX_FAILURES: '1000000',

@@ -170,6 +170,7 @@ export async function run(args: string[]): Promise<void> {
       CASTELLAN_PORT: String(await freePort()),
       CASTELLAN_LOG_LEVEL: 'warn',
       CASTELLAN_MAIL_WORKER: 'false',
+      CASTELLAN_SMTP_IN_ENABLED: 'false',
     });
     app = await buildApp({ config, workers: false });
     app.http.get('/bench-static', { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) =>
