@@ -246,10 +246,24 @@ export function businessMsBetween(from: Date, to: Date): number {
   return total;
 }
 
+// One formatter for every message: building an Intl formatter per call costs more than the rest of a ticket.
+const PEOPLE_FORMAT = new Intl.DateTimeFormat('en-US', {
+  timeZone: SUPPORT_ZONE,
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
 /** An instant as people read it, to the minute, on the support zone's wall clock: "Thursday 12 March 2026, 10:17 MDT". */
 export function formatSupportTimeForPeople(at: Date): string {
   const ms = checkInstant(at, 'at');
-  return DateTime.fromMillis(ms, { zone: SUPPORT_ZONE }).setLocale('en-US').toFormat('cccc d LLLL yyyy, HH:mm ZZZZ');
+  const p = Object.fromEntries(PEOPLE_FORMAT.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }
 
 /** An instant as ISO-8601 with the support zone's offset, e.g. 2026-11-25T10:30:00-07:00 (milliseconds only when not zero). */

@@ -24,8 +24,17 @@ export const FREE_FULL_SUPPORT_DAYS = 7;
  * even when the clocks change in between.
  */
 export function freeSupportEnds(signedUpAt: string): Date {
-  return DateTime.fromISO(signedUpAt, { zone: SUPPORT_ZONE }).startOf('minute').plus({ days: FREE_FULL_SUPPORT_DAYS }).toJSDate();
+  let ends = endsBySignup.get(signedUpAt);
+  if (ends === undefined) {
+    ends = DateTime.fromISO(signedUpAt, { zone: SUPPORT_ZONE }).startOf('minute').plus({ days: FREE_FULL_SUPPORT_DAYS }).toMillis();
+    if (endsBySignup.size >= 10_000) endsBySignup.clear();
+    endsBySignup.set(signedUpAt, ends);
+  }
+  return new Date(ends);
 }
+
+/** An organization's sign-up never changes: its end of free support is worked out once (time-zone arithmetic is slow). */
+const endsBySignup = new Map<string, number>();
 
 /** SUP-2, computed when a ticket is opened (and again when the plan changes). */
 export function eligibilityOf(org: { plan: string; plan_ends_at: string | null; created_at: string }, now: Date): Eligibility {

@@ -56,8 +56,10 @@ export function createInbound(deps: SupportDeps, tickets: Tickets) {
     const orgId = sender.org_id;
     const actor: RequestContext = { ...ctx, actor: { type: 'user', id: sender.id } };
     const threadIds = [...new Set([...m.inReplyTo, ...m.references])].slice(-50);
-    // Read before the transaction: the knowledge base reads on its own connection.
-    const found = await tickets.lookups(subject, body, null);
+    // Read before the transaction (the knowledge base reads on its own connection), and only for a
+    // mail that will open a ticket; the transaction checks again.
+    const threaded = await repo.findTicketIdByMessageIds(db, orgId, threadIds);
+    const found = threaded || m.autoSubmitted ? { eol: null, suggestions: [] } : await tickets.lookups(orgId, subject, body, null);
     const outcome = await db.transaction().execute(async (trx): Promise<InboundOutcome> => {
       if (m.messageId) {
         const seen = await repo.findTicketIdByMessageIds(trx, orgId, [m.messageId]);

@@ -54,9 +54,16 @@ function suggestionLines(list: ArticleSuggestion[]): string {
 export function createTickets(deps: SupportDeps, core: DeskCore) {
   const { db, clock, audit, kb, config } = deps;
 
-  async function lookups(subject: string, body: string, systemVersion: string | null): Promise<Lookups> {
+  /**
+   * What the first answer may need from the knowledge base: whether the
+   * system version is past its end of life, and, for an organization whose
+   * support is limited now, the articles to suggest.
+   */
+  async function lookups(orgId: string, subject: string, body: string, systemVersion: string | null): Promise<Lookups> {
     const eol = systemVersion ? await kb.checkSystemVersion(systemVersion, clock.now()) : null;
-    const suggestions = await kb.suggest(`${subject} ${body.slice(0, 2000)}`, 3);
+    const org = await findOrganization(db, orgId);
+    const limited = !!org && eligibilityOf(org, clock.now()).level === 'limited';
+    const suggestions = limited ? await kb.suggest(`${subject} ${body.slice(0, 2000)}`, 3) : [];
     return { eol: eol?.endOfLife ? eol : null, suggestions };
   }
 
@@ -211,7 +218,7 @@ export function createTickets(deps: SupportDeps, core: DeskCore) {
     }
     const systemVersion = input.systemVersion ? requiredText(input.systemVersion, 'systemVersion', SYSTEM_VERSION_MAX) : null;
     const attachments = checkAttachments(input.attachments ?? [], config.maxAttachmentBytes);
-    const found = await lookups(subject, body, systemVersion);
+    const found = await lookups(orgId, subject, body, systemVersion);
     const ticket = await db.transaction().execute(async (trx) => {
       const org = await findOrganization(trx, orgId);
       const requester = await findUserById(trx, principal.user.id);

@@ -28,6 +28,10 @@ const DeskPage = lazy(() => import('./staff/Desk.tsx'));
 const DeskTicketPage = lazy(() => import('./staff/DeskTicket.tsx'));
 const DisclosuresPage = lazy(() => import('./staff/Disclosures.tsx'));
 const PublishPolicyPage = lazy(() => import('./staff/PublishPolicy.tsx'));
+const SupportSettingsPage = lazy(() => import('./staff/SupportSettings.tsx'));
+const KbArticlesPage = lazy(() => import('./staff/KbArticles.tsx'));
+const KbArticleEditPage = lazy(() => import('./staff/KbArticleEdit.tsx'));
+const KbVersionsPage = lazy(() => import('./staff/KbVersions.tsx'));
 
 /** PRV-9: the staff roles that read the disclosure ledger (the server decides; this only hides what would be refused). */
 const readsLedger = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'privacy');
@@ -35,6 +39,8 @@ const readsLedger = (user: User) => user.kind === 'staff' && (user.staffRole ===
 const publishesPolicy = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'privacy');
 /** SUP-1..SUP-6: the staff roles that work the support desk (again, the server decides). */
 const worksDesk = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'support');
+/** SUP-7: the staff roles that write the knowledge base (again, the server decides). */
+const writesKb = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'support');
 
 const PLANS: Record<string, string> = {
   free: 'Up to 10 users, at no cost.',
@@ -88,6 +94,7 @@ function StaffHome() {
         <Stack gap="sm">
           <Text fw={500}>Role: {user.staffRole ?? 'none'}</Text>
           {worksDesk(user) && <AppLink to="/staff/support">Support desk</AppLink>}
+          {writesKb(user) && <AppLink to="/staff/kb">Knowledge base</AppLink>}
           {readsLedger(user) && <AppLink to="/staff/privacy/disclosures">Disclosure ledger</AppLink>}
           {!readsLedger(user) && !worksDesk(user) && (
             <Text size="sm" c="dimmed">
@@ -169,9 +176,16 @@ export default function SignedInArea() {
           <Route path="/staff">{isStaff(user) ? <StaffHome /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path="/staff/privacy/disclosures">{readsLedger(user) ? <DisclosuresPage /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path="/staff/support">{worksDesk(user) ? <DeskPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/support/settings">{worksDesk(user) ? <SupportSettingsPage /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path="/staff/support/:ticketId">
             {(params) => (worksDesk(user) ? <DeskTicketPage key={params.ticketId} ticketId={params.ticketId} /> : <Redirect to={homePath(user)} replace />)}
           </Route>
+          <Route path="/staff/kb">{writesKb(user) ? <KbArticlesPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/kb/new">{writesKb(user) ? <KbArticleEditPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/kb/articles/:slug">
+            {(params) => (writesKb(user) ? <KbArticleEditPage key={params.slug} slug={params.slug} /> : <Redirect to={homePath(user)} replace />)}
+          </Route>
+          <Route path="/staff/kb/versions">{writesKb(user) ? <KbVersionsPage /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path="/staff/privacy/policies">{publishesPolicy(user) ? <PublishPolicyPage /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path={/^\/console(?:\/.*)?$/}>
             {isOrgAdmin(user) ? <ConsoleRoutes /> : <Redirect to={homePath(user)} replace />}
