@@ -164,6 +164,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     audit,
     mail,
     kb: knowledgeBase,
+    throttle,
     secretKey: keys.secret,
     config: { publicUrl: config.publicUrl, supportAddress: config.support.address, maxAttachmentBytes: config.support.maxAttachmentBytes },
   });

@@ -1,13 +1,17 @@
 import type { RequestContext } from '../../core/context.ts';
+import { AppError } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
 import { type UsersTable, findOrganization, findUserByEmail, normalizeEmail } from '../accounts/index.ts';
 import type { SupportDeps } from './support.deps.ts';
+import { SupportErrors } from './support.errors.ts';
 import { CLOSE_REASONS } from './support.views.ts';
 import { type AttachmentInput, checkAttachments } from './tickets.core.ts';
 import * as repo from './tickets.repository.ts';
 import type { Tickets } from './tickets.service.ts';
 import { BODY_MAX, SUBJECT_MAX } from './tickets.service.ts';
 import type { InboundMail, InboundOutcome } from './inbound.types.ts';
+
+const EXPLANATIONS = { max: 3, windowSeconds: 3600, lockSeconds: 3600 };
 
 /** SUP-1: only an active admin with a verified address may write to support. */
 function isSupportAdmin(u: UsersTable | undefined): u is UsersTable & { org_id: string } {
@@ -23,6 +27,21 @@ function isSupportAdmin(u: UsersTable | undefined): u is UsersTable & { org_id: 
  */
 export function createInbound(deps: SupportDeps, tickets: Tickets) {
   const { db, mail, config } = deps;
+
+  /**
+   * At most a few explanations per address and hour: the sender of a mail is
+   * not proven, so without a limit anyone could have us mail a stranger again
+   * and again (backscatter).
+   */
+  async function mayExplain(to: string): Promise<boolean> {
+    try {
+      await deps.throttle.consume(`support.explain:${normalizeEmail(to)}`, EXPLANATIONS, SupportErrors.tooManyMails);
+      return true;
+    } catch (e) {
+      if (e instanceof AppError && e.is(SupportErrors.tooManyMails)) return false;
+      throw e;
+    }
+  }
 
   async function explain(ex: Executor, to: string, inReplyTo: string | null, subject: string): Promise<void> {
     await mail.enqueue(ex, {
@@ -46,9 +65,10 @@ export function createInbound(deps: SupportDeps, tickets: Tickets) {
     );
     const sender = await findUserByEmail(db, normalizeEmail(m.from));
     if (!isSupportAdmin(sender)) {
-      if (!m.autoSubmitted) {
-        // RFC 3834 §4: answers go to the envelope sender (Return-Path) when there is one.
-        await db.transaction().execute((trx) => explain(trx, m.envelopeFrom ?? (m.from as string), m.messageId, subject));
+      // RFC 3834 §4: answers go to the envelope sender (Return-Path) when there is one.
+      const to = m.envelopeFrom ?? m.from;
+      if (!m.autoSubmitted && (await mayExplain(to))) {
+        await db.transaction().execute((trx) => explain(trx, to, m.messageId, subject));
         mail.wake();
       }
       return { kind: 'refused', reason: 'not_an_admin' };

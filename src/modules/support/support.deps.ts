@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
 import type { Database, DialectName } from '../../db/schema.ts';
+import type { Throttle } from '../accounts/index.ts';
 import type { Audit } from '../audit/index.ts';
 import type { Mail } from '../mail/index.ts';
 
@@ -46,6 +47,7 @@ export interface SupportDeps {
   audit: Audit;
   mail: Mail;
   kb: KnowledgeBaseLookup;
+  throttle: Throttle;
   secretKey: Buffer;
   config: SupportConfig;
 }

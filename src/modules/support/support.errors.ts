@@ -6,6 +6,7 @@ export const SupportErrors = {
     'forbidden',
     "Support is for your organization's administrators: end-user support is your administrator's. Ask them to contact us if they need help.",
   ),
+  tooManyMails: defineError('support.too_many_mails', 'rate_limited', 'Too many messages to support from this address; try again later.'),
   ticketClosed: defineError('support.ticket_closed', 'conflict', 'The ticket is closed.'),
   attachmentTooLarge: defineError('support.attachment_too_large', 'invalid', 'An attachment is larger than the limit.'),
   invalidAttachment: defineError('support.invalid_attachment', 'invalid', 'An attachment is not valid.'),
