@@ -341,7 +341,7 @@ const SUPPORT_ROUTES = (f: { orgId: string }): RouteCase[] => {
     { method: 'POST', path: `${st}/tickets/{ticketId}/close`, auth: true, body: { reason: 'end_user_support', note: 'Ask your admin.' }, optional: ['note'] },
     { method: 'PATCH', path: `${st}/tickets/{ticketId}`, auth: true, body: { priority: 'urgent', criticalDefect: true }, optional: ['priority', 'criticalDefect'] },
     { method: 'GET', path: `${st}/macros`, auth: true },
-    { method: 'POST', path: `${st}/tickets/{ticketId}/verifications`, auth: true, body: { action: 'disclose_account', userId: 'usr_x' } },
+    { method: 'POST', path: `${st}/tickets/{ticketId}/verifications`, auth: true, body: { action: 'disclose_account', userId: 'usr_x' }, optional: ['userId'] },
     {
       method: 'GET',
       path: `${st}/tickets/{ticketId}/verifications/{verificationId}/account`,

@@ -724,7 +724,7 @@ export const api = {
   deskUpdate: (ticketId: string, patch: { priority?: TicketPriority; criticalDefect?: boolean }) =>
     request<DeskTicket>('PATCH', `/api/v1/staff/support/tickets/${enc(ticketId)}`, { body: patch, ...authed }),
   deskMacros: () => request<{ items: SupportMacro[] }>('GET', '/api/v1/staff/support/macros', authed),
-  requestVerification: (ticketId: string, input: { action: VerificationAction; userId: string }) =>
+  requestVerification: (ticketId: string, input: { action: VerificationAction; userId?: string; email?: string }) =>
     request<SupportVerification>('POST', `/api/v1/staff/support/tickets/${enc(ticketId)}/verifications`, { body: input, ...authed }),
   verifiedAccount: (ticketId: string, verificationId: string) =>
     request<VerifiedAccount>('GET', `/api/v1/staff/support/tickets/${enc(ticketId)}/verifications/${enc(verificationId)}/account`, authed),

@@ -155,14 +155,17 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       config: auth,
       schema: {
         tags: ['support desk'],
-        summary: "SUP-6: ask the ticket's admin to confirm one disclosure or deletion of an account (emailed link + password)",
+        summary: "SUP-6: ask the ticket's admin to confirm one disclosure or deletion of an account, named by its id or its email (emailed link + password)",
         params: ticketParams,
-        body: strictObject({ action: { type: 'string', enum: VERIFICATION_ACTIONS }, userId: idParam }, ['action', 'userId']),
+        body: strictObject(
+          { action: { type: 'string', enum: VERIFICATION_ACTIONS }, userId: idParam, email: { type: 'string', minLength: 3, maxLength: 254 } },
+          ['action'],
+        ),
         response: { 201: verification, ...errorResponses(400, 401, 403, 404, 409, 415) },
       },
     },
     async (req, reply) =>
-      reply.status(201).send(await verifications.request(contextOf(req), principalOf(req), (req.params as T).ticketId, req.body as { action: string; userId: string })),
+      reply.status(201).send(await verifications.request(contextOf(req), principalOf(req), (req.params as T).ticketId, req.body as { action: string; userId?: string; email?: string })),
   );
 
   app.get(

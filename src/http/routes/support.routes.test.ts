@@ -314,7 +314,9 @@ describe.each(dialects)('support desk on $name', (dialect) => {
     expect((await call('GET', `${base}/${v.id}/account`, s.auth)).statusCode).toBe(403);
     // A disclosure grant does not delete.
     expect((await call('POST', `${base}/${v.id}/delete-account`, s.auth)).statusCode).toBe(403);
-    const del = json(await call('POST', base, s.auth, { action: 'delete_account', userId: m.id }));
+    expect((await call('POST', base, s.auth, { action: 'delete_account', userId: m.id, email: m.email })).statusCode).toBe(422);
+    const del = json(await call('POST', base, s.auth, { action: 'delete_account', email: m.email.toUpperCase() }));
+    expect(del.userId).toBe(m.id);
     const delMail = await t.smtp.waitFor((x) => x.to === a.body.email && x.subject.includes('Confirm a request') && x.text.includes('delete the account'));
     await call('POST', '/api/v1/support/verifications/confirm', a.auth, { token: tokenFrom(delMail.text, '/support/verify'), password: a.body.password });
     expect((await call('POST', `${base}/${del.id}/delete-account`, s.auth)).statusCode).toBe(204);
@@ -327,6 +329,7 @@ describe.each(dialects)('support desk on $name', (dialect) => {
     // Someone outside the ticket's organization cannot be named.
     const stranger = await verifiedUser(t);
     expect((await call('POST', base, s.auth, { action: 'disclose_account', userId: stranger.user.id })).statusCode).toBe(404);
+    expect((await call('POST', base, s.auth, { action: 'disclose_account', email: stranger.body.email })).statusCode).toBe(404);
   });
 
   it('SUP-7: a ticket naming an end-of-life system version is flagged and answered with a request to update first', async () => {

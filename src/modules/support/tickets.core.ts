@@ -175,7 +175,7 @@ export function createDeskCore(deps: SupportDeps) {
       list.push({ id: f.id, filename: f.filename, contentType: f.content_type, size: f.size });
       byMessage.set(f.message_id, list);
     }
-    const suggestions = t.eligibility === 'limited' || t.eol_system ? await deps.kb.suggest(`${t.subject}`, 3).catch(() => []) : [];
+    const suggestions = t.eligibility === 'limited' || t.eol_system ? await deps.kb.suggest(t.subject, 3) : [];
     return {
       ...(await summaryOf(ex, t)),
       messages: messages.map((m) => toMessageView(m, byMessage.get(m.id) ?? [])),

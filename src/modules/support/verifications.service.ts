@@ -2,7 +2,17 @@ import type { RequestContext } from '../../core/context.ts';
 import { hmac, newId, randomToken } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
-import { AccountsErrors, type Principal, type UserView, type UsersTable, findUserById, toUserView, verifyPassword } from '../accounts/index.ts';
+import {
+  AccountsErrors,
+  type Principal,
+  type UserView,
+  type UsersTable,
+  findUserByEmail,
+  findUserById,
+  normalizeEmail,
+  toUserView,
+  verifyPassword,
+} from '../accounts/index.ts';
 import { deleteOrgUser } from '../directory/index.ts';
 import type { StaffTicketView } from './desk.service.ts';
 import type { SupportDeps } from './support.deps.ts';
@@ -51,7 +61,28 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
   const { db, clock, audit, mail, config } = deps;
   const hashOf = (token: string) => hmac(deps.secretKey, `support-verification:${token}`);
 
-  async function request(ctx: RequestContext, principal: Principal, ticketId: string, input: { action: string; userId: string }): Promise<VerificationView> {
+  /**
+   * Staff name the account as the admin named it on the ticket: by its id, or
+   * by its email address (which the admin wrote there); only the ticket's
+   * organization is searched.
+   */
+  async function targetOf(ex: Executor, orgId: string, input: { userId?: string | undefined; email?: string | undefined }): Promise<UsersTable> {
+    if ((input.userId === undefined) === (input.email === undefined)) {
+      throw new AppError(CommonErrors.invalid, 'Name the account by exactly one of userId or email.', { details: { field: 'userId' } });
+    }
+    const user = input.userId !== undefined ? await findUserById(ex, input.userId) : await findUserByEmail(ex, normalizeEmail(input.email as string));
+    if (!user || user.org_id !== orgId) {
+      throw new AppError(CommonErrors.notFound, 'No such account in the organization of this ticket.', { details: { field: input.userId !== undefined ? 'userId' : 'email' } });
+    }
+    return user;
+  }
+
+  async function request(
+    ctx: RequestContext,
+    principal: Principal,
+    ticketId: string,
+    input: { action: string; userId?: string | undefined; email?: string | undefined },
+  ): Promise<VerificationView> {
     if (!(VERIFICATION_ACTIONS as readonly string[]).includes(input.action)) {
       throw new AppError(CommonErrors.invalid, `The action must be one of ${VERIFICATION_ACTIONS.join(', ')}.`, { details: { field: 'action' } });
     }
@@ -60,8 +91,7 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
     const row = await db.transaction().execute(async (trx) => {
       const t = await desk.loadForStaff(trx, principal, ticketId);
       if (t.status === 'closed') throw new AppError(SupportErrors.ticketClosed);
-      const target = await findUserById(trx, input.userId);
-      if (!target || target.org_id !== t.org_id) throw new AppError(CommonErrors.notFound, 'No such account in the organization of this ticket.', { details: { field: 'userId' } });
+      const target = await targetOf(trx, t.org_id, input);
       const admin = t.opened_by ? await findUserById(trx, t.opened_by) : undefined;
       if (!isActiveAdmin(admin, t.org_id)) throw new AppError(SupportErrors.requesterNotAdmin);
       const staff = await findUserById(trx, principal.user.id);

@@ -50,13 +50,14 @@ function RequestForm({ ticketId, onRequested }: { ticketId: string; onRequested:
   const [userId, setUserId] = useState('');
   const [missing, setMissing] = useState<string | null>(null);
   const { loading, error, run } = useRequest();
-  const errors = splitErrors(error, ['action', 'userId']);
+  const errors = splitErrors(error, ['action', 'userId', 'email']);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!userId.trim()) return setMissing('Enter the id of the account the admin asked about.');
+    const account = userId.trim();
+    if (!account) return setMissing('Enter the email address or the id of the account the admin asked about.');
     setMissing(null);
-    const result = await run(() => api.requestVerification(ticketId, { action, userId: userId.trim() }));
+    const result = await run(() => api.requestVerification(ticketId, account.includes('@') ? { action, email: account } : { action, userId: account }));
     if (result.ok) {
       setUserId('');
       onRequested();
@@ -77,11 +78,11 @@ function RequestForm({ ticketId, onRequested }: { ticketId: string; onRequested:
             w={{ base: '100%', xs: 280 }}
           />
           <TextInput
-            label="Account id"
-            description="The account the admin asked about, in their organization."
+            label="Account"
+            description="The email address or id of the account the admin asked about, in their organization."
             value={userId}
             onChange={(e) => setUserId(e.currentTarget.value)}
-            error={missing ?? errors.field('userId')}
+            error={missing ?? errors.field('userId') ?? errors.field('email')}
             w={{ base: '100%', xs: 300 }}
           />
         </Group>
