@@ -6,34 +6,21 @@
  *
  * SQLite only: the API tests cover billing on PostgreSQL.
  */
-import type { Locator, Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { uniqueEmail, verifiedUser } from '../helpers/app.ts';
-import { type Watched, browserSuite, newPage, nextResponse } from '../helpers/browser.ts';
-
-const WAIT_MS = 15_000;
+import { atPath, browserSuite, buttonOn, fieldOn, nextResponse, visible, watchPages } from '../helpers/browser.ts';
 
 const suite = browserSuite();
-let w: Watched;
+const pages = watchPages();
 let page: Page;
 
 beforeEach(async () => {
-  w = await newPage(suite.browser, suite.app.url);
-  page = w.page;
-});
-afterEach(async () => {
-  const problems = [...w.problems];
-  await w.context.close();
-  expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
+  page = (await pages.open(suite.browser, suite.app.url)).page;
 });
 
-const visible = async (l: Locator) => {
-  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-  return l.first();
-};
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const field = (label: string) => page.getByLabel(new RegExp(`^${escape(label)}(\\s*\\*)?$`));
-const button = (name: string) => page.getByRole('button', { name, exact: true });
+const field = (label: string) => fieldOn(page, label);
+const button = (name: string) => buttonOn(page, name);
 
 async function fillCard(number: string, cvc: string) {
   await (await visible(field('Name on the card'))).fill('Ada Lovelace');
@@ -49,7 +36,7 @@ describe('billing in the console', () => {
     await (await visible(field('Email'))).fill(admin.body.email);
     await field('Password').fill(admin.body.password);
     await button('Sign in').click();
-    await page.waitForURL((u) => u.pathname === '/console', { timeout: WAIT_MS });
+    await atPath(page, '/console');
     await visible(page.getByText('Plan: free'));
     await visible(page.getByText('No card on file.'));
 

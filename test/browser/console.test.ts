@@ -10,13 +10,17 @@
  * the directory on PostgreSQL.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { json, uniqueEmail, verifiedUser } from '../helpers/app.ts';
 import {
   type BrowserApp,
-  type Watched,
+  WAIT_MS,
+  atPath,
   bodyOf,
+  buttonOn,
   descriptionOf,
+  escapeRegExp,
+  fieldOn,
   latestMail,
   launchBrowser,
   linkFrom,
@@ -26,13 +30,12 @@ import {
   shoot,
   sqliteDialect,
   startBrowserApp,
+  visible,
+  watchPages,
 } from '../helpers/browser.ts';
-
-const WAIT_MS = 15_000;
 
 let browser: Browser;
 let t: BrowserApp;
-let w: Watched;
 let page: Page;
 
 beforeAll(async () => {
@@ -47,31 +50,17 @@ afterAll(async () => {
 });
 
 /** A fresh browser context per test; no page errors may happen in it. */
+const pages = watchPages();
 beforeEach(async () => {
-  w = await newPage(browser, t.url);
-  page = w.page;
-});
-afterEach(async () => {
-  const problems = [...w.problems];
-  await w.context.close();
-  expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
+  page = (await pages.open(browser, t.url)).page;
 });
 
 // ---- small helpers --------------------------------------------------------------
 
-const visible = async (l: Locator) => {
-  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-  return l.first();
-};
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** The control labelled exactly `label` (a required field's label may end in Mantine's decorative " *"). */
-const fieldOn = (p: Page, label: string) => p.getByLabel(new RegExp(`^${escape(label)}(\\s*\\*)?$`));
 const field = (label: string) => fieldOn(page, label);
 const heading = (name: string) => page.getByRole('heading', { name, exact: true });
-const button = (name: string) => page.getByRole('button', { name, exact: true });
+const button = (name: string) => buttonOn(page, name);
 const link = (name: string) => page.getByRole('link', { name, exact: true });
-const atPath = (pathname: string | RegExp, p: Page = page) =>
-  p.waitForURL((u) => (typeof pathname === 'string' ? u.pathname === pathname : pathname.test(u.pathname)), { timeout: WAIT_MS });
 /** The table row (or list item) that mentions `text`. */
 const rowOf = (container: Locator, text: string) => container.locator('tr, li').filter({ hasText: text });
 
@@ -81,7 +70,7 @@ type Admin = Awaited<ReturnType<typeof verifiedUser>>;
 async function adminSignedIn(name = 'Ada Lovelace'): Promise<Admin> {
   const admin = await verifiedUser(t, { email: uniqueEmail('admin'), name });
   await signIn(page, admin.body.email, admin.body.password);
-  await atPath('/console');
+  await atPath(page, '/console');
   return admin;
 }
 
@@ -90,7 +79,7 @@ async function signIn(p: Page, email: string, password: string) {
   await (await visible(fieldOn(p, 'Email'))).fill(email);
   await fieldOn(p, 'Password').fill(password);
   const answer = nextResponse(p, 'POST', '/api/v1/sessions');
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await buttonOn(p, 'Sign in').click();
   expect((await answer).status()).toBe(201);
 }
 
@@ -133,7 +122,7 @@ describe('the directory console', () => {
 
     // Users: the admin is listed; "Invite user" opens the form.
     await (await visible(link('Users'))).click();
-    await atPath('/console/users');
+    await atPath(page, '/console/users');
     await visible(heading('Users'));
     await visible(field('Search users'));
     const users = page.getByTestId('users-table');
@@ -165,7 +154,7 @@ describe('the directory console', () => {
       const password = await visible(fieldOn(p, 'Password'));
       await password.fill('password1234');
       const weak = nextResponse(p, 'POST', '/api/v1/invitations/accept');
-      await p.getByRole('button', { name: 'Set password', exact: true }).click();
+      await buttonOn(p, 'Set password').click();
       expect((await bodyOf(await weak)).code).toBe('accounts.weak_password');
       await expect.poll(() => password.getAttribute('aria-invalid'), { timeout: WAIT_MS }).toBe('true');
       expect(await descriptionOf(p, password)).not.toBe('');
@@ -173,19 +162,19 @@ describe('the directory console', () => {
       await visible(p.getByText(/Strength: (weak|fair|good|strong)/));
       await shoot(p, 'accept-invitation');
       const accepted = nextResponse(p, 'POST', '/api/v1/invitations/accept');
-      await p.getByRole('button', { name: 'Set password', exact: true }).click();
+      await buttonOn(p, 'Set password').click();
       expect((await accepted).status()).toBe(200);
       await visible(p.getByRole('heading', { name: 'Your password is set', exact: true }));
       await shoot(p, 'accept-invitation-done');
       await (await visible(p.getByRole('link', { name: 'Sign in', exact: true }))).click();
-      await atPath('/sign-in', p);
+      await atPath(p, '/sign-in');
       await signIn(p, email, 'quiet-river-compass-58');
-      await atPath('/account', p);
+      await atPath(p, '/account');
       await visible(p.getByText('Grace Hopper'));
 
       // The user's page: the POSIX account, and nothing to use yet.
       await (await visible(graceRow.getByRole('link', { name: 'Grace Hopper', exact: true }))).click();
-      await atPath(`/console/users/${grace.id}`);
+      await atPath(page, `/console/users/${grace.id}`);
       await visible(heading('Grace Hopper'));
       for (const label of ['uidNumber', 'gidNumber', 'Home directory', 'Login shell']) await visible(page.getByText(label, { exact: true }));
       await visible(page.getByText(String(grace.uidNumber), { exact: true }));
@@ -195,7 +184,7 @@ describe('the directory console', () => {
 
       // Groups: create one, open it, add the user.
       await link('Groups').click();
-      await atPath('/console/groups');
+      await atPath(page, '/console/groups');
       await visible(heading('Groups'));
       await (await visible(field('Group name'))).fill('Engineers');
       await field('Description (optional)').fill('Everyone who builds things');
@@ -206,10 +195,10 @@ describe('the directory console', () => {
       await visible(groups.getByRole('link', { name: 'Engineers', exact: true }));
       await shoot(page, 'console-groups');
       await groups.getByRole('link', { name: 'Engineers', exact: true }).click();
-      await atPath(/^\/console\/groups\/[^/]+$/);
+      await atPath(page, /^\/console\/groups\/[^/]+$/);
       await visible(heading('Engineers'));
       await visible(page.getByText('No members yet.'));
-      await pick('User', new RegExp(`^Grace Hopper \\(${escape(email)}\\)$`));
+      await pick('User', new RegExp(`^Grace Hopper \\(${escapeRegExp(email)}\\)$`));
       const added = nextResponse(page, 'POST', `${new URL(page.url()).pathname.replace('/console', `/api/v1/orgs/${orgId}`)}/members`);
       await button('Add member').click();
       expect((await added).status()).toBe(204);
@@ -220,7 +209,7 @@ describe('the directory console', () => {
 
       // Resources: add an application, grant the group access.
       await link('Resources').click();
-      await atPath('/console/resources');
+      await atPath(page, '/console/resources');
       await visible(heading('Resources'));
       await (await visible(field('Kind'))).selectOption({ label: 'Application' });
       await field('Resource name').fill('Team wiki');
@@ -233,7 +222,7 @@ describe('the directory console', () => {
       await visible(rowOf(resources, 'Team wiki').getByText('Application'));
       await shoot(page, 'console-resources');
       await resources.getByRole('link', { name: 'Team wiki', exact: true }).click();
-      await atPath(`/console/resources/${resource.id}`);
+      await atPath(page, `/console/resources/${resource.id}`);
       await visible(heading('Team wiki'));
       await visible(page.getByText('Nobody yet.', { exact: false }));
       await pick('User or group', 'Engineers');
@@ -254,7 +243,7 @@ describe('the directory console', () => {
 
       // …and from the user's side: "Can use" lists the resource, and how.
       await whoCanUse.getByRole('link', { name: 'Grace Hopper', exact: true }).click();
-      await atPath(`/console/users/${grace.id}`);
+      await atPath(page, `/console/users/${grace.id}`);
       const canUse = page.getByTestId('can-use');
       const wiki = rowOf(canUse, 'Team wiki');
       await visible(wiki);

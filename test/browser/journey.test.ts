@@ -13,24 +13,29 @@
  * for nothing the API tests do not already cover there.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
 import { GOOD_PASSWORD, json, totpCode, uniqueEmail, verifiedUser } from '../helpers/app.ts';
 import { dialects } from '../helpers/databases.ts';
 import {
   type BrowserApp,
   type Watched,
+  WAIT_MS,
+  atPath,
   bodyOf,
+  buttonOn,
   descriptionOf,
+  fieldOn,
   latestMail,
   launchBrowser,
   linkFrom,
-  newPage,
   nextResponse,
   requireWebBuild,
   shoot,
   sqliteDialect,
   startBrowserApp,
+  visible,
+  watchPages,
   webStorage,
 } from '../helpers/browser.ts';
 
@@ -38,7 +43,6 @@ import {
 declare const document: { activeElement: unknown };
 declare const getComputedStyle: (el: unknown) => { outlineStyle: string; outlineWidth: string; boxShadow: string };
 
-const WAIT_MS = 15_000;
 const PERIOD_MS = 30_000;
 
 let browser: Browser;
@@ -61,30 +65,20 @@ afterAll(async () => {
 
 /** Each test of the describe block gets a fresh context on `app()`; no page errors may happen in it. */
 function withPages(app: () => BrowserApp) {
+  const pages = watchPages();
   beforeEach(async () => {
     t = app();
-    w = await newPage(browser, t.url);
+    w = await pages.open(browser, t.url);
     page = w.page;
-  });
-  afterEach(async () => {
-    const problems = [...w.problems];
-    await w.context.close();
-    expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
   });
 }
 
 // ---- small helpers --------------------------------------------------------------
 
-const visible = async (l: Locator) => {
-  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-  return l.first();
-};
 const heading = (name: string) => page.getByRole('heading', { name, exact: true });
-/** The control labelled exactly `label` (a required field's label may end in Mantine's decorative " *"). */
-const field = (label: string) => page.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s*\\*)?$`));
-const button = (name: string) => page.getByRole('button', { name, exact: true });
+const field = (label: string) => fieldOn(page, label);
+const button = (name: string) => buttonOn(page, name);
 const link = (name: string) => page.getByRole('link', { name, exact: true });
-const atPath = (pathname: string) => page.waitForURL((u) => u.pathname === pathname, { timeout: WAIT_MS });
 const pathOf = (p: Page) => new URL(p.url()).pathname;
 
 /** Rows and counts that a refused sign-up must leave untouched. */
@@ -180,13 +174,13 @@ describe.each(dialects.map((d) => [d.name, d] as const))('the journey of a new o
 
     // Signed out, / leads to the sign-in page, which links to sign-up.
     await page.goto('/');
-    await atPath('/sign-in');
+    await atPath(page, '/sign-in');
     await visible(field('Email'));
     await visible(field('Password'));
     await visible(link('Forgot password?'));
     await shoot(page, 'sign-in');
     await (await visible(link('Create an account'))).click();
-    await atPath('/sign-up');
+    await atPath(page, '/sign-up');
 
     // ACC-1: the fields, the optional ones, the age box and the work-email notice.
     for (const label of ['Name', 'Email', 'Password', 'Company name', 'Company size (optional)', 'Phone (optional)', 'Mailing address (optional)']) {
@@ -222,12 +216,12 @@ describe.each(dialects.map((d) => [d.name, d] as const))('the journey of a new o
     await shoot(page, 'verify-email');
     expect((await userRow(email))?.email_verified_at).not.toBeNull();
     await (await visible(link('Sign in'))).click();
-    await atPath('/sign-in');
+    await atPath(page, '/sign-in');
 
     // Sign in: an organization admin lands on the console, which names the organization and its plan.
     const session = await bodyOf(await signInThroughPage(email, GOOD_PASSWORD));
     expect(session.csrfToken).toEqual(expect.any(String));
-    await atPath('/console');
+    await atPath(page, '/console');
     await visible(page.getByText('Analytical Engines Ltd'));
     const me = (await (await page.request.get('/api/v1/me')).json()) as Record<string, any>;
     expect(me.user.orgRole).toBe('admin');
@@ -240,7 +234,7 @@ describe.each(dialects.map((d) => [d.name, d] as const))('the journey of a new o
 
     // ACC-5: turn on TOTP from the account page.
     await link('Account').click();
-    await atPath('/account');
+    await atPath(page, '/account');
     await visible(heading('Account'));
     await visible(page.getByTestId('sessions').getByText('This device'));
     await shoot(page, 'account');
@@ -265,7 +259,7 @@ describe.each(dialects.map((d) => [d.name, d] as const))('the journey of a new o
 
     // Sign out ends the session on the server too.
     await button('Sign out').click();
-    await atPath('/sign-in');
+    await atPath(page, '/sign-in');
     const after = await t.app.http.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${session.token}` } });
     expect(after.statusCode).toBe(401);
     expect((await page.request.get('/api/v1/me')).status()).toBe(401);
@@ -280,11 +274,11 @@ describe.each(dialects.map((d) => [d.name, d] as const))('the journey of a new o
     await button('Verify').click();
     expect((await second).status()).toBe(201);
     const session2 = await bodyOf(await second);
-    await atPath('/console');
+    await atPath(page, '/console');
 
     // SEC-1: the audit log shows what happened.
     await link('Audit log').click();
-    await atPath('/console/audit');
+    await atPath(page, '/console/audit');
     await visible(heading('Audit log'));
     for (const label of ['Action', 'From', 'To']) await visible(field(label));
     const table = page.getByTestId('audit-table');
@@ -377,7 +371,7 @@ describe('bad input', () => {
 
     await field('Authentication code').fill(recoveryCodes[0]!);
     await button('Verify').click();
-    await atPath('/console');
+    await atPath(page, '/console');
     await visible(page.getByText('Grace Hopper'));
   });
 
@@ -438,7 +432,7 @@ describe('password reset', () => {
 
     await page.goto('/sign-in');
     await (await visible(link('Forgot password?'))).click();
-    await atPath('/forgot-password');
+    await atPath(page, '/forgot-password');
     await shoot(page, 'forgot-password');
     const sent = 'If an account exists for that address, we sent a link';
     for (const email of [uniqueEmail('nobody'), u.body.email]) {
@@ -458,7 +452,7 @@ describe('password reset', () => {
     await visible(page.getByText('Your password was changed'));
     await shoot(page, 'reset-password-done');
     await (await visible(link('Sign in'))).click();
-    await atPath('/sign-in');
+    await atPath(page, '/sign-in');
 
     // The link works once.
     await page.goto(resetLink);
@@ -469,7 +463,7 @@ describe('password reset', () => {
     // The old password no longer works; the new one does.
     expect((await signInThroughPage(u.body.email, u.body.password)).status()).toBe(401);
     expect((await signInThroughPage(u.body.email, newPassword)).status()).toBe(201);
-    await atPath('/console');
+    await atPath(page, '/console');
   });
 });
 
@@ -481,7 +475,7 @@ describe('navigation', () => {
   it('UI: deep links survive a reload while signed in (/account, /console/audit, the console pages)', async () => {
     const u = await verifiedUser(t, { email: uniqueEmail('deeplink'), name: 'Katherine Johnson' });
     const session = await bodyOf(await signInThroughPage(u.body.email, u.body.password));
-    await atPath('/console');
+    await atPath(page, '/console');
 
     await page.goto('/account');
     await visible(heading('Account'));
@@ -521,7 +515,7 @@ describe('navigation', () => {
 
     // Signed in, / leads to the console.
     await page.goto('/');
-    await atPath('/console');
+    await atPath(page, '/console');
     await expectNoTokensInWebStorage(session.csrfToken);
   });
 
@@ -547,14 +541,14 @@ describe('navigation', () => {
     await t.app.accounts.addStaff(systemContext(), { email, name: 'Sam Support', role: 'support', password: GOOD_PASSWORD });
     const res = await signInThroughPage(email, GOOD_PASSWORD);
     expect(res.status()).toBe(201);
-    await atPath('/staff');
+    await atPath(page, '/staff');
     await visible(heading('Staff home'));
     await visible(page.getByText('Role: support'));
     await shoot(page, 'staff');
     await page.reload();
     await visible(heading('Staff home'));
     await page.goto('/');
-    await atPath('/staff');
+    await atPath(page, '/staff');
   });
 
   it('UI: the sign-in form works from the keyboard (Tab to the fields, visible focus, Enter submits)', async () => {
@@ -586,7 +580,7 @@ describe('navigation', () => {
     const answer = nextResponse(page, 'POST', '/api/v1/sessions');
     await page.keyboard.press('Enter');
     expect((await answer).status()).toBe(201);
-    await atPath('/console');
+    await atPath(page, '/console');
     await visible(page.getByText('Alan Turing'));
     await expectNoTokensInWebStorage((await bodyOf(await answer)).csrfToken);
   });

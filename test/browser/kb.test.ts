@@ -7,27 +7,14 @@
  * SQLite only: the pages do not depend on the database, and the API tests cover
  * the knowledge base on PostgreSQL.
  */
-import type { Locator } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
 import type { Principal } from '../../src/modules/accounts/index.ts';
 import { GOOD_PASSWORD, signIn, uniqueEmail } from '../helpers/app.ts';
-import { browserSuite, newPage, nextResponse, shoot, type Watched } from '../helpers/browser.ts';
+import { WAIT_MS, atPath, browserSuite, buttonOn, nextResponse, shoot, visible, watchPages } from '../helpers/browser.ts';
 
-const WAIT_MS = 15_000;
 const suite = browserSuite();
-const watched: Watched[] = [];
-
-afterEach(async () => {
-  const problems = watched.flatMap((x) => x.problems);
-  for (const x of watched.splice(0)) await x.context.close();
-  expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
-});
-
-const visible = async (l: Locator) => {
-  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-  return l.first();
-};
+const pages = watchPages();
 
 async function supportStaff(): Promise<Principal> {
   const email = uniqueEmail('support');
@@ -56,14 +43,12 @@ describe('the knowledge base pages', () => {
     await kb.createArticle(systemContext(), staff, { title: 'RADIUS for Wi-Fi', markdown: 'Networks sign people in with RADIUS.', published: true });
     await kb.createArticle(systemContext(), staff, { title: 'SSSD draft notes', markdown: 'Not ready: configuring sssd caches.', published: false });
 
-    const w = await newPage(suite.browser, suite.app.url);
-    watched.push(w);
-    const { page } = w;
+    const { page } = await pages.open(suite.browser, suite.app.url);
     await page.goto('/kb');
     const search = await visible(page.getByLabel('Search the knowledge base'));
     await search.fill('configure "sssd*');
     const answer = nextResponse(page, 'GET', '/api/v1/kb/articles');
-    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await buttonOn(page, 'Search').click();
     expect((await answer).status()).toBe(200);
     await page.waitForURL((u) => u.pathname === '/kb' && u.searchParams.get('q') === 'configure "sssd*', { timeout: WAIT_MS });
 
@@ -73,7 +58,7 @@ describe('the knowledge base pages', () => {
     await shoot(page, 'kb-search');
 
     await links.first().click();
-    await page.waitForURL((u) => u.pathname === '/kb/articles/configuring-sssd-over-ldaps', { timeout: WAIT_MS });
+    await atPath(page, '/kb/articles/configuring-sssd-over-ldaps');
     await visible(page.getByRole('heading', { level: 1, name: 'Configuring SSSD over LDAPS' }));
     expect(await page.locator('main strong').first().textContent()).toBe('sssd');
     expect(await page.locator('main code').allTextContents()).toContain('getent passwd');
@@ -89,7 +74,7 @@ describe('the knowledge base pages', () => {
 
     await page.goto('/kb');
     await (await visible(page.getByRole('link', { name: 'supported protocols and system versions' }))).click();
-    await page.waitForURL((u) => u.pathname === '/kb/supported', { timeout: WAIT_MS });
+    await atPath(page, '/kb/supported');
     const versions = await visible(page.getByTestId('kb-system-versions'));
     const ubuntu1804 = versions.locator('tr', { hasText: '18.04' });
     await expect.poll(() => ubuntu1804.getAttribute('data-end-of-life'), { timeout: WAIT_MS }).toBe('true');

@@ -9,39 +9,25 @@
  * SQLite only: the page does not depend on the database, and the API tests cover
  * the ledger on PostgreSQL.
  */
-import type { Locator, Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
 import { DATA_CATEGORIES } from '../../src/modules/privacy/index.ts';
 import { GOOD_PASSWORD, uniqueEmail, verifiedUser } from '../helpers/app.ts';
-import { bodyOf, browserSuite, descriptionOf, newPage, nextResponse, shoot, type Watched } from '../helpers/browser.ts';
+import { WAIT_MS, atPath, bodyOf, browserSuite, buttonOn, descriptionOf, fieldOn, nextResponse, shoot, visible, watchPages } from '../helpers/browser.ts';
 
-const WAIT_MS = 15_000;
 const URL = '/api/v1/staff/privacy/disclosures';
 
 const suite = browserSuite({ CASTELLAN_MAIL_PROVIDER_NAME: 'Relay Mail Inc.', CASTELLAN_MAIL_PROVIDER_ADDRESS: '100 Harbor Way, Oakland, CA 94607' });
-let w: Watched;
+const pages = watchPages();
 let page: Page;
 
 beforeEach(async () => {
-  w = await newPage(suite.browser, suite.app.url);
-  page = w.page;
-});
-afterEach(async () => {
-  const problems = [...w.problems];
-  await w.context.close();
-  expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
+  page = (await pages.open(suite.browser, suite.app.url)).page;
 });
 
-const visible = async (l: Locator) => {
-  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-  return l.first();
-};
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** The control labelled exactly `label` (a required field's label may end in Mantine's decorative " *"). */
-const field = (label: string) => page.getByLabel(new RegExp(`^${escape(label)}(\\s*\\*)?$`));
-const button = (name: string) => page.getByRole('button', { name, exact: true });
-const atPath = (pathname: string) => page.waitForURL((u) => u.pathname === pathname, { timeout: WAIT_MS });
+const field = (label: string) => fieldOn(page, label);
+const button = (name: string) => buttonOn(page, name);
 const rows = () => page.getByTestId('disclosures-table').locator('tbody tr');
 
 async function staffSignedIn(role: string) {
@@ -53,7 +39,7 @@ async function staffSignedIn(role: string) {
   const answer = nextResponse(page, 'POST', '/api/v1/sessions');
   await button('Sign in').click();
   expect((await answer).status()).toBe(201);
-  await atPath('/staff');
+  await atPath(page, '/staff');
 }
 
 async function applyFilters() {
@@ -81,7 +67,7 @@ describe('the disclosure ledger page', () => {
 
     await staffSignedIn('privacy');
     await (await visible(page.getByRole('link', { name: 'Disclosure ledger', exact: true }))).click();
-    await atPath('/staff/privacy/disclosures');
+    await atPath(page, '/staff/privacy/disclosures');
     await visible(page.getByRole('heading', { name: 'Disclosure ledger', exact: true }));
     await visible(rows().filter({ hasText: 'Brightside Offers Co.' }));
     expect(await rows().filter({ hasText: member.body.email.toLowerCase() }).innerText()).toMatch(/Relay Mail Inc\.[\s\S]*Service provider[\s\S]*message content[\s\S]*email delivery/i);
@@ -137,7 +123,7 @@ describe('the disclosure ledger page', () => {
     await visible(page.getByRole('link', { name: 'Support desk', exact: true }));
     expect(await page.getByRole('link', { name: 'Disclosure ledger', exact: true }).count()).toBe(0);
     await page.goto('/staff/privacy/disclosures');
-    await atPath('/staff');
+    await atPath(page, '/staff');
     await visible(page.getByRole('heading', { name: 'Staff home', exact: true }));
   });
 });

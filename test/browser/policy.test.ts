@@ -10,50 +10,31 @@
  * SQLite only: the pages do not depend on the database, and the API tests cover
  * the policies on PostgreSQL.
  */
-import type { Locator, Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
 import { GOOD_PASSWORD, json, uniqueEmail, verifiedUser } from '../helpers/app.ts';
-import { browserSuite, latestMail, newPage, nextResponse, shoot, type Watched } from '../helpers/browser.ts';
-
-const WAIT_MS = 15_000;
+import { WAIT_MS, atPath, browserSuite, buttonOn, fieldOn, latestMail, nextResponse, shoot, visible, type Watched, watchPages } from '../helpers/browser.ts';
 
 const suite = browserSuite();
-const watched: Watched[] = [];
+const pages = watchPages();
 
-let w: Watched;
 let page: Page;
 beforeEach(async () => {
-  w = await fresh();
-  page = w.page;
-});
-afterEach(async () => {
-  const problems = watched.flatMap((x) => x.problems);
-  for (const x of watched.splice(0)) await x.context.close();
-  expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
+  page = (await fresh()).page;
 });
 
 /** Another browser, with its own cookies, watched for page errors like the first. */
-async function fresh(): Promise<Watched> {
-  const x = await newPage(suite.browser, suite.app.url);
-  watched.push(x);
-  return x;
+function fresh(): Promise<Watched> {
+  return pages.open(suite.browser, suite.app.url);
 }
-
-const visible = async (l: Locator) => {
-  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-  return l.first();
-};
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const fieldOn = (p: Page, label: string) => p.getByLabel(new RegExp(`^${escape(label)}(\\s*\\*)?$`));
-const atPath = (p: Page, pathname: string) => p.waitForURL((u) => u.pathname === pathname, { timeout: WAIT_MS });
 
 async function signIn(p: Page, email: string, password: string) {
   await p.goto('/sign-in');
   await (await visible(fieldOn(p, 'Email'))).fill(email);
   await fieldOn(p, 'Password').fill(password);
   const answer = nextResponse(p, 'POST', '/api/v1/sessions');
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await buttonOn(p, 'Sign in').click();
   expect((await answer).status()).toBe(201);
 }
 
@@ -98,14 +79,14 @@ describe('the privacy policy pages', () => {
     await fieldOn(page, 'Text (Markdown)').fill(V2);
     await page.getByLabel('Material change').check();
     await (await visible(fieldOn(page, 'Summary of the change'))).fill(SUMMARY);
-    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    await buttonOn(page, 'Preview').click();
     const preview = page.getByLabel('Preview');
     await visible(preview.getByRole('heading', { name: 'Partners', exact: true }));
     await visible(preview.getByText('click me'));
     expect(await preview.getByRole('link', { name: 'click me' }).count()).toBe(0);
     await shoot(page, 'staff-policy-publish');
 
-    await page.getByRole('button', { name: 'Publish…', exact: true }).click();
+    await buttonOn(page, 'Publish…').click();
     const dialog = page.getByRole('dialog');
     await visible(dialog.getByText(/emailed to every user/));
     const published = nextResponse(page, 'POST', '/api/v1/staff/privacy/policies');

@@ -6,9 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/app.ts';
-import { browserSuite, newPage, shoot } from '../helpers/browser.ts';
-
-const WAIT_MS = 15_000;
+import { WAIT_MS, browserSuite, newPage, shoot } from '../helpers/browser.ts';
 
 const suite = browserSuite();
 

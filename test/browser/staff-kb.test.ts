@@ -9,46 +9,27 @@
  *
  * SQLite only: the API tests cover the knowledge base and the targets on PostgreSQL.
  */
-import type { Locator, Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/app.ts';
-import { type Watched, browserSuite, newPage, nextResponse, shoot } from '../helpers/browser.ts';
+import { WAIT_MS, atPath, browserSuite, buttonOn, fieldOn, nextResponse, shoot, visible, watchPages } from '../helpers/browser.ts';
 
-const WAIT_MS = 15_000;
 const suite = browserSuite();
-const watched: Watched[] = [];
-
-afterEach(async () => {
-  const problems = watched.flatMap((x) => x.problems);
-  for (const x of watched.splice(0)) await x.context.close();
-  expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
-});
-
-const visible = async (l: Locator) => {
-  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-  return l.first();
-};
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** The control labelled exactly `label` (a required field's label may end in Mantine's decorative " *"). */
-const field = (page: Page, label: string) => page.getByLabel(new RegExp(`^${escape(label)}(\\s*\\*)?$`));
-const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
-const atPath = (page: Page, test: (pathname: string) => boolean) => page.waitForURL((u) => test(u.pathname), { timeout: WAIT_MS });
+const pages = watchPages();
 
 /** A staff member of `role`, signed in through the sign-in page, on the staff home. */
 async function staffPage(role: 'support' | 'owner'): Promise<Page> {
   const email = uniqueEmail(`kb-${role}`);
   await suite.app.app.accounts.addStaff(systemContext(), { email, name: `Kim ${role}`, role, password: GOOD_PASSWORD });
-  const w = await newPage(suite.browser, suite.app.url);
-  watched.push(w);
-  const { page } = w;
+  const { page } = await pages.open(suite.browser, suite.app.url);
   await page.goto('/sign-in');
-  await (await visible(field(page, 'Email'))).fill(email);
-  await field(page, 'Password').fill(GOOD_PASSWORD);
+  await (await visible(fieldOn(page, 'Email'))).fill(email);
+  await fieldOn(page, 'Password').fill(GOOD_PASSWORD);
   const answer = nextResponse(page, 'POST', '/api/v1/sessions');
-  await button(page, 'Sign in').click();
+  await buttonOn(page, 'Sign in').click();
   expect((await answer).status()).toBe(201);
-  await atPath(page, (p) => p === '/staff');
+  await atPath(page, '/staff');
   return page;
 }
 
@@ -68,35 +49,34 @@ describe('the staff knowledge-base and support-settings pages', () => {
   it('SUP-7: support staff write a draft, publish it from the editor, the public search finds it, and a confirmed delete removes it; they keep the system versions', async () => {
     const page = await staffPage('support');
     await (await visible(page.getByRole('link', { name: 'Knowledge base', exact: true }))).click();
-    await atPath(page, (p) => p === '/staff/kb');
-    await (await visible(button(page, 'New article'))).click();
-    await atPath(page, (p) => p === '/staff/kb/new');
+    await atPath(page, '/staff/kb');
+    await (await visible(buttonOn(page, 'New article'))).click();
+    await atPath(page, '/staff/kb/new');
 
-    await (await visible(field(page, 'Title'))).fill(TITLE);
-    await field(page, 'Tags (optional)').fill('printers, ldap');
-    await field(page, 'Text (Markdown)').fill(MARKDOWN);
-    await button(page, 'Preview').click();
+    await (await visible(fieldOn(page, 'Title'))).fill(TITLE);
+    await fieldOn(page, 'Tags (optional)').fill('printers, ldap');
+    await fieldOn(page, 'Text (Markdown)').fill(MARKDOWN);
+    await buttonOn(page, 'Preview').click();
     const preview = await visible(page.getByRole('region', { name: 'Preview' }));
     expect(await preview.locator('strong').first().textContent()).toBe('simple bind');
     await shoot(page, 'staff-kb-new');
 
     // A draft first: staff see it, the public does not.
     const created = nextResponse(page, 'POST', '/api/v1/staff/kb/articles');
-    await button(page, 'Create article').click();
+    await buttonOn(page, 'Create article').click();
     expect((await created).status()).toBe(201);
     const slug = 'binding-kestrel-printers-over-ldaps';
-    await atPath(page, (p) => p === `/staff/kb/articles/${slug}`);
+    await atPath(page, `/staff/kb/articles/${slug}`);
     await visible(page.getByRole('status').getByText('Article created as a draft: only staff see it.'));
     await visible(page.getByText('Draft', { exact: true }));
 
-    const visitor = await newPage(suite.browser, suite.app.url);
-    watched.push(visitor);
+    const visitor = await pages.open(suite.browser, suite.app.url);
     expect(await publicSearch(visitor.page, 'kestrel printers')).toEqual([]);
 
     // Published from the editor, it is found.
     await page.getByRole('checkbox', { name: 'Published' }).check();
     const updated = nextResponse(page, 'PUT', `/api/v1/staff/kb/articles/${slug}`);
-    await button(page, 'Save changes').click();
+    await buttonOn(page, 'Save changes').click();
     expect((await updated).status()).toBe(200);
     await visible(page.getByRole('status').getByText('Changes saved, published: anyone can read it now.'));
     await visible(page.getByRole('link', { name: 'See it as the public sees it' }));
@@ -104,37 +84,37 @@ describe('the staff knowledge-base and support-settings pages', () => {
 
     expect(await publicSearch(visitor.page, 'kestrel printers')).toEqual([TITLE]);
     await visitor.page.getByTestId('kb-results').getByRole('link', { name: TITLE }).click();
-    await atPath(visitor.page, (p) => p === `/kb/articles/${slug}`);
+    await atPath(visitor.page, `/kb/articles/${slug}`);
     await visible(visitor.page.getByRole('heading', { level: 1, name: TITLE }));
 
     // The list shows it, published.
     await page.getByRole('link', { name: 'All articles' }).click();
-    await atPath(page, (p) => p === '/staff/kb');
+    await atPath(page, '/staff/kb');
     const row = await visible(page.getByTestId('kb-articles').locator('tbody tr').filter({ hasText: TITLE }));
     await visible(row.getByText('Published', { exact: true }));
     await shoot(page, 'staff-kb-list');
 
     // Deleted after a confirmation, it leaves the list and the public search.
     await row.getByRole('link', { name: TITLE }).click();
-    await atPath(page, (p) => p === `/staff/kb/articles/${slug}`);
-    await (await visible(button(page, 'Delete…'))).click();
+    await atPath(page, `/staff/kb/articles/${slug}`);
+    await (await visible(buttonOn(page, 'Delete…'))).click();
     const confirm = await visible(page.getByRole('dialog', { name: 'Delete this article?' }));
     const deleted = nextResponse(page, 'DELETE', `/api/v1/staff/kb/articles/${slug}`);
     await confirm.getByRole('button', { name: 'Delete article' }).click();
     expect((await deleted).status()).toBe(204);
-    await atPath(page, (p) => p === '/staff/kb');
+    await atPath(page, '/staff/kb');
     await visible(page.getByRole('status').getByText(`“${TITLE}” is deleted.`));
     await visible(page.getByText('No article yet. Write the first one.'));
     expect(await publicSearch(visitor.page, 'kestrel printers')).toEqual([]);
 
     // The supported system versions: one added, with its last day of support.
     await page.getByRole('link', { name: 'Supported system versions' }).click();
-    await atPath(page, (p) => p === '/staff/kb/versions');
-    await (await visible(field(page, 'System'))).fill('Kestrel OS');
-    await field(page, 'Version').fill('3.1');
-    await field(page, 'Last day of support (optional)').fill('2020-06-30');
+    await atPath(page, '/staff/kb/versions');
+    await (await visible(fieldOn(page, 'System'))).fill('Kestrel OS');
+    await fieldOn(page, 'Version').fill('3.1');
+    await fieldOn(page, 'Last day of support (optional)').fill('2020-06-30');
     const saved = nextResponse(page, 'PUT', '/api/v1/staff/kb/system-versions');
-    await button(page, 'Save version').click();
+    await buttonOn(page, 'Save version').click();
     expect((await saved).status()).toBe(201);
     await visible(page.getByRole('status').getByText('Kestrel OS 3.1 is saved.'));
     const version = await visible(page.getByTestId('kb-versions').locator('tbody tr').filter({ hasText: 'Kestrel OS' }));
@@ -145,20 +125,20 @@ describe('the staff knowledge-base and support-settings pages', () => {
   it('SUP-4: an owner changes a plan and priority’s targets on the settings page and the table shows them; support staff see them read-only', async () => {
     const page = await staffPage('owner');
     await (await visible(page.getByRole('link', { name: 'Support desk', exact: true }))).click();
-    await atPath(page, (p) => p === '/staff/support');
+    await atPath(page, '/staff/support');
     await (await visible(page.getByRole('link', { name: 'Support settings' }))).click();
-    await atPath(page, (p) => p === '/staff/support/settings');
+    await atPath(page, '/staff/support/settings');
 
     const row = await visible(page.getByTestId('targets-paid-normal'));
     expect(await row.locator('[data-field="firstResponseHours"]').textContent()).toBe('8 h');
     await row.getByRole('button', { name: 'Change the targets for paid, normal' }).click();
     const dialog = await visible(page.getByRole('dialog'));
     await visible(dialog.getByText(/recomputes the due times of every open ticket/));
-    await field(page, 'First response (business hours)').fill('3');
-    await field(page, 'Next response (business hours)').fill('5');
-    await field(page, 'Resolution (business hours)').fill('30');
+    await fieldOn(page, 'First response (business hours)').fill('3');
+    await fieldOn(page, 'Next response (business hours)').fill('5');
+    await fieldOn(page, 'Resolution (business hours)').fill('30');
     const answer = nextResponse(page, 'PUT', '/api/v1/staff/support/targets/paid/normal');
-    await button(page, 'Save targets').click();
+    await buttonOn(page, 'Save targets').click();
     expect((await answer).status()).toBe(200);
     await page.getByRole('dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
     await visible(page.getByRole('status').getByText(/targets for paid, normal are saved/));

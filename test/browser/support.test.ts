@@ -9,51 +9,25 @@
  *
  * SQLite only: the API tests cover the desk on PostgreSQL.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
 import { GOOD_PASSWORD, uniqueEmail, verifiedUser } from '../helpers/app.ts';
-import { DESKTOP, type Watched, browserSuite, descriptionOf, latestMail, linkFrom, nextResponse, shoot } from '../helpers/browser.ts';
-
-const WAIT_MS = 15_000;
+import { WAIT_MS, atPath, browserSuite, buttonOn, descriptionOf, fieldOn, latestMail, linkFrom, nextResponse, shoot, visible, watchPages } from '../helpers/browser.ts';
 
 const suite = browserSuite();
-const opened: Watched[] = [];
+const pages = watchPages();
 
 /** A fresh context at desktop size in the given time zone, watching for page errors. */
 async function browserIn(browser: Browser, timezoneId: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: suite.app.url, viewport: { ...DESKTOP }, timezoneId });
-  const page = await context.newPage();
-  const w: Watched = { context, page, problems: [] };
-  page.on('pageerror', (e) => w.problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (/content security policy/i.test(m.text())) w.problems.push(`console: ${m.text()}`);
-  });
-  opened.push(w);
-  return page;
+  return (await pages.open(browser, suite.app.url, { timezoneId })).page;
 }
 
-afterEach(async () => {
-  const problems = opened.flatMap((w) => w.problems);
-  for (const w of opened.splice(0)) await w.context.close();
-  expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
-});
-
-const visible = async (l: Locator) => {
-  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-  return l.first();
-};
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** The control labelled exactly `label` (a required field's label may end in Mantine's decorative " *"). */
-const field = (page: Page, label: string) => page.getByLabel(new RegExp(`^${escape(label)}(\\s*\\*)?$`));
-const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
-const atPath = (page: Page, test: (pathname: string) => boolean) => page.waitForURL((u) => test(u.pathname), { timeout: WAIT_MS });
-
 async function signInThroughPage(page: Page, email: string, password: string) {
-  await (await visible(field(page, 'Email'))).fill(email);
-  await field(page, 'Password').fill(password);
+  await (await visible(fieldOn(page, 'Email'))).fill(email);
+  await fieldOn(page, 'Password').fill(password);
   const answer = nextResponse(page, 'POST', '/api/v1/sessions');
-  await button(page, 'Sign in').click();
+  await buttonOn(page, 'Sign in').click();
   expect((await answer).status()).toBe(201);
 }
 
@@ -63,25 +37,25 @@ async function staffPage(name: string): Promise<Page> {
   const page = await browserIn(suite.browser, 'America/New_York');
   await page.goto('/sign-in');
   await signInThroughPage(page, email, GOOD_PASSWORD);
-  await atPath(page, (p) => p === '/staff');
+  await atPath(page, '/staff');
   return page;
 }
 
 async function openTicket(page: Page, subject: string): Promise<string> {
   await page.getByRole('link', { name: 'Support', exact: true }).click();
-  await atPath(page, (p) => p === '/console/support');
+  await atPath(page, '/console/support');
   await visible(page.getByText('No tickets yet. Open one when you need help.'));
-  await button(page, 'Open a ticket').click();
-  await atPath(page, (p) => p === '/console/support/new');
+  await buttonOn(page, 'Open a ticket').click();
+  await atPath(page, '/console/support/new');
 
   // The form's own checks come first.
-  await (await visible(button(page, 'Open ticket'))).click();
+  await (await visible(buttonOn(page, 'Open ticket'))).click();
   await visible(page.getByText('Give the ticket a subject.'));
   await visible(page.getByText('Choose the environment where it happens.'));
 
-  await field(page, 'Subject').fill(subject);
-  await field(page, 'Description').fill('Since this morning ldapsearch returns "invalid credentials" for users created today.\nOlder users can bind.');
-  await field(page, 'Environment').selectOption('production');
+  await fieldOn(page, 'Subject').fill(subject);
+  await fieldOn(page, 'Description').fill('Since this morning ldapsearch returns "invalid credentials" for users created today.\nOlder users can bind.');
+  await fieldOn(page, 'Environment').selectOption('production');
   await page.getByRole('switch', { name: 'This affects production' }).check({ force: true });
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('group', { name: 'Attachments (optional)' }).getByRole('button', { name: 'Add files' }).click();
@@ -92,11 +66,11 @@ async function openTicket(page: Page, subject: string): Promise<string> {
   await shoot(page, 'support-new-ticket');
 
   const answer = page.waitForResponse((r) => r.request().method() === 'POST' && /\/support\/tickets$/.test(new URL(r.url()).pathname));
-  await button(page, 'Open ticket').click();
+  await buttonOn(page, 'Open ticket').click();
   const res = await answer;
   expect(res.status()).toBe(201);
   const id = ((await res.json()) as { id: string }).id;
-  await atPath(page, (p) => p === `/console/support/${id}`);
+  await atPath(page, `/console/support/${id}`);
   return id;
 }
 
@@ -106,7 +80,7 @@ describe('the support desk pages', () => {
     const page = await browserIn(suite.browser, 'Europe/Paris');
     await page.goto('/sign-in');
     await signInThroughPage(page, admin.body.email, admin.body.password);
-    await atPath(page, (p) => p === '/console');
+    await atPath(page, '/console');
 
     const subject = `LDAP bind fails ${Date.now().toString(36)}`;
     const ticketId = await openTicket(page, subject);
@@ -138,20 +112,20 @@ describe('the support desk pages', () => {
     // SUP-5: the desk's queue, with a countdown to the nearest due time.
     const desk = await staffPage('Sam Support');
     await desk.getByRole('link', { name: 'Support desk', exact: true }).click();
-    await atPath(desk, (p) => p === '/staff/support');
+    await atPath(desk, '/staff/support');
     const queued = await visible(desk.getByTestId('queue-table').locator('tbody tr').filter({ hasText: subject }));
     await visible(queued.getByText(admin.organization.name));
     await visible(queued.getByTestId('countdown').getByText(/^(First response|Next response|Resolution) (in .+|overdue by .+|due now)$/));
     await shoot(desk, 'support-desk-queue');
     await queued.getByRole('link', { name: subject }).click();
-    await atPath(desk, (p) => p === `/staff/support/${ticketId}`);
+    await atPath(desk, `/staff/support/${ticketId}`);
 
     await visible(desk.getByTestId('conversation').getByText('Older users can bind.', { exact: false }));
     await visible(desk.getByRole('checkbox', { name: 'Waiting on the customer' }));
     expect(await desk.getByRole('checkbox', { name: 'Waiting on the customer' }).isChecked()).toBe(true);
     await desk.getByRole('textbox', { name: 'Reply to the customer' }).fill('Thank you. Please send the output of slapd -d 256 while a new user binds.');
     const replied = nextResponse(desk, 'POST', `/api/v1/staff/support/tickets/${ticketId}/messages`);
-    await button(desk, 'Send reply').click();
+    await buttonOn(desk, 'Send reply').click();
     expect((await replied).status()).toBe(200);
     await visible(desk.getByRole('status').filter({ hasText: 'Reply sent. The ticket waits on the customer.' }));
     await visible(desk.getByText('Waiting on customer'));
@@ -170,7 +144,7 @@ describe('the support desk pages', () => {
     const page = await browserIn(suite.browser, 'America/Denver');
     await page.goto('/sign-in');
     await signInThroughPage(page, admin.body.email, admin.body.password);
-    await atPath(page, (p) => p === '/console');
+    await atPath(page, '/console');
     const subject = `Who is this user ${Date.now().toString(36)}`;
     const ticketId = await openTicket(page, subject);
     // A viewer in Denver sees each due time once.
@@ -178,10 +152,10 @@ describe('the support desk pages', () => {
 
     const desk = await staffPage('Dana Desk');
     await desk.goto(`/staff/support/${ticketId}`);
-    await field(desk, 'Action').selectOption('disclose_account');
-    await field(desk, 'Account id').fill(admin.user.id);
+    await fieldOn(desk, 'Action').selectOption('disclose_account');
+    await fieldOn(desk, 'Account').fill(admin.user.id);
     const asked = nextResponse(desk, 'POST', `/api/v1/staff/support/tickets/${ticketId}/verifications`);
-    await button(desk, 'Ask the admin to verify').click();
+    await buttonOn(desk, 'Ask the admin to verify').click();
     expect((await asked).status()).toBe(201);
     await visible(desk.getByTestId('verifications').getByText('Waiting for the admin'));
     expect(await desk.getByRole('button', { name: 'Show the account' }).count()).toBe(0);
@@ -191,25 +165,25 @@ describe('the support desk pages', () => {
     const link = linkFrom(mail, suite.app.url, '/support/verify');
     const fresh = await browserIn(suite.browser, 'America/Denver');
     await fresh.goto(link);
-    await atPath(fresh, (p) => p === '/sign-in');
+    await atPath(fresh, '/sign-in');
     await signInThroughPage(fresh, admin.body.email, admin.body.password);
-    await atPath(fresh, (p) => p === '/support/verify');
+    await atPath(fresh, '/support/verify');
     const request = await visible(fresh.getByTestId('verification-request'));
     await visible(request.getByText('Dana Desk of Castellan support asks to see the account details of', { exact: false }));
     await visible(request.getByText(subject));
 
-    await field(fresh, 'Your password').fill('not-the-password-1');
+    await fieldOn(fresh, 'Your password').fill('not-the-password-1');
     const refused = nextResponse(fresh, 'POST', '/api/v1/support/verifications/confirm');
-    await button(fresh, 'Confirm the request').click();
+    await buttonOn(fresh, 'Confirm the request').click();
     expect((await refused).status()).toBe(403);
-    await expect.poll(() => descriptionOf(fresh, field(fresh, 'Your password')), { timeout: WAIT_MS }).toContain('The current password is incorrect.');
-    await field(fresh, 'Your password').fill(admin.body.password);
-    await button(fresh, 'Confirm the request').click();
+    await expect.poll(() => descriptionOf(fresh, fieldOn(fresh, 'Your password')), { timeout: WAIT_MS }).toContain('The current password is incorrect.');
+    await fieldOn(fresh, 'Your password').fill(admin.body.password);
+    await buttonOn(fresh, 'Confirm the request').click();
     await visible(fresh.getByRole('status').filter({ hasText: 'Castellan support may now see the account details of Vera Admin' }));
 
     await desk.reload();
     await visible(desk.getByTestId('verifications').getByText('Confirmed by the admin'));
-    await button(desk, 'Show the account').click();
+    await buttonOn(desk, 'Show the account').click();
     const account = await visible(desk.getByTestId('verified-account'));
     await visible(account.getByText(admin.body.email));
     expect(await desk.locator('body').innerText()).not.toContain(admin.body.password);

@@ -7,15 +7,27 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { json, uniqueEmail, verifiedUser } from '../helpers/app.ts';
-import { type BrowserApp, type Watched, bodyOf, launchBrowser, newPage, nextResponse, requireWebBuild, shoot, sqliteDialect, startBrowserApp } from '../helpers/browser.ts';
-
-const WAIT_MS = 15_000;
+import {
+  type BrowserApp,
+  WAIT_MS,
+  atPath,
+  bodyOf,
+  buttonOn,
+  fieldOn,
+  launchBrowser,
+  nextResponse,
+  requireWebBuild,
+  shoot,
+  sqliteDialect,
+  startBrowserApp,
+  visible,
+  watchPages,
+} from '../helpers/browser.ts';
 
 let browser: Browser;
 let t: BrowserApp;
-let w: Watched;
 let page: Page;
 
 beforeAll(async () => {
@@ -30,26 +42,15 @@ afterAll(async () => {
 });
 
 /** A fresh browser context per test; no page errors may happen in it. */
+const pages = watchPages();
 beforeEach(async () => {
-  w = await newPage(browser, t.url);
-  page = w.page;
-});
-afterEach(async () => {
-  const problems = [...w.problems];
-  await w.context.close();
-  expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
+  page = (await pages.open(browser, t.url)).page;
 });
 
 // ---- small helpers --------------------------------------------------------------
 
-const visible = async (l: Locator) => {
-  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-  return l.first();
-};
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** The control labelled exactly `label` (a required field's label may end in Mantine's decorative " *"). */
-const field = (label: string) => page.getByLabel(new RegExp(`^${escape(label)}(\\s*\\*)?$`));
-const button = (name: string) => page.getByRole('button', { name, exact: true });
+const field = (label: string) => fieldOn(page, label);
+const button = (name: string) => buttonOn(page, name);
 const rowOf = (container: Locator, text: string) => container.locator('tr, li').filter({ hasText: text });
 
 type Admin = Awaited<ReturnType<typeof verifiedUser>>;
@@ -63,7 +64,7 @@ async function adminOnUsersPage(name: string): Promise<Admin> {
   const answer = nextResponse(page, 'POST', '/api/v1/sessions');
   await button('Sign in').click();
   expect((await answer).status()).toBe(201);
-  await page.waitForURL((u) => u.pathname === '/console', { timeout: WAIT_MS });
+  await atPath(page, '/console');
   await page.goto('/console/users');
   await visible(page.getByTestId('users-table'));
   return admin;

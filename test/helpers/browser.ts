@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Response } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { TestApp } from './app.ts';
@@ -35,6 +35,8 @@ export const WEB_ROOT = path.join(ROOT, 'dist/web');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results/screenshots');
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 375, height: 812 } as const;
+/** How long a browser test waits for the page to show something or to move on. */
+export const WAIT_MS = 15_000;
 
 export const sqliteDialect: TestDialect = dialects.find((d) => d.name === 'sqlite')!;
 
@@ -164,9 +166,12 @@ export interface Watched {
   problems: string[];
 }
 
-/** A fresh context (no cookies, no storage, no cache) at desktop size, watching for page errors. */
-export async function newPage(browser: Browser, base: string): Promise<Watched> {
-  const context = await browser.newContext({ baseURL: base, viewport: { ...DESKTOP } });
+/**
+ * A fresh context (no cookies, no storage, no cache) at desktop size, watching for page errors.
+ * `options` add to or override the context's (e.g. a `timezoneId`).
+ */
+export async function newPage(browser: Browser, base: string, options: BrowserContextOptions = {}): Promise<Watched> {
+  const context = await browser.newContext({ baseURL: base, viewport: { ...DESKTOP }, ...options });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -174,6 +179,64 @@ export async function newPage(browser: Browser, base: string): Promise<Watched> 
     if (/content security policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
   });
   return { context, page, problems };
+}
+
+export interface WatchedPages {
+  /** A page in a fresh context, as newPage opens it, closed and checked after the test. */
+  open(browser: Browser, base: string, options?: BrowserContextOptions): Promise<Watched>;
+}
+
+/**
+ * Pages that must stay free of page errors. Call it at the top of a test file or
+ * describe block: it registers an afterEach there that closes the pages the test
+ * opened through it, and fails the test if any of them had an uncaught exception
+ * or a Content-Security-Policy refusal.
+ */
+export function watchPages(): WatchedPages {
+  const opened: Watched[] = [];
+  afterEach(async () => {
+    const problems = opened.flatMap((w) => w.problems);
+    for (const w of opened.splice(0)) await w.context.close();
+    expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
+  });
+  return {
+    async open(browser, base, options) {
+      const w = await newPage(browser, base, options);
+      opened.push(w);
+      return w;
+    },
+  };
+}
+
+/** The first match of `l`, once it is visible (within WAIT_MS). */
+export async function visible(l: Locator): Promise<Locator> {
+  await l.first().waitFor({ state: 'visible', timeout: WAIT_MS });
+  return l.first();
+}
+
+/** `s` with the characters special in a regular expression escaped, to match it literally. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The control labelled exactly `label` (a required field's label may end in Mantine's decorative " *"). */
+export function fieldOn(page: Page, label: string): Locator {
+  return page.getByLabel(new RegExp(`^${escapeRegExp(label)}(\\s*\\*)?$`));
+}
+
+/** The button named exactly `name`. */
+export function buttonOn(page: Page, name: string): Locator {
+  return page.getByRole('button', { name, exact: true });
+}
+
+/**
+ * Waits (up to WAIT_MS) until the page's address has this pathname: equal to a
+ * string, matching a regular expression, or accepted by a function.
+ */
+export function atPath(page: Page, pathname: string | RegExp | ((p: string) => boolean)): Promise<void> {
+  const matches =
+    typeof pathname === 'string' ? (p: string) => p === pathname : pathname instanceof RegExp ? (p: string) => pathname.test(p) : pathname;
+  return page.waitForURL((u) => matches(u.pathname), { timeout: WAIT_MS });
 }
 
 async function settle(page: Page): Promise<void> {
