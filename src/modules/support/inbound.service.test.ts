@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../core/context.ts';
 import { type TestApp, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
+import { systemVersionIn } from './inbound.service.ts';
 import type { InboundMail } from './inbound.types.ts';
 
 const mail = (from: string, n: number, overrides: Partial<InboundMail> = {}): InboundMail => ({
@@ -61,5 +62,16 @@ describe.each(dialects)('inbound support mail on $name', (dialect) => {
     expect((forged as { ticketId: string }).ticketId).not.toBe(opened.ticketId);
     const messages = await t.app.db.selectFrom('support_messages').select('id').where('ticket_id', '=', opened.ticketId).execute();
     expect(messages).toHaveLength(2); // the mail and the acknowledgment only
+  });
+
+  it('SUP-7: a mail naming an end-of-life system version on a "System version:" line is flagged and asked to update first', async () => {
+    const a = await verifiedUser(t);
+    const text = 'ldapsearch fails since the upgrade.\n\nSystem version: Ubuntu 18.04.6 LTS\n';
+    const opened = (await t.app.support.tickets.receiveMail(systemContext(), mail(a.body.email, 5, { text }))) as { ticketId: string };
+    const row = await t.app.db.selectFrom('support_tickets').selectAll().where('id', '=', opened.ticketId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ system_version: 'Ubuntu 18.04.6 LTS', eol_system: 'Ubuntu', eol_version: '18.04', status: 'pending' });
+    expect(systemVersionIn('Hello\nsystem:  Windows 10 22H2  \nBye')).toBe('Windows 10 22H2');
+    expect(systemVersionIn('The system: is down')).toBeNull();
+    expect(systemVersionIn('No line here')).toBeNull();
   });
 });

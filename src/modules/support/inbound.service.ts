@@ -8,10 +8,18 @@ import { CLOSE_REASONS } from './support.views.ts';
 import { type AttachmentInput, checkAttachments } from './tickets.core.ts';
 import * as repo from './tickets.repository.ts';
 import type { Tickets } from './tickets.service.ts';
-import { BODY_MAX, SUBJECT_MAX } from './tickets.service.ts';
+import { BODY_MAX, SUBJECT_MAX, SYSTEM_VERSION_MAX } from './tickets.service.ts';
 import type { InboundMail, InboundOutcome } from './inbound.types.ts';
 
 const EXPLANATIONS = { max: 3, windowSeconds: 3600, lockSeconds: 3600 };
+
+/** SUP-7: a mail names its system version on a line of its own, "System version: Ubuntu 22.04", as the web form asks for it. */
+const SYSTEM_VERSION_LINE = /^[ \t]*system(?:[ \t]+version)?[ \t]*:[ \t]*(\S[^\r\n]*?)[ \t]*$/im;
+
+export function systemVersionIn(body: string): string | null {
+  const found = SYSTEM_VERSION_LINE.exec(body.slice(0, 20_000))?.[1];
+  return found ? found.slice(0, SYSTEM_VERSION_MAX) : null;
+}
 
 /** SUP-1: only an active admin with a verified address may write to support. */
 function isSupportAdmin(u: UsersTable | undefined): u is UsersTable & { org_id: string } {
@@ -79,7 +87,8 @@ export function createInbound(deps: SupportDeps, tickets: Tickets) {
     // Read before the transaction (the knowledge base reads on its own connection), and only for a
     // mail that will open a ticket; the transaction checks again.
     const threaded = await repo.findTicketIdByMessageIds(db, orgId, threadIds);
-    const found = threaded || m.autoSubmitted ? { eol: null, suggestions: [] } : await tickets.lookups(orgId, subject, body, null);
+    const systemVersion = systemVersionIn(body);
+    const found = threaded || m.autoSubmitted ? { eol: null, suggestions: [] } : await tickets.lookups(orgId, subject, body, systemVersion);
     const outcome = await db.transaction().execute(async (trx): Promise<InboundOutcome> => {
       if (m.messageId) {
         const seen = await repo.findTicketIdByMessageIds(trx, orgId, [m.messageId]);
@@ -100,7 +109,7 @@ export function createInbound(deps: SupportDeps, tickets: Tickets) {
       if (m.autoSubmitted) return { kind: 'ignored', reason: 'automatic' };
       const org = await findOrganization(trx, orgId);
       if (!org) return { kind: 'refused', reason: 'not_an_admin' };
-      const fields = { subject, body, environment: 'production' as const, productionImpact: false, systemVersion: null };
+      const fields = { subject, body, environment: 'production' as const, productionImpact: false, systemVersion };
       const t = await tickets.open(trx, actor, org, sender, fields, 'email', { messageId: m.messageId, attachments }, found);
       return { kind: 'opened', ticketId: t.id };
     });
