@@ -18,7 +18,7 @@ function Row({ t, position, now }: { t: DeskTicketSummary; position: number; now
   return (
     <Table.Tr bg={overdue ? 'var(--mantine-color-red-0)' : undefined}>
       <Table.Td>{position}</Table.Td>
-      <Table.Td style={{ minWidth: 220 }}>
+      <Table.Td style={{ minWidth: 180 }}>
         <Stack gap={2}>
           <AppLink to={`/staff/support/${encodeURIComponent(t.id)}`} fw={500}>
             {t.subject}
@@ -40,10 +40,8 @@ function Row({ t, position, now }: { t: DeskTicketSummary; position: number; now
       </Table.Td>
       <Table.Td>{PRIORITY_LABELS[t.priority]}</Table.Td>
       <Table.Td>
-        <StatusBadge status={t.status} audience="staff" />
-      </Table.Td>
-      <Table.Td>
-        <Stack gap={2}>
+        <Stack gap={4} align="flex-start">
+          <StatusBadge status={t.status} audience="staff" />
           <EligibilityBadge eligibility={t.eligibility} />
           {t.specialist && (
             <Text size="xs" c="dimmed">
@@ -55,7 +53,7 @@ function Row({ t, position, now }: { t: DeskTicketSummary; position: number; now
       <Table.Td>
         <NearestDue ticket={t} now={now} />
       </Table.Td>
-      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+      <Table.Td style={{ minWidth: 110 }}>
         <time dateTime={t.createdAt}>{formatDateTime(t.createdAt)}</time>
       </Table.Td>
     </Table.Tr>
@@ -97,7 +95,7 @@ export default function DeskPage() {
         {items === null && queue.loading && <PageLoader label="Loading the queue…" minHeight={160} />}
         {items !== null && (
           <Paper withBorder radius="md">
-            <Table.ScrollContainer minWidth={980}>
+            <Table.ScrollContainer minWidth={900}>
               <Table data-testid="queue-table" striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-busy={queue.loading}>
                 <Table.Thead>
                   <Table.Tr>
@@ -105,8 +103,7 @@ export default function DeskPage() {
                     <Table.Th scope="col">Ticket</Table.Th>
                     <Table.Th scope="col">Environment</Table.Th>
                     <Table.Th scope="col">Priority</Table.Th>
-                    <Table.Th scope="col">Status</Table.Th>
-                    <Table.Th scope="col">Support</Table.Th>
+                    <Table.Th scope="col">Status and support</Table.Th>
                     <Table.Th scope="col">Next due</Table.Th>
                     <Table.Th scope="col">Submitted</Table.Th>
                   </Table.Tr>
