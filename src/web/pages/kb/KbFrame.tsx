@@ -1,10 +1,9 @@
-import { Button, Group, Stack, Text } from '@mantine/core';
+import { Group } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useLocation } from 'wouter';
 import type { ApiError } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
-import { PageLoader } from '../../components/PageLoader.tsx';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { PublicFallback } from '../../components/PublicFallback.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 
 const LINKS = [
@@ -30,22 +29,6 @@ export function KbFrame({ title, documentTitle, children }: { title: ReactNode; 
 }
 
 /** Until the page's data is there: a loader, "not found", or the problem with a way to try again. */
-export function KbFallback({ error, loading, onRetry, notFound }: { error: ApiError | null; loading: boolean; onRetry: () => void; notFound: string }) {
-  if (!error) return <PageLoader label="Loading…" minHeight={160} />;
-  if (error.status === 404) {
-    return (
-      <Stack gap="sm" align="flex-start">
-        <Text>{notFound}</Text>
-        <AppLink to="/kb">Search the knowledge base</AppLink>
-      </Stack>
-    );
-  }
-  return (
-    <Stack gap="sm" align="flex-start">
-      <ProblemAlert message={error.detail} />
-      <Button variant="default" onClick={onRetry} loading={loading}>
-        Try again
-      </Button>
-    </Stack>
-  );
+export function KbFallback(props: { error: ApiError | null; loading: boolean; onRetry: () => void; notFound: string }) {
+  return <PublicFallback {...props} loadingLabel="Loading…" back={{ to: '/kb', label: 'Search the knowledge base' }} />;
 }

@@ -1,10 +1,9 @@
-import { Badge, Button, Group, Stack, Text } from '@mantine/core';
+import { Badge, Group } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useLocation } from 'wouter';
 import type { ApiError, PolicySummary } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
-import { PageLoader } from '../../components/PageLoader.tsx';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { PublicFallback } from '../../components/PublicFallback.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { STATUS_LABELS } from '../../lib/policies.ts';
 
@@ -47,22 +46,6 @@ export function PolicyStatus({ policy }: { policy: Pick<PolicySummary, 'status' 
 }
 
 /** Until the page's data is there: a loader, "not found", or the problem with a way to try again. */
-export function PolicyFallback({ error, loading, onRetry, notFound }: { error: ApiError | null; loading: boolean; onRetry: () => void; notFound: string }) {
-  if (!error) return <PageLoader label="Loading the privacy policy…" minHeight={160} />;
-  if (error.status === 404) {
-    return (
-      <Stack gap="sm" align="flex-start">
-        <Text>{notFound}</Text>
-        <AppLink to="/privacy/archive">See every published version</AppLink>
-      </Stack>
-    );
-  }
-  return (
-    <Stack gap="sm" align="flex-start">
-      <ProblemAlert message={error.detail} />
-      <Button variant="default" onClick={onRetry} loading={loading}>
-        Try again
-      </Button>
-    </Stack>
-  );
+export function PolicyFallback(props: { error: ApiError | null; loading: boolean; onRetry: () => void; notFound: string }) {
+  return <PublicFallback {...props} loadingLabel="Loading the privacy policy…" back={{ to: '/privacy/archive', label: 'See every published version' }} />;
 }
