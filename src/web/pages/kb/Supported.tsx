@@ -1,12 +1,9 @@
-import { Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback } from 'react';
 import { kbApi } from '../../api.ts';
-import { formatDate } from '../../lib/format.ts';
+import { SystemVersionsTable } from '../../components/SystemVersionsTable.tsx';
 import { useLoad } from '../../lib/policies.ts';
 import { KbFallback, KbFrame } from './KbFrame.tsx';
-
-/** A YYYY-MM-DD date as the reader writes dates (noon UTC, so no time zone moves it to another day). */
-const dayOf = (date: string) => formatDate(`${date}T12:00:00Z`);
 
 /** SUP-7: `/kb/supported`, the supported protocols and system versions; versions past their end of life are marked. */
 export default function KbSupportedPage() {
@@ -52,46 +49,7 @@ export default function KbSupportedPage() {
               Tickets about a version past its end of life are flagged, with a request to update.
             </Text>
             <Paper withBorder radius="md">
-              <Table.ScrollContainer minWidth={520}>
-                <Table data-testid="kb-system-versions" striped verticalSpacing="sm" horizontalSpacing="md">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">System</Table.Th>
-                      <Table.Th scope="col">Version</Table.Th>
-                      <Table.Th scope="col">End of life</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.systemVersions.map((v) => (
-                      <Table.Tr key={v.id} data-end-of-life={v.endOfLife ? 'true' : undefined}>
-                        <Table.Td>{v.system}</Table.Td>
-                        <Table.Td>
-                          {v.version}
-                          {v.notes && (
-                            <Text size="xs" c="dimmed">
-                              {v.notes}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          {v.endOfLife ? (
-                            <Group gap="xs" wrap="nowrap">
-                              <Badge color="red" variant="light">
-                                End of life
-                              </Badge>
-                              <Text size="sm">{`Support ended on ${dayOf(v.endOfLifeOn ?? '')}`}</Text>
-                            </Group>
-                          ) : v.endOfLifeOn ? (
-                            <Text size="sm">{`Supported until ${dayOf(v.endOfLifeOn)}`}</Text>
-                          ) : (
-                            <Text size="sm">Supported</Text>
-                          )}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
+              <SystemVersionsTable versions={data.systemVersions} testId="kb-system-versions" />
             </Paper>
           </Stack>
         </Stack>

@@ -1,14 +1,13 @@
-import { Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useState } from 'react';
 import { type KbSystemVersion, type KbSystemVersionInput, kbApi } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
-import { WHOLE } from '../../components/DirectoryBadges.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { Section } from '../../components/Section.tsx';
-import { formatDate } from '../../lib/format.ts';
+import { SystemVersionsTable } from '../../components/SystemVersionsTable.tsx';
 import { splitErrors, useRequest } from '../../lib/forms.ts';
 import { useLoad } from '../../lib/policies.ts';
 
@@ -36,23 +35,6 @@ const toInput = (d: Draft): KbSystemVersionInput => ({
   endOfLifeOn: d.endOfLifeOn || null,
   notes: d.notes.trim() || null,
 });
-
-/** A YYYY-MM-DD date as the reader writes dates (noon UTC, so no time zone moves it to another day). */
-const dayOf = (date: string) => formatDate(`${date}T12:00:00Z`);
-
-function EndOfLife({ v }: { v: KbSystemVersion }) {
-  if (v.endOfLife) {
-    return (
-      <Group gap="xs" wrap="nowrap">
-        <Badge color="red" variant="light" style={WHOLE}>
-          End of life
-        </Badge>
-        <Text size="sm">{`since ${dayOf(v.endOfLifeOn ?? '')}`}</Text>
-      </Group>
-    );
-  }
-  return <Text size="sm">{v.endOfLifeOn ? `Supported until ${dayOf(v.endOfLifeOn)}` : 'None announced'}</Text>;
-}
 
 function VersionForm({ draft, onChange, onSaved }: { draft: Draft; onChange: (d: Draft) => void; onSaved: (v: KbSystemVersion) => void }) {
   const { loading, error, run } = useRequest();
@@ -168,46 +150,21 @@ export default function KbVersionsPage() {
         {!data && loading && <PageLoader label="Loading the list…" minHeight={160} />}
         {data && (
           <Paper withBorder radius="md">
-            <Table.ScrollContainer minWidth={720}>
-              <Table data-testid="kb-versions" striped verticalSpacing="sm" horizontalSpacing="md" aria-busy={loading}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">System</Table.Th>
-                    <Table.Th scope="col">Version</Table.Th>
-                    <Table.Th scope="col">End of life</Table.Th>
-                    <Table.Th scope="col">Actions</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.systemVersions.map((v) => (
-                    <Table.Tr key={v.id} data-end-of-life={v.endOfLife ? 'true' : undefined}>
-                      <Table.Td>{v.system}</Table.Td>
-                      <Table.Td>
-                        {v.version}
-                        {v.notes && (
-                          <Text size="xs" c="dimmed">
-                            {v.notes}
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <EndOfLife v={v} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Group gap="xs" wrap="nowrap">
-                          <Button size="xs" variant="default" onClick={() => edit(v)} aria-label={`Change ${v.system} ${v.version}`}>
-                            Change
-                          </Button>
-                          <Button size="xs" variant="subtle" color="red" onClick={() => setRemoving(v)} aria-label={`Remove ${v.system} ${v.version}`}>
-                            Remove
-                          </Button>
-                        </Group>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <SystemVersionsTable
+              versions={data.systemVersions}
+              testId="kb-versions"
+              busy={loading}
+              actions={(v) => (
+                <Group gap="xs" wrap="nowrap">
+                  <Button size="xs" variant="default" onClick={() => edit(v)} aria-label={`Change ${v.system} ${v.version}`}>
+                    Change
+                  </Button>
+                  <Button size="xs" variant="subtle" color="red" onClick={() => setRemoving(v)} aria-label={`Remove ${v.system} ${v.version}`}>
+                    Remove
+                  </Button>
+                </Group>
+              )}
+            />
             {data.systemVersions.length === 0 && (
               <Text p="md" c="dimmed" role="status">
                 The list is empty.
