@@ -1,10 +1,8 @@
-import { Group } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { useLocation } from 'wouter';
 import type { ApiError } from '../../api.ts';
-import { AppLink } from '../../components/AppLink.tsx';
 import { PublicFallback } from '../../components/PublicFallback.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
+import { SectionNav } from '../../components/SectionNav.tsx';
 
 const LINKS = [
   { to: '/kb', label: 'Search articles' },
@@ -13,16 +11,9 @@ const LINKS = [
 
 /** SUP-7: the public frame of the knowledge base's pages, readable without an account. */
 export function KbFrame({ title, documentTitle, children }: { title: ReactNode; documentTitle: string; children: ReactNode }) {
-  const [location] = useLocation();
   return (
     <PublicLayout title={title} documentTitle={documentTitle} width={880}>
-      <Group component="nav" aria-label="Knowledge base" gap="md">
-        {LINKS.map((l) => (
-          <AppLink key={l.to} to={l.to} size="sm" fw={location === l.to ? 600 : undefined} aria-current={location === l.to ? 'page' : undefined}>
-            {l.label}
-          </AppLink>
-        ))}
-      </Group>
+      <SectionNav label="Knowledge base" links={LINKS} />
       {children}
     </PublicLayout>
   );

@@ -1,10 +1,9 @@
 import { Badge, Group } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { useLocation } from 'wouter';
 import type { ApiError, PolicySummary } from '../../api.ts';
-import { AppLink } from '../../components/AppLink.tsx';
 import { PublicFallback } from '../../components/PublicFallback.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
+import { SectionNav } from '../../components/SectionNav.tsx';
 import { STATUS_LABELS } from '../../lib/policies.ts';
 
 const LINKS = [
@@ -14,16 +13,9 @@ const LINKS = [
 
 /** PRV-8: the public frame of the privacy policy's pages, readable without an account. */
 export function PolicyFrame({ title, documentTitle, children }: { title: ReactNode; documentTitle: string; children: ReactNode }) {
-  const [location] = useLocation();
   return (
     <PublicLayout title={title} documentTitle={documentTitle} width={880}>
-      <Group component="nav" aria-label="Privacy policy" gap="md">
-        {LINKS.map((l) => (
-          <AppLink key={l.to} to={l.to} size="sm" fw={location === l.to ? 600 : undefined} aria-current={location === l.to ? 'page' : undefined}>
-            {l.label}
-          </AppLink>
-        ))}
-      </Group>
+      <SectionNav label="Privacy policy" links={LINKS} />
       {children}
     </PublicLayout>
   );
