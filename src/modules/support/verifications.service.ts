@@ -142,7 +142,10 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
 
   /** What the admin is asked to confirm, shown on the page the emailed link opens. */
   async function inspect(principal: Principal, token: string): Promise<VerificationRequestView> {
-    const v = await pendingFor(db, principal, token);
+    return requestView(await pendingFor(db, principal, token));
+  }
+
+  async function requestView(v: SupportVerificationsTable): Promise<VerificationRequestView> {
     const [t, target, staff] = await Promise.all([
       repo.findTicket(db, v.org_id, v.ticket_id),
       findUserById(db, v.target_user_id),
@@ -163,8 +166,8 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
 
   /** The admin confirms, signed in and with their password again (re-authentication). */
   async function confirm(ctx: RequestContext, principal: Principal, token: string, password: string): Promise<VerificationRequestView> {
-    const shown = await inspect(principal, token);
     const v = await pendingFor(db, principal, token);
+    const shown = await requestView(v);
     const admin = await findUserById(db, v.admin_id);
     if (!isActiveAdmin(admin, v.org_id)) throw new AppError(SupportErrors.verificationNotForYou);
     if (!admin.password_hash || typeof password !== 'string' || !(await verifyPassword(admin.password_hash, password))) {
