@@ -7,10 +7,12 @@
  * rendered, visible and enabled, and the "Sign in" button is enabled (not
  * disabled, not loading). For the web app (/sign-in) that includes fetching
  * index.html, the entry script and its preloaded chunks, parsing and running
- * them, and React's first render; for the static page (/bench-static, served by
- * the same Fastify instance, added by this bench only) it is little more than
- * one request and a parse. Both are measured in headless Chromium against the
- * same local server, each navigation in a fresh browser context (no cache, no
+ * them, and React's first render; for the static page (served by a bare
+ * Fastify route, bench/bare-http.ts) it is little more than one request and a
+ * parse. `castellan serve` and the bare route each run in a process of their
+ * own, pinned to the server core; headless Chromium, the client, is its own
+ * processes too, on the client core (this process moves there before
+ * launching it, and Chromium inherits that). Each navigation is in a fresh browser context (no cache, no
  * cookies, no storage), the two pages alternating so that slow drift on the
  * machine is shared by both. The absolute figures depend on the machine; the
  * ratio of the medians says what the app costs over a page with no script.
@@ -19,41 +21,25 @@
  * non-zero only if something is broken (a page whose form never becomes ready).
  *
  * Flags: --iterations N (measured navigations per page, default 20),
- * --warmup N (unmeasured pairs first, default 2).
+ * --warmup N (unmeasured pairs first, default 2), --server-cpus (where both
+ * servers run), --client-cpus (where Chromium runs).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { type App, buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
-import { freePort } from '../test/helpers/process.ts';
+import { benchFlags, median } from './load.ts';
+import { type Server, describePlacement, pinSelf, startBare, startCastellan } from './processes.ts';
 
 const READY_TIMEOUT_MS = 30_000;
 
-interface Options {
-  iterations: number;
-  warmup: number;
-}
-
-function parseOptions(args: string[]): Options {
-  const { values } = parseArgs({
-    args,
-    options: { iterations: { type: 'string' }, warmup: { type: 'string' } },
-    strict: true,
-  });
-  const int = (raw: string | undefined, name: string, fallback: number, min: number): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, got "${raw}"`);
-    return n;
-  };
-  return { iterations: int(values.iterations, 'iterations', 20, 1), warmup: int(values.warmup, 'warmup', 2, 0) };
-}
-
+const options = (args: string[]) =>
+  benchFlags(args, {
+    iterations: { fallback: 20, min: 1 },
+    warmup: { fallback: 2, min: 0 },
+  }, { cpuProf: false });
 
 /** The same form as the app's sign-in page, without a line of script. */
 const STATIC_PAGE = `<!doctype html>
@@ -63,7 +49,7 @@ const STATIC_PAGE = `<!doctype html>
 label{display:block;margin-top:1rem;font-weight:600}input{display:block;width:100%;padding:.5rem;box-sizing:border-box}
 button{margin-top:1.5rem;width:100%;padding:.6rem}</style></head>
 <body><main><h1>Sign in to Castellan</h1>
-<form method="post" action="/bench-static">
+<form method="post" action="/sign-in">
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username">
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
 <p><a href="/forgot-password">Forgot password?</a></p>
@@ -127,12 +113,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 function printTable(series: Series[]): void {
   const header = ['page', 'n', 'median ms', 'p90 ms', 'min ms', 'max ms'];
   const rows = series.map((s) => {
@@ -153,7 +133,7 @@ function printTable(series: Series[]): void {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const opts = parseOptions(args);
+  const opts = options(args);
 
   // The pages as they are in src/web now (a no-op when dist/web is current).
   type BuildWeb = (o?: { force?: boolean; quiet?: boolean }) => Promise<boolean>;
@@ -161,30 +141,24 @@ export async function run(args: string[]): Promise<void> {
   if (await buildWeb({ quiet: true })) console.log('web: built the web app into dist/web');
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'castellan-bench-web-'));
-  let app: App | undefined;
+  const servers: Server[] = [];
   let browser: Browser | undefined;
   try {
-    const config = loadConfig({
-      CASTELLAN_DATA_DIR: dataDir,
-      CASTELLAN_HOST: '127.0.0.1',
-      CASTELLAN_PORT: String(await freePort()),
-      CASTELLAN_LOG_LEVEL: 'warn',
-      CASTELLAN_MAIL_WORKER: 'false',
-      CASTELLAN_SMTP_IN_ENABLED: 'false',
-    });
-    app = await buildApp({ config, workers: false });
-    app.http.get('/bench-static', { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) =>
-      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(STATIC_PAGE),
-    );
-    const base = await app.listen();
+    const castellan = await startCastellan({ dataDir, cpus: opts.cpus.server });
+    servers.push(castellan);
+    const page = path.join(dataDir, 'static.html');
+    await writeFile(page, STATIC_PAGE);
+    const bare = await startBare({ bodyFile: page, contentType: 'text/html; charset=utf-8', cpus: opts.cpus.server });
+    servers.push(bare);
 
+    pinSelf(opts.cpus.client);
     browser = await launchChromium();
 
-    const spa: Series = { label: 'Castellan /sign-in (web app)', url: `${base}/sign-in`, ms: [] };
-    const plain: Series = { label: 'static page /bench-static', url: `${base}/bench-static`, ms: [] };
+    const spa: Series = { label: 'Castellan /sign-in (web app)', url: `${castellan.url}/sign-in`, ms: [] };
+    const plain: Series = { label: 'static page (bare route)', url: `${bare.url}/sign-in`, ms: [] };
     console.log(
       `web: ${opts.iterations} navigations per page (+${opts.warmup} warm-up pairs), fresh context each, ` +
-        `headless Chromium ${browser.version()}, ${os.availableParallelism()} cores, node ${process.version}`,
+        `headless Chromium ${browser.version()}; ${describePlacement(opts.cpus, 'Chromium')}`,
     );
     // Alternate the pages, and which one goes first in each pair.
     for (let i = 0; i < opts.warmup + opts.iterations; i++) {
@@ -207,7 +181,7 @@ export async function run(args: string[]): Promise<void> {
     );
   } finally {
     await browser?.close();
-    await app?.close();
+    for (const s of servers) await s.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

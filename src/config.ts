@@ -18,12 +18,22 @@ export interface Config {
   /** Base64 or hex, 32 bytes or more; generated into the data directory when unset. */
   secretKey: string | undefined;
   encryptionKey: string | undefined;
+  /** Keys the audit chain (SEC-1); from the environment, or `audit.key` in the data directory. */
+  auditKey: string | undefined;
   logLevel: string;
   trustProxy: boolean;
   cookieSecure: boolean;
   bodyLimitBytes: number;
   nodeId: string;
   sessionTtlSeconds: number;
+  /** The job runner: one per process, for every kind of background job (the mail outbox is one). */
+  jobs: { enabled: boolean; pollIntervalMs: number; leaseSeconds: number };
+  /**
+   * /metrics: on the HTTP listener only with `Authorization: Bearer <token>`, and, when a port is set,
+   * without a token on a listener of its own (on loopback by default), as Prometheus scrapers expect.
+   */
+  metrics: { token: string | undefined; host: string; port: number | undefined };
+  /** Mail is one kind of job; these are its own interval, lease and attempts, and whether this process sends it. */
   mail: { pollIntervalMs: number; leaseSeconds: number; maxAttempts: number; enabled: boolean };
   /** PRV-10: `test` turns on the built-in test payment provider (documented test cards only); `none` takes no cards. */
   paymentProvider: 'none' | 'test';
@@ -48,6 +58,9 @@ export interface Config {
     lockoutSeconds: number;
     resetMaxPerWindow: number;
     verifyMaxFailures: number;
+    /** Invitations one organization may send in an hour, and one address may receive in a day (README, "Invitations"). */
+    invitationsPerOrgHour: number;
+    invitationsPerAddressDay: number;
   };
 }
 
@@ -122,12 +135,23 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     mailFrom,
     secretKey: env.CASTELLAN_SECRET_KEY || undefined,
     encryptionKey: env.CASTELLAN_ENCRYPTION_KEY || undefined,
+    auditKey: env.CASTELLAN_AUDIT_KEY || undefined,
     logLevel: logLevel(env.CASTELLAN_LOG_LEVEL ?? 'info'),
     trustProxy: bool(env, 'CASTELLAN_TRUST_PROXY', false),
     cookieSecure: bool(env, 'CASTELLAN_COOKIE_SECURE', publicUrl.startsWith('https:')),
     bodyLimitBytes: int(env, 'CASTELLAN_BODY_LIMIT_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
     nodeId: env.CASTELLAN_NODE_ID ?? `${hostname()}:${process.pid}`,
     sessionTtlSeconds: int(env, 'CASTELLAN_SESSION_TTL_SECONDS', 14 * 24 * 3600, 60, 365 * 24 * 3600),
+    metrics: {
+      token: metricsToken(env.CASTELLAN_METRICS_TOKEN),
+      host: env.CASTELLAN_METRICS_HOST || '127.0.0.1',
+      port: env.CASTELLAN_METRICS_PORT ? int(env, 'CASTELLAN_METRICS_PORT', 0, 0, 65535) : undefined,
+    },
+    jobs: {
+      enabled: bool(env, 'CASTELLAN_JOBS_WORKER', true),
+      pollIntervalMs: int(env, 'CASTELLAN_JOBS_POLL_MS', 1000, 10, 3_600_000),
+      leaseSeconds: int(env, 'CASTELLAN_JOBS_LEASE_SECONDS', 60, 1, 86_400),
+    },
     mail: {
       enabled: bool(env, 'CASTELLAN_MAIL_WORKER', true),
       pollIntervalMs: int(env, 'CASTELLAN_MAIL_POLL_MS', 1000, 10, 3_600_000),
@@ -152,6 +176,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       lockoutSeconds: int(env, 'CASTELLAN_LOCKOUT_SECONDS', 900, 1, 86_400),
       resetMaxPerWindow: int(env, 'CASTELLAN_RESET_MAX_PER_WINDOW', 5, 1, 1_000_000),
       verifyMaxFailures: int(env, 'CASTELLAN_VERIFY_MAX_FAILURES', 10, 1, 1_000_000),
+      invitationsPerOrgHour: int(env, 'CASTELLAN_INVITATIONS_PER_ORG_HOUR', 200, 1, 1_000_000),
+      invitationsPerAddressDay: int(env, 'CASTELLAN_INVITATIONS_PER_ADDRESS_DAY', 5, 1, 1_000_000),
     },
   };
 }
@@ -179,6 +205,12 @@ function smtpIn(env: Env, httpHost: string, httpPort: number): Config['smtpIn'] 
     throw new ConfigError(`CASTELLAN_SMTP_IN_PORT ${config.port} is the HTTP port: give inbound mail another port`);
   }
   return config;
+}
+
+function metricsToken(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < 16) throw new ConfigError('CASTELLAN_METRICS_TOKEN must be at least 16 characters (try: openssl rand -base64 24)');
+  return value;
 }
 
 function paymentProvider(value: string): 'none' | 'test' {

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { privateDir } from './core/files.ts';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError } from './config.ts';
@@ -8,6 +9,8 @@ export interface Keys {
   secret: Buffer;
   /** Encrypts sensitive fields at rest (SEC-2). */
   encryption: Buffer;
+  /** Keys the audit chain and signs its checkpoints (SEC-1); never stored in the database. */
+  audit: Buffer;
 }
 
 /** Reads an operator-supplied key (base64, base64url or hex, at least 32 bytes). */
@@ -21,7 +24,7 @@ export function decodeKey(value: string, name: string): Buffer {
 function fileKey(dataDir: string, file: string): Buffer {
   const p = path.join(dataDir, file);
   if (existsSync(p)) return decodeKey(readFileSync(p, 'utf8'), p);
-  mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
   const key = randomBytes(32);
   // 'wx' refuses to overwrite a key another process wrote a moment ago.
   try {
@@ -35,11 +38,12 @@ function fileKey(dataDir: string, file: string): Buffer {
 }
 
 /** Keys come from the environment (a cluster's nodes share them) or are generated on first start. */
-export function loadKeys(opts: { dataDir: string; secretKey: string | undefined; encryptionKey: string | undefined }): Keys {
+export function loadKeys(opts: { dataDir: string; secretKey: string | undefined; encryptionKey: string | undefined; auditKey?: string | undefined }): Keys {
   return {
     secret: opts.secretKey ? decodeKey(opts.secretKey, 'CASTELLAN_SECRET_KEY') : fileKey(opts.dataDir, 'secret.key'),
     encryption: opts.encryptionKey
       ? decodeKey(opts.encryptionKey, 'CASTELLAN_ENCRYPTION_KEY')
       : fileKey(opts.dataDir, 'encryption.key'),
+    audit: opts.auditKey ? decodeKey(opts.auditKey, 'CASTELLAN_AUDIT_KEY') : fileKey(opts.dataDir, 'audit.key'),
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { type TestApp, GOOD_PASSWORD, json, signupBody, startTestApp, verifiedUser } from './helpers/app.ts';
+import { type TestApp, GOOD_PASSWORD, json, signupBody, startTestApp, verifiedUser, settleMail } from './helpers/app.ts';
 import { dialects } from './helpers/databases.ts';
 
 /**
@@ -50,8 +50,13 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
     method: 'POST',
     path: '/api/v1/me/password',
     auth: true,
-    body: { currentPassword: GOOD_PASSWORD, newPassword: 'x'.repeat(12) },
+    body: { currentPassword: GOOD_PASSWORD, newPassword: 'x'.repeat(12), code: '123456' },
+    optional: ['currentPassword', 'code'],
   },
+  { method: 'POST', path: '/api/v1/me/reauth', auth: true, body: { password: GOOD_PASSWORD, code: '123456' }, optional: ['code'] },
+  { method: 'GET', path: '/api/v1/me/email', auth: true },
+  { method: 'POST', path: '/api/v1/me/email', auth: true, body: { email: 'new@example.com', password: GOOD_PASSWORD, code: '123456' }, optional: ['password', 'code'] },
+  { method: 'POST', path: '/api/v1/email-changes/confirm', auth: false, body: { token: 'x'.repeat(43) } },
   { method: 'GET', path: '/api/v1/me/sessions', auth: true },
   {
     method: 'DELETE',
@@ -60,10 +65,10 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
     badUrls: [`/api/v1/me/sessions/${'x'.repeat(101)}`, '/api/v1/me/sessions/ses_unknown'],
   },
   { method: 'GET', path: '/api/v1/me/mfa', auth: true },
-  { method: 'POST', path: '/api/v1/me/mfa/totp', auth: true },
+  { method: 'POST', path: '/api/v1/me/mfa/totp', auth: true, body: { password: GOOD_PASSWORD, code: '123456' }, optional: ['password', 'code'] },
   { method: 'POST', path: '/api/v1/me/mfa/totp/confirm', auth: true, body: { code: '123456' } },
-  { method: 'POST', path: '/api/v1/me/mfa/totp/disable', auth: true, body: { password: GOOD_PASSWORD } },
-  { method: 'POST', path: '/api/v1/me/mfa/recovery-codes', auth: true, body: { password: GOOD_PASSWORD } },
+  { method: 'POST', path: '/api/v1/me/mfa/totp/disable', auth: true, body: { password: GOOD_PASSWORD, code: '123456' }, optional: ['password', 'code'] },
+  { method: 'POST', path: '/api/v1/me/mfa/recovery-codes', auth: true, body: { password: GOOD_PASSWORD, code: '123456' }, optional: ['password', 'code'] },
   {
     method: 'GET',
     path: '/api/v1/orgs/{orgId}/audit',
@@ -167,7 +172,14 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
     auth: true,
     badUrls: [`/api/v1/orgs/${f.orgId}/users/export`, `/api/v1/orgs/${f.orgId}/users/export?format=xml`],
   },
-  { method: 'POST', path: '/api/v1/invitations/accept', auth: false, body: { token: 'x'.repeat(43), password: GOOD_PASSWORD } },
+  { method: 'POST', path: '/api/v1/invitations/accept', auth: false, body: { token: 'x'.repeat(43), password: GOOD_PASSWORD, name: 'Grace' }, optional: ['name'] },
+  { method: 'POST', path: `${o}/users/{userId}/invitation`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/users/usr_nobody/invitation`] },
+  { method: 'DELETE', path: `${o}/users/{userId}/invitation`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/users/usr_nobody/invitation`] },
+  { method: 'GET', path: '/api/v1/invitations/{token}', auth: false, badUrls: ['/api/v1/invitations/not-a-token', `/api/v1/invitations/${'x'.repeat(201)}`] },
+  { method: 'POST', path: '/api/v1/invitations/{token}/accept', auth: false, body: { password: GOOD_PASSWORD, name: 'Grace' }, optional: ['password', 'name'] },
+  { method: 'GET', path: '/api/v1/me/invitations', auth: true },
+  { method: 'POST', path: '/api/v1/me/invitations/{membershipId}/accept', auth: true, badUrls: ['/api/v1/me/invitations/usr_nobody/accept'] },
+  { method: 'POST', path: '/api/v1/orgs', auth: true, body: { companyName: 'Second Co', companySize: '1-10', phone: '1', address: 'x' }, optional: ['companySize', 'phone', 'address'] },
   {
     method: 'GET',
     path: `${o}/access`,
@@ -333,7 +345,7 @@ const SUPPORT_ROUTES = (f: { orgId: string }): RouteCase[] => {
       badUrls: [`${mine}/tkt_unknown/attachments/att_unknown`, `${mine}/tkt_x/attachments/${'x'.repeat(101)}`],
     },
     { method: 'POST', path: '/api/v1/support/verifications/inspect', auth: true, body: { token: 'x'.repeat(43) } },
-    { method: 'POST', path: '/api/v1/support/verifications/confirm', auth: true, body: { token: 'x'.repeat(43), password: GOOD_PASSWORD } },
+    { method: 'POST', path: '/api/v1/support/verifications/confirm', auth: true, body: { token: 'x'.repeat(43), password: GOOD_PASSWORD, code: '123456' }, optional: ['password', 'code'] },
     { method: 'GET', path: `${st}/queue`, auth: true, badUrls: [`${st}/queue?limit=0`, `${st}/queue?limit=501`, `${st}/queue?color=red`] },
     { method: 'GET', path: `${st}/tickets/{ticketId}`, auth: true, badUrls: [`${st}/tickets/${'x'.repeat(101)}`] },
     { method: 'GET', path: `${st}/tickets/{ticketId}/attachments/{attachmentId}`, auth: true, badUrls: [`${st}/tickets/tkt_x/attachments/${'x'.repeat(101)}`] },
@@ -378,12 +390,14 @@ describe.each(dialects)('bad input on $name', (dialect) => {
   async function snapshot(): Promise<string> {
     const tables = [
       'organizations',
-      'users',
+      'accounts',
+      'memberships',
       'sessions',
       'one_time_tokens',
       'recovery_codes',
       'throttles',
       'mail_outbox',
+      'jobs',
       'audit_log',
       'audit_head',
       'instance_settings',
@@ -417,7 +431,7 @@ describe.each(dialects)('bad input on $name', (dialect) => {
     auth = u.auth;
     const sessions = json(await t.app.http.inject({ method: 'GET', url: '/api/v1/me/sessions', headers: auth }));
     routes = ROUTES({ orgId: u.organization.id, sessionId: sessions.items[0].id });
-    await t.app.mailWorker.drain();
+    await settleMail(t);
   });
   afterAll(() => t.close());
 
@@ -436,7 +450,9 @@ describe.each(dialects)('bad input on $name', (dialect) => {
       .replace('{attachmentId}', 'att_x')
       .replace('{verificationId}', 'ver_x')
       .replace('{plan}', 'paid')
-      .replace('{priority}', 'normal');
+      .replace('{priority}', 'normal')
+      .replace('{token}', 'x'.repeat(43))
+      .replace('{membershipId}', 'usr_x');
 
   async function expectRefused(
     req: { method: RouteCase['method']; url: string; payload?: string | object; headers?: Record<string, string> },
@@ -464,6 +480,19 @@ describe.each(dialects)('bad input on $name', (dialect) => {
       Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${p}`),
     );
     expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(documented.sort());
+  });
+
+  it('SEC-3: a JSON body nested deeper than 32 levels is refused before any route reads it (it would break every answer that shows it)', async () => {
+    const deep = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
+    for (const r of routes.filter((x) => x.method !== 'GET')) {
+      await expectRefused({ method: r.method, url: urlOf(r), payload: deep(40), headers: { ...(r.auth ? auth : {}), 'content-type': 'application/json' } }, 422, 'http.body_too_deep');
+    }
+    // Resource settings, the one free-form object a route takes, at the limit and past it.
+    const orgId = routes.find((x) => x.path.includes('{orgId}/resources'))?.badUrls?.[0]?.split('/')[4];
+    const settings = (n: number) => JSON.parse(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`) as object;
+    const make = (n: number) => t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${orgId}/resources`, headers: auth, payload: { kind: 'system', name: `deep-${n}`, settings: settings(n) } });
+    expect((await make(30)).statusCode).toBe(201);
+    expect(json(await make(32)).code).toBe('http.body_too_deep');
   });
 
   it('SEC-3: malformed JSON, a 1 MB body and a wrong content type are refused', async () => {

@@ -65,10 +65,10 @@ describe.each(dialects)('card data on $name', (dialect) => {
       expect(res.statusCode, res.body).toBe(c.ok ? 200 : c.cvc.length < 3 ? 400 : 422);
     }
     expect(json(await t.app.http.inject({ method: 'GET', url, headers: a.auth }))).toMatchObject({ brand: 'mastercard', last4: '4444' });
-    await t.app.mailWorker.drain();
+    await t.app.jobRunner.drain();
 
     const tables = await tableNames();
-    expect(tables).toEqual(expect.arrayContaining(['cards', 'audit_log', 'organizations', 'users', 'mail_outbox']));
+    expect(tables).toEqual(expect.arrayContaining(['cards', 'audit_log', 'organizations', 'accounts', 'memberships', 'mail_outbox']));
     const dump: string[] = [];
     for (const table of tables) {
       const rows = (await sql`select * from ${sql.table(table)}`.execute(t.app.db)).rows;

@@ -97,17 +97,17 @@ describe.skipIf(!hasPostgres)('a two-node cluster on PostgreSQL', () => {
     const client = new pg.Client({ connectionString: schema.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ to_address: string; status: string; claimed_by: string | null; attempts: number }>(
-        'select to_address, status, claimed_by, attempts from mail_outbox where to_address = any($1::text[])',
+      const { rows } = await client.query<{ to_address: string; status: string; sent_by: string | null; attempts: number }>(
+        'select to_address, status, sent_by, attempts from mail_outbox where to_address = any($1::text[])',
         [[...recipients]],
       );
       expect(rows).toHaveLength(bodies.length);
       for (const r of rows) {
         expect(r, JSON.stringify(r)).toMatchObject({ status: 'sent', attempts: 1 });
-        expect(['node-a', 'node-b']).toContain(r.claimed_by);
+        expect(['node-a', 'node-b']).toContain(r.sent_by);
       }
       const byNode = { 'node-a': 0, 'node-b': 0 } as Record<string, number>;
-      for (const r of rows) byNode[r.claimed_by as string] = (byNode[r.claimed_by as string] ?? 0) + 1;
+      for (const r of rows) byNode[r.sent_by as string] = (byNode[r.sent_by as string] ?? 0) + 1;
       // Reported, and required: a cluster whose second node never sends has not shared the work.
       console.info(`mail sent by node: ${JSON.stringify(byNode)}`);
       expect(byNode['node-a']).toBeGreaterThan(0);
@@ -124,9 +124,9 @@ describe.skipIf(!hasPostgres)('a two-node cluster on PostgreSQL', () => {
 });
 
 /**
- * A node claims a small batch and sends it one message after another; when the sends are slower
- * than the lease, the claim of a later message lapses and another node takes it. The worker renews
- * each claim just before sending and skips a message whose claim lapsed, so nothing goes out twice.
+ * Sends slower than the mail lease: a node keeps its claim on the message it is sending by
+ * renewing the lease while the send lasts, and renews it once more just before handing the
+ * message over, sending nothing whose claim lapsed, so nothing goes out twice.
  */
 describe.skipIf(!hasPostgres)('a cluster whose SMTP server is slower than the mail lease', () => {
   let schema: { url: string; drop(): Promise<void> } | undefined;

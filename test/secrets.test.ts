@@ -1,10 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { type TestApp, GOOD_PASSWORD, json, startTestApp, totpCode, verifiedUser } from './helpers/app.ts';
+import { type TestApp, GOOD_PASSWORD, json, signup, startTestApp, totpCode, verifiedUser } from './helpers/app.ts';
 import { dialects, tempDir } from './helpers/databases.ts';
 import { tokenFrom } from './helpers/smtp.ts';
 
@@ -28,7 +28,7 @@ describe.each(dialects)('secrets stay secret on $name', (dialect) => {
       responses.push(r.body, JSON.stringify(r.headers));
       return r;
     };
-    const enrol = json(await call('POST', '/api/v1/me/mfa/totp'));
+    const enrol = json(await call('POST', '/api/v1/me/mfa/totp', { password: GOOD_PASSWORD }));
     secrets.push(enrol.secret);
     const confirm = json(await call('POST', '/api/v1/me/mfa/totp/confirm', { code: totpCode(enrol.secret, t.clock) }));
     secrets.push(...confirm.recoveryCodes);
@@ -42,9 +42,9 @@ describe.each(dialects)('secrets stay secret on $name', (dialect) => {
     await call('POST', '/api/v1/password-resets/confirm', { token: resetToken, password: newPassword }, {});
     await call('GET', '/api/v1/me');
     await call('GET', `/api/v1/orgs/${u.organization.id}/audit?limit=200`);
-    const hashes = await t.app.db.selectFrom('users').select('password_hash').execute();
+    const hashes = await t.app.db.selectFrom('accounts').select('password_hash').execute();
     secrets.push(...hashes.map((h) => h.password_hash ?? '').filter(Boolean));
-    await t.app.mailWorker.drain();
+    await t.app.jobRunner.drain();
   });
   afterAll(() => t.close());
 
@@ -87,6 +87,31 @@ describe('keys', () => {
     const first = readFileSync(path.join(dataDir, 'encryption.key'), 'utf8');
     const again = await buildApp({ config, workers: false });
     expect(again.keys.encryption.toString('base64')).toBe(first.trim());
+    await again.close();
+  });
+
+  it('SEC-2: the database, its -wal and -shm, and mail written to files are readable by their owner only, in a 0700 data directory', async () => {
+    const parent = tempDir();
+    const dataDir = path.join(parent, 'data');
+    const config = loadConfig({ CASTELLAN_DATA_DIR: dataDir, CASTELLAN_LOG_LEVEL: 'silent' });
+    const app = await buildApp({ config, workers: false });
+    await signup({ app } as never);
+    await app.jobRunner.drain();
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    expect(mode(dataDir)).toBe(0o700);
+    for (const f of ['castellan.db', 'castellan.db-wal', 'castellan.db-shm']) expect(mode(path.join(dataDir, f)), f).toBe(0o600);
+    const mailDir = path.join(dataDir, 'mail');
+    expect(mode(mailDir)).toBe(0o700);
+    const mails = readdirSync(mailDir);
+    expect(mails.length).toBeGreaterThan(0);
+    for (const m of mails) expect(mode(path.join(mailDir, m))).toBe(0o600);
+    await app.close();
+    // An existing data directory and database made by an older release are made private on start.
+    chmodSync(dataDir, 0o755);
+    chmodSync(path.join(dataDir, 'castellan.db'), 0o644);
+    const again = await buildApp({ config, workers: false });
+    expect(mode(dataDir)).toBe(0o700);
+    expect(mode(path.join(dataDir, 'castellan.db'))).toBe(0o600);
     await again.close();
   });
 

@@ -5,6 +5,7 @@ import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { systemClock } from '../core/clock.ts';
 import { createAudit } from '../modules/audit/index.ts';
+import { loadKeys } from '../secrets.ts';
 import { configFrom, describeError, fail, progress, withDataDir } from './common.ts';
 
 export function auditCommand(program: Command): void {
@@ -22,9 +23,10 @@ export function auditCommand(program: Command): void {
           fail(`no database at ${file} (check --data-dir or CASTELLAN_DATA_DIR)`, 2);
         }
         handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-        await migrateToLatest(handle.db);
+        const keys = loadKeys(config);
+        await migrateToLatest(handle.db, undefined, { auditKey: keys.audit });
         const bar = progress('verifying');
-        const result = await createAudit({ db: handle.db, dialect: handle.dialect, clock: systemClock }).verify(bar.update);
+        const result = await createAudit({ db: handle.db, dialect: handle.dialect, clock: systemClock, key: keys.audit }).verify(bar.update);
         bar.end();
         if (result.ok) {
           process.stdout.write(`audit log intact: ${result.entries} entries\n`);

@@ -61,7 +61,7 @@ describe('castellan staff add', () => {
       input: `${GOOD_PASSWORD}\n`,
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^added support x@example\.com \(usr_[A-Za-z0-9_-]+\)\n$/);
+    expect(r.stdout).toMatch(/^added support x@example\.com \(acc_[A-Za-z0-9_-]+\)\n$/);
     expect(r.stdout).not.toContain(GOOD_PASSWORD);
     expect(r.stderr).not.toContain(GOOD_PASSWORD);
   });

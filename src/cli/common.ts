@@ -1,3 +1,4 @@
+import type { Caller } from '../core/caller.ts';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Config, ConfigError, loadConfig, parseIntStrict } from '../config.ts';
 
@@ -61,3 +62,6 @@ export function progress(label: string) {
     },
   };
 }
+
+/** Who the command line acts as: the local operator, who can read the database anyway. */
+export const OPERATOR: Caller = { kind: 'operator' };

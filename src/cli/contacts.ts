@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { buildApp } from '../app.ts';
+import { type Core, buildCore } from '../core.ts';
 import { systemContext } from '../core/context.ts';
 import { isAppError } from '../core/errors.ts';
 import { CONTACT_PURPOSES, type ContactFormat, type ContactPurpose } from '../modules/privacy/index.ts';
-import { configFrom, describeError, fail, withDataDir } from './common.ts';
+import { configFrom, describeError, fail, withDataDir, OPERATOR } from './common.ts';
 
 /** The `export` group, shared with `export users`: found when already there, added otherwise. */
 function exportGroup(program: Command): Command {
@@ -19,10 +19,10 @@ export function contactsCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'the file format').choices(['csv']).default('csv'))
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (opts: { purpose: ContactPurpose; format: ContactFormat; out?: string; dataDir?: string }) => {
-      let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+      let app: Core | undefined;
       try {
-        app = await buildApp({ config: configFrom(opts), workers: false });
-        const { text, count } = await app.privacy.marketing.exportContacts(systemContext(), 'operator', opts.purpose, opts.format);
+        app = await buildCore({ config: configFrom(opts) });
+        const { text, count } = await app.privacy.marketing.exportContacts(systemContext(), OPERATOR, opts.purpose, opts.format);
         if (opts.out) {
           writeFileSync(opts.out, text, { mode: 0o600 });
           process.stderr.write(`exported ${count} contact(s) to ${opts.out}\n`);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { buildApp } from '../app.ts';
+import { type Core, buildCore } from '../core.ts';
 import { systemContext } from '../core/context.ts';
 import { isAppError } from '../core/errors.ts';
-import { configFrom, describeError, fail, progress, withDataDir } from './common.ts';
+import { configFrom, describeError, fail, progress, withDataDir, OPERATOR } from './common.ts';
 
 /**
  * PRV-7: `castellan mail campaign`, as the operator. The messages are queued
@@ -19,13 +19,13 @@ export function mailCommand(program: Command): void {
     .requiredOption('--body-file <file>', 'the plain-text body (UTF-8)')
     .option('--html-file <file>', 'an HTML body as well (it gets an open-tracking pixel for recipients who allow analytics)')
     .action(async (opts: { list: string; subject: string; bodyFile: string; htmlFile?: string; dataDir?: string }) => {
-      let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+      let app: Core | undefined;
       try {
         const text = readFileSync(opts.bodyFile, 'utf8');
         const html = opts.htmlFile === undefined ? undefined : readFileSync(opts.htmlFile, 'utf8');
-        app = await buildApp({ config: configFrom(opts), workers: false });
+        app = await buildCore({ config: configFrom(opts) });
         const bar = progress('queueing');
-        const campaign = await app.privacy.marketing.sendCampaign(systemContext(), 'operator', { list: opts.list, subject: opts.subject, text, html }, bar.update);
+        const campaign = await app.privacy.marketing.sendCampaign(systemContext(), OPERATOR, { list: opts.list, subject: opts.subject, text, html }, bar.update);
         bar.end();
         process.stdout.write(`queued ${campaign.recipients} message(s) for list ${campaign.list} (campaign ${campaign.id})\n`);
       } catch (e) {

@@ -50,7 +50,7 @@ describe.each(dialects)('castellan mail campaign / export contacts on $name', (d
     const url = /unsubscribe\?token=([A-Za-z0-9_-]+)/.exec(m.raw)?.[1];
     const res = await t.app.http.inject({ method: 'POST', url: `/unsubscribe?token=${url}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
     expect(res.statusCode, res.body).toBe(200);
-    expect(await t.app.privacy.consent.allows({ type: 'user', id: ada.user.id }, 'marketing_email')).toBe(false);
+    expect(await t.app.privacy.consent.allows({ type: 'user', id: ada.user.accountId }, 'marketing_email')).toBe(false);
 
     const campaigns = await t.app.db.selectFrom('mail_campaigns').selectAll().execute();
     expect(campaigns).toEqual([expect.objectContaining({ list: 'newsletter', subject: 'CLI news', created_by: null, recipients: 1 })]);
@@ -78,6 +78,8 @@ describe.each(dialects)('castellan mail campaign / export contacts on $name', (d
   it('PRV-7: `castellan export contacts` lists only people with a recorded opt-in for the purpose', async () => {
     const address = '1 Main St, Denver, CO 80202';
     const phone = '+1 303 555 0100';
+    // A leading + would make a spreadsheet read the cell as a formula: it is written as text.
+    const phoneCell = `'${phone}`;
     const optedIn = await verifiedUser(t, { phone, address });
     const never = await verifiedUser(t, { phone, address });
     const changedMind = await verifiedUser(t);
@@ -92,7 +94,7 @@ describe.each(dialects)('castellan mail campaign / export contacts on $name', (d
     const mail = await cli(['export', 'contacts', '--purpose', 'direct_mail']);
     expect(mail.code, mail.stderr).toBe(0);
     expect(mail.stdout).toBe(
-      `id,name,email,organization_name,organization_address,phone\n${optedIn.user.id},Ada Lovelace,${optedIn.body.email},Analytical Engines Ltd,"${address}",${phone}\n`,
+      `id,name,email,organization_name,organization_address,phone\n${optedIn.user.accountId},Ada Lovelace,${optedIn.body.email},Analytical Engines Ltd,"${address}",${phoneCell}\n`,
     );
     const out = path.join(t.db.dataDir, 'calls.csv');
     const calls = await cli(['export', 'contacts', '--purpose', 'telemarketing', '--format', 'csv', '--out', out]);
@@ -100,7 +102,7 @@ describe.each(dialects)('castellan mail campaign / export contacts on $name', (d
     expect(calls.stderr).toBe(`exported 1 contact(s) to ${out}\n`);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toEqual([
       'id,name,email,organization_name,organization_address,phone',
-      `${callsOnly.user.id},Ada Lovelace,${callsOnly.body.email},Analytical Engines Ltd,,${phone}`,
+      `${callsOnly.user.accountId},Ada Lovelace,${callsOnly.body.email},Analytical Engines Ltd,,${phoneCell}`,
     ]);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const audit = await t.app.db.selectFrom('audit_log').select('details').where('action', '=', 'privacy.contacts_exported').orderBy('seq').execute();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { buildApp } from '../app.ts';
+import type { App } from '../app.ts';
 import { configFrom, describeError, fail, portArg, withDataDir } from './common.ts';
 
 /** How long SIGTERM/SIGINT waits for requests and mail in flight before the process exits anyway. */
@@ -10,8 +10,10 @@ export function serveCommand(program: Command): void {
     .description('run the Castellan server (migrates the database first)')
     .option('--port <n>', 'port to listen on (default 8080, or CASTELLAN_PORT)', portArg)
     .action(async (opts: { dataDir?: string; port?: string }) => {
-      let app: Awaited<ReturnType<typeof buildApp>>;
+      let app: App;
       try {
+        // Only `serve` runs the listeners: the other commands use the core alone, and never load Fastify.
+        const { buildApp } = await import('../app.ts');
         app = await buildApp({ config: configFrom(opts) });
       } catch (e) {
         fail(describeError(e), 1);

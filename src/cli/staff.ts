@@ -1,11 +1,11 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
-import { buildApp } from '../app.ts';
+import { type Core, buildCore } from '../core.ts';
 import { systemContext } from '../core/context.ts';
 import { isAppError } from '../core/errors.ts';
-import { STAFF_ROLES } from '../modules/accounts/index.ts';
-import { configFrom, describeError, fail, withDataDir } from './common.ts';
+import { STAFF_ROLES } from '../core/caller.ts';
+import { configFrom, describeError, fail, OPERATOR, withDataDir } from './common.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -51,11 +51,11 @@ export function staffCommand(program: Command): void {
     .addOption(new Option('--role <role>', 'what they may do').choices([...STAFF_ROLES]).makeOptionMandatory())
     .option('--name <name>', 'their name (default: the part of the email before @)')
     .action(async (opts: { email: string; role: string; name?: string; dataDir?: string }) => {
-      let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+      let app: Core | undefined;
       try {
         const password = await readPassword();
-        app = await buildApp({ config: configFrom(opts), workers: false });
-        const user = await app.accounts.addStaff(systemContext(), {
+        app = await buildCore({ config: configFrom(opts) });
+        const user = await app.accounts.addStaff(systemContext(), OPERATOR, {
           email: opts.email,
           name: opts.name,
           role: opts.role,

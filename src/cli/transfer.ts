@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { buildApp } from '../app.ts';
+import { type Core, buildCore } from '../core.ts';
 import { systemContext } from '../core/context.ts';
 import { isAppError } from '../core/errors.ts';
 import type { TransferFormat } from '../modules/directory/index.ts';
-import { configFrom, describeError, fail, progress, withDataDir } from './common.ts';
+import { configFrom, describeError, fail, progress, withDataDir, OPERATOR } from './common.ts';
 
 const formatOption = () => new Option('--format <format>', 'csv or ldif').choices(['csv', 'ldif']);
 
@@ -28,15 +28,15 @@ export function transferCommands(program: Command): void {
     .option('--invite', 'email each imported user an invitation to set their password')
     .argument('<file>', 'CSV (email,name,username,groups) or LDIF (inetOrgPerson) file')
     .action(async (file: string, opts: { org: string; format?: TransferFormat; invite?: boolean; dataDir?: string }) => {
-      let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+      let app: Core | undefined;
       try {
         const format = opts.format ?? (path.extname(file).toLowerCase() === '.ldif' ? 'ldif' : 'csv');
         const text = readFileSync(file, 'utf8');
-        app = await buildApp({ config: configFrom(opts), workers: false });
+        app = await buildCore({ config: configFrom(opts) });
         const bar = progress('importing');
-        const result = await app.directory.transfer.importUsers(systemContext(), 'operator', opts.org, { format, text, invite: opts.invite }, bar.update);
+        const result = await app.directory.transfer.importUsers(systemContext(), OPERATOR, opts.org, { format, text, invite: opts.invite }, bar.update);
         bar.end();
-        if (opts.invite) await app.mailWorker.drain();
+        if (opts.invite) await app.jobRunner.drain();
         process.stdout.write(`imported ${result.created} user(s)${result.groupsCreated ? `, created ${result.groupsCreated} group(s)` : ''}\n`);
       } catch (e) {
         await app?.close();
@@ -51,10 +51,10 @@ export function transferCommands(program: Command): void {
     .addOption(formatOption().makeOptionMandatory())
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (opts: { org: string; format: TransferFormat; out?: string; dataDir?: string }) => {
-      let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+      let app: Core | undefined;
       try {
-        app = await buildApp({ config: configFrom(opts), workers: false });
-        const { text, count } = await app.directory.transfer.exportUsers('operator', opts.org, opts.format);
+        app = await buildCore({ config: configFrom(opts) });
+        const { text, count } = await app.directory.transfer.exportUsers(OPERATOR, opts.org, opts.format);
         if (opts.out) {
           writeFileSync(opts.out, text);
           process.stderr.write(`exported ${count} user(s) to ${opts.out}\n`);

@@ -34,7 +34,7 @@ describe.each(dialects)('database on $name', (dialect) => {
         .insertInto('sessions')
         .values({
           id: 's',
-          user_id: 'nobody',
+          account_id: 'nobody',
           token_hash: 'h',
           created_at: 'x',
           last_seen_at: 'x',

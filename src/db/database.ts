@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { privateDir, privateFile } from '../core/files.ts';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type CompiledQuery, Kysely, PostgresDialect, type RawBuilder, SqliteDialect } from 'kysely';
@@ -100,7 +101,12 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
     return { db, dialect: 'postgres', description: redactUrl(opts.databaseUrl), destroy: () => db.destroy() };
   }
   const file = opts.sqlitePath ?? path.join(opts.dataDir ?? './data', 'castellan.db');
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    privateDir(path.dirname(file));
+    // SQLite gives its -wal and -shm files the database file's own mode: 0600 here makes all three private.
+    privateFile(file);
+    for (const extra of [`${file}-wal`, `${file}-shm`]) if (existsSync(extra)) privateFile(extra);
+  }
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

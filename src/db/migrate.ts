@@ -6,10 +6,17 @@ import * as m0004 from './migrations/0004-access-covering.ts';
 import * as m0005 from './migrations/0005-billing.ts';
 import * as m0006 from './migrations/0006-knowledge-base.ts';
 import * as m0007 from './migrations/0007-support-tickets.ts';
+import * as m0008 from './migrations/0008-accounts-memberships.ts';
+import * as m0009 from './migrations/0009-jobs.ts';
+import { type AuditKeyContext, keyAuditChain } from './migrations/0010-audit-keyed.ts';
+import * as m0011 from './migrations/0011-step-up.ts';
 import type { Database } from './schema.ts';
 
+/** What some migrations need beyond the database: keys that never live in it. */
+export type MigrationContext = AuditKeyContext;
+
 /** Listed here, not read from a folder, so the same code runs from source and from a build. */
-const migrations: Record<string, Migration> = {
+const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0001-foundation': m0001,
   '0002-directory': m0002,
   '0003-privacy': m0003,
@@ -17,12 +24,32 @@ const migrations: Record<string, Migration> = {
   '0005-billing': m0005,
   '0006-knowledge-base': m0006,
   '0007-support-tickets': m0007,
-};
+  '0008-accounts-memberships': m0008,
+  '0009-jobs': m0009,
+  '0010-audit-keyed': keyAuditChain(ctx),
+  '0011-step-up': m0011,
+});
 
 export async function migrateToLatest(
   db: Kysely<Database>,
   onStep: (r: MigrationResult) => void = () => {},
+  ctx: MigrationContext = {},
 ): Promise<MigrationResult[]> {
+  const migrator = await migratorFor(db, ctx);
+  const { error, results } = await migrator.migrateToLatest();
+  for (const r of results ?? []) onStep(r);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return results ?? [];
+}
+
+/** Migrates up (or down) to the named migration; tests use it to build a database as an older release left it. */
+export async function migrateTo(db: Kysely<Database>, target: string, ctx: MigrationContext = {}): Promise<MigrationResult[]> {
+  const { error, results } = await (await migratorFor(db, ctx)).migrateTo(target);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return results ?? [];
+}
+
+async function migratorFor(db: Kysely<Database>, ctx: MigrationContext): Promise<Migrator> {
   // On PostgreSQL, Kysely looks for its own tables in every schema the user can see unless told
   // which one: name the schema Castellan's tables live in (the first of the search path), so
   // another schema's migration tables (a second instance, another application) are never taken
@@ -31,9 +58,5 @@ export async function migrateToLatest(
     db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
       : undefined;
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  for (const r of results ?? []) onStep(r);
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return results ?? [];
+  return new Migrator({ db, provider: { getMigrations: async () => migrations(ctx) }, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
 }

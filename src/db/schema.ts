@@ -3,6 +3,7 @@ import type { AccountsTables } from '../modules/accounts/accounts.tables.ts';
 import type { AuditTables } from '../modules/audit/audit.tables.ts';
 import type { BillingTables } from '../modules/billing/billing.tables.ts';
 import type { DirectoryTables } from '../modules/directory/directory.tables.ts';
+import type { JobsTables } from '../modules/jobs/jobs.tables.ts';
 import type { MailTables } from '../modules/mail/mail.tables.ts';
 import type { PrivacyTables } from '../modules/privacy/privacy.tables.ts';
 import type { KnowledgeBaseTables } from '../modules/support/kb.tables.ts';
@@ -13,7 +14,7 @@ export interface InstanceSettingsTable {
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables {
   instance_settings: InstanceSettingsTable;
 }
 

@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Caller, accountIdOf } from '../core/caller.ts';
 import type { RequestContext } from '../core/context.ts';
 import { constantTimeEqual, hmac } from '../core/crypto.ts';
 import { AppError, CommonErrors } from '../core/errors.ts';
-import type { Accounts, Principal } from '../modules/accounts/index.ts';
+import type { SignedIn } from '../modules/accounts/index.ts';
+import type { HttpDeps } from './deps.ts';
 import { HttpErrors } from './problems.ts';
 
 export const SESSION_COOKIE = 'castellan_session';
@@ -12,7 +14,10 @@ export type AuthMode = 'required' | 'optional' | 'none';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    principal: Principal | null;
+    /** The session the request came with, once its token checked out. */
+    session: SignedIn | null;
+    /** Who the request acts as: the session's person, as a member of the route's organization where it names one. */
+    caller: Caller | null;
     authVia: 'bearer' | 'cookie' | null;
   }
   interface FastifyContextConfig {
@@ -31,50 +36,67 @@ function bearerToken(req: FastifyRequest): string | undefined {
   return m?.[1] ?? '';
 }
 
+/** The organization a route acts in: its `:orgId` path parameter, when it has one. */
+function orgIdOf(req: FastifyRequest): string | undefined {
+  const params = req.params as Record<string, unknown> | undefined;
+  const orgId = params?.orgId;
+  return typeof orgId === 'string' && orgId.length > 0 && orgId.length <= 100 ? orgId : undefined;
+}
+
 /**
- * Resolves the principal from `Authorization: Bearer` or the session cookie.
- * A cookie-authenticated write must carry the session's CSRF token in
- * `X-CSRF-Token`; a bearer token is never sent by a browser on its own, so needs none.
+ * Turns what authenticated the request (`Authorization: Bearer` or the session cookie) into the
+ * request's Caller: the one place HTTP authentication happens. A cookie-authenticated write must
+ * carry the session's CSRF token in `X-CSRF-Token`; a bearer token is never sent by a browser on its
+ * own, so needs none.
  */
-export function authHook(accounts: Accounts, secret: Buffer) {
+export function authHook(deps: Pick<HttpDeps, 'accounts' | 'directory' | 'keys'>) {
   return async function authenticate(req: FastifyRequest): Promise<void> {
-    req.principal = null;
+    req.session = null;
+    req.caller = null;
     req.authVia = null;
     const mode: AuthMode = req.routeOptions.config.auth ?? 'none';
     if (mode === 'none') return;
     const bearer = bearerToken(req);
     const cookie = req.cookies?.[SESSION_COOKIE];
     const token = bearer ?? cookie;
-    const principal = token ? await accounts.sessions.authenticate(token) : undefined;
-    if (principal) {
-      req.principal = principal;
+    const session = token ? await deps.accounts.sessions.authenticate(token) : undefined;
+    if (session) {
       req.authVia = bearer !== undefined ? 'bearer' : 'cookie';
       if (req.authVia === 'cookie' && !SAFE_METHODS.has(req.method)) {
         const sent = req.headers['x-csrf-token'];
-        if (typeof sent !== 'string' || !constantTimeEqual(sent, csrfTokenFor(secret, principal.sessionId))) {
+        if (typeof sent !== 'string' || !constantTimeEqual(sent, csrfTokenFor(deps.keys.secret, session.sessionId))) {
           throw new AppError(HttpErrors.csrfFailed);
         }
       }
+      req.session = session;
+      req.caller = await deps.directory.callers.callerFor(session, orgIdOf(req));
     }
-    if (mode === 'required' && !req.principal) throw new AppError(CommonErrors.unauthenticated);
+    if (mode === 'required' && !req.caller) throw new AppError(CommonErrors.unauthenticated);
   };
 }
 
+/** The caller of a route declared `auth: 'required'`. */
+export function callerOf(req: FastifyRequest): Caller {
+  if (!req.caller) throw new AppError(CommonErrors.unauthenticated);
+  return req.caller;
+}
+
+/** The session of a route declared `auth: 'required'`. */
+export function sessionOf(req: FastifyRequest): SignedIn {
+  if (!req.session) throw new AppError(CommonErrors.unauthenticated);
+  return req.session;
+}
+
 export function contextOf(req: FastifyRequest): RequestContext {
-  const p = req.principal;
+  const c = req.caller;
+  const id = c ? accountIdOf(c) : null;
   return {
-    actor: p ? { type: p.user.kind === 'staff' ? 'staff' : 'user', id: p.user.id } : { type: 'anonymous', id: null },
+    actor: c && id ? { type: c.kind === 'staff' ? 'staff' : 'user', id } : { type: 'anonymous', id: null },
     ip: req.ip ?? null,
     requestId: req.id,
     userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
     visitorId: req.visitorId ?? null,
   };
-}
-
-/** The principal of a route declared `auth: 'required'`. */
-export function principalOf(req: FastifyRequest): Principal {
-  if (!req.principal) throw new AppError(CommonErrors.unauthenticated);
-  return req.principal;
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string, maxAgeSeconds: number, secure: boolean): void {

@@ -24,14 +24,14 @@ declare module 'fastify' {
 /** The subjects a request speaks for: the signed-in user and the visitor (the browser). */
 export function subjectsOf(req: FastifyRequest): Subject[] {
   return [
-    ...(req.principal ? [{ type: 'user' as const, id: req.principal.user.id }] : []),
+    ...(req.session ? [{ type: 'user' as const, id: req.session.accountId }] : []),
     ...(req.visitorId ? [{ type: 'visitor' as const, id: req.visitorId }] : []),
   ];
 }
 
 /** Whose choices a consent request reads and changes: the signed-in user, else the visitor. */
 export function consentSubjectOf(req: FastifyRequest): Subject | null {
-  if (req.principal) return { type: 'user', id: req.principal.user.id };
+  if (req.session) return { type: 'user', id: req.session.accountId };
   return req.visitorId ? { type: 'visitor', id: req.visitorId } : null;
 }
 

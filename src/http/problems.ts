@@ -5,12 +5,14 @@ export const HttpErrors = {
   validation: defineError('http.validation_failed', 'invalid', 'The request does not match the schema.'),
   malformedBody: defineError('http.malformed_body', 'invalid', 'The request body is not valid JSON.'),
   payloadTooLarge: defineError('http.payload_too_large', 'invalid', 'The request body is too large.'),
+  bodyTooDeep: defineError('http.body_too_deep', 'invalid', 'The JSON body is nested too deeply.'),
   unsupportedMediaType: defineError('http.unsupported_media_type', 'invalid', 'Send the body as application/json.'),
   routeNotFound: defineError('http.route_not_found', 'not_found', 'No such route.'),
   badUrl: defineError('http.bad_url', 'invalid', 'The URL is malformed.'),
   uriTooLong: defineError('http.uri_too_long', 'invalid', 'A part of the URL is too long.'),
   badRequest: defineError('http.bad_request', 'invalid', 'The request could not be processed.'),
   csrfFailed: defineError('http.csrf_failed', 'forbidden', 'The CSRF token is missing or wrong.'),
+  metricsToken: defineError('http.metrics_token_required', 'unauthenticated', 'Metrics need the operator’s metrics token.'),
 } as const;
 
 export const STATUS: Record<ErrorKind, number> = {

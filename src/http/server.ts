@@ -1,25 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import type { Core } from '../core.ts';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { Accounts } from '../modules/accounts/index.ts';
-import type { Billing } from '../modules/billing/index.ts';
-import type { Directory } from '../modules/directory/index.ts';
-import type { Privacy } from '../modules/privacy/index.ts';
-import type { KnowledgeBase, Support } from '../modules/support/index.ts';
-import type { Keys } from '../secrets.ts';
 import { authHook } from './auth.ts';
-import type { Metrics } from './metrics.ts';
+import type { HttpDeps } from './deps.ts';
 import { registerPrivacyHooks } from './privacy.ts';
+import { registerJsonParser } from './json.ts';
 import { HttpErrors, toProblem } from './problems.ts';
 import { registerWeb } from './web.ts';
 import { accountsRoutes } from './routes/accounts.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { directoryRoutes } from './routes/users.routes.ts';
+import { invitationsRoutes } from './routes/invitations.routes.ts';
 import { groupsRoutes } from './routes/groups.routes.ts';
 import { resourcesRoutes } from './routes/resources.routes.ts';
 import { meRoutes } from './routes/me.routes.ts';
@@ -33,24 +29,8 @@ import { billingRoutes } from './routes/billing.routes.ts';
 import { kbRoutes } from './routes/kb.routes.ts';
 import { supportRoutes } from './routes/support.routes.ts';
 import { deskRoutes } from './routes/desk.routes.ts';
-import { organizationSchema, problemSchema, userSchema } from './schemas.ts';
+import { SHARED_SCHEMAS } from '../contracts/common.ts';
 import { AppError } from '../core/errors.ts';
-
-export interface HttpDeps {
-  config: Config;
-  keys: Keys;
-  accounts: Accounts;
-  directory: Directory;
-  billing: Billing;
-  privacy: Privacy;
-  knowledgeBase: KnowledgeBase;
-  support: Support;
-  metrics: Metrics;
-  logger: Logger;
-  ping: () => Promise<unknown>;
-  /** The built web app (dist/web); the API still works when it is missing. */
-  webRoot: string;
-}
 
 /**
  * Two validators: bodies are taken exactly as sent (no type coercion, no
@@ -61,7 +41,7 @@ function validatorCompiler() {
   const common = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false } as const;
   const body = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
   const text = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
-  for (const s of [problemSchema, userSchema, organizationSchema]) {
+  for (const s of SHARED_SCHEMAS) {
     body.addSchema(s);
     text.addSchema(s);
   }
@@ -86,7 +66,8 @@ function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply) {
   return reply.status(status).type('application/problem+json').send(problem);
 }
 
-export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
+export async function buildHttp(opts: { core: Core; webRoot: string }): Promise<FastifyInstance> {
+  const deps: HttpDeps = { ...opts.core, webRoot: opts.webRoot };
   const { config, metrics } = deps;
   const options: FastifyServerOptions = {
     loggerInstance: deps.logger.child(
@@ -108,10 +89,11 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   };
   const app = Fastify(options) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler() as Parameters<FastifyInstance['setValidatorCompiler']>[0]);
-  for (const s of [problemSchema, userSchema, organizationSchema]) app.addSchema(s);
+  for (const s of SHARED_SCHEMAS) app.addSchema(s);
 
   // JSON only: a text/plain body is refused (415) instead of reaching a schema as a string.
-  app.removeContentTypeParser(['text/plain']);
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  registerJsonParser(app);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -127,9 +109,10 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json) => String(json.$id) },
   });
 
-  app.decorateRequest('principal', null);
+  app.decorateRequest('session', null);
+  app.decorateRequest('caller', null);
   app.decorateRequest('authVia', null);
-  app.addHook('onRequest', authHook(deps.accounts, deps.keys.secret));
+  app.addHook('onRequest', authHook(deps));
   registerPrivacyHooks(app, deps.privacy, config.cookieSecure);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -158,6 +141,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     meRoutes,
     auditRoutes,
     directoryRoutes,
+    invitationsRoutes,
     groupsRoutes,
     resourcesRoutes,
     consentRoutes,
@@ -169,7 +153,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     supportRoutes,
     deskRoutes,
   ]) {
-    routes(app, deps);
+    routes(app.withTypeProvider<TypeBoxTypeProvider>(), deps);
   }
   return app;
 }

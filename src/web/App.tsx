@@ -1,6 +1,6 @@
 import { Button, Text } from '@mantine/core';
 import { Suspense, lazy, useState } from 'react';
-import { Redirect, Route, Switch } from 'wouter';
+import { Redirect, Route, Switch, useSearch } from 'wouter';
 import { AppLink } from './components/AppLink.tsx';
 import { PageLoader } from './components/PageLoader.tsx';
 import { ProblemAlert } from './components/ProblemAlert.tsx';
@@ -10,6 +10,7 @@ import { homePath, useSession } from './session.tsx';
 // Each page is its own chunk: the first load fetches only the page it shows.
 const SignUpPage = lazy(() => import('./pages/SignUp.tsx'));
 const VerifyEmailPage = lazy(() => import('./pages/VerifyEmail.tsx'));
+const ChangeEmailPage = lazy(() => import('./pages/ChangeEmail.tsx'));
 const SignInPage = lazy(() => import('./pages/SignIn.tsx'));
 const ForgotPasswordPage = lazy(() => import('./pages/ForgotPassword.tsx'));
 const ResetPasswordPage = lazy(() => import('./pages/ResetPassword.tsx'));
@@ -88,6 +89,9 @@ export function App() {
         <Route path="/verify-email">
           <VerifyEmailPage />
         </Route>
+        <Route path="/change-email">
+          <ChangeEmailPage />
+        </Route>
         <Route path="/sign-in">
           <SignInPage />
         </Route>
@@ -97,8 +101,10 @@ export function App() {
         <Route path="/reset-password">
           <ResetPasswordPage />
         </Route>
+        <Route path="/invitations/:token">{(params) => <AcceptInvitationPage key={params.token} token={params.token} />}</Route>
+        {/* Links in invitations sent before 0.2 */}
         <Route path="/accept-invitation">
-          <AcceptInvitationPage />
+          <LegacyInvitationLink />
         </Route>
         <Route path="/privacy/choices">
           <PrivacyChoicesPage />
@@ -131,5 +137,16 @@ export function App() {
         </Route>
       </Switch>
     </Suspense>
+  );
+}
+
+/** An old invitation link (`/accept-invitation?token=…`) goes to its page. */
+function LegacyInvitationLink() {
+  const token = new URLSearchParams(useSearch()).get('token') ?? '';
+  if (token) return <Redirect to={`/invitations/${encodeURIComponent(token)}`} replace />;
+  return (
+    <PublicLayout title="Invitation" documentTitle="Invitation">
+      <ProblemAlert message="This link is incomplete. Open the link from your invitation email again, or ask your administrator to send it again." />
+    </PublicLayout>
   );
 }

@@ -1,11 +1,29 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, api, setCsrfToken, setUnauthorizedHandler, toApiError, type Organization, type User } from './api.ts';
+import { ApiError, api, setCsrfToken, setUnauthorizedHandler, toApiError, type Membership, type Organization, type PendingInvitation, type User } from './api.ts';
 
 export type SessionState =
   | { status: 'loading' }
   | { status: 'error'; error: ApiError }
   | { status: 'signedOut' }
-  | { status: 'signedIn'; user: User; organization: Organization | null };
+  | { status: 'signedIn'; user: User; organization: Organization | null; memberships: Membership[]; invitations: PendingInvitation[] };
+
+/** The organization in view, kept across reloads in this browser (a person may belong to several). */
+const ORG_KEY = 'castellan.orgId';
+const storedOrg = (): string | undefined => {
+  try {
+    return localStorage.getItem(ORG_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+};
+const storeOrg = (orgId: string | null) => {
+  try {
+    if (orgId) localStorage.setItem(ORG_KEY, orgId);
+    else localStorage.removeItem(ORG_KEY);
+  } catch {
+    // Storage may be refused (private mode): the first organization is shown then.
+  }
+};
 
 interface SessionApi {
   state: SessionState;
@@ -16,12 +34,14 @@ interface SessionApi {
   signOut: () => Promise<void>;
   /** Replaces the signed-in user after a change (name, MFA, verification). */
   updateUser: (patch: Partial<User>) => void;
+  /** Shows another of the person's organizations (the organization switcher). */
+  switchOrganization: (orgId: string) => Promise<void>;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
 
 /** Where a user lands after signing in: org admins in the console, staff at the staff home, others on their account. */
-export function homePath(user: User): string {
+export function homePath(user: Pick<User, 'kind' | 'orgRole'>): string {
   if (user.kind === 'staff') return '/staff';
   if (user.orgRole === 'admin') return '/console';
   return '/account';
@@ -35,9 +55,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async (): Promise<User | null> => {
     try {
-      const me = await api.me();
+      const me = await api.me(storedOrg());
       setCsrfToken(me.csrfToken);
-      setState({ status: 'signedIn', user: me.user, organization: me.organization });
+      storeOrg(me.organization?.id ?? null);
+      setState({ status: 'signedIn', user: me.user, organization: me.organization, memberships: me.memberships, invitations: me.invitations });
       return me.user;
     } catch (e) {
       const err = toApiError(e);
@@ -86,7 +107,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState((prev) => (prev.status === 'signedIn' ? { ...prev, user: { ...prev.user, ...patch } } : prev));
   }, []);
 
-  const value = useMemo(() => ({ state, refresh, signIn, signOut, updateUser }), [state, refresh, signIn, signOut, updateUser]);
+  const switchOrganization = useCallback(
+    async (orgId: string) => {
+      storeOrg(orgId);
+      await refresh();
+    },
+    [refresh],
+  );
+
+  const value = useMemo(() => ({ state, refresh, signIn, signOut, updateUser, switchOrganization }), [state, refresh, signIn, signOut, updateUser, switchOrganization]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
@@ -97,7 +126,7 @@ export function useSession(): SessionApi {
 }
 
 /** The signed-in user; only for pages behind the signed-in guard. */
-export function useSignedIn(): { user: User; organization: Organization | null } {
+export function useSignedIn(): { user: User; organization: Organization | null; memberships: Membership[]; invitations: PendingInvitation[] } {
   const { state } = useSession();
   if (state.status !== 'signedIn') throw new Error('useSignedIn needs a signed-in session');
   return state;

@@ -23,7 +23,7 @@ import {
   fieldOn,
   latestMail,
   launchBrowser,
-  linkFrom,
+  tokenFrom,
   newPage,
   nextResponse,
   requireWebBuild,
@@ -140,31 +140,32 @@ describe('the directory console', () => {
     await visible(page.getByRole('status').filter({ hasText: `Invitation sent to ${email}` }));
     const graceRow = rowOf(users, email);
     await visible(graceRow);
-    expect(await graceRow.innerText()).toMatch(/Grace Hopper[\s\S]*grace[\s\S]*Active[\s\S]*Member/i);
+    expect(await graceRow.innerText()).toMatch(/Grace Hopper[\s\S]*grace[\s\S]*Invited[\s\S]*Member/i);
 
-    // ACC-2: the invitation arrives by SMTP; its link sets the password, in another browser.
-    const mail = await latestMail(t.smtp, email, 'invited');
-    const inviteLink = linkFrom(mail, t.url, '/accept-invitation');
+    // ACC-2: the invitation arrives by SMTP; its link creates the account with the person's own password, in another browser.
+    const mail = await latestMail(t.smtp, email, 'Invitation');
+    const inviteToken = tokenFrom(mail.text, '/invitations');
+    const inviteLink = `${t.url}/invitations/${inviteToken}`;
     const invitee = await newPage(browser, t.url);
     try {
       const p = invitee.page;
       await p.goto(inviteLink);
-      await visible(p.getByRole('heading', { name: 'Set your password', exact: true }));
+      await visible(p.getByRole('heading', { name: `Join “${admin.organization.name}”`, exact: true }));
       // A weak password is refused next to the field, and the link still works afterwards.
       const password = await visible(fieldOn(p, 'Password'));
       await password.fill('password1234');
-      const weak = nextResponse(p, 'POST', '/api/v1/invitations/accept');
-      await buttonOn(p, 'Set password').click();
+      const weak = nextResponse(p, 'POST', `/api/v1/invitations/${inviteToken}/accept`);
+      await buttonOn(p, 'Create my account and accept').click();
       expect((await bodyOf(await weak)).code).toBe('accounts.weak_password');
       await expect.poll(() => password.getAttribute('aria-invalid'), { timeout: WAIT_MS }).toBe('true');
       expect(await descriptionOf(p, password)).not.toBe('');
       await password.fill('quiet-river-compass-58');
       await visible(p.getByText(/Strength: (weak|fair|good|strong)/));
       await shoot(p, 'accept-invitation');
-      const accepted = nextResponse(p, 'POST', '/api/v1/invitations/accept');
-      await buttonOn(p, 'Set password').click();
+      const accepted = nextResponse(p, 'POST', `/api/v1/invitations/${inviteToken}/accept`);
+      await buttonOn(p, 'Create my account and accept').click();
       expect((await accepted).status()).toBe(200);
-      await visible(p.getByRole('heading', { name: 'Your password is set', exact: true }));
+      await visible(p.getByRole('heading', { name: 'Welcome', exact: true }));
       await shoot(p, 'accept-invitation-done');
       await (await visible(p.getByRole('link', { name: 'Sign in', exact: true }))).click();
       await atPath(p, '/sign-in');
@@ -286,7 +287,7 @@ describe('the directory console', () => {
   it('DIR-4: the free plan refuses the 11th active user with a clear error; deleting one (after confirming) makes room', async () => {
     const admin = await adminSignedIn('Katherine Johnson');
     const orgId = admin.organization.id as string;
-    // With the admin, 10 active users: the free plan's limit.
+    // With the admin, 10 users (invited ones count): the free plan's limit.
     for (let i = 1; i <= 9; i++) await createUserByApi(admin, `Member ${String(i).padStart(2, '0')}`);
 
     await page.goto('/console/users');
@@ -312,21 +313,21 @@ describe('the directory console', () => {
     expect((await bodyOf(res)).code).toBe('directory.user_limit_reached');
     const alert = await visible(dialog.getByRole('alert'));
     expect(await alert.innerText()).toContain('User limit reached');
-    expect(await alert.innerText()).toContain('The free plan allows at most 10 active users');
+    expect(await alert.innerText()).toContain('The free plan allows at most 10 users');
     await shoot(page, 'console-users-limit');
 
-    // Delete one user: the confirmation names them; then the invitation goes through.
+    // Withdraw one invitation: the confirmation names them; its seat is free again, and the new invitation goes through.
     await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     await dialog.waitFor({ state: 'detached', timeout: WAIT_MS });
-    await rowOf(users, 'Member 09').getByRole('button', { name: 'Delete', exact: true }).click();
+    await rowOf(users, 'Member 09').getByRole('button', { name: 'Withdraw invitation', exact: true }).click();
     const confirm = page.getByRole('dialog');
     await visible(confirm.getByText('Member 09', { exact: false }));
     await shoot(page, 'console-users-delete');
     const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname.startsWith(`/api/v1/orgs/${orgId}/users/`));
-    await confirm.getByRole('button', { name: 'Delete user', exact: true }).click();
+    await confirm.getByRole('button', { name: 'Withdraw invitation', exact: true }).click();
     expect((await deleted).status()).toBe(204);
     await rowOf(users, 'Member 09').waitFor({ state: 'detached', timeout: WAIT_MS });
-    await visible(page.getByRole('status').filter({ hasText: 'Member 09 was deleted.' }));
+    await visible(page.getByRole('status').filter({ hasText: 'The invitation of Member 09 was withdrawn.' }));
 
     const again = await fillInvite(email, 'Dorothy Vaughan');
     const accepted = nextResponse(page, 'POST', `/api/v1/orgs/${orgId}/users`);
@@ -357,14 +358,13 @@ describe('the directory console', () => {
   });
 
   it('ACC-2: an invitation link that is not valid shows the problem', async () => {
-    await page.goto('/accept-invitation?token=not-a-real-token');
-    await (await visible(field('Password'))).fill('another-fine-passphrase-9');
-    const answer = nextResponse(page, 'POST', '/api/v1/invitations/accept');
-    await button('Set password').click();
+    const token = 'not-a-real-invitation-token-at-all';
+    const answer = nextResponse(page, 'GET', `/api/v1/invitations/${token}`);
+    await page.goto(`/invitations/${token}`);
     const res = await answer;
     expect(res.status()).toBe(422);
-    expect((await bodyOf(res)).code).toBe('accounts.invalid_token');
-    await visible(page.getByRole('alert').filter({ hasText: 'The link is invalid, expired or already used.' }));
+    expect((await bodyOf(res)).code).toBe('directory.invalid_invitation');
+    await visible(page.getByRole('alert').filter({ hasText: 'The invitation link is invalid, expired or already used.' }));
     await shoot(page, 'accept-invitation-invalid');
 
     await page.goto('/accept-invitation');

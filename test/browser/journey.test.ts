@@ -15,7 +15,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
-import { GOOD_PASSWORD, json, totpCode, uniqueEmail, verifiedUser } from '../helpers/app.ts';
+import { GOOD_PASSWORD, json, totpCode, uniqueEmail, verifiedUser, OPERATOR } from '../helpers/app.ts';
 import { dialects } from '../helpers/databases.ts';
 import {
   type BrowserApp,
@@ -83,13 +83,25 @@ const pathOf = (p: Page) => new URL(p.url()).pathname;
 
 /** Rows and counts that a refused sign-up must leave untouched. */
 async function storedCounts() {
-  const count = async (table: 'users' | 'organizations' | 'mail_outbox' | 'audit_log') =>
+  const count = async (table: 'accounts' | 'memberships' | 'organizations' | 'mail_outbox' | 'audit_log') =>
     Number((await t.app.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  return { users: await count('users'), organizations: await count('organizations'), mail: await count('mail_outbox'), audit: await count('audit_log') };
+  return {
+    accounts: await count('accounts'),
+    memberships: await count('memberships'),
+    organizations: await count('organizations'),
+    mail: await count('mail_outbox'),
+    audit: await count('audit_log'),
+  };
 }
 
 async function userRow(email: string) {
-  return t.app.db.selectFrom('users').selectAll().where('email_normalized', '=', email.toLowerCase()).executeTakeFirst();
+  return t.app.db.selectFrom('accounts').selectAll().where('email_normalized', '=', email.toLowerCase()).executeTakeFirst();
+}
+
+/** The organization the account of `email` administers (its first membership). */
+async function orgOf(email: string) {
+  const m = await t.app.db.selectFrom('memberships').select('org_id').where('email_normalized', '=', email.toLowerCase()).executeTakeFirstOrThrow();
+  return t.app.db.selectFrom('organizations').selectAll().where('id', '=', m.org_id).executeTakeFirstOrThrow();
 }
 
 /** Fills the sign-up form (everything required; the age box only when `adult`). */
@@ -202,7 +214,8 @@ describe.each(dialects.map((d) => [d.name, d] as const))('the journey of a new o
     await shoot(page, 'check-email');
     const created = await userRow(email);
     expect(created?.email_verified_at).toBeNull();
-    const org = await t.app.db.selectFrom('organizations').selectAll().where('id', '=', created!.org_id!).executeTakeFirstOrThrow();
+    expect(created).toBeTruthy();
+    const org = await orgOf(email);
     expect(org.name).toBe('Analytical Engines Ltd');
     expect(org.company_size).toBeTruthy();
     expect(org.phone).toBeTruthy();
@@ -238,7 +251,12 @@ describe.each(dialects.map((d) => [d.name, d] as const))('the journey of a new o
     await visible(heading('Account'));
     await visible(page.getByTestId('sessions').getByText('This device'));
     await shoot(page, 'account');
+    // ACC-5: a session alone cannot enrol an authenticator: the password is asked again.
+    const twoFactor = page.getByRole('region', { name: 'Two-factor authentication' });
     await (await visible(button('Set up two-factor authentication'))).click();
+    await expect.poll(() => descriptionOf(page, fieldOn(twoFactor, 'Your password')), { timeout: WAIT_MS }).toContain('Enter your password again');
+    await fieldOn(twoFactor, 'Your password').fill(GOOD_PASSWORD);
+    await button('Set up two-factor authentication').click();
     await visible(page.getByAltText('QR code for your authenticator app'));
     const secret = (await (await visible(page.getByTestId('totp-secret'))).innerText()).replace(/\s+/g, '');
     expect(secret).toMatch(/^[A-Z2-7]+=*$/);
@@ -350,7 +368,7 @@ describe('bad input', () => {
 
   it('ACC-5: a wrong TOTP code at sign-in shows an error; a recovery code then signs in', async () => {
     const u = await verifiedUser(t, { email: uniqueEmail('mfa'), name: 'Grace Hopper' });
-    const enrol = json(await t.app.http.inject({ method: 'POST', url: '/api/v1/me/mfa/totp', headers: u.auth }));
+    const enrol = json(await t.app.http.inject({ method: 'POST', url: '/api/v1/me/mfa/totp', headers: u.auth, payload: { password: GOOD_PASSWORD } }));
     const confirm = await t.app.http.inject({
       method: 'POST',
       url: '/api/v1/me/mfa/totp/confirm',
@@ -538,7 +556,7 @@ describe('navigation', () => {
 
   it('UI: a staff member (role support) signs in and lands on Staff home showing the role', async () => {
     const email = uniqueEmail('staff');
-    await t.app.accounts.addStaff(systemContext(), { email, name: 'Sam Support', role: 'support', password: GOOD_PASSWORD });
+    await t.app.accounts.addStaff(systemContext(), OPERATOR, { email, name: 'Sam Support', role: 'support', password: GOOD_PASSWORD });
     const res = await signInThroughPage(email, GOOD_PASSWORD);
     expect(res.status()).toBe(201);
     await atPath(page, '/staff');

@@ -9,19 +9,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
-import type { Principal } from '../../src/modules/accounts/index.ts';
-import { GOOD_PASSWORD, signIn, uniqueEmail } from '../helpers/app.ts';
+import type { Caller } from '../../src/core/caller.ts';
+import { GOOD_PASSWORD, callerOfToken, signIn, uniqueEmail, OPERATOR } from '../helpers/app.ts';
 import { WAIT_MS, atPath, browserSuite, buttonOn, nextResponse, shoot, visible, watchPages } from '../helpers/browser.ts';
 
 const suite = browserSuite();
 const pages = watchPages();
 
-async function supportStaff(): Promise<Principal> {
+async function supportStaff(): Promise<Caller> {
   const email = uniqueEmail('support');
-  await suite.app.app.accounts.addStaff(systemContext(), { email, role: 'support', password: GOOD_PASSWORD });
-  const principal = await suite.app.app.accounts.sessions.authenticate((await signIn(suite.app, email, GOOD_PASSWORD)).token);
-  if (!principal) throw new Error('no principal');
-  return principal;
+  await suite.app.app.accounts.addStaff(systemContext(), OPERATOR, { email, role: 'support', password: GOOD_PASSWORD });
+  return callerOfToken(suite.app, (await signIn(suite.app, email, GOOD_PASSWORD)).token);
 }
 
 const MARKDOWN = [

@@ -11,10 +11,10 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { systemContext } from '../../src/core/context.ts';
 import { DATA_CATEGORIES } from '../../src/modules/privacy/index.ts';
-import { GOOD_PASSWORD, uniqueEmail, verifiedUser } from '../helpers/app.ts';
-import { WAIT_MS, atPath, bodyOf, browserSuite, buttonOn, descriptionOf, fieldOn, nextResponse, shoot, visible, watchPages } from '../helpers/browser.ts';
+import type { StaffRole } from '../../src/core/caller.ts';
+import { verifiedUser, staffMember } from '../helpers/app.ts';
+import { WAIT_MS, atPath, bodyOf, browserSuite, buttonOn, descriptionOf, fieldOn, nextResponse, shoot, signInOnPage, visible, watchPages } from '../helpers/browser.ts';
 
 const URL = '/api/v1/staff/privacy/disclosures';
 
@@ -30,15 +30,9 @@ const field = (label: string) => fieldOn(page, label);
 const button = (name: string) => buttonOn(page, name);
 const rows = () => page.getByTestId('disclosures-table').locator('tbody tr');
 
-async function staffSignedIn(role: string) {
-  const email = uniqueEmail(role);
-  await suite.app.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
-  await page.goto('/sign-in');
-  await (await visible(field('Email'))).fill(email);
-  await field('Password').fill(GOOD_PASSWORD);
-  const answer = nextResponse(page, 'POST', '/api/v1/sessions');
-  await button('Sign in').click();
-  expect((await answer).status()).toBe(201);
+async function staffSignedIn(role: StaffRole) {
+  const staff = await staffMember(suite.app, role);
+  await signInOnPage(page, staff.email, staff.password, staff.secret ? staff.code : undefined);
   await atPath(page, '/staff');
 }
 

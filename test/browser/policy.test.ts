@@ -12,9 +12,8 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { systemContext } from '../../src/core/context.ts';
-import { GOOD_PASSWORD, json, uniqueEmail, verifiedUser } from '../helpers/app.ts';
-import { WAIT_MS, atPath, browserSuite, buttonOn, fieldOn, latestMail, nextResponse, shoot, visible, type Watched, watchPages } from '../helpers/browser.ts';
+import { uniqueEmail, verifiedUser, staffMember } from '../helpers/app.ts';
+import { WAIT_MS, atPath, browserSuite, buttonOn, fieldOn, latestMail, nextResponse, shoot, signInOnPage, visible, type Watched, watchPages } from '../helpers/browser.ts';
 
 const suite = browserSuite();
 const pages = watchPages();
@@ -58,9 +57,8 @@ const SUMMARY = 'We now share usage data with partners you allow.';
 describe('the privacy policy pages', () => {
   it('PRV-8: staff publish a material change; it is emailed, announced at sign-in, shown on the console home until acknowledged, and every version and the diff are public', async () => {
     const admin = await verifiedUser(suite.app, { email: uniqueEmail('admin') });
-    const staffEmail = uniqueEmail('privacy');
-    await suite.app.app.accounts.addStaff(systemContext(), { email: staffEmail, role: 'privacy', password: GOOD_PASSWORD });
-    const token = json(await suite.app.app.http.inject({ method: 'POST', url: '/api/v1/sessions', payload: { email: staffEmail, password: GOOD_PASSWORD } })).token;
+    const staff = await staffMember(suite.app, 'privacy');
+    const token = staff.token;
     const v1 = await suite.app.app.http.inject({
       method: 'POST',
       url: '/api/v1/staff/privacy/policies',
@@ -70,7 +68,7 @@ describe('the privacy policy pages', () => {
     expect(v1.statusCode, v1.body).toBe(201);
 
     // Privacy staff: the staff home links to the policy page; the form previews the Markdown safely.
-    await signIn(page, staffEmail, GOOD_PASSWORD);
+    await signInOnPage(page, staff.email, staff.password, staff.code);
     await atPath(page, '/staff');
     await (await visible(page.getByRole('link', { name: 'Privacy policy versions', exact: true }))).click();
     await atPath(page, '/staff/privacy/policies');

@@ -53,7 +53,7 @@ describe('privacy in the browser', () => {
       await page.getByLabel('Personalize my experience').uncheck();
       await page.getByRole('button', { name: 'Create account' }).click();
       await page.getByRole('heading', { name: 'Check your email' }).waitFor({ timeout: WAIT_MS });
-      const user = await suite.app.app.db.selectFrom('users').select('id').where('email_normalized', '=', email).executeTakeFirstOrThrow();
+      const user = await suite.app.app.db.selectFrom('accounts').select('id').where('email_normalized', '=', email).executeTakeFirstOrThrow();
       const events = await latest(user.id);
       expect(events).toEqual(
         expect.arrayContaining([

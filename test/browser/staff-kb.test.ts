@@ -11,24 +11,17 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { systemContext } from '../../src/core/context.ts';
-import { GOOD_PASSWORD, uniqueEmail } from '../helpers/app.ts';
-import { WAIT_MS, atPath, browserSuite, buttonOn, fieldOn, nextResponse, shoot, visible, watchPages } from '../helpers/browser.ts';
+import { staffMember } from '../helpers/app.ts';
+import { WAIT_MS, atPath, browserSuite, buttonOn, fieldOn, nextResponse, shoot, signInOnPage, visible, watchPages } from '../helpers/browser.ts';
 
 const suite = browserSuite();
 const pages = watchPages();
 
 /** A staff member of `role`, signed in through the sign-in page, on the staff home. */
 async function staffPage(role: 'support' | 'owner'): Promise<Page> {
-  const email = uniqueEmail(`kb-${role}`);
-  await suite.app.app.accounts.addStaff(systemContext(), { email, name: `Kim ${role}`, role, password: GOOD_PASSWORD });
+  const staff = await staffMember(suite.app, role, { name: `Kim ${role}` });
   const { page } = await pages.open(suite.browser, suite.app.url);
-  await page.goto('/sign-in');
-  await (await visible(fieldOn(page, 'Email'))).fill(email);
-  await fieldOn(page, 'Password').fill(GOOD_PASSWORD);
-  const answer = nextResponse(page, 'POST', '/api/v1/sessions');
-  await buttonOn(page, 'Sign in').click();
-  expect((await answer).status()).toBe(201);
+  await signInOnPage(page, staff.email, staff.password, staff.secret ? staff.code : undefined);
   await atPath(page, '/staff');
   return page;
 }

@@ -12,7 +12,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { systemContext } from '../../src/core/context.ts';
-import { GOOD_PASSWORD, uniqueEmail, verifiedUser } from '../helpers/app.ts';
+import { GOOD_PASSWORD, uniqueEmail, verifiedUser, OPERATOR } from '../helpers/app.ts';
 import { WAIT_MS, atPath, browserSuite, buttonOn, descriptionOf, fieldOn, latestMail, linkFrom, nextResponse, shoot, visible, watchPages } from '../helpers/browser.ts';
 
 const suite = browserSuite();
@@ -33,7 +33,7 @@ async function signInThroughPage(page: Page, email: string, password: string) {
 
 async function staffPage(name: string): Promise<Page> {
   const email = uniqueEmail('desk');
-  await suite.app.app.accounts.addStaff(systemContext(), { email, name, role: 'support', password: GOOD_PASSWORD });
+  await suite.app.app.accounts.addStaff(systemContext(), OPERATOR, { email, name, role: 'support', password: GOOD_PASSWORD });
   const page = await browserIn(suite.browser, 'America/New_York');
   await page.goto('/sign-in');
   await signInThroughPage(page, email, GOOD_PASSWORD);
@@ -176,7 +176,7 @@ describe('the support desk pages', () => {
     const refused = nextResponse(fresh, 'POST', '/api/v1/support/verifications/confirm');
     await buttonOn(fresh, 'Confirm the request').click();
     expect((await refused).status()).toBe(403);
-    await expect.poll(() => descriptionOf(fresh, fieldOn(fresh, 'Your password')), { timeout: WAIT_MS }).toContain('The current password is incorrect.');
+    await expect.poll(() => descriptionOf(fresh, fieldOn(fresh, 'Your password')), { timeout: WAIT_MS }).toContain('The password or code is incorrect.');
     await fieldOn(fresh, 'Your password').fill(admin.body.password);
     await buttonOn(fresh, 'Confirm the request').click();
     await visible(fresh.getByRole('status').filter({ hasText: 'Castellan support may now see the account details of Vera Admin' }));

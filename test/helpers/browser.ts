@@ -220,7 +220,7 @@ export function escapeRegExp(s: string): string {
 }
 
 /** The control labelled exactly `label` (a required field's label may end in Mantine's decorative " *"). */
-export function fieldOn(page: Page, label: string): Locator {
+export function fieldOn(page: Page | Locator, label: string): Locator {
   return page.getByLabel(new RegExp(`^${escapeRegExp(label)}(\\s*\\*)?$`));
 }
 
@@ -306,4 +306,25 @@ export async function descriptionOf(page: Page, control: ReturnType<Page['getByL
     if ((await el.count()) > 0) texts.push((await el.innerText()).trim());
   }
   return texts.join('\n');
+}
+
+/**
+ * Signs in through the sign-in page. With `code` (staff whose role needs MFA, or anyone with it
+ * on), the second step asks for it and gets one (a recovery code will do).
+ */
+export async function signInOnPage(p: Page, email: string, password: string, code?: () => string): Promise<void> {
+  await p.goto('/sign-in');
+  await (await visible(fieldOn(p, 'Email'))).fill(email);
+  await fieldOn(p, 'Password').fill(password);
+  const answer = nextResponse(p, 'POST', '/api/v1/sessions');
+  await buttonOn(p, 'Sign in').click();
+  if (!code) {
+    expect((await answer).status()).toBe(201);
+    return;
+  }
+  expect((await answer).status()).toBe(401);
+  await (await visible(fieldOn(p, 'Authentication code'))).fill(code());
+  const second = nextResponse(p, 'POST', '/api/v1/sessions');
+  await buttonOn(p, 'Verify').click();
+  expect((await second).status()).toBe(201);
 }

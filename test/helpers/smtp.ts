@@ -96,9 +96,9 @@ export async function startSmtpSink(opts: { port?: number; onData?: (raw: string
   };
 }
 
-/** The token in a link of the form `<path>?token=...` in a message's text. */
+/** The token in a link of the form `<path>?token=...` (or `<path>/<token>`) in a message's text. */
 export function tokenFrom(text: string, path: string): string {
-  const m = new RegExp(`${path.replace(/[/-]/g, '\\$&')}\\?token=([A-Za-z0-9_-]+)`).exec(text);
+  const m = new RegExp(`${path.replace(/[/-]/g, '\\$&')}(?:\\?token=|/)([A-Za-z0-9_-]+)`).exec(text);
   if (!m?.[1]) throw new Error(`no ${path} link in: ${text}`);
   return m[1];
 }

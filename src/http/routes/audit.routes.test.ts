@@ -1,15 +1,6 @@
+import type { StaffRole } from '../../core/caller.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemContext } from '../../core/context.ts';
-import {
-  type TestApp,
-  GOOD_PASSWORD,
-  json,
-  signIn,
-  signup,
-  startTestApp,
-  uniqueEmail,
-  verifiedUser,
-} from '../../../test/helpers/app.ts';
+import { type TestApp, json, signIn, signup, startTestApp, verifiedUser, verifiedUserByMail, staffMember, totpCode } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 
 describe.each(dialects)('audit log access on $name', (dialect) => {
@@ -22,14 +13,11 @@ describe.each(dialects)('audit log access on $name', (dialect) => {
   const get = (url: string, auth: Record<string, string>) => t.app.http.inject({ method: 'GET', url, headers: auth });
 
   async function staff(role: string) {
-    const email = uniqueEmail(role);
-    await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
-    const s = await signIn(t, email, GOOD_PASSWORD);
-    return { authorization: `Bearer ${s.token}` };
+    return (await staffMember(t, role as StaffRole)).auth;
   }
 
   it('SEC-1: an org admin reads their organization’s security events, filtered and paginated', async () => {
-    const u = await verifiedUser(t);
+    const u = await verifiedUserByMail(t);
     await t.app.http.inject({
       method: 'POST',
       url: '/api/v1/sessions',
@@ -37,7 +25,7 @@ describe.each(dialects)('audit log access on $name', (dialect) => {
     });
     const all = json(await get(`/api/v1/orgs/${u.organization.id}/audit`, u.auth));
     const actions = all.items.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(['auth.signin_failed', 'auth.signin', 'account.email_verified', 'account.signup']);
+    expect(actions).toEqual(['auth.signin_failed', 'auth.signin', 'account.email_verified', 'directory.organization_created', 'account.signup']);
     expect(all.items.every((e: { orgId: string }) => e.orgId === u.organization.id)).toBe(true);
     const failed = json(await get(`/api/v1/orgs/${u.organization.id}/audit?action=auth.signin_failed`, u.auth));
     expect(failed.items).toHaveLength(1);
@@ -84,6 +72,21 @@ describe.each(dialects)('audit log access on $name', (dialect) => {
       expect((await get(`/api/v1/orgs/${u.organization.id}/audit`, auth)).statusCode, role).toBe(403);
     }
     expect((await get('/api/v1/staff/audit', u.auth)).statusCode).toBe(403);
+  });
+
+  it('SEC-1: owner and privacy staff read nothing until they turn MFA on; enrolling it opens their capabilities', async () => {
+    for (const role of ['owner', 'privacy'] as const) {
+      const staff = await staffMember(t, role, { mfa: false });
+      const refused = await get('/api/v1/staff/audit', staff.auth);
+      expect(refused.statusCode, role).toBe(403);
+      expect(json(refused).code, role).toBe('staff.mfa_required');
+      expect((await get('/api/v1/me', staff.auth)).statusCode).toBe(200);
+      const enrol = await t.app.http.inject({ method: 'POST', url: '/api/v1/me/mfa/totp', headers: staff.auth, payload: { password: staff.password } });
+      expect(enrol.statusCode).toBe(201);
+      const confirm = await t.app.http.inject({ method: 'POST', url: '/api/v1/me/mfa/totp/confirm', headers: staff.auth, payload: { code: totpCode(json(enrol).secret, t.clock) } });
+      expect(confirm.statusCode).toBe(200);
+      expect((await get('/api/v1/staff/audit', staff.auth)).statusCode, role).toBe(200);
+    }
   });
 
   it('staff sign in the same way, and /me shows their role and no organization', async () => {

@@ -1,58 +1,10 @@
-import type { FastifyInstance } from 'fastify';
-import { AppError, CommonErrors } from '../../core/errors.ts';
-import { principalOf } from '../auth.ts';
-import { errorResponses, strictObject } from '../schemas.ts';
-import type { HttpDeps } from '../server.ts';
+import { AuditPage, AuditQuery, StaffAuditQuery } from '../../contracts/audit.ts';
+import { OrgParams } from '../../contracts/common.ts';
+import { callerOf } from '../auth.ts';
+import { errorResponses } from '../schemas.ts';
+import type { HttpApp, HttpDeps } from '../deps.ts';
 
-const id = { type: 'string', minLength: 1, maxLength: 100 } as const;
-const instant = { type: 'string', format: 'date-time' } as const;
-
-const filterQuery = {
-  action: { type: 'string', minLength: 1, maxLength: 100 },
-  actorId: id,
-  targetId: id,
-  since: instant,
-  until: instant,
-  limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-  cursor: { type: 'string', pattern: '^[0-9]{1,15}$' },
-} as const;
-
-const entry = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    seq: { type: 'integer' },
-    at: { type: 'string' },
-    orgId: { type: ['string', 'null'] },
-    actor: { type: 'object', properties: { type: { type: 'string' }, id: { type: ['string', 'null'] } } },
-    action: { type: 'string' },
-    target: {
-      anyOf: [{ type: 'object', properties: { type: { type: 'string' }, id: { type: 'string' } } }, { type: 'null' }],
-    },
-    ip: { type: ['string', 'null'] },
-    requestId: { type: ['string', 'null'] },
-    details: { type: 'object', additionalProperties: true },
-  },
-} as const;
-
-const page = {
-  type: 'object',
-  properties: { items: { type: 'array', items: entry }, nextCursor: { type: ['string', 'null'] } },
-  required: ['items', 'nextCursor'],
-} as const;
-
-interface FilterQuery {
-  action?: string;
-  actorId?: string;
-  targetId?: string;
-  since?: string;
-  until?: string;
-  limit: number;
-  cursor?: string;
-  orgId?: string;
-}
-
-const toFilter = (q: FilterQuery) => ({
+const toFilter = (q: AuditQuery) => ({
   action: q.action,
   actorId: q.actorId,
   targetId: q.targetId,
@@ -63,7 +15,7 @@ const toFilter = (q: FilterQuery) => ({
 });
 
 /** SEC-1: reading the audit log, newest first, filtered, paginated by cursor. */
-export function auditRoutes(app: FastifyInstance, deps: HttpDeps): void {
+export function auditRoutes(app: HttpApp, deps: HttpDeps): void {
   const { accounts } = deps;
 
   app.get(
@@ -73,15 +25,12 @@ export function auditRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['audit'],
         summary: "The organization's audit log (its admins, and staff whose role reads audit logs)",
-        params: strictObject({ orgId: id }, ['orgId']),
-        querystring: strictObject(filterQuery),
-        response: { 200: page, ...errorResponses(400, 401, 403, 404) },
+        params: OrgParams,
+        querystring: AuditQuery,
+        response: { 200: AuditPage, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (req) => {
-      const { orgId } = req.params as { orgId: string };
-      return accounts.auditLog(principalOf(req), orgId, toFilter(req.query as FilterQuery));
-    },
+    async (req) => accounts.auditLog(callerOf(req), req.params.orgId, toFilter(req.query)),
   );
 
   app.get(
@@ -91,15 +40,13 @@ export function auditRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['audit', 'staff'],
         summary: 'The whole audit log, for staff whose role reads audit logs',
-        querystring: strictObject({ ...filterQuery, orgId: id }),
-        response: { 200: page, ...errorResponses(400, 401, 403) },
+        querystring: StaffAuditQuery,
+        response: { 200: AuditPage, ...errorResponses(400, 401, 403) },
       },
     },
     async (req) => {
-      const q = req.query as FilterQuery;
-      const p = principalOf(req);
-      if (p.user.kind !== 'staff') throw new AppError(CommonErrors.forbidden);
-      return accounts.auditLog(p, q.orgId ?? null, toFilter(q));
+      const q = req.query;
+      return accounts.auditLog(callerOf(req), q.orgId ?? null, toFilter(q));
     },
   );
 }

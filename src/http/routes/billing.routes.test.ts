@@ -1,7 +1,7 @@
+import type { StaffRole } from '../../core/caller.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../core/clock.ts';
-import { systemContext } from '../../core/context.ts';
-import { type TestApp, GOOD_PASSWORD, json, signIn, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
+import { type TestApp, GOOD_PASSWORD, json, signIn, startTestApp, uniqueEmail, verifiedUser, staffMember } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import { tokenFrom } from '../../../test/helpers/smtp.ts';
 
@@ -37,9 +37,7 @@ describe.each(dialects)('billing on $name', (dialect) => {
     (await t.app.db.selectFrom('audit_log').select('action').where('org_id', '=', orgId).orderBy('seq').execute()).map((r) => r.action);
 
   async function staffAuth(role: string) {
-    const email = uniqueEmail(role);
-    await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
-    return { authorization: `Bearer ${(await signIn(t, email, GOOD_PASSWORD)).token}` };
+    return (await staffMember(t, role as StaffRole)).auth;
   }
 
   async function addUser(a: Admin, email = uniqueEmail('member')) {
@@ -51,8 +49,8 @@ describe.each(dialects)('billing on $name', (dialect) => {
   async function memberAuth(a: Admin) {
     const email = uniqueEmail('member');
     await addUser(a, email);
-    const mail = await t.smtp.waitFor((m) => m.to === email && m.subject.includes('invited'));
-    const token = tokenFrom(mail.text, '/accept-invitation');
+    const mail = await t.smtp.waitFor((m) => m.to === email && m.subject.includes('Invitation'));
+    const token = tokenFrom(mail.text, '/invitations');
     await t.app.http.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token, password: GOOD_PASSWORD } });
     return { authorization: `Bearer ${(await signIn(t, email, GOOD_PASSWORD)).token}` };
   }
@@ -79,7 +77,7 @@ describe.each(dialects)('billing on $name', (dialect) => {
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(Object.keys(row).sort()).toEqual(['brand', 'created_at', 'created_by', 'exp_month', 'exp_year', 'holder_name', 'id', 'last4', 'org_id', 'provider', 'token'].sort());
-    expect(row).toMatchObject({ provider: 'test', brand: 'visa', last4: '4242', holder_name: 'Ada Lovelace', exp_month: 12, exp_year: body.expYear, created_by: a.user.id });
+    expect(row).toMatchObject({ provider: 'test', brand: 'visa', last4: '4242', holder_name: 'Ada Lovelace', exp_month: 12, exp_year: body.expYear, created_by: a.user.accountId });
     expect(row.token).toMatch(/^tok_test_/);
     expect(JSON.stringify(row)).not.toContain(VISA);
 

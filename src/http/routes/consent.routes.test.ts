@@ -175,7 +175,7 @@ describe.each(dialects)('consent, GPC and analytics on $name', (dialect) => {
     const body = signupBody({ personalization: false });
     const res = await b.call('POST', '/api/v1/signup', { payload: body });
     expect(res.statusCode).toBe(201);
-    const userId = json(res).user.id as string;
+    const userId = json(res).user.accountId as string;
     const events = await eventsOf(userId);
     expect(events.map((e) => [e.purpose, Number(e.granted), e.source]).sort()).toEqual(
       [
@@ -224,7 +224,7 @@ describe.each(dialects)('consent, GPC and analytics on $name', (dialect) => {
       await b.call('POST', '/api/v1/analytics/events', { payload: { path: '/before-signup' } });
       if (grant) await b.call('POST', '/api/v1/consent', { payload: { purpose: 'profile_combination', granted: true } });
       const res = await b.call('POST', '/api/v1/signup', { payload: signupBody() });
-      const userId = json(res).user.id as string;
+      const userId = json(res).user.accountId as string;
       const rows = await t.app.db.selectFrom('analytics_events').select(['user_id']).where('visitor_id', '=', b.cookies.castellan_visitor as string).execute();
       const links = await t.app.db.selectFrom('visitor_links').selectAll().where('user_id', '=', userId).execute();
       return { rows, links, userId };
@@ -255,7 +255,7 @@ describe.each(dialects)('consent, GPC and analytics on $name', (dialect) => {
     });
     expect(purpose(stateOf(ok), 'telemarketing')).toMatchObject({ allowed: true });
     expect(await eventsOf(visitor)).toEqual([]);
-    expect((await eventsOf(u.user.id)).map((e) => e.purpose)).toEqual(['telemarketing']);
+    expect((await eventsOf(u.accountId)).map((e) => e.purpose)).toEqual(['telemarketing']);
     // Signed out and without a visitor cookie, there is nobody to record for.
     const none = await t.app.http.inject({ method: 'POST', url: '/api/v1/consent', headers: { authorization: 'Bearer nobody-here-at-all-xxxxxxxx' }, payload: { purpose: 'telemarketing', granted: true } });
     expect(none.statusCode).toBe(422);

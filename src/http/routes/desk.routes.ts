@@ -1,27 +1,29 @@
-import type { FastifyInstance } from 'fastify';
-import { PLANS } from '../../modules/directory/index.ts';
-import { CLOSE_REASON_NAMES, PRIORITIES, VERIFICATION_ACTIONS } from '../../modules/support/index.ts';
-import { contextOf, principalOf } from '../auth.ts';
-import { errorResponses, ref, strictObject } from '../schemas.ts';
-import type { HttpDeps } from '../server.ts';
-import { attachmentResponse, queueItem, sendAttachment, staffTicket, verification } from './support.schemas.ts';
-import { idParam } from './users.routes.ts';
-
-const ticketParams = strictObject({ ticketId: idParam }, ['ticketId']);
-const verificationParams = strictObject({ ticketId: idParam, verificationId: idParam }, ['ticketId', 'verificationId']);
-const hours = { type: 'number', exclusiveMinimum: 0, maximum: 2000 } as const;
-const targets = {
-  type: 'object',
-  properties: {
-    plan: { type: 'string' },
-    priority: { type: 'string' },
-    firstResponseHours: { type: 'number' },
-    nextResponseHours: { type: 'number' },
-    resolutionHours: { type: 'number' },
-    updatedAt: { type: 'string' },
-  },
-  required: ['plan', 'priority', 'firstResponseHours', 'nextResponseHours', 'resolutionHours', 'updatedAt'],
-} as const;
+import { NoContent, OrgParams, UserRef } from '../../contracts/common.ts';
+import {
+  CloseTicketBody,
+  DeskReplyBody,
+  MacroList,
+  Queue,
+  QueueQuery,
+  RequestVerificationBody,
+  Specialist,
+  SpecialistBody,
+  StaffAttachmentParams,
+  StaffTicket,
+  StaffTicketParams,
+  SupportTargets,
+  SupportTargetsList,
+  SupportVerification,
+  TargetsBody,
+  TargetsParams,
+  UpdateTicketBody,
+  VerificationParams,
+} from '../../contracts/desk.ts';
+import { AttachmentFile } from '../../contracts/support.ts';
+import { contextOf, callerOf } from '../auth.ts';
+import { errorResponses } from '../schemas.ts';
+import type { HttpApp, HttpDeps } from '../deps.ts';
+import { sendAttachment } from './support.attachments.ts';
 
 /**
  * The staff desk (SUP-2..SUP-6). Staff read tickets, never the accounts
@@ -29,11 +31,9 @@ const targets = {
  * admin confirmed (support verifications), and no route here reads or sets a
  * password or binds anyone to a resource.
  */
-export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
+export function deskRoutes(app: HttpApp, deps: HttpDeps): void {
   const { desk, settings, verifications } = deps.support;
   const auth = { auth: 'required' as const };
-  type T = { ticketId: string };
-  type V = T & { verificationId: string };
 
   app.get(
     '/api/v1/staff/support/queue',
@@ -42,20 +42,20 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: 'SUP-5: tickets not closed, production-impacting first, then in order of submission',
-        querystring: strictObject({ limit: { type: 'integer', minimum: 1, maximum: 500, default: 200 } }),
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: queueItem } }, required: ['items'] }, ...errorResponses(400, 401, 403) },
+        querystring: QueueQuery,
+        response: { 200: Queue, ...errorResponses(400, 401, 403) },
       },
     },
-    async (req) => desk.queue(principalOf(req), (req.query as { limit: number }).limit),
+    async (req) => desk.queue(callerOf(req), req.query.limit),
   );
 
   app.get(
     '/api/v1/staff/support/tickets/:ticketId',
     {
       config: auth,
-      schema: { tags: ['support desk'], summary: 'A ticket (the view is audited)', params: ticketParams, response: { 200: staffTicket, ...errorResponses(400, 401, 403, 404) } },
+      schema: { tags: ['support desk'], summary: 'A ticket (the view is audited)', params: StaffTicketParams, response: { 200: StaffTicket, ...errorResponses(400, 401, 403, 404) } },
     },
-    async (req) => desk.get(contextOf(req), principalOf(req), (req.params as T).ticketId),
+    async (req) => desk.get(contextOf(req), callerOf(req), req.params.ticketId),
   );
 
   app.get(
@@ -65,14 +65,11 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: "Download a ticket's attachment (audited)",
-        params: strictObject({ ticketId: idParam, attachmentId: idParam }, ['ticketId', 'attachmentId']),
-        response: { 200: attachmentResponse, ...errorResponses(400, 401, 403, 404) },
+        params: StaffAttachmentParams,
+        response: { 200: AttachmentFile, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (req, reply) => {
-      const p = req.params as T & { attachmentId: string };
-      return sendAttachment(reply, await desk.attachment(contextOf(req), principalOf(req), p.ticketId, p.attachmentId));
-    },
+    async (req, reply) => sendAttachment(reply, await desk.attachment(contextOf(req), callerOf(req), req.params.ticketId, req.params.attachmentId)),
   );
 
   app.post(
@@ -82,12 +79,12 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: 'Answer the customer (mailed, threaded); by default the ticket then waits on the customer',
-        params: ticketParams,
-        body: strictObject({ body: { type: 'string', minLength: 1, maxLength: 50_000 }, waitOnCustomer: { type: 'boolean', default: true } }, ['body']),
-        response: { 200: staffTicket, ...errorResponses(400, 401, 403, 404, 409, 415) },
+        params: StaffTicketParams,
+        body: DeskReplyBody,
+        response: { 200: StaffTicket, ...errorResponses(400, 401, 403, 404, 409, 415) },
       },
     },
-    async (req) => desk.reply(contextOf(req), principalOf(req), (req.params as T).ticketId, req.body as { body: string; waitOnCustomer?: boolean }),
+    async (req) => desk.reply(contextOf(req), callerOf(req), req.params.ticketId, req.body),
   );
 
   app.post(
@@ -97,12 +94,12 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: 'SUP-3: close as resolved or out of scope; the customer is told the reason',
-        params: ticketParams,
-        body: strictObject({ reason: { type: 'string', enum: CLOSE_REASON_NAMES }, note: { type: 'string', maxLength: 2000 } }, ['reason']),
-        response: { 200: staffTicket, ...errorResponses(400, 401, 403, 404, 409, 415) },
+        params: StaffTicketParams,
+        body: CloseTicketBody,
+        response: { 200: StaffTicket, ...errorResponses(400, 401, 403, 404, 409, 415) },
       },
     },
-    async (req) => desk.close(contextOf(req), principalOf(req), (req.params as T).ticketId, req.body as { reason: string; note?: string }),
+    async (req) => desk.close(contextOf(req), callerOf(req), req.params.ticketId, req.body),
   );
 
   app.patch(
@@ -112,12 +109,12 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: 'Set the priority (due times are recomputed) or mark a limited-support ticket as a critical defect (SUP-2)',
-        params: ticketParams,
-        body: { ...strictObject({ priority: { type: 'string', enum: PRIORITIES }, criticalDefect: { type: 'boolean' } }), minProperties: 1 },
-        response: { 200: staffTicket, ...errorResponses(400, 401, 403, 404, 409, 415) },
+        params: StaffTicketParams,
+        body: UpdateTicketBody,
+        response: { 200: StaffTicket, ...errorResponses(400, 401, 403, 404, 409, 415) },
       },
     },
-    async (req) => desk.update(contextOf(req), principalOf(req), (req.params as T).ticketId, req.body as { priority?: string; criticalDefect?: boolean }),
+    async (req) => desk.update(contextOf(req), callerOf(req), req.params.ticketId, req.body),
   );
 
   app.get(
@@ -127,26 +124,10 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: 'Prepared answers: out of scope (each with its closing reason) and end of life',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { id: { type: 'string' }, title: { type: 'string' }, body: { type: 'string' }, closeReason: { type: ['string', 'null'] } },
-                  required: ['id', 'title', 'body', 'closeReason'],
-                },
-              },
-            },
-            required: ['items'],
-          },
-          ...errorResponses(401, 403),
-        },
+        response: { 200: MacroList, ...errorResponses(401, 403) },
       },
     },
-    async (req) => desk.macros(principalOf(req)),
+    async (req) => desk.macros(callerOf(req)),
   );
 
   app.post(
@@ -156,16 +137,12 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: "SUP-6: ask the ticket's admin to confirm one disclosure or deletion of an account, named by its id or its email (emailed link + password)",
-        params: ticketParams,
-        body: strictObject(
-          { action: { type: 'string', enum: VERIFICATION_ACTIONS }, userId: idParam, email: { type: 'string', minLength: 3, maxLength: 254 } },
-          ['action'],
-        ),
-        response: { 201: verification, ...errorResponses(400, 401, 403, 404, 409, 415) },
+        params: StaffTicketParams,
+        body: RequestVerificationBody,
+        response: { 201: SupportVerification, ...errorResponses(400, 401, 403, 404, 409, 415) },
       },
     },
-    async (req, reply) =>
-      reply.status(201).send(await verifications.request(contextOf(req), principalOf(req), (req.params as T).ticketId, req.body as { action: string; userId?: string; email?: string })),
+    async (req, reply) => reply.status(201).send(await verifications.request(contextOf(req), callerOf(req), req.params.ticketId, req.body)),
   );
 
   app.get(
@@ -175,14 +152,11 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: 'SUP-6: the account a confirmed `disclose_account` verification names (once)',
-        params: verificationParams,
-        response: { 200: ref('User'), ...errorResponses(400, 401, 403, 404) },
+        params: VerificationParams,
+        response: { 200: UserRef, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (req) => {
-      const p = req.params as V;
-      return verifications.discloseAccount(contextOf(req), principalOf(req), p.ticketId, p.verificationId);
-    },
+    async (req) => verifications.discloseAccount(contextOf(req), callerOf(req), req.params.ticketId, req.params.verificationId),
   );
 
   app.post(
@@ -192,13 +166,12 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: 'SUP-6: delete the account a confirmed `delete_account` verification names',
-        params: verificationParams,
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 404) },
+        params: VerificationParams,
+        response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (req, reply) => {
-      const p = req.params as V;
-      await verifications.deleteAccount(contextOf(req), principalOf(req), p.ticketId, p.verificationId);
+      await verifications.deleteAccount(contextOf(req), callerOf(req), req.params.ticketId, req.params.verificationId);
       return reply.status(204).send();
     },
   );
@@ -210,10 +183,10 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: 'SUP-4: service-level targets per plan and priority, in business hours',
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: targets } }, required: ['items'] }, ...errorResponses(401, 403) },
+        response: { 200: SupportTargetsList, ...errorResponses(401, 403) },
       },
     },
-    async (req) => settings.listTargets(principalOf(req)),
+    async (req) => settings.listTargets(callerOf(req)),
   );
 
   app.put(
@@ -223,15 +196,12 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: "Change a plan and priority's targets (owner staff); open tickets' due times are recomputed and audited",
-        params: strictObject({ plan: { type: 'string', enum: PLANS }, priority: { type: 'string', enum: PRIORITIES } }, ['plan', 'priority']),
-        body: strictObject({ firstResponseHours: hours, nextResponseHours: hours, resolutionHours: hours }, ['firstResponseHours', 'nextResponseHours', 'resolutionHours']),
-        response: { 200: targets, ...errorResponses(400, 401, 403, 404, 415) },
+        params: TargetsParams,
+        body: TargetsBody,
+        response: { 200: SupportTargets, ...errorResponses(400, 401, 403, 404, 415) },
       },
     },
-    async (req) => {
-      const p = req.params as { plan: string; priority: string };
-      return settings.setTargets(contextOf(req), principalOf(req), p.plan, p.priority, req.body as { firstResponseHours: number; nextResponseHours: number; resolutionHours: number });
-    },
+    async (req) => settings.setTargets(contextOf(req), callerOf(req), req.params.plan, req.params.priority, req.body),
   );
 
   app.put(
@@ -241,15 +211,12 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: "SUP-2: assign a jumpstart organization's dedicated specialist (owner staff)",
-        params: strictObject({ orgId: idParam }, ['orgId']),
-        body: strictObject({ staffId: idParam }, ['staffId']),
-        response: {
-          200: { type: 'object', properties: { orgId: { type: 'string' }, staffId: { type: 'string' }, name: { type: 'string' } }, required: ['orgId', 'staffId', 'name'] },
-          ...errorResponses(400, 401, 403, 404, 415),
-        },
+        params: OrgParams,
+        body: SpecialistBody,
+        response: { 200: Specialist, ...errorResponses(400, 401, 403, 404, 415) },
       },
     },
-    async (req) => settings.setSpecialist(contextOf(req), principalOf(req), (req.params as { orgId: string }).orgId, (req.body as { staffId: string }).staffId),
+    async (req) => settings.setSpecialist(contextOf(req), callerOf(req), req.params.orgId, req.body.staffId),
   );
 
   app.delete(
@@ -259,12 +226,12 @@ export function deskRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['support desk'],
         summary: "Remove an organization's dedicated specialist (owner staff)",
-        params: strictObject({ orgId: idParam }, ['orgId']),
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 404) },
+        params: OrgParams,
+        response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (req, reply) => {
-      await settings.removeSpecialist(contextOf(req), principalOf(req), (req.params as { orgId: string }).orgId);
+      await settings.removeSpecialist(contextOf(req), callerOf(req), req.params.orgId);
       return reply.status(204).send();
     },
   );

@@ -1,7 +1,8 @@
+import type { StaffRole } from '../../core/caller.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../core/clock.ts';
 import { systemContext } from '../../core/context.ts';
-import { type TestApp, GOOD_PASSWORD, json, signIn, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
+import { type TestApp, GOOD_PASSWORD, acceptedMember, json, signIn, startTestApp, uniqueEmail, verifiedUser, staffMember } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import { tokenFrom } from '../../../test/helpers/smtp.ts';
 
@@ -25,9 +26,7 @@ describe.each(dialects)('directory on $name', (dialect) => {
   }
 
   async function staffAuth(role: string) {
-    const email = uniqueEmail(role);
-    await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
-    return { authorization: `Bearer ${(await signIn(t, email, GOOD_PASSWORD)).token}` };
+    return (await staffMember(t, role as StaffRole)).auth;
   }
 
   it('DIR-2: a created user gets a username, unique POSIX ids from 10000, and an invitation to set their own password (ACC-2)', async () => {
@@ -35,13 +34,13 @@ describe.each(dialects)('directory on $name', (dialect) => {
     expect(a.user).toMatchObject({ uidNumber: 10000, gidNumber: 10000, loginShell: '/bin/bash' });
     const email = uniqueEmail('grace');
     const u = await addUser(a, { email, username: 'grace' });
-    expect(u).toMatchObject({ email, username: 'grace', uidNumber: 10001, gidNumber: 10001, homeDirectory: '/home/grace', orgRole: 'member', emailVerified: false });
+    expect(u).toMatchObject({ email, username: 'grace', uidNumber: 10001, gidNumber: 10001, homeDirectory: '/home/grace', orgRole: 'member', status: 'invited', emailVerified: false });
     const taken = await call('POST', `${base(a)}/users`, a.auth, { email: uniqueEmail(), name: 'Other', username: 'grace' });
     expect(taken.statusCode).toBe(409);
     expect(json(taken).code).toBe('directory.username_taken');
 
-    const mail = await t.smtp.waitFor((m) => m.to === email && m.subject.includes('invited'));
-    const token = tokenFrom(mail.text, '/accept-invitation');
+    const mail = await t.smtp.waitFor((m) => m.to === email && m.subject.includes('Invitation'));
+    const token = tokenFrom(mail.text, '/invitations');
     expect((await t.app.http.inject({ method: 'POST', url: '/api/v1/sessions', payload: { email, password: GOOD_PASSWORD } })).statusCode).toBe(401);
     const accept = await t.app.http.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token, password: GOOD_PASSWORD } });
     expect(accept.statusCode).toBe(200);
@@ -67,7 +66,7 @@ describe.each(dialects)('directory on $name', (dialect) => {
     const email = uniqueEmail('plain');
     const plain = await addUser(a, { email });
     const mail = await t.smtp.waitFor((m) => m.to === email);
-    await t.app.http.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token: tokenFrom(mail.text, '/accept-invitation'), password: GOOD_PASSWORD } });
+    await t.app.http.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token: tokenFrom(mail.text, '/invitations'), password: GOOD_PASSWORD } });
     const auth = { authorization: `Bearer ${(await signIn(t, email, GOOD_PASSWORD)).token}` };
     const mine = json(await call('GET', `${base(a)}/users`, auth));
     expect(mine.items.map((u: { id: string }) => u.id)).toEqual([plain.id]);
@@ -108,8 +107,8 @@ describe.each(dialects)('directory on $name', (dialect) => {
 
   it('DIR-3: access is granted directly or through a group, and `via` says which', async () => {
     const a = await verifiedUser(t);
-    const u = await addUser(a);
-    const other = await addUser(a);
+    const u = (await acceptedMember(t, a)).user;
+    const other = (await acceptedMember(t, a)).user;
     const res = json(await call('POST', `${base(a)}/resources`, a.auth, { kind: 'application', name: 'wiki', settings: { url: 'https://wiki' } }));
     const g = json(await call('POST', `${base(a)}/groups`, a.auth, { name: 'engineers' }));
     const access = async (userId: string) => json(await call('GET', `${base(a)}/access?userId=${userId}&resourceId=${res.id}`, a.auth));
@@ -145,7 +144,7 @@ describe.each(dialects)('directory on $name', (dialect) => {
     const email = uniqueEmail('suspended');
     const u = await addUser(a, { email });
     const mail = await t.smtp.waitFor((m) => m.to === email);
-    await t.app.http.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token: tokenFrom(mail.text, '/accept-invitation'), password: GOOD_PASSWORD } });
+    await t.app.http.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token: tokenFrom(mail.text, '/invitations'), password: GOOD_PASSWORD } });
     const session = await signIn(t, email, GOOD_PASSWORD);
     const res = json(await call('POST', `${base(a)}/resources`, a.auth, { kind: 'network', name: 'vpn' }));
     await call('POST', `${base(a)}/resources/${res.id}/bindings`, a.auth, { userId: u.id });
@@ -215,8 +214,8 @@ describe.each(dialects)('directory on $name', (dialect) => {
       const auth = await staffAuth(role);
       expect((await call('POST', `${base(a)}/resources/${res.id}/bindings`, auth, { userId: u.id })).statusCode, role).toBe(403);
       const me = json(await call('GET', '/api/v1/me', auth));
-      const principal = { user: me.user, sessionId: 'ses_x' };
-      await expect(t.app.directory.resources.bind(systemContext(), principal, a.organization.id, res.id, { userId: u.id })).rejects.toMatchObject({
+      const caller = { kind: 'staff' as const, accountId: me.account.id, sessionId: 'ses_x', staffRole: role as 'owner', mfa: true };
+      await expect(t.app.directory.resources.bind(systemContext(), caller, a.organization.id, res.id, { userId: u.id })).rejects.toMatchObject({
         code: 'common.forbidden',
       });
     }
@@ -232,7 +231,7 @@ describe.each(dialects)('directory on $name', (dialect) => {
     await call('DELETE', `${base(a)}/users/${u.id}`, a.auth);
     const actions = json(await call('GET', `${base(a)}/audit?limit=20`, a.auth)).items.map((e: { action: string }) => e.action);
     expect(actions).toEqual(
-      expect.arrayContaining(['directory.user_created', 'directory.group_created', 'directory.member_added', 'directory.user_updated', 'directory.user_deleted']),
+      expect.arrayContaining(['directory.user_invited', 'directory.group_created', 'directory.member_added', 'directory.user_updated', 'directory.user_deleted']),
     );
   });
 });

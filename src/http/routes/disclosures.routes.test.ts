@@ -1,8 +1,8 @@
+import type { StaffRole } from '../../core/caller.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
-import { systemContext } from '../../core/context.ts';
 import type { DisclosureEntry } from '../../modules/privacy/index.ts';
-import { type TestApp, GOOD_PASSWORD, json, signIn, signup, startTestApp, uniqueEmail } from '../../../test/helpers/app.ts';
+import { type TestApp, json, signIn, signup, startTestApp, staffMember } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import { tokenFrom } from '../../../test/helpers/smtp.ts';
 
@@ -31,16 +31,14 @@ describe.each(dialects)('disclosure ledger routes on $name', (dialect) => {
   const count = async () => Number((await t.app.db.selectFrom('disclosures').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
   async function staff(role: string) {
-    const email = uniqueEmail(role);
-    const user = await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
-    const s = await signIn(t, email, GOOD_PASSWORD);
-    return { id: user.id, auth: { authorization: `Bearer ${s.token}` } };
+    const staff = await staffMember(t, role as StaffRole);
+    return { id: staff.id, auth: staff.auth };
   }
 
   /** An org admin, verified through the mail the worker sent over SMTP (and the provider recorded). */
   async function orgAdmin() {
     const s = await signup(t);
-    await t.app.mailWorker.drain();
+    await t.app.jobRunner.drain();
     const mail = await t.smtp.waitFor((m) => m.to === s.body.email && m.subject.includes('Verify'));
     await t.app.http.inject({ method: 'POST', url: '/api/v1/email-verification', payload: { token: tokenFrom(mail.text, '/verify-email') } });
     const session = await signIn(t, s.body.email, s.body.password);

@@ -1,7 +1,7 @@
+import type { StaffRole } from '../../core/caller.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
-import { systemContext } from '../../core/context.ts';
-import { type TestApp, GOOD_PASSWORD, json, signIn, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
+import { type TestApp, json, startTestApp, verifiedUser, staffMember } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 
 type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -20,9 +20,7 @@ describe.each(dialects)('knowledge-base routes on $name', (dialect) => {
     t.app.http.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
 
   async function staffAuth(role: string) {
-    const email = uniqueEmail(role);
-    await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
-    return { authorization: `Bearer ${(await signIn(t, email, GOOD_PASSWORD)).token}` };
+    return (await staffMember(t, role as StaffRole)).auth;
   }
 
   /** Everything the knowledge base keeps, and the audit log: for "changed nothing" checks. */

@@ -1,8 +1,8 @@
+import type { StaffRole } from '../../core/caller.ts';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../core/clock.ts';
-import { systemContext } from '../../core/context.ts';
-import { type TestApp, GOOD_PASSWORD, json, signIn, signup, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
+import { type TestApp, GOOD_PASSWORD, json, signup, startTestApp, uniqueEmail, verifiedUser, staffMember } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import { until } from '../../../test/helpers/process.ts';
 import { type ReceivedMail, tokenFrom } from '../../../test/helpers/smtp.ts';
@@ -38,9 +38,8 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
   const clock = () => t.clock as ManualClock;
 
   async function staffAuth(role: string) {
-    const email = uniqueEmail(role);
-    const staff = await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
-    return { id: staff.id, auth: { authorization: `Bearer ${(await signIn(t, email, GOOD_PASSWORD)).token}` } };
+    const staff = await staffMember(t, role as StaffRole);
+    return { id: staff.id, auth: staff.auth };
   }
 
   async function choose(u: User, purpose: string, granted: boolean) {
@@ -63,7 +62,7 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
    */
   async function deliver(subject: string) {
     await until(async () => {
-      await t.app.mailWorker.drain();
+      await t.app.jobRunner.drain();
       return (await outbox(subject)).every((r) => r.status === 'sent' || r.status === 'suppressed');
     }, 10_000, `the "${subject}" messages to be sent`);
     return (email: string) => t.smtp.messages.filter((m) => m.to === email && m.subject === subject);
@@ -95,7 +94,7 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
 
     const rows = await outbox('Spring news');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ category: 'marketing', list: 'newsletter', user_id: ada.user.id, status: 'sent' });
+    expect(rows[0]).toMatchObject({ category: 'marketing', list: 'newsletter', user_id: ada.user.accountId, status: 'sent' });
     const stored = await t.app.db.selectFrom('mail_campaigns').selectAll().execute();
     expect(stored).toEqual([expect.objectContaining({ id: json(res).id, list: 'newsletter', subject: 'Spring news', created_by: privacy.id, recipients: 1 })]);
     const audit = await t.app.db.selectFrom('audit_log').selectAll().where('action', '=', 'privacy.campaign_sent').execute();
@@ -116,7 +115,7 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
     expect(page.body).toContain('<form method="post">');
     expect(page.body).toContain('<button type="submit">Unsubscribe</button>');
     expect(page.body).toContain('newsletter');
-    expect(await stateOf(form.user.id, 'marketing_email')).toMatchObject({ allowed: true, recorded: false });
+    expect(await stateOf(form.user.accountId, 'marketing_email')).toMatchObject({ allowed: true, recorded: false });
 
     // RFC 8058 §3.2: the mail client's POST, with no cookie or session at all.
     const posted = await t.app.http.inject({
@@ -127,11 +126,11 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
     });
     expect(posted.statusCode, posted.body).toBe(200);
     expect(posted.body).toContain('You are unsubscribed');
-    expect(await stateOf(form.user.id, 'marketing_email')).toMatchObject({ allowed: false, recorded: true, source: 'email_link' });
+    expect(await stateOf(form.user.accountId, 'marketing_email')).toMatchObject({ allowed: false, recorded: true, source: 'email_link' });
 
     const noBoundary = await t.app.http.inject({ method: 'POST', url: urlOf(multipart), headers: { 'content-type': 'multipart/form-data' }, payload: 'List-Unsubscribe=One-Click' });
     expect(noBoundary.statusCode).toBe(400);
-    expect(await stateOf(multipart.user.id, 'marketing_email')).toMatchObject({ allowed: true, recorded: false });
+    expect(await stateOf(multipart.user.accountId, 'marketing_email')).toMatchObject({ allowed: true, recorded: false });
     const boundary = 'XyZ123';
     const mp = await t.app.http.inject({
       method: 'POST',
@@ -140,14 +139,14 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
       payload: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
     });
     expect(mp.statusCode, mp.body).toBe(200);
-    expect(await stateOf(multipart.user.id, 'marketing_email')).toMatchObject({ allowed: false, source: 'email_link' });
+    expect(await stateOf(multipart.user.accountId, 'marketing_email')).toMatchObject({ allowed: false, source: 'email_link' });
     const bare = await t.app.http.inject({ method: 'POST', url: urlOf(empty) });
     expect(bare.statusCode, bare.body).toBe(200);
-    expect(await stateOf(empty.user.id, 'marketing_email')).toMatchObject({ allowed: false, source: 'email_link' });
+    expect(await stateOf(empty.user.accountId, 'marketing_email')).toMatchObject({ allowed: false, source: 'email_link' });
 
     // Again: still 200, and one event only (PRV-4 records changes). The page now says so.
     expect((await t.app.http.inject({ method: 'POST', url: urlOf(form), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' })).statusCode).toBe(200);
-    const events = await t.app.db.selectFrom('consent_events').selectAll().where('subject_id', '=', form.user.id).execute();
+    const events = await t.app.db.selectFrom('consent_events').selectAll().where('subject_id', '=', form.user.accountId).execute();
     expect(events).toEqual([expect.objectContaining({ purpose: 'marketing_email', granted: 0, source: 'email_link' })]);
     const after = await t.app.http.inject({ method: 'GET', url: urlOf(form) });
     expect(after.body).not.toContain('<form');
@@ -174,13 +173,13 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
     const payload = bytes.subarray(0, -32);
     const mac = bytes.subarray(-32);
     const claims = JSON.parse(payload.toString('utf8')) as [string, string, number];
-    expect(claims).toEqual([ada.user.id, 'newsletter', Math.floor(clock().now().getTime() / 1000)]);
+    expect(claims).toEqual([ada.user.accountId, 'newsletter', Math.floor(clock().now().getTime() / 1000)]);
     const flipped = Buffer.from(mac);
     flipped[0] = (flipped[0] as number) ^ 1;
     const pixel = tokenFrom((await simpleParser(m.raw)).html as string, '/mail/open');
     const forgeries = [
-      Buffer.concat([Buffer.from(JSON.stringify([bob.user.id, claims[1], claims[2]])), mac]).toString('base64url'),
-      Buffer.concat([Buffer.from(JSON.stringify([ada.user.id, claims[1], claims[2] + 400 * 24 * 3600])), mac]).toString('base64url'),
+      Buffer.concat([Buffer.from(JSON.stringify([bob.user.accountId, claims[1], claims[2]])), mac]).toString('base64url'),
+      Buffer.concat([Buffer.from(JSON.stringify([ada.user.accountId, claims[1], claims[2] + 400 * 24 * 3600])), mac]).toString('base64url'),
       Buffer.concat([payload, flipped]).toString('base64url'),
       payload.toString('base64url'),
       `${token}.${token}`,
@@ -204,7 +203,7 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
     clock().advance(366 * DAY);
     const late = await t.app.http.inject({ method: 'POST', url: unsubscribeUrl(m) });
     expect(late.statusCode).toBe(422);
-    expect(await stateOf(ada.user.id, 'marketing_email')).toMatchObject({ allowed: true, recorded: false });
+    expect(await stateOf(ada.user.accountId, 'marketing_email')).toMatchObject({ allowed: true, recorded: false });
   });
 
   it('PRV-7: the link still works 31 days after the mail was sent', async () => {
@@ -215,7 +214,7 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
     clock().advance(31 * DAY);
     const res = await t.app.http.inject({ method: 'POST', url: unsubscribeUrl(m), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
     expect(res.statusCode, res.body).toBe(200);
-    expect(await stateOf(ada.user.id, 'marketing_email')).toMatchObject({ allowed: false, source: 'email_link' });
+    expect(await stateOf(ada.user.accountId, 'marketing_email')).toMatchObject({ allowed: false, source: 'email_link' });
   });
 
   it('PRV-7: whoever opts out, or is suspended, after the campaign was queued gets nothing: the message is suppressed', async () => {
@@ -224,10 +223,11 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
     const stays = await verifiedUser(t);
     const email = uniqueEmail('member');
     const member = json(await t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${admin.organization.id}/users`, headers: admin.auth, payload: { email, name: 'Grace Hopper' } }));
-    const invitation = await t.smtp.waitFor((m) => m.to === email && m.subject.includes('invited'));
-    await t.app.http.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token: tokenFrom(invitation.text, '/accept-invitation'), password: GOOD_PASSWORD } });
+    const invitation = await t.smtp.waitFor((m) => m.to === email && m.subject.includes('Invitation'));
+    const accepted = json(await t.app.http.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token: tokenFrom(invitation.text, '/invitations'), password: GOOD_PASSWORD } }));
+    const memberAccount = (await t.app.accounts.factsByEmail(t.app.db, accepted.email))?.id ?? null;
 
-    await t.app.mailWorker.stop();
+    await t.app.jobRunner.stop();
     expect(json(await campaign(privacy.auth, { subject: 'Queued', text: 'x' })).recipients).toBe(3);
     await choose(admin, 'marketing_email', false);
     const suspended = await t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${admin.organization.id}/users/${member.id}/suspend`, headers: admin.auth });
@@ -238,9 +238,9 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
     expect(received(email)).toEqual([]);
     expect(received(stays.body.email)).toHaveLength(1);
     const byUser = new Map((await outbox('Queued')).map((r) => [r.user_id, r]));
-    expect(byUser.get(admin.user.id)).toMatchObject({ status: 'suppressed', body_enc: null });
-    expect(byUser.get(member.id)).toMatchObject({ status: 'suppressed', body_enc: null });
-    expect(byUser.get(stays.user.id)).toMatchObject({ status: 'sent' });
+    expect(byUser.get(admin.user.accountId)).toMatchObject({ status: 'suppressed', body_enc: null });
+    expect(byUser.get(memberAccount)).toMatchObject({ status: 'suppressed', body_enc: null });
+    expect(byUser.get(stays.user.accountId)).toMatchObject({ status: 'sent' });
   });
 
   it('PRV-7: the open-tracking pixel goes only to recipients who allow analytics, and an open is kept only while they do', async () => {
@@ -269,7 +269,7 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
     expect(pixel.headers['content-type']).toBe('image/gif');
     expect(pixel.rawPayload.equals(PIXEL_GIF)).toBe(true);
     await fetchPixel(tokenFrom(withPixel, '/mail/open'));
-    expect(await opens()).toEqual([expect.objectContaining({ campaign_id: campaignId, user_id: tracked.user.id })]);
+    expect(await opens()).toEqual([expect.objectContaining({ campaign_id: campaignId, user_id: tracked.user.accountId })]);
 
     // Refused after the mail arrived: the pixel still answers, and nothing is kept.
     const laterPixel = tokenFrom(await htmlOf(later), '/mail/open');

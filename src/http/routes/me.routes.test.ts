@@ -17,7 +17,7 @@ describe.each(dialects)('MFA on $name', (dialect) => {
 
   async function enrolled() {
     const u = await verifiedUser(t);
-    const enrol = await call('POST', '/api/v1/me/mfa/totp', u.auth);
+    const enrol = await call('POST', '/api/v1/me/mfa/totp', u.auth, { password: GOOD_PASSWORD });
     expect(enrol.statusCode).toBe(201);
     const { secret, otpauthUri } = json(enrol);
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Castellan:.+\?.*secret=/);
@@ -28,7 +28,7 @@ describe.each(dialects)('MFA on $name', (dialect) => {
 
   it('ACC-5: enrolment gives a secret and otpauth URI; a wrong code does not turn MFA on', async () => {
     const u = await verifiedUser(t);
-    const { secret } = json(await call('POST', '/api/v1/me/mfa/totp', u.auth));
+    const { secret } = json(await call('POST', '/api/v1/me/mfa/totp', u.auth, { password: GOOD_PASSWORD }));
     const wrong = await call('POST', '/api/v1/me/mfa/totp/confirm', u.auth, {
       code: '000000' === totpCode(secret, t.clock) ? '111111' : '000000',
     });
@@ -66,28 +66,32 @@ describe.each(dialects)('MFA on $name', (dialect) => {
     );
   });
 
-  it('ACC-5: turning MFA off asks for the password; regenerated recovery codes replace the old ones', async () => {
+  it('ACC-5: turning MFA off asks for the password and a code; regenerated recovery codes replace the old ones', async () => {
     const u = await enrolled();
-    const regen = await call('POST', '/api/v1/me/mfa/recovery-codes', u.auth, { password: GOOD_PASSWORD });
+    const noCode = await call('POST', '/api/v1/me/mfa/recovery-codes', u.auth, { password: GOOD_PASSWORD });
+    expect(noCode.statusCode).toBe(403);
+    expect(json(noCode)).toMatchObject({ code: 'accounts.reauthentication_code_required', errors: [{ field: 'code' }] });
+    const regen = await call('POST', '/api/v1/me/mfa/recovery-codes', u.auth, { password: GOOD_PASSWORD, code: u.recoveryCodes[5] });
     expect(regen.statusCode).toBe(200);
     (t.clock as ManualClock).advance(30_000);
     expect((await signIn(u.body.email, GOOD_PASSWORD, u.recoveryCodes[1])).statusCode).toBe(401);
     expect((await signIn(u.body.email, GOOD_PASSWORD, json(regen).recoveryCodes[0])).statusCode).toBe(201);
 
-    const wrong = await call('POST', '/api/v1/me/mfa/totp/disable', u.auth, { password: 'wrong-password-1' });
+    (t.clock as ManualClock).advance(30_000);
+    const wrong = await call('POST', '/api/v1/me/mfa/totp/disable', u.auth, { password: 'wrong-password-1', code: totpCode(u.secret, t.clock) });
     expect(wrong.statusCode).toBe(403);
     expect(json(await call('GET', '/api/v1/me/mfa', u.auth)).enabled).toBe(true);
-    expect((await call('POST', '/api/v1/me/mfa/totp/disable', u.auth, { password: GOOD_PASSWORD })).statusCode).toBe(204);
+    expect((await call('POST', '/api/v1/me/mfa/totp/disable', u.auth, { password: GOOD_PASSWORD, code: totpCode(u.secret, t.clock) })).statusCode).toBe(204);
     expect((await signIn(u.body.email, GOOD_PASSWORD)).statusCode).toBe(201);
     await t.smtp.waitFor((m) => m.to === u.body.email && m.subject === 'Two-factor authentication was turned off');
   });
 
   it('ACC-5: enrolling twice is a conflict; SEC-1: MFA changes are audited', async () => {
     const u = await enrolled();
-    const again = await call('POST', '/api/v1/me/mfa/totp', u.auth);
+    const again = await call('POST', '/api/v1/me/mfa/totp', u.auth, {});
     expect(again.statusCode).toBe(409);
     expect(json(again).code).toBe('accounts.mfa_already_enabled');
-    const log = json(await call('GET', `/api/v1/orgs/${u.organization.id}/audit?targetId=${u.user.id}`, u.auth));
+    const log = json(await call('GET', `/api/v1/orgs/${u.organization.id}/audit?targetId=${u.accountId}`, u.auth));
     const actions = log.items.map((e: { action: string }) => e.action);
     expect(actions).toEqual(
       expect.arrayContaining(['mfa.enrolment_started', 'mfa.enabled', 'account.email_verified', 'account.signup']),
@@ -97,13 +101,13 @@ describe.each(dialects)('MFA on $name', (dialect) => {
   it('SEC-2: the TOTP secret is encrypted at rest and recovery codes are kept only as keyed hashes', async () => {
     const u = await enrolled();
     const row = await t.app.db
-      .selectFrom('users')
+      .selectFrom('accounts')
       .select(['totp_secret_enc'])
-      .where('id', '=', u.user.id)
+      .where('id', '=', u.accountId)
       .executeTakeFirstOrThrow();
     expect(row.totp_secret_enc).toMatch(/^v1\./);
     expect(row.totp_secret_enc).not.toContain(u.secret);
-    const codes = await t.app.db.selectFrom('recovery_codes').select('code_hash').where('user_id', '=', u.user.id).execute();
+    const codes = await t.app.db.selectFrom('recovery_codes').select('code_hash').where('account_id', '=', u.accountId).execute();
     for (const c of codes) for (const plain of u.recoveryCodes) expect(c.code_hash).not.toContain(plain.replace('-', ''));
   });
 });

@@ -1,18 +1,31 @@
-import type { FastifyInstance } from 'fastify';
+import { NoContent } from '../../contracts/common.ts';
+import {
+  ChangePasswordBody,
+  Me,
+  MeQuery,
+  MfaStatus,
+  EmailChangeBody,
+  EmailChangeConfirmBody,
+  EmailChangeStatus,
+  ProfileBody,
+  ReauthBody,
+  Reauthenticated,
+  StepUpBody,
+  ProfileResponse,
+  RecoveryCodes,
+  SessionList,
+  SessionParams,
+  TotpConfirmBody,
+  TotpEnrolment,
+} from '../../contracts/me.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
-import { contextOf, csrfTokenFor, principalOf } from '../auth.ts';
-import { errorResponses, ref, strictObject } from '../schemas.ts';
-import type { HttpDeps } from '../server.ts';
-
-const password = { type: 'string', minLength: 1, maxLength: 1024 } as const;
-const recoveryCodes = {
-  type: 'object',
-  properties: { recoveryCodes: { type: 'array', items: { type: 'string' } } },
-  required: ['recoveryCodes'],
-} as const;
+import { callerOf, contextOf, csrfTokenFor, sessionOf } from '../auth.ts';
+import { whoAmI } from '../people.ts';
+import { errorResponses } from '../schemas.ts';
+import type { HttpApp, HttpDeps } from '../deps.ts';
 
 /** The signed-in person's own account: profile, password, sessions and MFA (ACC-2, ACC-5, ACC-6). */
-export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
+export function meRoutes(app: HttpApp, deps: HttpDeps): void {
   const { accounts, keys } = deps;
   const auth = { auth: 'required' as const };
 
@@ -22,24 +35,15 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
       config: auth,
       schema: {
         tags: ['me'],
-        summary: 'The signed-in user (or staff member), their organization, and the CSRF token for cookie-authenticated writes',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              user: ref('User'),
-              organization: { anyOf: [ref('Organization'), { type: 'null' }] },
-              csrfToken: { type: 'string' },
-            },
-            required: ['user', 'organization', 'csrfToken'],
-          },
-          ...errorResponses(401),
-        },
+        summary:
+          'The signed-in person: their account, their memberships and pending invitations, the organization in view (`orgId`, else their first) with their user there, and the CSRF token for cookie-authenticated writes',
+        querystring: MeQuery,
+        response: { 200: Me, ...errorResponses(400, 401) },
       },
     },
     async (req) => {
-      const p = principalOf(req);
-      return { ...(await accounts.me(p)), csrfToken: csrfTokenFor(keys.secret, p.sessionId) };
+      const session = sessionOf(req);
+      return { ...(await whoAmI(deps, session.accountId, req.query.orgId)), csrfToken: csrfTokenFor(keys.secret, session.sessionId) };
     },
   );
 
@@ -50,11 +54,14 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['me'],
         summary: 'Change your own profile (name)',
-        body: strictObject({ name: { type: 'string', minLength: 1, maxLength: 200 } }, ['name']),
-        response: { 200: { type: 'object', properties: { user: ref('User') }, required: ['user'] }, ...errorResponses(400, 401, 403, 413, 415, 422) },
+        body: ProfileBody,
+        response: { 200: ProfileResponse, ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
     },
-    async (req) => ({ user: await accounts.updateProfile(contextOf(req), principalOf(req), req.body as { name: string }) }),
+    async (req) => {
+      await accounts.updateProfile(contextOf(req), callerOf(req), req.body);
+      return { user: (await whoAmI(deps, sessionOf(req).accountId)).user };
+    },
   );
 
   app.post(
@@ -63,14 +70,75 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
       config: auth,
       schema: {
         tags: ['me'],
-        summary: 'Change the password (the current one is asked again); other sessions end',
-        body: strictObject({ currentPassword: password, newPassword: password }, ['currentPassword', 'newPassword']),
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 413, 415, 422) },
+        summary: 'Change the password (the current one, and the code with TOTP on, asked again, or a re-authentication just before); other sessions end',
+        body: ChangePasswordBody,
+        response: { 204: NoContent, ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
       },
     },
     async (req, reply) => {
-      const { currentPassword, newPassword } = req.body as { currentPassword: string; newPassword: string };
-      await accounts.changePassword(contextOf(req), principalOf(req), currentPassword, newPassword);
+      await accounts.changePassword(contextOf(req), callerOf(req), req.body);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/me/reauth',
+    {
+      config: auth,
+      schema: {
+        tags: ['me'],
+        summary: 'Re-authenticate: the password (and the code with TOTP on); for five minutes this session may make security changes without entering them again',
+        body: ReauthBody,
+        response: { 200: Reauthenticated, ...errorResponses(400, 401, 403, 413, 415, 429) },
+      },
+    },
+    async (req) => accounts.stepUp.reauthenticate(contextOf(req), callerOf(req), req.body),
+  );
+
+  app.get(
+    '/api/v1/me/email',
+    {
+      config: auth,
+      schema: {
+        tags: ['me'],
+        summary: 'Whether a change of address is waiting for its link to be opened',
+        response: { 200: EmailChangeStatus, ...errorResponses(401) },
+      },
+    },
+    async (req) => ({ pending: await accounts.emailChange.pending(callerOf(req)) }),
+  );
+
+  app.post(
+    '/api/v1/me/email',
+    {
+      config: auth,
+      schema: {
+        tags: ['me'],
+        summary:
+          'Change your address (step-up): a link goes to the new address, and the old one is told; nothing changes until the link is opened. Answers 202 alike whether or not the new address has an account',
+        body: EmailChangeBody,
+        response: { 202: NoContent, ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
+      },
+    },
+    async (req, reply) => {
+      await accounts.emailChange.request(contextOf(req), callerOf(req), req.body);
+      return reply.status(202).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/email-changes/confirm',
+    {
+      config: { auth: 'none' },
+      schema: {
+        tags: ['me'],
+        summary: 'Open the link sent to the new address: the account takes it (verified), and the old address is told',
+        body: EmailChangeConfirmBody,
+        response: { 204: NoContent, ...errorResponses(400, 409, 413, 415, 422, 429) },
+      },
+    },
+    async (req, reply) => {
+      await accounts.emailChange.confirm(contextOf(req), req.body.token);
       return reply.status(204).send();
     },
   );
@@ -82,32 +150,10 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['me'],
         summary: "The user's active sessions",
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    createdAt: { type: 'string' },
-                    lastSeenAt: { type: 'string' },
-                    expiresAt: { type: 'string' },
-                    ip: { type: ['string', 'null'] },
-                    userAgent: { type: ['string', 'null'] },
-                    current: { type: 'boolean' },
-                  },
-                },
-              },
-            },
-          },
-          ...errorResponses(401),
-        },
+        response: { 200: SessionList, ...errorResponses(401) },
       },
     },
-    async (req) => ({ items: await accounts.sessions.list(principalOf(req)) }),
+    async (req) => ({ items: await accounts.sessions.list(callerOf(req)) }),
   );
 
   app.delete(
@@ -117,13 +163,12 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['me'],
         summary: 'Revoke one of your sessions',
-        params: strictObject({ sessionId: { type: 'string', minLength: 1, maxLength: 100 } }, ['sessionId']),
-        response: { 204: { type: 'null' }, ...errorResponses(401, 403, 404) },
+        params: SessionParams,
+        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
       },
     },
     async (req, reply) => {
-      const { sessionId } = req.params as { sessionId: string };
-      if (!(await accounts.sessions.revoke(contextOf(req), principalOf(req), sessionId)))
+      if (!(await accounts.sessions.revoke(contextOf(req), callerOf(req), req.params.sessionId)))
         throw new AppError(CommonErrors.notFound);
       return reply.status(204).send();
     },
@@ -136,13 +181,10 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['mfa'],
         summary: 'Whether TOTP is on, and how many recovery codes are left',
-        response: {
-          200: { type: 'object', properties: { enabled: { type: 'boolean' }, recoveryCodesLeft: { type: 'integer' } } },
-          ...errorResponses(401),
-        },
+        response: { 200: MfaStatus, ...errorResponses(401) },
       },
     },
-    async (req) => accounts.mfa.status(principalOf(req).user.id),
+    async (req) => accounts.mfa.status(callerOf(req)),
   );
 
   app.post(
@@ -151,18 +193,12 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
       config: auth,
       schema: {
         tags: ['mfa'],
-        summary: 'Start TOTP enrolment: a new secret and its otpauth:// URI, in force once confirmed',
-        response: {
-          201: {
-            type: 'object',
-            properties: { secret: { type: 'string' }, otpauthUri: { type: 'string' } },
-            required: ['secret', 'otpauthUri'],
-          },
-          ...errorResponses(401, 403, 409),
-        },
+        summary: 'Start TOTP enrolment (step-up: the password again, or a re-authentication just before): a new secret and its otpauth:// URI, in force once confirmed',
+        body: StepUpBody,
+        response: { 201: TotpEnrolment, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
       },
     },
-    async (req, reply) => reply.status(201).send(await accounts.mfa.enrol(contextOf(req), principalOf(req).user.id)),
+    async (req, reply) => reply.status(201).send(await accounts.mfa.enrol(contextOf(req), callerOf(req), req.body)),
   );
 
   app.post(
@@ -172,11 +208,11 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['mfa'],
         summary: 'Confirm enrolment with a current code; answers ten single-use recovery codes, shown once',
-        body: strictObject({ code: { type: 'string', minLength: 1, maxLength: 20 } }, ['code']),
-        response: { 200: recoveryCodes, ...errorResponses(400, 401, 403, 409, 413, 415) },
+        body: TotpConfirmBody,
+        response: { 200: RecoveryCodes, ...errorResponses(400, 401, 403, 409, 413, 415) },
       },
     },
-    async (req) => accounts.mfa.confirm(contextOf(req), principalOf(req).user.id, (req.body as { code: string }).code),
+    async (req) => accounts.mfa.confirm(contextOf(req), callerOf(req), req.body.code),
   );
 
   app.post(
@@ -185,13 +221,13 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
       config: auth,
       schema: {
         tags: ['mfa'],
-        summary: 'Turn TOTP off; asks for the current password',
-        body: strictObject({ password }, ['password']),
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 409, 413, 415) },
+        summary: 'Turn TOTP off (step-up: the password and a code again, or a re-authentication just before)',
+        body: StepUpBody,
+        response: { 204: NoContent, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
       },
     },
     async (req, reply) => {
-      await accounts.mfa.disable(contextOf(req), principalOf(req).user.id, (req.body as { password: string }).password);
+      await accounts.mfa.disable(contextOf(req), callerOf(req), req.body);
       return reply.status(204).send();
     },
   );
@@ -202,12 +238,11 @@ export function meRoutes(app: FastifyInstance, deps: HttpDeps): void {
       config: auth,
       schema: {
         tags: ['mfa'],
-        summary: 'Replace the recovery codes with ten new ones; asks for the current password',
-        body: strictObject({ password }, ['password']),
-        response: { 200: recoveryCodes, ...errorResponses(400, 401, 403, 409, 413, 415) },
+        summary: 'Replace the recovery codes with ten new ones (step-up: the password and a code again, or a re-authentication just before)',
+        body: StepUpBody,
+        response: { 200: RecoveryCodes, ...errorResponses(400, 401, 403, 409, 413, 415, 429) },
       },
     },
-    async (req) =>
-      accounts.mfa.regenerateRecoveryCodes(contextOf(req), principalOf(req).user.id, (req.body as { password: string }).password),
+    async (req) => accounts.mfa.regenerateRecoveryCodes(contextOf(req), callerOf(req), req.body),
   );
 }

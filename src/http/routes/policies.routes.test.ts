@@ -1,7 +1,7 @@
+import type { StaffRole } from '../../core/caller.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../core/clock.ts';
-import { systemContext } from '../../core/context.ts';
-import { type TestApp, GOOD_PASSWORD, json, signIn, signup, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
+import { type TestApp, GOOD_PASSWORD, json, signIn, signup, startTestApp, uniqueEmail, verifiedUser, staffMember } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import { tokenFrom } from '../../../test/helpers/smtp.ts';
 
@@ -26,9 +26,7 @@ describe.each(dialects)('privacy policy versions on $name', (dialect) => {
     t.app.http.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
 
   async function staff(role: string): Promise<Auth> {
-    const email = uniqueEmail(role);
-    await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
-    return { authorization: `Bearer ${(await signIn(t, email, GOOD_PASSWORD)).token}` };
+    return (await staffMember(t, role as StaffRole)).auth;
   }
 
   async function publish(auth: Auth, body: Record<string, unknown>) {
@@ -41,9 +39,10 @@ describe.each(dialects)('privacy policy versions on $name', (dialect) => {
   async function member(admin: Awaited<ReturnType<typeof verifiedUser>>) {
     const email = uniqueEmail('member');
     const created = json(await call('POST', `/api/v1/orgs/${admin.organization.id}/users`, admin.auth, { email, name: 'Grace Hopper' }));
-    const mail = await t.smtp.waitFor((m) => m.to === email && m.subject.includes('invited'));
-    await call('POST', '/api/v1/invitations/accept', {}, { token: tokenFrom(mail.text, '/accept-invitation'), password: GOOD_PASSWORD });
-    return { id: created.id as string, email };
+    const mail = await t.smtp.waitFor((m) => m.to === email && m.subject.includes('Invitation'));
+    await call('POST', '/api/v1/invitations/accept', {}, { token: tokenFrom(mail.text, '/invitations'), password: GOOD_PASSWORD });
+    const accountId = (await t.app.accounts.factsByEmail(t.app.db, email))?.id as string;
+    return { id: created.id as string, email, accountId };
   }
 
   const bearer = async (email: string) => ({ authorization: `Bearer ${(await signIn(t, email, GOOD_PASSWORD)).token}` });
@@ -166,7 +165,7 @@ describe.each(dialects)('privacy policy versions on $name', (dialect) => {
     // PRV-7: a policy-change notice is not marketing: refusing marketing email does not stop it.
     expect((await call('POST', '/api/v1/consent', admin.auth, { purpose: 'marketing_email', granted: false })).statusCode).toBe(200);
     await publish(privacy, { title: 'Minor wording' });
-    await t.app.mailWorker.drain();
+    await t.app.jobRunner.drain();
     expect(t.smtp.messages.filter((m) => m.subject.includes('privacy policy'))).toEqual([]);
 
     const effectiveAt = inDays(14);
@@ -180,17 +179,17 @@ describe.each(dialects)('privacy policy versions on $name', (dialect) => {
       expect(mail.text).toContain('http://castellan.test/privacy/diff?from=1&to=2');
       expect(mail.headers.get('list-unsubscribe')).toBeUndefined();
     }
-    await t.app.mailWorker.drain();
+    await t.app.jobRunner.drain();
     const told = t.smtp.messages.filter((m) => m.subject.includes('privacy policy')).map((m) => m.to);
     expect(told.sort()).toEqual([admin.body.email, grace.email].sort());
     for (const nobody of [suspended.email, unverified.body.email]) expect(told).not.toContain(nobody);
 
     const rows = await t.app.db.selectFrom('mail_outbox').select(['category', 'user_id', 'list']).where('subject', '=', 'Changes to the Castellan privacy policy').execute();
     expect(rows.map((r) => r.category)).toEqual(['transactional', 'transactional']);
-    expect(rows.map((r) => r.user_id).sort()).toEqual([admin.user.id, grace.id].sort());
+    expect(rows.map((r) => r.user_id).sort()).toEqual([admin.accountId, grace.accountId].sort());
     expect(rows.every((r) => r.list === null)).toBe(true);
     const notices = await t.app.db.selectFrom('policy_notices').select(['user_id', 'version', 'emailed_at']).execute();
-    expect(notices.map((n) => n.user_id).sort()).toEqual([admin.user.id, grace.id].sort());
+    expect(notices.map((n) => n.user_id).sort()).toEqual([admin.accountId, grace.accountId].sort());
     expect(notices.every((n) => Number(n.version) === 2 && n.emailed_at === v2.publishedAt)).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../core/clock.ts';
-import { type TestApp, GOOD_PASSWORD, json, signup, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
+import { type TestApp, GOOD_PASSWORD, json, settleMail, signup, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import { tokenFrom } from '../../../test/helpers/smtp.ts';
 
@@ -137,8 +137,26 @@ describe.each(dialects)('sessions on $name', (dialect) => {
     const res = await post(t, '/api/v1/password-resets', { email });
     expect(res.statusCode).toBe(202);
     expect(res.body).toBe('');
-    await new Promise((r) => setTimeout(r, 200));
+    await settleMail(t);
     expect(t.smtp.messages.slice(before).filter((m) => m.to === email)).toHaveLength(0);
+  });
+
+  it('ACC-7: a reset request does the same work for a known and an unknown address: it queues one sealed job', async () => {
+    const u = await verifiedUser(t);
+    await settleMail(t);
+    const unknown = uniqueEmail('nobody');
+    const jobsOf = () => t.app.db.selectFrom('jobs').select(['id', 'payload']).where('kind', '=', 'accounts.password_reset').execute();
+    const before = new Set((await jobsOf()).map((j) => j.id));
+    for (const email of [u.body.email, unknown]) expect((await post(t, '/api/v1/password-resets', { email })).statusCode).toBe(202);
+    const queued = (await jobsOf()).filter((j) => !before.has(j.id));
+    expect(queued).toHaveLength(2);
+    // Neither the address nor the requester's IP is readable in the jobs table.
+    for (const j of queued) expect(j.payload).not.toMatch(/@|example|127\.0\.0\.1/);
+    await settleMail(t);
+    const resetTokens = await t.app.db.selectFrom('one_time_tokens').select('id').where('account_id', '=', u.accountId).where('purpose', '=', 'reset_password').execute();
+    expect(resetTokens).toHaveLength(1);
+    await t.smtp.waitFor((m) => m.to === u.body.email && m.subject === 'Reset your password');
+    expect(t.smtp.messages.filter((m) => m.to === unknown)).toHaveLength(0);
   });
 
   it('ACC-7: reset requests are rate limited per email with 429 and Retry-After', async () => {

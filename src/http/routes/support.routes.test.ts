@@ -1,7 +1,7 @@
+import type { StaffRole } from '../../core/caller.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
-import { systemContext } from '../../core/context.ts';
-import { type TestApp, GOOD_PASSWORD, json, signIn, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
+import { type TestApp, GOOD_PASSWORD, json, signIn, startTestApp, uniqueEmail, verifiedUser, staffMember } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import { tokenFrom } from '../../../test/helpers/smtp.ts';
 
@@ -35,17 +35,16 @@ describe.each(dialects)('support desk on $name', (dialect) => {
     (await t.app.db.selectFrom('audit_log').select('action').where('org_id', '=', orgId).orderBy('seq').execute()).map((r) => r.action);
 
   async function staff(role: string) {
-    const email = uniqueEmail(role);
-    const user = await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
-    return { id: (user as { id: string }).id, auth: { authorization: `Bearer ${(await signIn(t, email, GOOD_PASSWORD)).token}` } as Auth };
+    const staff = await staffMember(t, role as StaffRole);
+    return { id: staff.id, auth: staff.auth as Auth };
   }
 
   async function member(a: Admin) {
     const email = uniqueEmail('member');
     const res = await call('POST', `/api/v1/orgs/${a.organization.id}/users`, a.auth, { email, name: 'Grace Hopper' });
     expect(res.statusCode, res.body).toBe(201);
-    const mail = await t.smtp.waitFor((m) => m.to === email && m.subject.includes('invited'));
-    const token = tokenFrom(mail.text, '/accept-invitation');
+    const mail = await t.smtp.waitFor((m) => m.to === email && m.subject.includes('Invitation'));
+    const token = tokenFrom(mail.text, '/invitations');
     await t.app.http.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token, password: GOOD_PASSWORD } });
     return { id: json(res).id as string, email, auth: { authorization: `Bearer ${(await signIn(t, email, GOOD_PASSWORD)).token}` } as Auth };
   }
@@ -277,7 +276,7 @@ describe.each(dialects)('support desk on $name', (dialect) => {
       ];
       for (const r of attempts.slice(0, 3)) expect(r.statusCode, `${role}: ${r.body}`).toBe(403);
     }
-    expect(await t.app.db.selectFrom('users').select('id').where('id', '=', m.id).executeTakeFirst()).toBeTruthy();
+    expect(await t.app.db.selectFrom('memberships').select('id').where('id', '=', m.id).executeTakeFirst()).toBeTruthy();
   });
 
   it('SUP-6: staff disclose or delete an account only after the requesting admin confirmed that very request by emailed link and password; each grant serves once', async () => {
@@ -320,7 +319,7 @@ describe.each(dialects)('support desk on $name', (dialect) => {
     const delMail = await t.smtp.waitFor((x) => x.to === a.body.email && x.subject.includes('Confirm a request') && x.text.includes('delete the account'));
     await call('POST', '/api/v1/support/verifications/confirm', a.auth, { token: tokenFrom(delMail.text, '/support/verify'), password: a.body.password });
     expect((await call('POST', `${base}/${del.id}/delete-account`, s.auth)).statusCode).toBe(204);
-    expect(await t.app.db.selectFrom('users').select('id').where('id', '=', m.id).executeTakeFirst()).toBeUndefined();
+    expect(await t.app.db.selectFrom('memberships').select('id').where('id', '=', m.id).executeTakeFirst()).toBeUndefined();
     const actions = await auditActions(a.organization.id);
     for (const action of ['support.verification_requested', 'support.verification_confirmed', 'support.account_disclosed', 'directory.user_deleted', 'support.ticket_viewed']) {
       if (action === 'support.ticket_viewed') await call('GET', `/api/v1/staff/support/tickets/${ticket.id}`, s.auth);

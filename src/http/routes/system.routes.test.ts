@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, json, startTestApp } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
+import { createJobs } from '../../modules/jobs/index.ts';
+
+const METRICS_TOKEN = 'metrics-token-for-tests-0123';
 
 describe.each(dialects)('system routes on $name', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    t = await startTestApp(dialect, { env: { CASTELLAN_METRICS_TOKEN: METRICS_TOKEN } });
   });
   afterAll(() => t.close());
 
@@ -31,6 +34,10 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['post', '/api/v1/password-resets'],
       ['post', '/api/v1/password-resets/confirm'],
       ['post', '/api/v1/me/password'],
+      ['post', '/api/v1/me/reauth'],
+      ['get', '/api/v1/me/email'],
+      ['post', '/api/v1/me/email'],
+      ['post', '/api/v1/email-changes/confirm'],
       ['get', '/api/v1/me/sessions'],
       ['delete', '/api/v1/me/sessions/{sessionId}'],
       ['get', '/api/v1/me/mfa'],
@@ -48,6 +55,13 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['post', '/api/v1/orgs/{orgId}/users/{userId}/suspend'],
       ['post', '/api/v1/orgs/{orgId}/users/{userId}/reactivate'],
       ['post', '/api/v1/invitations/accept'],
+      ['post', '/api/v1/orgs/{orgId}/users/{userId}/invitation'],
+      ['delete', '/api/v1/orgs/{orgId}/users/{userId}/invitation'],
+      ['get', '/api/v1/invitations/{token}'],
+      ['post', '/api/v1/invitations/{token}/accept'],
+      ['get', '/api/v1/me/invitations'],
+      ['post', '/api/v1/me/invitations/{membershipId}/accept'],
+      ['post', '/api/v1/orgs'],
       ['post', '/api/v1/orgs/{orgId}/users/import'],
       ['get', '/api/v1/orgs/{orgId}/users/export'],
       ['get', '/api/v1/orgs/{orgId}/access'],
@@ -141,12 +155,24 @@ describe.each(dialects)('system routes on $name', (dialect) => {
 
   it('GET /metrics speaks the Prometheus text format and counts requests', async () => {
     await t.app.http.inject({ method: 'GET', url: '/healthz' });
-    const res = await t.app.http.inject({ method: 'GET', url: '/metrics' });
+    // A kind no node runs stays queued, and the gauge of pending jobs shows it.
+    await createJobs({ clock: t.app.clock }).enqueue(t.app.db, { kind: 'test.unclaimed', payload: null });
+    const res = await t.app.http.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toMatch(/castellan_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
     expect(res.body).toContain('# TYPE castellan_http_request_duration_seconds histogram');
     expect(res.body).toMatch(/castellan_mail_outbox_messages\{status="queued"\} \d+/);
+    expect(res.body).toContain('castellan_jobs{kind="test.unclaimed",status="queued"} 1');
+  });
+
+  it('SEC: /metrics is no oracle: without the operator\'s token (or with another) it answers 401 and no counter', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token-of-some-length', `Basic ${METRICS_TOKEN}`, `Bearer ${METRICS_TOKEN}x`]) {
+      const res = await t.app.http.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+      expect(res.statusCode, authorization).toBe(401);
+      expect(json(res).code).toBe('http.metrics_token_required');
+      expect(res.body).not.toContain('castellan_');
+    }
   });
 
   it('SEC-3: an unknown route answers problem details with a stable type', async () => {
@@ -158,6 +184,22 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       status: 404,
       instance: '/api/v1/nope',
     });
+  });
+
+  it('SEC: without CASTELLAN_METRICS_TOKEN /metrics is closed on the web listener; the metrics listener serves it', async () => {
+    const closed = await startTestApp(dialect, { env: { CASTELLAN_METRICS_PORT: '0', CASTELLAN_PORT: '0', CASTELLAN_HOST: '127.0.0.1' } });
+    try {
+      expect((await closed.app.http.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+      await closed.app.listen();
+      const address = closed.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'metrics listening')?.address as string;
+      expect(address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const res = await fetch(`${address}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('castellan_http_requests_total');
+      expect((await fetch(`${address}/api/v1/me`)).status).toBe(404);
+    } finally {
+      await closed.close();
+    }
   });
 
   it('request ids: a sane X-Request-Id is kept and appears in the logs and in problems', async () => {

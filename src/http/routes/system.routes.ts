@@ -1,8 +1,11 @@
-import type { FastifyInstance } from 'fastify';
-import type { HttpDeps } from '../server.ts';
+import { Health } from '../../contracts/system.ts';
+import { constantTimeEqual } from '../../core/crypto.ts';
+import { AppError } from '../../core/errors.ts';
+import type { HttpApp, HttpDeps } from '../deps.ts';
+import { HttpErrors } from '../problems.ts';
 
 /** Health, metrics and the API description: the operator's endpoints. */
-export function systemRoutes(app: FastifyInstance, deps: HttpDeps): void {
+export function systemRoutes(app: HttpApp, deps: HttpDeps): void {
   app.get(
     '/healthz',
     {
@@ -10,10 +13,7 @@ export function systemRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         tags: ['system'],
         summary: 'Liveness and database reachability',
-        response: {
-          200: { type: 'object', properties: { status: { type: 'string' } } },
-          503: { type: 'object', properties: { status: { type: 'string' } } },
-        },
+        response: { 200: Health, 503: Health },
       },
     },
     async (_req, reply) => {
@@ -27,8 +27,15 @@ export function systemRoutes(app: FastifyInstance, deps: HttpDeps): void {
 
   app.get(
     '/metrics',
-    { config: { auth: 'none' }, schema: { tags: ['system'], summary: 'Prometheus metrics', produces: ['text/plain'] } },
-    async (_req, reply) => {
+    {
+      config: { auth: 'none' },
+      schema: { tags: ['system'], summary: 'Prometheus metrics: with `Authorization: Bearer <CASTELLAN_METRICS_TOKEN>` (or on the metrics listener)', produces: ['text/plain'] },
+    },
+    async (req, reply) => {
+      // Counters can tell a stranger what happened inside (that a mail went out, for whom): operators only.
+      const token = deps.config.metrics.token;
+      const sent = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!token || !sent || !constantTimeEqual(sent, token)) throw new AppError(HttpErrors.metricsToken);
       const body = await deps.metrics.registry.metrics();
       return reply.type(deps.metrics.registry.contentType).send(body);
     },
@@ -39,5 +46,4 @@ export function systemRoutes(app: FastifyInstance, deps: HttpDeps): void {
     { config: { auth: 'none' }, schema: { tags: ['system'], summary: 'This API, as OpenAPI 3' } },
     async () => app.swagger(),
   );
-
 }

@@ -3,8 +3,10 @@ import type { Clock } from '../../core/clock.ts';
 import type { FieldCipher } from '../../core/crypto.ts';
 import type { RequestContext } from '../../core/context.ts';
 import type { Database, DialectName, Executor } from '../../db/schema.ts';
-import type { Audit } from '../audit/index.ts';
+import type { Audit, AuditEvent } from '../audit/index.ts';
+import type { Jobs } from '../jobs/index.ts';
 import type { Mail } from '../mail/index.ts';
+import type { PasswordHasher } from './passwords.ts';
 import type { Throttle } from './throttle.service.ts';
 
 export interface AccountsConfig {
@@ -22,12 +24,16 @@ export interface AccountsConfig {
 
 /**
  * Told when someone identifies themselves, inside the transaction that creates
- * the account or the session, so that other modules (privacy: PRV-5, PRV-6) act
- * on it atomically. Accounts knows nothing of what they do.
+ * the account or the session, so that other modules (privacy: PRV-5, PRV-6; the
+ * directory: last sign-in times) act on it atomically. Accounts knows nothing of what they do.
  */
 export interface IdentityHooks {
-  signedUp: Array<(trx: Executor, ctx: RequestContext, userId: string, choices: SignupChoices) => Promise<void>>;
-  signedIn: Array<(trx: Executor, ctx: RequestContext, userId: string) => Promise<void>>;
+  signedUp: Array<(trx: Executor, ctx: RequestContext, accountId: string, choices: SignupChoices) => Promise<void>>;
+  signedIn: Array<(trx: Executor, ctx: RequestContext, accountId: string) => Promise<void>>;
+  /** An account's address changed (or was confirmed): whoever keeps a copy of it updates it. */
+  emailChanged: Array<(trx: Executor, ctx: RequestContext, accountId: string, email: string) => Promise<void>>;
+  /** The person renamed themselves: copies of the old name follow (where nobody chose another). */
+  renamed: Array<(trx: Executor, ctx: RequestContext, accountId: string, name: { from: string; to: string }) => Promise<void>>;
 }
 
 /** Run inside the transaction that changes an organization's plan, whoever changes it (SUP-2, SUP-4). */
@@ -40,18 +46,54 @@ export interface SignupChoices {
   personalization?: boolean | undefined;
 }
 
+/**
+ * What accounts asks of the directory, which owns memberships; given by the composition root,
+ * so that accounts imports nothing of it.
+ */
+export interface MemberLookup {
+  /** The account behind an organization's member, for a bind by username (LDAP, RADIUS). */
+  resolveLogin(orgId: string, username: string): Promise<{ accountId: string; membershipId: string; status: string } | undefined>;
+  /** False when every membership of the account is suspended: such a person may not sign in (ACC-6). */
+  maySignIn(accountId: string): Promise<boolean>;
+  /** The organizations the account is a member of: its events appear in each one's audit log (SEC-1). */
+  orgIdsOf(ex: Executor, accountId: string): Promise<string[]>;
+}
+
 export interface AccountsDeps {
   db: Kysely<Database>;
   dialect: DialectName;
   clock: Clock;
   audit: Audit;
   mail: Mail;
+  /** Work done after the request (a password reset's lookup and mail). */
+  jobs: Jobs;
   cipher: FieldCipher;
   /** Keys HMACs: recovery codes and the correlation ids of failed sign-ins. */
   secretKey: Buffer;
   throttle: Throttle;
+  hasher: PasswordHasher;
   config: AccountsConfig;
   hooks: IdentityHooks;
+  /** Set by the composition root once the directory exists. */
+  members: MemberLookup;
+}
+
+/**
+ * SEC-1: an account's own events (sign-in, MFA, password, profile) are recorded once for each
+ * organization the person belongs to, so that every one of their organizations' admins sees them
+ * in its log, and once without an organization for a person who belongs to none.
+ */
+export async function recordAccountEvent(
+  deps: Pick<AccountsDeps, 'audit' | 'members'>,
+  ex: Executor,
+  ctx: RequestContext,
+  accountId: string,
+  event: Omit<AuditEvent, 'orgId'>,
+  orgIds?: string[],
+): Promise<void> {
+  const orgs = orgIds ?? (await deps.members.orgIdsOf(ex, accountId));
+  if (orgs.length === 0) await deps.audit.record(ex, ctx, { ...event, orgId: null });
+  for (const orgId of orgs) await deps.audit.record(ex, ctx, { ...event, orgId });
 }
 
 export const VERIFY_TOKEN_TTL_SECONDS = 48 * 3600;

@@ -27,7 +27,13 @@ export const AccountsErrors = {
   mfaAlreadyEnabled: defineError('accounts.mfa_already_enabled', 'conflict', 'Two-factor authentication is already on.'),
   mfaNotEnrolled: defineError('accounts.mfa_not_enrolled', 'conflict', 'Start two-factor enrolment first.'),
   mfaNotEnabled: defineError('accounts.mfa_not_enabled', 'conflict', 'Two-factor authentication is not on.'),
-  reauthenticationFailed: defineError('accounts.reauthentication_failed', 'forbidden', 'The current password is incorrect.'),
+  reauthenticationFailed: defineError('accounts.reauthentication_failed', 'forbidden', 'The password or code is incorrect.'),
+  reauthenticationCodeRequired: defineError('accounts.reauthentication_code_required', 'forbidden', 'Enter the code from your authenticator app (or a recovery code) with your password.'),
+  reauthenticationRequired: defineError(
+    'accounts.reauthentication_required',
+    'forbidden',
+    'Enter your password again (and your code, with two-step verification on) to make this change.',
+  ),
   accountSuspended: defineError('accounts.account_suspended', 'forbidden', 'This account is suspended.'),
   invalidRole: defineError('accounts.invalid_role', 'invalid', 'Unknown staff role.'),
 } as const;

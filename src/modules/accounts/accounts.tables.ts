@@ -1,65 +1,53 @@
 /** Tables owned by the accounts module. Columns are snake_case; times are ISO-8601 UTC strings. */
-export interface OrganizationsTable {
-  id: string;
-  name: string;
-  plan: string;
-  /** When a `jumpstart` trial ends (DIR-4). */
-  plan_ends_at: string | null;
-  company_size: string | null;
-  phone: string | null;
-  address: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
-export interface UsersTable {
+/** A person on this instance, one per email: credentials, MFA, staff role. Memberships are the directory's. */
+export interface AccountsTable {
   id: string;
-  /** Null for the operator's staff, who belong to no customer organization. */
-  org_id: string | null;
-  org_role: string | null;
-  staff_role: string | null;
   email: string;
+  /** Lower-cased: unique across the instance. */
   email_normalized: string;
   name: string;
   password_hash: string | null;
   email_verified_at: string | null;
+  /** `active`, or `disabled` for a staff member the operator turned off. */
   status: string;
+  /** Null for people of organizations; one of STAFF_ROLES for the operator's staff. */
+  staff_role: string | null;
   totp_secret_enc: string | null;
   totp_enabled_at: string | null;
   totp_last_step: number | null;
-  username: string | null;
-  uid_number: number | null;
-  gid_number: number | null;
-  home_directory: string | null;
-  login_shell: string | null;
   created_at: string;
   updated_at: string;
 }
 
 export interface SessionsTable {
   id: string;
-  user_id: string;
+  account_id: string;
   token_hash: string;
   created_at: string;
   last_seen_at: string;
   expires_at: string;
   ip: string | null;
   user_agent: string | null;
+  /** When the person last re-entered their password (and code) on this session (ACC-5, ACC-7). */
+  reauthenticated_at: string | null;
 }
 
 export interface OneTimeTokensTable {
   id: string;
-  user_id: string;
+  account_id: string;
   purpose: string;
   token_hash: string;
   expires_at: string;
   used_at: string | null;
   created_at: string;
+  /** Encrypted detail the token is about (the new address of an email change); null for most purposes. */
+  detail_enc?: string | null;
 }
 
 export interface RecoveryCodesTable {
   id: string;
-  user_id: string;
+  account_id: string;
   code_hash: string;
   used_at: string | null;
   created_at: string;
@@ -72,16 +60,8 @@ export interface ThrottlesTable {
   locked_until: string | null;
 }
 
-/** The next free POSIX id of each organization (uidNumber for users, gidNumber for groups). */
-export interface PosixCountersTable {
-  org_id: string;
-  next_id: number;
-}
-
 export interface AccountsTables {
-  posix_counters: PosixCountersTable;
-  organizations: OrganizationsTable;
-  users: UsersTable;
+  accounts: AccountsTable;
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;
   recovery_codes: RecoveryCodesTable;

@@ -1,96 +1,51 @@
+import type { Account } from '../../contracts/me.ts';
+import { type StaffRole } from '../../core/caller.ts';
 import { AppError } from '../../core/errors.ts';
 import { AccountsErrors } from './accounts.errors.ts';
-import type { OrganizationsTable, UsersTable } from './accounts.tables.ts';
+import type { AccountsTable } from './accounts.tables.ts';
 
-export const STAFF_ROLES = ['owner', 'support', 'privacy', 'billing'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
-export type OrgRole = 'admin' | 'member';
+/** A person on this instance, as the API shows them to themselves: never a hash or a secret. */
+export type AccountView = Account;
 
-export interface UserView {
+/** The one place an account row becomes an API object: the password hash and TOTP secret never leave. */
+export function toAccountView(a: AccountsTable): AccountView {
+  return {
+    id: a.id,
+    kind: a.staff_role ? 'staff' : 'user',
+    email: a.email,
+    name: a.name,
+    status: a.status,
+    emailVerified: a.email_verified_at !== null,
+    mfaEnabled: a.totp_enabled_at !== null,
+    staffRole: (a.staff_role as StaffRole | null) ?? null,
+    createdAt: a.created_at,
+  };
+}
+
+/** What other modules may know of an account: public facts, for people they already hold an id of. */
+export interface AccountFacts {
   id: string;
-  kind: 'user' | 'staff';
   email: string;
   name: string;
-  status: string;
   emailVerified: boolean;
   mfaEnabled: boolean;
-  orgId: string | null;
-  orgRole: OrgRole | null;
+  staff: boolean;
   staffRole: StaffRole | null;
-  /** POSIX account for systems (DIR-2); null for staff. */
-  username: string | null;
-  uidNumber: number | null;
-  gidNumber: number | null;
-  homeDirectory: string | null;
-  loginShell: string | null;
+  active: boolean;
   createdAt: string;
 }
 
-export interface OrganizationView {
-  id: string;
-  name: string;
-  plan: string;
-  planEndsAt: string | null;
-  companySize: string | null;
-  phone: string | null;
-  address: string | null;
-  createdAt: string;
-}
-
-/**
- * Who is acting: what permission checks need and nothing more. Every
- * authenticated request reads it, so it is kept to these few columns.
- */
-export type Actor = Pick<UserView, 'id' | 'kind' | 'status' | 'emailVerified' | 'orgId' | 'orgRole' | 'staffRole'>;
-export const ACTOR_COLUMNS = ['id', 'org_id', 'org_role', 'staff_role', 'status', 'email_verified_at'] as const satisfies readonly (keyof UsersTable)[];
-export type ActorRow = Pick<UsersTable, (typeof ACTOR_COLUMNS)[number]>;
-
-export function toActor(u: ActorRow): Actor {
-  return {
-    id: u.id,
-    kind: u.staff_role ? 'staff' : 'user',
-    status: u.status,
-    emailVerified: u.email_verified_at !== null,
-    orgId: u.org_id,
-    orgRole: (u.org_role as OrgRole | null) ?? null,
-    staffRole: (u.staff_role as StaffRole | null) ?? null,
-  };
-}
-
-/** The one place a user row becomes an API object: the password hash and TOTP secret never leave. */
-export function toUserView(u: UsersTable): UserView {
-  return {
-    id: u.id,
-    kind: u.staff_role ? 'staff' : 'user',
-    email: u.email,
-    name: u.name,
-    status: u.status,
-    emailVerified: u.email_verified_at !== null,
-    mfaEnabled: u.totp_enabled_at !== null,
-    orgId: u.org_id,
-    orgRole: (u.org_role as OrgRole | null) ?? null,
-    staffRole: (u.staff_role as StaffRole | null) ?? null,
-    username: u.username,
-    uidNumber: u.uid_number === null ? null : Number(u.uid_number),
-    gidNumber: u.gid_number === null ? null : Number(u.gid_number),
-    homeDirectory: u.home_directory,
-    loginShell: u.login_shell,
-    createdAt: u.created_at,
-  };
-}
-
-export function toOrganizationView(o: OrganizationsTable): OrganizationView {
-  return {
-    id: o.id,
-    name: o.name,
-    plan: o.plan,
-    planEndsAt: o.plan_ends_at,
-    companySize: o.company_size,
-    phone: o.phone,
-    address: o.address,
-    createdAt: o.created_at,
-  };
-}
+export const toAccountFacts = (a: AccountsTable): AccountFacts => ({
+  id: a.id,
+  email: a.email,
+  name: a.name,
+  emailVerified: a.email_verified_at !== null,
+  mfaEnabled: a.totp_enabled_at !== null,
+  staff: a.staff_role !== null,
+  staffRole: (a.staff_role as StaffRole | null) ?? null,
+  active: a.status === 'active',
+  createdAt: a.created_at,
+});
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
 

@@ -49,3 +49,35 @@ export function invitationMail(to: string, name: string, orgName: string, link: 
     text: `Hello ${name},\n\nAn administrator of ${orgName} created a Castellan account for you. Choose your password to start:\n\n${link}\n\nThe link works once and expires in 7 days. Nobody else can set your password.${sign}`,
   };
 }
+
+export function emailChangeMail(to: string, name: string, link: string): OutgoingMail {
+  return {
+    to,
+    subject: 'Confirm your new email address',
+    text: `Hello ${name},\n\nYou asked to use this address for your Castellan account. Confirm it by opening:\n\n${link}\n\nThe link works once and expires in 24 hours. Until then your account keeps its current address. If you did not ask, ignore this message.${sign}`,
+  };
+}
+
+export function emailChangeTakenMail(to: string): OutgoingMail {
+  return {
+    to,
+    subject: 'Someone asked to move an account to your address',
+    text: `Hello,\n\nSomeone signed in to Castellan asked to use this address for their account, but you already have an account with it, so nothing changed.\nIf this was you, sign in with this address instead. Otherwise you need not do anything.${sign}`,
+  };
+}
+
+export function emailChangeRequestedMail(to: string, name: string, newAddressHint: string): OutgoingMail {
+  return {
+    to,
+    subject: 'A change of your email address was requested',
+    text: `Hello ${name},\n\nSomeone signed in to your Castellan account, with your password, asked to change its address to ${newAddressHint}. Nothing changes until the new address is confirmed.\nIf this was not you, change your password at once and sign out your other sessions.${sign}`,
+  };
+}
+
+export function emailChangedMail(to: string, name: string, newAddressHint: string): OutgoingMail {
+  return {
+    to,
+    subject: 'Your email address was changed',
+    text: `Hello ${name},\n\nThe address of your Castellan account is now ${newAddressHint}; mail for it no longer comes here.\nIf this was not you, contact your administrator at once.${sign}`,
+  };
+}

@@ -14,24 +14,39 @@ export const ARGON2_OPTIONS = {
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 256;
 
-export const hashPassword = (password: string): Promise<string> => hash(password, ARGON2_OPTIONS);
-
-export async function verifyPassword(stored: string, password: string): Promise<boolean> {
-  try {
-    return await verify(stored, password);
-  } catch {
-    return false;
-  }
+/**
+ * How passwords are hashed and checked. The core takes one (argon2id by default); tests give a
+ * cheap one so that fixtures cost nothing, and one test keeps the real parameters (ACC-2).
+ */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** False for a wrong password and for a stored value it cannot read; never throws. */
+  verify(stored: string, password: string): Promise<boolean>;
 }
 
-let decoy: Promise<string> | undefined;
+export const argon2Hasher: PasswordHasher = {
+  hash: (password) => hash(password, ARGON2_OPTIONS),
+  async verify(stored, password) {
+    try {
+      return await verify(stored, password);
+    } catch {
+      return false;
+    }
+  },
+};
+
+const decoys = new WeakMap<PasswordHasher, Promise<string>>();
 /**
  * Spends the same time as a real check when there is no account to check
  * against, so the answer's timing does not reveal whether an email exists (ACC-7).
  */
-export async function verifyAgainstDecoy(password: string): Promise<false> {
-  decoy ??= hashPassword('decoy password that no account has');
-  await verifyPassword(await decoy, password);
+export async function verifyAgainstDecoy(hasher: PasswordHasher, password: string): Promise<false> {
+  let decoy = decoys.get(hasher);
+  if (!decoy) {
+    decoy = hasher.hash('decoy password that no account has');
+    decoys.set(hasher, decoy);
+  }
+  await hasher.verify(await decoy, password);
   return false;
 }
 

@@ -2,53 +2,72 @@ import { readRows } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import { sql } from 'kysely';
 import type { SessionsTable } from './accounts.tables.ts';
-import { ACTOR_COLUMNS, type ActorRow } from './accounts.views.ts';
 
 export async function insertSession(ex: Executor, row: SessionsTable): Promise<void> {
   await ex.insertInto('sessions').values(row).execute();
 }
 
-const ACTOR_SELECT = sql.raw(ACTOR_COLUMNS.map((c) => `u.${c}`).join(', '));
+/** What a signed-in request is made of: the session and the few columns of its account that permissions need. */
+export interface SessionRow {
+  session_id: string;
+  session_expires_at: string;
+  session_last_seen_at: string;
+  account_id: string;
+  staff_role: string | null;
+  status: string;
+  email_verified_at: string | null;
+  totp_enabled_at: string | null;
+}
 
 /**
- * A session and the acting user in one query: every authenticated request asks
- * this, so it is one plain statement reading only what a principal is made of.
+ * A session and its account in one query: every authenticated request asks
+ * this, so it is one plain statement reading only what a caller is made of.
  */
-export async function findSessionWithActor(ex: Executor, tokenHash: string) {
+export async function findSessionWithAccount(ex: Executor, tokenHash: string): Promise<SessionRow | undefined> {
   const rows = await readRows(
     ex,
-    sql<ActorRow & { session_id: string; session_expires_at: string; session_last_seen_at: string }>`
-      select ${ACTOR_SELECT}, s.id as session_id, s.expires_at as session_expires_at, s.last_seen_at as session_last_seen_at
-      from sessions s join users u on u.id = s.user_id
+    sql<SessionRow>`
+      select s.id as session_id, s.expires_at as session_expires_at, s.last_seen_at as session_last_seen_at,
+             a.id as account_id, a.staff_role, a.status, a.email_verified_at, a.totp_enabled_at
+      from sessions s join accounts a on a.id = s.account_id
       where s.token_hash = ${tokenHash}`,
   );
   return rows[0];
+}
+
+export async function markReauthenticated(ex: Executor, accountId: string, sessionId: string, at: string): Promise<void> {
+  await ex.updateTable('sessions').set({ reauthenticated_at: at }).where('id', '=', sessionId).where('account_id', '=', accountId).execute();
+}
+
+export async function reauthenticatedAt(ex: Executor, accountId: string, sessionId: string): Promise<string | null> {
+  const row = await ex.selectFrom('sessions').select('reauthenticated_at').where('id', '=', sessionId).where('account_id', '=', accountId).executeTakeFirst();
+  return row?.reauthenticated_at ?? null;
 }
 
 export async function touchSession(ex: Executor, sessionId: string, at: string): Promise<void> {
   await ex.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', sessionId).execute();
 }
 
-export async function listUserSessions(ex: Executor, userId: string, now: string): Promise<SessionsTable[]> {
+export async function listAccountSessions(ex: Executor, accountId: string, now: string): Promise<SessionsTable[]> {
   return ex
     .selectFrom('sessions')
     .selectAll()
-    .where('user_id', '=', userId)
+    .where('account_id', '=', accountId)
     .where('expires_at', '>', now)
     .orderBy('last_seen_at', 'desc')
     .execute();
 }
 
 /** Deletes one of the user's sessions; scoped by user so nobody can end another's session by id. */
-export async function deleteUserSession(ex: Executor, userId: string, sessionId: string): Promise<boolean> {
-  const r = await ex.deleteFrom('sessions').where('user_id', '=', userId).where('id', '=', sessionId).executeTakeFirst();
+export async function deleteAccountSession(ex: Executor, accountId: string, sessionId: string): Promise<boolean> {
+  const r = await ex.deleteFrom('sessions').where('account_id', '=', accountId).where('id', '=', sessionId).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
 
-export async function deleteAllUserSessions(ex: Executor, userId: string, exceptSessionId?: string): Promise<number> {
+export async function deleteAllAccountSessions(ex: Executor, accountId: string, exceptSessionId?: string): Promise<number> {
   const r = await ex
     .deleteFrom('sessions')
-    .where('user_id', '=', userId)
+    .where('account_id', '=', accountId)
     .$if(exceptSessionId !== undefined, (q) => q.where('id', '!=', exceptSessionId as string))
     .executeTakeFirst();
   return Number(r.numDeletedRows);

@@ -1,161 +1,110 @@
+import type { SessionInfo } from '../../contracts/me.ts';
+import type { SignInBody } from '../../contracts/sessions.ts';
+import { accountIdOf, type Caller, type StaffRole } from '../../core/caller.ts';
 import type { RequestContext } from '../../core/context.ts';
-import { hmac, newId, randomToken, sha256 } from '../../core/crypto.ts';
-import { AppError } from '../../core/errors.ts';
-import type { AccountsDeps } from './accounts.deps.ts';
+import { newId, randomToken, sha256 } from '../../core/crypto.ts';
+import { AppError, CommonErrors } from '../../core/errors.ts';
+import { type AccountsDeps, recordAccountEvent } from './accounts.deps.ts';
 import { AccountsErrors } from './accounts.errors.ts';
-import type { UsersTable } from './accounts.tables.ts';
-import { type Actor, type UserView, normalizeEmail, toActor, toUserView } from './accounts.views.ts';
-import type { Mfa } from './mfa.service.ts';
-import { verifyAgainstDecoy, verifyPassword } from './passwords.ts';
+import { type AccountView, toAccountView } from './accounts.views.ts';
+import type { Credentials } from './credentials.service.ts';
 import * as sessions from './sessions.repository.ts';
-import * as users from './users.repository.ts';
 
-/** Who a request acts as, once its session token checked out. */
-export interface Principal {
-  user: Actor;
+/** A request's session, once its token checked out: who it is, before any organization is in view. */
+export interface SignedIn {
   sessionId: string;
+  accountId: string;
+  staffRole: StaffRole | null;
+  emailVerified: boolean;
+  /** Whether the account has TOTP on: staff roles that read everyone's data need it. */
+  mfa: boolean;
 }
 
-export interface SessionView {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  ip: string | null;
-  userAgent: string | null;
-  current: boolean;
+/** The caller a session is on its own: a staff member, or a person acting for themselves. */
+export function callerOfSession(s: SignedIn): Caller {
+  return s.staffRole
+    ? { kind: 'staff', accountId: s.accountId, sessionId: s.sessionId, staffRole: s.staffRole, mfa: s.mfa }
+    : { kind: 'account', accountId: s.accountId, sessionId: s.sessionId, emailVerified: s.emailVerified };
 }
 
-export interface SignInInput {
-  email: string;
-  password: string;
-  totp?: string | undefined;
-}
+export type SessionView = SessionInfo;
+
+export type SignInInput = SignInBody;
 
 const TOUCH_INTERVAL_MS = 60_000;
 
-export function createSessions(deps: AccountsDeps, mfa: Mfa) {
-  const { db, clock, audit, throttle, config } = deps;
-  const { limits } = config;
-  const failureRule = (max: number) => ({ max, windowSeconds: limits.failureWindowSeconds, lockSeconds: limits.lockoutSeconds });
+function signedInOf(caller: Caller): { accountId: string; sessionId: string | null } {
+  const accountId = accountIdOf(caller);
+  if (!accountId || caller.kind === 'operator' || caller.kind === 'client' || caller.kind === 'system') throw new AppError(CommonErrors.unauthenticated);
+  return { accountId, sessionId: caller.sessionId };
+}
 
-  async function recordFailure(
-    ctx: RequestContext,
-    keys: { account: string; ip: string },
-    reason: string,
-    user: UsersTable | undefined,
-    emailRef: string,
-  ): Promise<void> {
-    const target = user ? { type: 'user', id: user.id } : null;
-    // Unknown emails are recorded by a keyed hash: correlatable, but not personal data in clear.
-    const details = { reason, ...(user ? {} : { emailRef }) };
-    await audit.record(db, ctx, { action: 'auth.signin_failed', orgId: user?.org_id ?? null, target, details });
-    const accountLocked = await throttle.hit(keys.account, failureRule(limits.signInMaxFailures));
-    const ipLocked = await throttle.hit(keys.ip, failureRule(limits.signInIpMaxFailures));
-    if (accountLocked || ipLocked) {
-      await audit.record(db, ctx, {
-        action: 'auth.lockout',
-        orgId: user?.org_id ?? null,
-        target,
-        details: { scope: accountLocked ? 'account' : 'ip', seconds: limits.lockoutSeconds, ...(user ? {} : { emailRef }) },
-      });
-    }
-  }
+export function createSessions(deps: AccountsDeps, credentials: Credentials) {
+  const { db, clock, config } = deps;
 
   /**
-   * ACC-7: a wrong email and a wrong password give the same answer, in about the
-   * same time; failures count against the account and the address, and too many
-   * lock both for a while.
+   * ACC-7: sign-in by email through the one credential check; a person whose every membership is
+   * suspended may not sign in (ACC-6).
    */
-  async function signIn(ctx: RequestContext, input: SignInInput): Promise<{ token: string; user: UserView; sessionId: string }> {
-    const email = normalizeEmail(input.email);
-    const emailRef = hmac(deps.secretKey, `signin:${email}`).slice(0, 16);
-    const keys = { account: `signin:acct:${emailRef}`, ip: `signin:ip:${ctx.ip ?? 'unknown'}` };
-    const counted = await throttle.assertOpen([keys.account, keys.ip], AccountsErrors.locked);
-
-    const user = await users.findUserByEmail(db, email);
-    const ok = user?.password_hash
-      ? await verifyPassword(user.password_hash, input.password)
-      : await verifyAgainstDecoy(input.password);
-    if (!user || !ok) {
-      await recordFailure(ctx, keys, 'invalid_credentials', user, emailRef);
-      throw new AppError(AccountsErrors.invalidCredentials);
-    }
-    if (user.status !== 'active') {
-      await audit.record(db, ctx, {
-        action: 'auth.signin_refused',
-        orgId: user.org_id,
-        target: { type: 'user', id: user.id },
-        details: { reason: 'suspended' },
-      });
+  async function signIn(ctx: RequestContext, input: SignInInput): Promise<{ token: string; account: AccountView; sessionId: string }> {
+    const { account, secondFactor } = await credentials.verifyCredentials(ctx, { identity: { email: input.email }, password: input.password, totp: input.totp }, 'web');
+    if (!account.staff_role && !(await deps.members.maySignIn(account.id))) {
+      await recordAccountEvent(deps, db, ctx, account.id, { action: 'auth.signin_refused', target: { type: 'user', id: account.id }, details: { reason: 'suspended' } });
       throw new AppError(AccountsErrors.accountSuspended);
     }
-    let secondFactor: string | null = null;
-    if (user.totp_enabled_at) {
-      if (!input.totp) throw new AppError(AccountsErrors.mfaRequired, undefined, { details: { field: 'totp' } });
-      secondFactor = await mfa.verifySecondFactor(user, input.totp);
-      if (!secondFactor) {
-        await recordFailure(ctx, keys, 'invalid_mfa_code', user, emailRef);
-        throw new AppError(AccountsErrors.invalidMfaCode, undefined, { details: { field: 'totp' } });
-      }
-    }
-    if (counted.has(keys.account)) await throttle.clear(keys.account);
     const token = randomToken();
     const now = clock.now();
     const sessionId = newId('ses');
+    const actor = { ...ctx, actor: { type: account.staff_role ? ('staff' as const) : ('user' as const), id: account.id } };
     await db.transaction().execute(async (trx) => {
       await sessions.insertSession(trx, {
         id: sessionId,
-        user_id: user.id,
+        account_id: account.id,
         token_hash: sha256(token),
         created_at: now.toISOString(),
         last_seen_at: now.toISOString(),
         expires_at: new Date(now.getTime() + config.sessionTtlSeconds * 1000).toISOString(),
         ip: ctx.ip,
         user_agent: ctx.userAgent?.slice(0, 300) ?? null,
+        reauthenticated_at: null,
       });
-      await audit.record(
-        trx,
-        { ...ctx, actor: { type: user.staff_role ? 'staff' : 'user', id: user.id } },
-        {
-          action: 'auth.signin',
-          orgId: user.org_id,
-          target: { type: 'session', id: sessionId },
-          details: { mfa: secondFactor ?? 'none' },
-        },
-      );
-      for (const hook of deps.hooks.signedIn) await hook(trx, ctx, user.id);
+      await recordAccountEvent(deps, trx, actor, account.id, { action: 'auth.signin', target: { type: 'session', id: sessionId }, details: { mfa: secondFactor ?? 'none' } });
+      for (const hook of deps.hooks.signedIn) await hook(trx, actor, account.id);
     });
-    return { token, user: toUserView(user), sessionId };
+    return { token, account: toAccountView(account), sessionId };
   }
 
-  /** Resolves a bearer or cookie token to its principal; expired sessions and inactive accounts get nothing. */
-  async function authenticate(token: string): Promise<Principal | undefined> {
+  /** Resolves a bearer or cookie token to its session; expired sessions and inactive accounts get nothing. */
+  async function authenticate(token: string): Promise<SignedIn | undefined> {
     if (token.length < 20 || token.length > 200) return undefined;
-    const row = await sessions.findSessionWithActor(db, sha256(token));
+    const row = await sessions.findSessionWithAccount(db, sha256(token));
     if (!row) return undefined;
     const now = clock.now();
     if (row.session_expires_at <= now.toISOString() || row.status !== 'active') return undefined;
     if (now.getTime() - new Date(row.session_last_seen_at).getTime() > TOUCH_INTERVAL_MS) {
       await sessions.touchSession(db, row.session_id, now.toISOString());
     }
-    const { session_id, session_expires_at: _e, session_last_seen_at: _l, ...user } = row;
-    return { user: toActor(user), sessionId: session_id };
+    return {
+      sessionId: row.session_id,
+      accountId: row.account_id,
+      staffRole: (row.staff_role as StaffRole | null) ?? null,
+      emailVerified: row.email_verified_at !== null,
+      mfa: row.totp_enabled_at !== null,
+    };
   }
 
-  async function signOut(ctx: RequestContext, principal: Principal): Promise<void> {
+  async function signOut(ctx: RequestContext, caller: Caller): Promise<void> {
+    const { accountId, sessionId } = signedInOf(caller);
+    if (!sessionId) return;
     await db.transaction().execute(async (trx) => {
-      await sessions.deleteUserSession(trx, principal.user.id, principal.sessionId);
-      await audit.record(trx, ctx, {
-        action: 'auth.signout',
-        orgId: principal.user.orgId,
-        target: { type: 'session', id: principal.sessionId },
-      });
+      await sessions.deleteAccountSession(trx, accountId, sessionId);
+      await recordAccountEvent(deps, trx, ctx, accountId, { action: 'auth.signout', target: { type: 'session', id: sessionId } });
     });
   }
 
-  async function list(principal: Principal): Promise<SessionView[]> {
-    const rows = await sessions.listUserSessions(db, principal.user.id, clock.now().toISOString());
+  async function list(caller: Caller): Promise<SessionView[]> {
+    const { accountId, sessionId } = signedInOf(caller);
+    const rows = await sessions.listAccountSessions(db, accountId, clock.now().toISOString());
     return rows.map((s) => ({
       id: s.id,
       createdAt: s.created_at,
@@ -163,21 +112,16 @@ export function createSessions(deps: AccountsDeps, mfa: Mfa) {
       expiresAt: s.expires_at,
       ip: s.ip,
       userAgent: s.user_agent,
-      current: s.id === principal.sessionId,
+      current: s.id === sessionId,
     }));
   }
 
-  /** Ends one of the principal's own sessions; any other id is simply not found. */
-  async function revoke(ctx: RequestContext, principal: Principal, sessionId: string): Promise<boolean> {
+  /** Ends one of the caller's own sessions; any other id is simply not found. */
+  async function revoke(ctx: RequestContext, caller: Caller, sessionId: string): Promise<boolean> {
+    const { accountId } = signedInOf(caller);
     return db.transaction().execute(async (trx) => {
-      const deleted = await sessions.deleteUserSession(trx, principal.user.id, sessionId);
-      if (deleted) {
-        await audit.record(trx, ctx, {
-          action: 'auth.session_revoked',
-          orgId: principal.user.orgId,
-          target: { type: 'session', id: sessionId },
-        });
-      }
+      const deleted = await sessions.deleteAccountSession(trx, accountId, sessionId);
+      if (deleted) await recordAccountEvent(deps, trx, ctx, accountId, { action: 'auth.session_revoked', target: { type: 'session', id: sessionId } });
       return deleted;
     });
   }

@@ -51,7 +51,54 @@ export function createThrottle(deps: { db: Kysely<Database>; clock: Clock }) {
 
   const clear = (key: string) => repo.clearThrottle(db, key);
 
-  return { assertOpen, hit, consume, clear };
+  /**
+   * Reserves one attempt on every key before the attempt's costly work, atomically (ACC-7): when any
+   * key is locked or already holds `max` attempts in its window, the keys reserved so far are given
+   * back and `error` is thrown (429 with Retry-After). Each reservation is later settled: `failed`
+   * counts it (locking the key once it reaches its max), `succeeded` gives it back.
+   */
+  async function reserve(keys: Array<{ key: string; rule: ThrottleRule }>, error: ErrorDefinition): Promise<Reservation> {
+    const now = clock.now();
+    const taken: Array<{ key: string; rule: ThrottleRule; count: number }> = [];
+    for (const k of keys) {
+      const windowStart = new Date(now.getTime() - k.rule.windowSeconds * 1000).toISOString();
+      const count = await repo.reserve(db, k.key, k.rule.max, now.toISOString(), windowStart);
+      if (count === null) {
+        for (const t of taken) await repo.release(db, t.key);
+        const rows = await repo.findThrottles(db, [k.key]);
+        const lockedMs = Math.max(0, ...rows.map((r) => (r.locked_until ? new Date(r.locked_until).getTime() - now.getTime() : 0)));
+        throw new AppError(error, undefined, { retryAfterSeconds: Math.max(1, Math.ceil((lockedMs || k.rule.lockSeconds * 1000) / 1000)) });
+      }
+      taken.push({ ...k, count });
+    }
+    return {
+      /** The attempt failed: it stays counted; a key that reached its max is locked. Answers the keys that locked now. */
+      async failed(): Promise<string[]> {
+        const locked: string[] = [];
+        for (const t of taken) {
+          if (t.count < t.rule.max) continue;
+          const at = clock.now();
+          await repo.lock(db, t.key, new Date(at.getTime() + t.rule.lockSeconds * 1000).toISOString(), at.toISOString());
+          locked.push(t.key);
+        }
+        return locked;
+      },
+      /** The attempt succeeded: its reservation is given back, and `clearKeys` are cleared altogether. */
+      async succeeded(clearKeys: readonly string[] = []): Promise<void> {
+        for (const t of taken) {
+          if (clearKeys.includes(t.key)) await repo.clearThrottle(db, t.key);
+          else await repo.release(db, t.key);
+        }
+      },
+    };
+  }
+
+  return { assertOpen, hit, consume, clear, reserve };
+}
+
+export interface Reservation {
+  failed(): Promise<string[]>;
+  succeeded(clearKeys?: readonly string[]): Promise<void>;
 }
 
 export type Throttle = ReturnType<typeof createThrottle>;

@@ -1,22 +1,28 @@
+import { lockForUpdate } from '../../db/dialect.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { AuditLogTable } from './audit.tables.ts';
 
-export async function lockHead(ex: Executor, forUpdate: boolean) {
-  return ex
-    .selectFrom('audit_head')
-    .select(['seq', 'hash'])
-    .where('id', '=', 1)
-    .$if(forUpdate, (q) => q.forUpdate())
-    .executeTakeFirstOrThrow();
+/** The head of the chain, locked for the rest of the transaction, so appends from several nodes are serialized. */
+export async function lockHead(ex: Executor) {
+  return lockForUpdate(ex, ex.selectFrom('audit_head').select(['seq', 'hash', 'keyed_from', 'seal']).where('id', '=', 1)).executeTakeFirstOrThrow();
 }
 
-export async function insertEntry(ex: Executor, row: AuditLogTable): Promise<void> {
+/** Appends the entry and moves the head onto it; `seal` only with the first entry of a log that had none. */
+export async function insertEntry(ex: Executor, row: AuditLogTable, seal?: string): Promise<void> {
   await ex.insertInto('audit_log').values(row).execute();
-  await ex.updateTable('audit_head').set({ seq: row.seq, hash: row.hash }).where('id', '=', 1).execute();
+  await ex
+    .updateTable('audit_head')
+    .set({ seq: row.seq, hash: row.hash, ...(seal ? { seal } : {}) })
+    .where('id', '=', 1)
+    .execute();
 }
 
 export async function readHead(ex: Executor) {
-  return ex.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  return ex.selectFrom('audit_head').select(['seq', 'hash', 'keyed_from', 'seal']).where('id', '=', 1).executeTakeFirstOrThrow();
+}
+
+export async function entryAt(ex: Executor, seq: number): Promise<AuditLogTable | undefined> {
+  return ex.selectFrom('audit_log').selectAll().where('seq', '=', seq).executeTakeFirst();
 }
 
 export async function countEntries(ex: Executor): Promise<number> {

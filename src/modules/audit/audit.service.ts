@@ -1,9 +1,9 @@
 import type { Clock } from '../../core/clock.ts';
 import type { RequestContext } from '../../core/context.ts';
-import { newId } from '../../core/crypto.ts';
+import { constantTimeEqual, newId } from '../../core/crypto.ts';
 import type { Kysely } from 'kysely';
 import type { Database, DialectName, Executor } from '../../db/schema.ts';
-import { GENESIS_HASH, entryHash } from './audit.hash.ts';
+import { type Checkpoint, GENESIS_HASH, checkpointMac, entryHash, sealOf } from './audit.hash.ts';
 import * as repo from './audit.repository.ts';
 import type { AuditLogTable } from './audit.tables.ts';
 
@@ -36,6 +36,8 @@ export interface AuditDeps {
   db: Kysely<Database>;
   dialect: DialectName;
   clock: Clock;
+  /** The audit key (`audit.key` in the data directory, or CASTELLAN_AUDIT_KEY): never in the database. */
+  key: Buffer;
 }
 
 export function toView(r: AuditLogTable): AuditEntryView {
@@ -54,7 +56,7 @@ export function toView(r: AuditLogTable): AuditEntryView {
 }
 
 export function createAudit(deps: AuditDeps) {
-  const { dialect, clock } = deps;
+  const { clock } = deps;
 
   /**
    * Appends one entry to the hash chain (SEC-1). Call it with the transaction
@@ -66,7 +68,7 @@ export function createAudit(deps: AuditDeps) {
       await ex.transaction().execute((trx) => record(trx, ctx, event));
       return;
     }
-    const head = await repo.lockHead(ex, dialect === 'postgres');
+    const head = await repo.lockHead(ex);
     const row: Omit<AuditLogTable, 'hash'> = {
       seq: Number(head.seq) + 1,
       id: newId('aud'),
@@ -82,15 +84,38 @@ export function createAudit(deps: AuditDeps) {
       details: JSON.stringify(event.details ?? {}),
       prev_hash: head.hash,
     };
-    await repo.insertEntry(ex, { ...row, hash: entryHash(row) });
+    // A log that was empty when the chain was keyed without the key at hand is sealed by its first entry.
+    const seal = head.seal === null && Number(head.seq) === 0 ? sealOf(deps.key, 0, GENESIS_HASH) : undefined;
+    await repo.insertEntry(ex, { ...row, hash: entryHash(deps.key, Number(head.keyed_from), row) }, seal);
   }
 
-  /** Walks the whole chain; names the first entry whose content, link or position is wrong. */
-  async function verify(onProgress: (done: number, total: number) => void = () => {}): Promise<VerifyResult> {
+  /**
+   * Walks the whole chain; names the first entry whose content, link or position is wrong, and
+   * checks the chain against the operator's checkpoints: each must be intact and still in the log.
+   */
+  async function verify(onProgress: (done: number, total: number) => void = () => {}, checkpoints: readonly Checkpoint[] = []): Promise<VerifyResult> {
+    for (const c of checkpoints) {
+      if (!constantTimeEqual(checkpointMac(deps.key, c), c.mac)) {
+        return bad(0, c.seq, null, `the checkpoint of ${c.at} was not made with this log's audit key, or was edited`);
+      }
+    }
     const total = await repo.countEntries(deps.db);
+    const head = await repo.readHead(deps.db);
+    const keyedFrom = Number(head.keyed_from);
+    const hashes = new Map(checkpoints.map((c) => [c.seq, c]));
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let checked = 0;
+    const checkSeal = (): VerifyResult | undefined => {
+      if (head.seal === null ? Number(head.seq) === 0 : constantTimeEqual(sealOf(deps.key, keyedFrom - 1, prevHash), head.seal)) return undefined;
+      return bad(checked, keyedFrom - 1, null, keyedFrom > 1
+        ? `the seal over entries 1 to ${keyedFrom - 1} does not match: they were rewritten, or this is not the log's audit key`
+        : 'the seal does not match: this is not the log\'s audit key, or the log was replaced');
+    };
+    if (keyedFrom === 1) {
+      const broken = checkSeal();
+      if (broken) return broken;
+    }
     for (;;) {
       const page = await repo.pageAfter(deps.db, expectedSeq - 1, 1000);
       if (page.length === 0) break;
@@ -101,18 +126,34 @@ export function createAudit(deps: AuditDeps) {
         }
         if (r.prev_hash !== prevHash) return bad(checked, seq, r.id, 'its link to the previous entry is broken');
         const { hash, ...rest } = r;
-        if (entryHash({ ...rest, seq }) !== hash) return bad(checked, seq, r.id, 'its content was altered');
+        if (entryHash(deps.key, keyedFrom, { ...rest, seq }) !== hash) return bad(checked, seq, r.id, 'its content was altered');
+        const checkpoint = hashes.get(seq);
+        if (checkpoint && checkpoint.hash !== hash) return bad(checked, seq, r.id, `it is not the entry the checkpoint of ${checkpoint.at} saw`);
         prevHash = hash;
         expectedSeq += 1;
         checked += 1;
+        if (seq === keyedFrom - 1) {
+          const broken = checkSeal();
+          if (broken) return broken;
+        }
       }
       onProgress(checked, total);
     }
-    const head = await repo.readHead(deps.db);
+    if (checked < keyedFrom - 1) return bad(checked, expectedSeq, null, `entries ${expectedSeq} to ${keyedFrom - 1} are missing`);
     if (Number(head.seq) !== expectedSeq - 1 || head.hash !== prevHash) {
       return bad(checked, expectedSeq, null, `the log ends at entry ${expectedSeq - 1} but entry ${head.seq} was written`);
     }
+    for (const c of checkpoints) {
+      if (c.seq > checked) return bad(checked, expectedSeq, null, `the log ends at entry ${checked} but the checkpoint of ${c.at} saw entry ${c.seq}: entries were removed`);
+    }
     return { ok: true, entries: checked };
+  }
+
+  /** A checkpoint of the chain as it is now, signed with the audit key: keep it outside the database's reach. */
+  async function checkpoint(): Promise<Checkpoint> {
+    const head = await repo.readHead(deps.db);
+    const c = { version: 1 as const, seq: Number(head.seq), hash: head.hash, at: clock.now().toISOString() };
+    return { ...c, mac: checkpointMac(deps.key, c) };
   }
 
   function bad(entries: number, seq: number, id: string | null, reason: string): VerifyResult {
@@ -129,7 +170,7 @@ export function createAudit(deps: AuditDeps) {
     return { items, nextCursor: rows.length > filter.limit && last ? String(last.seq) : null };
   }
 
-  return { record, verify, list };
+  return { record, verify, checkpoint, list };
 }
 
 export type Audit = ReturnType<typeof createAudit>;

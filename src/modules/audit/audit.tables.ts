@@ -21,6 +21,10 @@ export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+  /** The first keyed entry: those before it were written before the chain was keyed. */
+  keyed_from: number;
+  /** HMAC of the last unkeyed entry's position and hash; set once (null only while the log is empty). */
+  seal: string | null;
 }
 
 export interface AuditTables {

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
 import type { Database, DialectName } from '../../db/schema.ts';
-import type { PlanHooks } from '../accounts/index.ts';
+import type { Executor } from '../../db/schema.ts';
+import type { RequestContext } from '../../core/context.ts';
 import type { Audit } from '../audit/index.ts';
 import type { PaymentProvider } from './payment-provider.ts';
 
@@ -15,6 +16,14 @@ export interface BillingDeps {
    * no card can be added (and nobody can move to paid with a test card).
    */
   provider: PaymentProvider | null;
-  /** Told of every change of plan, in its transaction. */
-  planHooks?: PlanHooks;
+  /** The directory's plans: billing reads and upgrades an organization's plan only through them. */
+  plans: BillingPlans;
+}
+
+/** What billing needs of an organization's plan (the directory owns organizations). */
+export interface BillingPlans {
+  /** The plan, locked for the caller's transaction; undefined when there is no such organization. */
+  lockPlan(trx: Executor, orgId: string): Promise<{ plan: string; limited: boolean } | undefined>;
+  /** Moves the organization to paid, audited, with every plan hook told, in the caller's transaction. */
+  upgradeToPaid(trx: Executor, ctx: RequestContext, orgId: string, reason: string): Promise<void>;
 }

@@ -12,20 +12,3 @@ export async function insertCard(ex: Executor, row: CardsTable): Promise<void> {
 export async function deleteCard(ex: Executor, orgId: string, cardId: string): Promise<void> {
   await ex.deleteFrom('cards').where('org_id', '=', orgId).where('id', '=', cardId).execute();
 }
-
-/**
- * The organization's plan, read under a row lock on PostgreSQL so that two
- * card changes for one organization are serialized (SQLite serializes writers).
- */
-export async function lockOrganizationPlan(ex: Executor, orgId: string, forUpdate: boolean) {
-  return ex
-    .selectFrom('organizations')
-    .select(['id', 'plan', 'plan_ends_at'])
-    .where('id', '=', orgId)
-    .$if(forUpdate, (q) => q.forUpdate())
-    .executeTakeFirst();
-}
-
-export async function setOrganizationPlan(ex: Executor, orgId: string, plan: string, at: string): Promise<void> {
-  await ex.updateTable('organizations').set({ plan, plan_ends_at: null, updated_at: at }).where('id', '=', orgId).execute();
-}

@@ -19,13 +19,14 @@ describe.each(dialects)('cards on $name', (dialect) => {
   function billing() {
     const provider = createTestProvider(t.clock);
     const { db, audit, clock } = t.app;
-    return { provider, ...createBilling({ db, dialect: dialect.name, clock, audit, provider }) };
+    return { provider, ...createBilling({ db, dialect: dialect.name, clock, audit, provider, plans: t.app.directory.plans }) };
   }
 
   async function admin() {
     const a = await verifiedUser(t);
-    const principal = await t.app.accounts.sessions.authenticate(a.token);
-    if (!principal) throw new Error('no principal');
+    const session = await t.app.accounts.sessions.authenticate(a.token);
+    if (!session) throw new Error('no session');
+    const principal = await t.app.directory.callers.callerFor(session, a.organization.id);
     return { orgId: a.organization.id as string, principal };
   }
 
@@ -45,11 +46,11 @@ describe.each(dialects)('cards on $name', (dialect) => {
 
   it('PRV-10: a card that cannot be stored is detached again, and a refused one is never attached', async () => {
     const b = billing();
-    const { principal } = await admin();
-    // An organization deleted after the principal was loaded: the new token is not left at the provider.
-    const gone = { ...principal, user: { ...principal.user, orgId: 'org_gone' } };
+    const { orgId, principal } = await admin();
+    // An organization deleted after the caller was loaded: the new token is not left at the provider.
+    const gone = { ...principal, orgId: 'org_gone' };
     await expect(b.cards.add(systemContext(), gone, 'org_gone', card('4242424242424242'))).rejects.toMatchObject({ code: 'common.not_found' });
-    await expect(b.cards.add(systemContext(), principal, principal.user.orgId!, card('4000000000000002'))).rejects.toBeInstanceOf(AppError);
+    await expect(b.cards.add(systemContext(), principal, orgId, card('4000000000000002'))).rejects.toBeInstanceOf(AppError);
     expect(b.provider.attached).toBe(0);
   });
 });

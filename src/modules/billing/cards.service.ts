@@ -1,8 +1,7 @@
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
-import { type Principal, requireCapability } from '../accounts/index.ts';
-import { userLimit } from '../directory/index.ts';
+import { type Caller, accountIdOf, requireCapability } from '../../core/caller.ts';
 import type { BillingDeps } from './billing.deps.ts';
 import { BillingErrors } from './billing.errors.ts';
 import type { CardsTable } from './billing.tables.ts';
@@ -27,8 +26,8 @@ export function createCards(deps: BillingDeps) {
    * ended) moves to `paid`; a running jumpstart trial keeps its plan and its
    * specialist (SUP-2), and `paid` stays `paid`.
    */
-  async function add(ctx: RequestContext, principal: Principal, orgId: string, input: CardInput): Promise<CardView> {
-    requireCapability(principal.user, 'billing.manage_card', orgId);
+  async function add(ctx: RequestContext, caller: Caller, orgId: string, input: CardInput): Promise<CardView> {
+    requireCapability(caller, 'billing.manage_card', { orgId });
     const holderName = input.holderName.trim();
     if (holderName.length === 0 || holderName.length > HOLDER_NAME_MAX) {
       throw new AppError(BillingErrors.invalidHolderName, undefined, { details: { field: 'holderName' } });
@@ -46,12 +45,12 @@ export function createCards(deps: BillingDeps) {
       exp_month: tokenized.expMonth,
       exp_year: tokenized.expYear,
       created_at: clock.now().toISOString(),
-      created_by: principal.user.id,
+      created_by: accountIdOf(caller),
     };
     let replaced: CardsTable | undefined;
     try {
       replaced = await db.transaction().execute(async (trx) => {
-        const org = await repo.lockOrganizationPlan(trx, orgId, deps.dialect === 'postgres');
+        const org = await deps.plans.lockPlan(trx, orgId);
         if (!org) throw new AppError(CommonErrors.notFound);
         const previous = await repo.findCard(trx, orgId);
         if (previous) await repo.deleteCard(trx, orgId, previous.id);
@@ -63,16 +62,7 @@ export function createCards(deps: BillingDeps) {
           target: { type: 'card', id: row.id },
           details: previous ? { ...shown, previous: { brand: previous.brand, last4: previous.last4 } } : shown,
         });
-        if (userLimit(org, clock.now()) !== null) {
-          await repo.setOrganizationPlan(trx, orgId, 'paid', row.created_at);
-          await audit.record(trx, ctx, {
-            action: 'billing.plan_changed',
-            orgId,
-            target: { type: 'organization', id: orgId },
-            details: { from: org.plan, to: 'paid', endsAt: null, reason: 'card_added' },
-          });
-          for (const hook of deps.planHooks?.changed ?? []) await hook(trx, ctx, orgId);
-        }
+        if (org.limited) await deps.plans.upgradeToPaid(trx, ctx, orgId, 'card_added');
         return previous;
       });
     } catch (e) {
@@ -83,18 +73,18 @@ export function createCards(deps: BillingDeps) {
     return toCardView(row);
   }
 
-  async function get(principal: Principal, orgId: string): Promise<CardView> {
-    requireCapability(principal.user, 'billing.manage_card', orgId);
+  async function get(caller: Caller, orgId: string): Promise<CardView> {
+    requireCapability(caller, 'billing.manage_card', { orgId });
     const row = await repo.findCard(db, orgId);
     if (!row) throw new AppError(BillingErrors.noCard);
     return toCardView(row);
   }
 
   /** Removes the card and detaches it at the provider. The plan is left as it is: billing staff decide any downgrade. */
-  async function remove(ctx: RequestContext, principal: Principal, orgId: string): Promise<void> {
-    requireCapability(principal.user, 'billing.manage_card', orgId);
+  async function remove(ctx: RequestContext, caller: Caller, orgId: string): Promise<void> {
+    requireCapability(caller, 'billing.manage_card', { orgId });
     const removed = await db.transaction().execute(async (trx) => {
-      await repo.lockOrganizationPlan(trx, orgId, deps.dialect === 'postgres');
+      if (!(await deps.plans.lockPlan(trx, orgId))) throw new AppError(CommonErrors.notFound);
       const row = await repo.findCard(trx, orgId);
       if (!row) throw new AppError(BillingErrors.noCard);
       await repo.deleteCard(trx, orgId, row.id);

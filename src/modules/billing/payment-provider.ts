@@ -1,3 +1,5 @@
+import type { CardBody } from '../../contracts/billing.ts';
+
 /**
  * PRV-10: the card number and CVC go to a payment provider, which keeps them
  * outside Castellan's database and answers a token. Castellan keeps only the
@@ -6,13 +8,8 @@
 export const CARD_BRANDS = ['visa', 'mastercard', 'amex', 'discover'] as const;
 export type CardBrand = (typeof CARD_BRANDS)[number];
 
-export interface CardInput {
-  number: string;
-  cvc: string;
-  expMonth: number;
-  expYear: number;
-  holderName: string;
-}
+/** What the card form sends, passed once to the provider and never kept. */
+export type CardInput = CardBody;
 
 export interface TokenizedCard {
   token: string;

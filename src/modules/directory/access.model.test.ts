@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, json, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
+import { type TestApp, GOOD_PASSWORD, inviteTokenFor, json, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
+import { anonymousContext } from '../../core/context.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import type { AccessDecision, AccessVia } from './access.service.ts';
 
 /**
  * DIR-3 checked against a reference model: random organizations (users, some
- * suspended; groups; memberships; resources; bindings to users or groups) are
+ * who accepted their invitation and some not, some suspended; groups; memberships; resources; bindings to users or groups) are
  * built through the HTTP API, changed by random mutations, and after each phase
  * every (user, resource) pair's decision from `canAccess`, GET /access, and the
  * "who can use what" views is compared with the model's.
@@ -19,9 +20,13 @@ type Kind = (typeof KINDS)[number];
 
 interface MUser {
   id: string;
-  active: boolean;
+  /** Accepted their invitation: reactivation makes them active again, else invited again. */
+  accepted: boolean;
+  suspended: boolean;
   isAdmin: boolean;
 }
+
+const statusOf = (u: MUser) => (u.suspended ? 'suspended' : u.accepted ? 'active' : 'invited');
 interface MGroup {
   id: string;
   name: string;
@@ -53,10 +58,10 @@ class Model {
 
   isMember = (groupId: string, userId: string) => this.members.has(`${groupId} ${userId}`);
 
-  /** The rule itself: allowed iff the user is active and bound directly or through a group they are in. */
-  decide(userId: string, resourceId: string): { allowed: boolean; via: AccessVia[]; suspended: boolean } {
+  /** The rule itself: allowed iff the member is active (accepted, not suspended) and bound directly or through a group they are in. */
+  decide(userId: string, resourceId: string): { allowed: boolean; via: AccessVia[]; reason: 'suspended' | 'invited' | undefined } {
     const u = this.users.get(userId);
-    if (!u || !this.resources.has(resourceId)) return { allowed: false, via: [], suspended: false };
+    if (!u || !this.resources.has(resourceId)) return { allowed: false, via: [], reason: undefined };
     const via: AccessVia[] = [];
     for (const b of this.bindings.values()) {
       if (b.resourceId !== resourceId) continue;
@@ -65,7 +70,8 @@ class Model {
         via.push({ type: 'group', bindingId: b.id, groupId: b.groupId, groupName: (this.groups.get(b.groupId) as MGroup).name });
       }
     }
-    return { allowed: u.active && via.length > 0, via: sortVia(via), suspended: !u.active };
+    const status = statusOf(u);
+    return { allowed: status === 'active' && via.length > 0, via: sortVia(via), reason: status === 'active' ? undefined : status };
   }
 
   deleteUser(id: string) {
@@ -100,6 +106,8 @@ type Mutation =
 interface Graph {
   /** One entry per user besides the admin: true when created suspended. */
   suspended: boolean[];
+  /** Per user besides the admin (modulo): true when they accepted their invitation. */
+  accepted: boolean[];
   resources: Kind[];
   groups: number;
   /** Indices are taken modulo the number of users (the admin is user 0), groups and resources. */
@@ -122,6 +130,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 
 const graphArb: fc.Arbitrary<Graph> = fc.record({
   suspended: fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }),
+  accepted: fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }),
   resources: fc.array(fc.constantFrom(...KINDS), { minLength: 1, maxLength: 4 }),
   groups: fc.nat({ max: 4 }),
   members: fc.array(fc.tuple(idx, idx), { maxLength: 14 }),
@@ -152,15 +161,17 @@ describe.each(dialects)('access decision model on $name', (dialect) => {
   /** Builds the graph through the API, mirroring every step in the model. */
   async function build(a: Admin, g: Graph, m: Model) {
     const base = `/api/v1/orgs/${a.organization.id}`;
-    m.users.set(a.user.id, { id: a.user.id, active: true, isAdmin: true });
+    m.users.set(a.user.id, { id: a.user.id, accepted: true, suspended: false, isAdmin: true });
     m.everUsers.push(a.user.id);
     for (const [i, suspended] of g.suspended.entries()) {
-      const u = await expectStatus(call('POST', `${base}/users`, a.auth, { email: uniqueEmail('model'), name: `Model User ${i}` }), 201, 'create user');
-      m.users.set(u.id, { id: u.id, active: true, isAdmin: false });
+      const u = await expectStatus(call('POST', `${base}/users`, a.auth, { email: uniqueEmail('model'), name: `Model User ${i}` }), 201, 'invite user');
+      const accepted = g.accepted[i % g.accepted.length] === true;
+      if (accepted) await t.app.directory.invitations.acceptWithPassword(anonymousContext(null, null), await inviteTokenFor(t, u.id), { password: GOOD_PASSWORD });
+      m.users.set(u.id, { id: u.id, accepted, suspended: false, isAdmin: false });
       m.everUsers.push(u.id);
       if (suspended) {
         await expectStatus(call('POST', `${base}/users/${u.id}/suspend`, a.auth), 200, 'suspend');
-        (m.users.get(u.id) as MUser).active = false;
+        (m.users.get(u.id) as MUser).suspended = true;
       }
     }
     for (let i = 0; i < g.groups; i++) {
@@ -219,7 +230,7 @@ describe.each(dialects)('access decision model on $name', (dialect) => {
         const u = m.users.get(id);
         const expected = !u ? 404 : u.isAdmin ? 403 : 200;
         await expectStatus(call('POST', `${base}/users/${id}/${mu.op}`, a.auth), expected, mu.op);
-        if (u && !u.isAdmin) u.active = mu.op === 'reactivate';
+        if (u && !u.isAdmin) u.suspended = mu.op === 'suspend';
         return;
       }
       case 'deleteUser': {
@@ -309,8 +320,8 @@ describe.each(dialects)('access decision model on $name', (dialect) => {
         expect(got.allowed, label).toBe(want.allowed);
         expect(sortVia(got.via), label).toEqual(want.via);
         expect(new Set(got.via.map((v) => v.bindingId)).size, `${label}: a binding counted twice`).toBe(got.via.length);
-        if (want.suspended && want.via.length > 0) expect(got.reason, label).toBe('suspended');
-        if (!want.suspended) expect(got.reason, label).toBeUndefined();
+        if (m.users.has(userId) && m.resources.has(resourceId)) expect(got.reason, label).toBe(want.reason);
+        else expect(got.reason, label).toBeUndefined();
 
         const res = await call('GET', `${base}/access?userId=${userId}&resourceId=${resourceId}`, a.auth);
         if (!m.users.has(userId) || !m.resources.has(resourceId)) {
@@ -357,7 +368,7 @@ describe.each(dialects)('access decision model on $name', (dialect) => {
       const want = [...m.users.values()]
         .map((u) => ({ u, d: m.decide(u.id, resourceId) }))
         .filter(({ d }) => d.via.length > 0)
-        .map(({ u, d }) => ({ userId: u.id, status: u.active ? 'active' : 'suspended', allowed: d.allowed, via: d.via }))
+        .map(({ u, d }) => ({ userId: u.id, status: statusOf(u), allowed: d.allowed, via: d.via }))
         .sort((x, y) => (x.userId < y.userId ? -1 : 1));
       const gotNorm = items
         .map((i) => ({ userId: i.user.id, status: i.user.status, allowed: i.allowed, via: sortVia(i.via) }))

@@ -1,5 +1,7 @@
 import { AppError, CommonErrors } from '../../core/errors.ts';
-import { type Principal, type UserView, requireCapability, toUserView } from '../accounts/index.ts';
+import { type Caller, requireCapability } from '../../core/caller.ts';
+import * as members from './memberships.repository.ts';
+import { type MemberView, toMemberView } from './members.views.ts';
 import { type ResourceView, toResourceView } from './resources.service.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
@@ -9,14 +11,23 @@ export type AccessVia = { type: 'user'; bindingId: string } | { type: 'group'; b
 export interface AccessDecision {
   allowed: boolean;
   via: AccessVia[];
-  /** Why nothing is allowed whatever the bindings: the user is suspended. */
-  reason?: 'suspended';
+  /** Why nothing is allowed whatever the bindings: the user is suspended, or has not accepted their invitation yet. */
+  reason?: 'suspended' | 'invited';
 }
 
 /**
- * DIR-3: THE access decision. A user may use a resource when bound to it
- * directly or through a group; a suspended user may use nothing. Every
- * protocol edge and the API call this one function.
+ * DIR-3, the rule itself: a member may use a resource when a binding reaches them, directly or
+ * through a group; a suspended member may use nothing, and neither may an invitation nobody has
+ * accepted. The decision and the "who can use what" views all answer with this one predicate.
+ */
+export function decideFor(status: string, via: AccessVia[]): AccessDecision {
+  if (status === 'suspended') return { allowed: false, via, reason: 'suspended' };
+  if (status !== 'active') return { allowed: false, via, reason: 'invited' };
+  return { allowed: via.length > 0, via };
+}
+
+/**
+ * DIR-3: THE access decision. Every protocol edge and the API call this one function.
  */
 export function createAccess(deps: DirectoryDeps) {
   const { db } = deps;
@@ -33,13 +44,12 @@ export function createAccess(deps: DirectoryDeps) {
     const via = rows
       .flatMap((b) => (b.binding_id ? [viaOf({ ...b, binding_id: b.binding_id })] : []))
       .sort((a, b) => (a.bindingId < b.bindingId ? -1 : 1));
-    if (head.status !== 'active') return { allowed: false, via, reason: 'suspended' };
-    return { allowed: via.length > 0, via };
+    return decideFor(head.status as string, via);
   }
 
   /** The API's question, asked by an admin of the organization about one of its users and resources. */
-  async function explain(principal: Principal, orgId: string, userId: string, resourceId: string): Promise<AccessDecision> {
-    requireCapability(principal.user, 'directory.read', orgId);
+  async function explain(caller: Caller, orgId: string, userId: string, resourceId: string): Promise<AccessDecision> {
+    requireCapability(caller, 'directory.read', { orgId });
     const decision = await decide(orgId, userId, resourceId);
     if (!decision) throw new AppError(CommonErrors.notFound);
     return decision;
@@ -49,31 +59,30 @@ export function createAccess(deps: DirectoryDeps) {
     b.group_id ? { type: 'group', bindingId: b.binding_id, groupId: b.group_id, groupName: b.group_name ?? '' } : { type: 'user', bindingId: b.binding_id };
 
   /** "Who can use what", for one user: every resource their bindings reach; nothing is allowed while suspended. */
-  async function forUser(principal: Principal, orgId: string, userId: string) {
-    requireCapability(principal.user, 'directory.read', orgId);
-    const user = await repo.findOrgUser(db, orgId, userId);
+  async function forUser(caller: Caller, orgId: string, userId: string) {
+    requireCapability(caller, 'directory.read', { orgId });
+    const user = await members.findMembership(db, orgId, userId);
     if (!user) throw new AppError(CommonErrors.notFound);
-    const allowed = user.status === 'active';
-    const byResource = new Map<string, { resource: ResourceView; allowed: boolean; via: AccessVia[] }>();
+    const byResource = new Map<string, { resource: ResourceView; via: AccessVia[] }>();
     for (const row of await repo.bindingsReachingUser(db, orgId, userId)) {
-      const entry = byResource.get(row.id) ?? { resource: toResourceView(row), allowed, via: [] };
+      const entry = byResource.get(row.id) ?? { resource: toResourceView(row), via: [] };
       entry.via.push(viaOf(row));
       byResource.set(row.id, entry);
     }
-    return { items: [...byResource.values()] };
+    return { items: [...byResource.values()].map(({ resource, via }) => ({ resource, ...decideFor(user.status, via) })) };
   }
 
   /** "Who can use what", for one resource: every user its bindings reach, and whether they may (suspended users may not). */
-  async function forResource(principal: Principal, orgId: string, resourceId: string) {
-    requireCapability(principal.user, 'directory.read', orgId);
+  async function forResource(caller: Caller, orgId: string, resourceId: string) {
+    requireCapability(caller, 'directory.read', { orgId });
     if (!(await repo.findResource(db, orgId, resourceId))) throw new AppError(CommonErrors.notFound);
-    const byUser = new Map<string, { user: UserView; allowed: boolean; via: AccessVia[] }>();
+    const byUser = new Map<string, { user: MemberView; status: string; via: AccessVia[] }>();
     for (const row of await repo.usersReachedByResource(db, orgId, resourceId)) {
-      const entry = byUser.get(row.id) ?? { user: toUserView(row), allowed: row.status === 'active', via: [] };
+      const entry = byUser.get(row.id) ?? { user: toMemberView(row), status: row.status, via: [] };
       entry.via.push(viaOf(row));
       byUser.set(row.id, entry);
     }
-    return { items: [...byUser.values()] };
+    return { items: [...byUser.values()].map(({ user, status, via }) => ({ user, ...decideFor(status, via) })) };
   }
 
   return { canAccess, explain, forUser, forResource };

@@ -1,9 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
 import type { Database, DialectName } from '../../db/schema.ts';
-import type { Accounts, PlanHooks } from '../accounts/index.ts';
+import type { Accounts, PlanHooks, Throttle } from '../accounts/index.ts';
 import type { Audit } from '../audit/index.ts';
 import type { Mail } from '../mail/index.ts';
+
+export interface DirectoryConfig {
+  /** Where Castellan is reached: invitation links start with it. */
+  publicUrl: string;
+  /** The operator's site name, as invitation mail names it. */
+  siteName: string;
+  /** Invitations an organization may send in an hour, and that one address may receive in a day. */
+  invitationsPerOrgHour: number;
+  invitationsPerAddressDay: number;
+}
 
 export interface DirectoryDeps {
   db: Kysely<Database>;
@@ -12,6 +22,10 @@ export interface DirectoryDeps {
   audit: Audit;
   mail: Mail;
   accounts: Accounts;
+  throttle: Throttle;
+  config: DirectoryConfig;
+  /** Keys the HMACs that name an address in rate-limit counters without keeping it in clear. */
+  secretKey: Buffer;
   /** Told of every change of plan, in its transaction. */
   planHooks?: PlanHooks;
 }

@@ -4,9 +4,15 @@ export const DirectoryErrors = {
   userLimitReached: defineError(
     'directory.user_limit_reached',
     'limit_reached',
-    'The free plan allows at most 10 active users. Upgrade to add more.',
+    'The free plan allows at most 10 users (active or invited). Upgrade to add more.',
   ),
-  emailTaken: defineError('directory.email_taken', 'conflict', 'A user with this email already exists.'),
+  /** Only ever about this organization's own members: never whether the address has an account elsewhere. */
+  alreadyInOrganization: defineError('directory.already_in_organization', 'conflict', 'This address is already a member of, or invited to, this organization.'),
+  tooManyInvitations: defineError('directory.too_many_invitations', 'rate_limited', 'Too many invitations were sent. Try again later.'),
+  notInvited: defineError('directory.not_invited', 'conflict', 'This user has already accepted, or the invitation was withdrawn.'),
+  invalidInvitation: defineError('directory.invalid_invitation', 'invalid', 'The invitation link is invalid, expired or already used.'),
+  signInToAccept: defineError('directory.sign_in_to_accept', 'conflict', 'This address already has an account: sign in to accept the invitation.'),
+  invitationForAnotherAddress: defineError('directory.invitation_for_another_address', 'forbidden', 'This invitation was sent to another address: sign in with that address to accept it.'),
   usernameTaken: defineError('directory.username_taken', 'conflict', 'This username is already used in the organization.'),
   groupNameTaken: defineError('directory.group_name_taken', 'conflict', 'A group with this name already exists.'),
   resourceNameTaken: defineError('directory.resource_name_taken', 'conflict', 'A resource with this name already exists.'),
@@ -14,5 +20,6 @@ export const DirectoryErrors = {
   alreadyMember: defineError('directory.already_member', 'conflict', 'The user is already a member of the group.'),
   invalidPlan: defineError('directory.invalid_plan', 'invalid', 'Unknown plan.'),
   importInvalid: defineError('directory.import_invalid', 'invalid', 'The file has errors; nothing was imported.'),
+  importTooLarge: defineError('directory.import_too_large', 'invalid', 'The import file is too large for the plan.'),
   cannotChangeSelf: defineError('directory.cannot_change_self', 'forbidden', 'You cannot suspend or delete your own account.'),
 } as const;

@@ -5,50 +5,6 @@ import type { BindingsTable, GroupsTable, ResourcesTable } from './directory.tab
 
 // Every function takes the organization id and filters by it (DIR-1).
 
-export async function countActiveUsers(ex: Executor, orgId: string): Promise<number> {
-  const r = await ex
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('org_id', '=', orgId)
-    .where('status', '=', 'active')
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
-export async function findOrgUser(ex: Executor, orgId: string, userId: string) {
-  return ex.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
-}
-
-/** A search term taken literally by LIKE: its own % and _ match only themselves. */
-const likeTerm = (q: string) => `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-
-export async function listOrgUsers(ex: Executor, orgId: string, opts: { q?: string | undefined; after?: string | undefined; limit: number }) {
-  const q = opts.q?.trim().toLowerCase();
-  const term = likeTerm(q ?? '');
-  return ex
-    .selectFrom('users')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .$if(Boolean(q), (b) =>
-      b.where((eb) =>
-        eb.or([
-          sql<boolean>`lower(name) like ${term} escape '!'`,
-          sql<boolean>`email_normalized like ${term} escape '!'`,
-          sql<boolean>`username like ${term} escape '!'`,
-        ]),
-      ),
-    )
-    .$if(opts.after !== undefined, (b) => b.where('id', '>', opts.after as string))
-    .orderBy('id')
-    .limit(opts.limit)
-    .execute();
-}
-
-export async function deleteOrgUser(ex: Executor, orgId: string, userId: string): Promise<boolean> {
-  const r = await ex.deleteFrom('users').where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst();
-  return Number(r.numDeletedRows) === 1;
-}
-
 export async function insertGroup(ex: Executor, row: GroupsTable) {
   await ex.insertInto('groups').values(row).execute();
 }
@@ -94,11 +50,11 @@ export async function removeMember(ex: Executor, orgId: string, groupId: string,
 export async function listMembers(ex: Executor, orgId: string, groupId: string) {
   return ex
     .selectFrom('group_members')
-    .innerJoin('users', 'users.id', 'group_members.user_id')
-    .selectAll('users')
+    .innerJoin('memberships', 'memberships.id', 'group_members.user_id')
+    .selectAll('memberships')
     .where('group_members.org_id', '=', orgId)
     .where('group_members.group_id', '=', groupId)
-    .orderBy('users.id')
+    .orderBy('memberships.id')
     .execute();
 }
 
@@ -178,7 +134,7 @@ export async function accessRows(ex: Executor, orgId: string, userId: string, re
     ex,
     sql<{ status: string | null; binding_id: string | null; user_id: string | null; group_id: string | null; group_name: string | null }>`
     select u.status, b.id as binding_id, b.user_id, null as group_id, null as group_name
-      from users u
+      from memberships u
       cross join resources r
       left join bindings b on b.resource_id = r.id and b.user_id = u.id
       where u.id = ${userId} and u.org_id = ${orgId} and r.id = ${resourceId} and r.org_id = ${orgId}
@@ -191,16 +147,6 @@ export async function accessRows(ex: Executor, orgId: string, userId: string, re
         and b.resource_id = ${resourceId} and b.group_id = m.group_id and b.org_id = m.org_id
         and g.id = b.group_id`,
   );
-}
-
-/** Locks the organization's row for the rest of the transaction (PostgreSQL), so plan limits hold under concurrency. */
-export async function lockOrganization(ex: Executor, orgId: string, forUpdate: boolean) {
-  return ex
-    .selectFrom('organizations')
-    .selectAll()
-    .where('id', '=', orgId)
-    .$if(forUpdate, (q) => q.forUpdate())
-    .executeTakeFirst();
 }
 
 /** Every binding that reaches `userId`, directly or through a group, with its resource. */
@@ -223,7 +169,7 @@ export async function bindingsReachingUser(ex: Executor, orgId: string, userId: 
     .execute();
 }
 
-/** Every user a resource's bindings reach: the users bound directly, and the members of bound groups. */
+/** Every member a resource's bindings reach: the users bound directly, and the members of bound groups. */
 export async function usersReachedByResource(ex: Executor, orgId: string, resourceId: string) {
   const direct = ex
     .selectFrom('bindings')
@@ -239,13 +185,13 @@ export async function usersReachedByResource(ex: Executor, orgId: string, resour
     .where('bindings.resource_id', '=', resourceId);
   return ex
     .selectFrom(direct.unionAll(viaGroups).as('r'))
-    .innerJoin('users', 'users.id', 'r.reached_user_id')
+    .innerJoin('memberships', 'memberships.id', 'r.reached_user_id')
     .leftJoin('groups', 'groups.id', 'r.group_id')
     .select(['r.binding_id', 'r.group_id', 'groups.name as group_name'])
-    .selectAll('users')
-    .where('users.org_id', '=', orgId)
-    .orderBy('users.name')
-    .orderBy('users.id')
+    .selectAll('memberships')
+    .where('memberships.org_id', '=', orgId)
+    .orderBy('memberships.name')
+    .orderBy('memberships.id')
     .orderBy('r.binding_id')
     .execute();
 }

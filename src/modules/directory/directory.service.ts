@@ -1,19 +1,30 @@
 import { createAccess } from './access.service.ts';
+import { createCallers } from './callers.service.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import { createGroups } from './groups.service.ts';
+import { createInvitations } from './invitations.service.ts';
+import { createMembers } from './members.service.ts';
+import { createOnboarding } from './onboarding.service.ts';
+import { createOrganizations } from './organizations.service.ts';
 import { createPlans } from './plans.service.ts';
 import { createResources } from './resources.service.ts';
 import { createTransfer } from './transfer.service.ts';
-import { createDirectoryUsers } from './users.service.ts';
 
 export function createDirectory(deps: DirectoryDeps) {
+  const invitations = createInvitations(deps);
+  const members = createMembers(deps, invitations);
   return {
-    users: createDirectoryUsers(deps),
+    /** The API calls them users: an organization's memberships. */
+    users: members,
+    invitations,
+    onboarding: createOnboarding(deps),
+    callers: createCallers(deps),
+    organizations: createOrganizations(deps),
     groups: createGroups(deps),
     resources: createResources(deps),
     access: createAccess(deps),
     plans: createPlans(deps),
-    transfer: createTransfer(deps),
+    transfer: createTransfer(deps, invitations),
   };
 }
 

@@ -1,4 +1,58 @@
-/** Tables owned by the directory module (DIR-2, DIR-3). Every row names its organization (DIR-1). */
+/** Tables owned by the directory module (DIR-1 to DIR-4). Every row names its organization (DIR-1). */
+
+/** A customer organization: a tenant. */
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  plan: string;
+  /** When a `jumpstart` trial ends (DIR-4). */
+  plan_ends_at: string | null;
+  company_size: string | null;
+  phone: string | null;
+  address: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * An account's entry in one organization: what routes call a "user" and what every protocol shows.
+ * `account_id` is null until an invitation is accepted: inviting never looks up or links an account.
+ */
+export interface MembershipsTable {
+  id: string;
+  org_id: string;
+  account_id: string | null;
+  /** The address invited; once accepted, the account's own address, kept in step with it. */
+  email: string;
+  email_normalized: string;
+  /** The name the organization knows the person by; its admins may change it. */
+  name: string;
+  /** `admin` or `member`. */
+  role: string;
+  /** `invited`, `active` or `suspended`. */
+  status: string;
+  username: string | null;
+  uid_number: number | null;
+  gid_number: number | null;
+  home_directory: string | null;
+  login_shell: string | null;
+  /** SHA-256 of the pending invitation's token; null once accepted or revoked. */
+  invite_token_hash: string | null;
+  invite_expires_at: string | null;
+  /** The account of the admin who invited (or re-sent the invitation). */
+  invited_by: string | null;
+  invited_at: string | null;
+  accepted_at: string | null;
+  last_sign_in_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The next free POSIX id of each organization (uidNumber for members, gidNumber for groups). */
+export interface PosixCountersTable {
+  org_id: string;
+  next_id: number;
+}
 export interface GroupsTable {
   id: string;
   org_id: string;
@@ -37,6 +91,9 @@ export interface BindingsTable {
 }
 
 export interface DirectoryTables {
+  organizations: OrganizationsTable;
+  memberships: MembershipsTable;
+  posix_counters: PosixCountersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
   resources: ResourcesTable;

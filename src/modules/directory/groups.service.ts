@@ -1,19 +1,18 @@
+import type { CreateGroupBody, Group, ListGroupsQuery, UpdateGroupBody } from '../../contracts/groups.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
-import { type Principal, type UserView, allocatePosixId, optionalText, requireCapability, requiredText, toUserView } from '../accounts/index.ts';
+import { type Caller, requireCapability } from '../../core/caller.ts';
+import { optionalText, requiredText } from '../accounts/index.ts';
+import * as members from './memberships.repository.ts';
+import { type MemberView, toMemberView } from './members.views.ts';
+import { allocatePosixId } from './posix.repository.ts';
 import { DirectoryErrors } from './directory.errors.ts';
 import { type DirectoryDeps, type Page, pageOf } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
 import type { GroupsTable } from './directory.tables.ts';
 
-export interface GroupView {
-  id: string;
-  name: string;
-  description: string | null;
-  gidNumber: number;
-  createdAt: string;
-}
+export type GroupView = Group;
 
 export const toGroupView = (g: GroupsTable): GroupView => ({
   id: g.id,
@@ -38,8 +37,8 @@ export function createGroups(deps: DirectoryDeps) {
     return g;
   }
 
-  async function create(ctx: RequestContext, principal: Principal, orgId: string, input: { name: string; description?: string | undefined }) {
-    requireCapability(principal.user, 'directory.manage', orgId);
+  async function create(ctx: RequestContext, caller: Caller, orgId: string, input: CreateGroupBody) {
+    requireCapability(caller, 'directory.manage', { orgId });
     const name = requiredText(input.name, 'name', 100);
     const description = optionalText(input.description, 'description', 500);
     const row = await db
@@ -55,18 +54,18 @@ export function createGroups(deps: DirectoryDeps) {
     return toGroupView(row);
   }
 
-  async function list(principal: Principal, orgId: string, opts: { cursor?: string | undefined; limit: number }): Promise<Page<GroupView>> {
-    requireCapability(principal.user, 'directory.read', orgId);
+  async function list(caller: Caller, orgId: string, opts: ListGroupsQuery): Promise<Page<GroupView>> {
+    requireCapability(caller, 'directory.read', { orgId });
     return pageOf(await repo.listGroups(db, orgId, { after: opts.cursor, limit: opts.limit + 1 }), opts.limit, toGroupView);
   }
 
-  async function get(principal: Principal, orgId: string, groupId: string): Promise<GroupView> {
-    requireCapability(principal.user, 'directory.read', orgId);
+  async function get(caller: Caller, orgId: string, groupId: string): Promise<GroupView> {
+    requireCapability(caller, 'directory.read', { orgId });
     return toGroupView(await getRow(orgId, groupId));
   }
 
-  async function update(ctx: RequestContext, principal: Principal, orgId: string, groupId: string, input: { name?: string | undefined; description?: string | null | undefined }) {
-    requireCapability(principal.user, 'directory.manage', orgId);
+  async function update(ctx: RequestContext, caller: Caller, orgId: string, groupId: string, input: UpdateGroupBody) {
+    requireCapability(caller, 'directory.manage', { orgId });
     await getRow(orgId, groupId);
     const patch = {
       ...(input.name !== undefined ? { name: requiredText(input.name, 'name', 100) } : {}),
@@ -82,19 +81,19 @@ export function createGroups(deps: DirectoryDeps) {
     return toGroupView(await getRow(orgId, groupId));
   }
 
-  async function remove(ctx: RequestContext, principal: Principal, orgId: string, groupId: string): Promise<void> {
-    requireCapability(principal.user, 'directory.manage', orgId);
+  async function remove(ctx: RequestContext, caller: Caller, orgId: string, groupId: string): Promise<void> {
+    requireCapability(caller, 'directory.manage', { orgId });
     await db.transaction().execute(async (trx) => {
       if (!(await repo.deleteGroup(trx, orgId, groupId))) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, { action: 'directory.group_deleted', orgId, target: { type: 'group', id: groupId } });
     });
   }
 
-  async function addMember(ctx: RequestContext, principal: Principal, orgId: string, groupId: string, userId: string): Promise<void> {
-    requireCapability(principal.user, 'directory.manage', orgId);
+  async function addMember(ctx: RequestContext, caller: Caller, orgId: string, groupId: string, userId: string): Promise<void> {
+    requireCapability(caller, 'directory.manage', { orgId });
     await getRow(orgId, groupId);
     // The user must be of the same organization: another organization's id is simply not found (DIR-1).
-    if (!(await repo.findOrgUser(db, orgId, userId))) throw new AppError(CommonErrors.notFound, 'No such user in this organization.', { details: { field: 'userId' } });
+    if (!(await members.findMembership(db, orgId, userId))) throw new AppError(CommonErrors.notFound, 'No such user in this organization.', { details: { field: 'userId' } });
     await db
       .transaction()
       .execute(async (trx) => {
@@ -107,19 +106,21 @@ export function createGroups(deps: DirectoryDeps) {
       });
   }
 
-  async function removeMember(ctx: RequestContext, principal: Principal, orgId: string, groupId: string, userId: string): Promise<void> {
-    requireCapability(principal.user, 'directory.manage', orgId);
+  async function removeMember(ctx: RequestContext, caller: Caller, orgId: string, groupId: string, userId: string): Promise<void> {
+    requireCapability(caller, 'directory.manage', { orgId });
     await db.transaction().execute(async (trx) => {
       if (!(await repo.removeMember(trx, orgId, groupId, userId))) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, { action: 'directory.member_removed', orgId, target: { type: 'group', id: groupId }, details: { userId } });
     });
   }
 
-  async function members(principal: Principal, orgId: string, groupId: string): Promise<UserView[]> {
-    requireCapability(principal.user, 'directory.read', orgId);
+  async function listMembers(caller: Caller, orgId: string, groupId: string): Promise<MemberView[]> {
+    requireCapability(caller, 'directory.read', { orgId });
     await getRow(orgId, groupId);
-    return (await repo.listMembers(db, orgId, groupId)).map(toUserView);
+    const rows = await repo.listMembers(db, orgId, groupId);
+    const facts = new Map((await deps.accounts.facts(db, rows.flatMap((r) => (r.account_id ? [r.account_id] : [])))).map((f) => [f.id, f]));
+    return rows.map((r) => toMemberView(r, r.account_id ? facts.get(r.account_id) : undefined));
   }
 
-  return { create, list, get, update, remove, addMember, removeMember, members };
+  return { create, list, get, update, remove, addMember, removeMember, members: listMembers };
 }

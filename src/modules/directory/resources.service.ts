@@ -1,7 +1,10 @@
+import type { BindBody, Binding, CreateResourceBody, ListResourcesQuery, Resource, UpdateResourceBody } from '../../contracts/resources.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
-import { type Principal, requireCapability, requiredText } from '../accounts/index.ts';
+import { type Caller, requireCapability } from '../../core/caller.ts';
+import { requiredText } from '../accounts/index.ts';
+import * as members from './memberships.repository.ts';
 import { DirectoryErrors } from './directory.errors.ts';
 import { type DirectoryDeps, type Page, pageOf } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
@@ -10,21 +13,8 @@ import type { BindingsTable, ResourcesTable } from './directory.tables.ts';
 export const RESOURCE_KINDS = ['system', 'application', 'network'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
-export interface ResourceView {
-  id: string;
-  kind: ResourceKind;
-  name: string;
-  settings: Record<string, unknown>;
-  createdAt: string;
-}
-
-export interface BindingView {
-  id: string;
-  resourceId: string;
-  userId: string | null;
-  groupId: string | null;
-  createdAt: string;
-}
+export type ResourceView = Resource;
+export type BindingView = Binding;
 
 export const toResourceView = (r: ResourcesTable): ResourceView => ({
   id: r.id,
@@ -57,8 +47,8 @@ export function createResources(deps: DirectoryDeps) {
     return r;
   }
 
-  async function create(ctx: RequestContext, principal: Principal, orgId: string, input: { kind: ResourceKind; name: string; settings?: Record<string, unknown> | undefined }) {
-    requireCapability(principal.user, 'directory.manage', orgId);
+  async function create(ctx: RequestContext, caller: Caller, orgId: string, input: CreateResourceBody) {
+    requireCapability(caller, 'directory.manage', { orgId });
     const name = requiredText(input.name, 'name', 100);
     const now = clock.now().toISOString();
     const row = { id: newId('res'), org_id: orgId, kind: input.kind, name, settings: JSON.stringify(input.settings ?? {}), created_at: now, updated_at: now };
@@ -72,18 +62,18 @@ export function createResources(deps: DirectoryDeps) {
     return toResourceView(row);
   }
 
-  async function list(principal: Principal, orgId: string, opts: { kind?: string | undefined; cursor?: string | undefined; limit: number }): Promise<Page<ResourceView>> {
-    requireCapability(principal.user, 'directory.read', orgId);
+  async function list(caller: Caller, orgId: string, opts: ListResourcesQuery): Promise<Page<ResourceView>> {
+    requireCapability(caller, 'directory.read', { orgId });
     return pageOf(await repo.listResources(db, orgId, { kind: opts.kind, after: opts.cursor, limit: opts.limit + 1 }), opts.limit, toResourceView);
   }
 
-  async function get(principal: Principal, orgId: string, resourceId: string) {
-    requireCapability(principal.user, 'directory.read', orgId);
+  async function get(caller: Caller, orgId: string, resourceId: string) {
+    requireCapability(caller, 'directory.read', { orgId });
     return toResourceView(await getRow(orgId, resourceId));
   }
 
-  async function update(ctx: RequestContext, principal: Principal, orgId: string, resourceId: string, input: { name?: string | undefined; settings?: Record<string, unknown> | undefined }) {
-    requireCapability(principal.user, 'directory.manage', orgId);
+  async function update(ctx: RequestContext, caller: Caller, orgId: string, resourceId: string, input: UpdateResourceBody) {
+    requireCapability(caller, 'directory.manage', { orgId });
     await getRow(orgId, resourceId);
     const patch = {
       ...(input.name !== undefined ? { name: requiredText(input.name, 'name', 100) } : {}),
@@ -99,8 +89,8 @@ export function createResources(deps: DirectoryDeps) {
     return toResourceView(await getRow(orgId, resourceId));
   }
 
-  async function remove(ctx: RequestContext, principal: Principal, orgId: string, resourceId: string) {
-    requireCapability(principal.user, 'directory.manage', orgId);
+  async function remove(ctx: RequestContext, caller: Caller, orgId: string, resourceId: string) {
+    requireCapability(caller, 'directory.manage', { orgId });
     await db.transaction().execute(async (trx) => {
       if (!(await repo.deleteResource(trx, orgId, resourceId))) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, { action: 'directory.resource_deleted', orgId, target: { type: 'resource', id: resourceId } });
@@ -111,14 +101,14 @@ export function createResources(deps: DirectoryDeps) {
    * DIR-3: only an organization's admins grant access. Staff of any role never
    * can (SUP-6): the capability check refuses them here, whatever the edge.
    */
-  async function bind(ctx: RequestContext, principal: Principal, orgId: string, resourceId: string, subject: { userId?: string | undefined; groupId?: string | undefined }) {
-    requireCapability(principal.user, 'directory.manage', orgId);
+  async function bind(ctx: RequestContext, caller: Caller, orgId: string, resourceId: string, subject: BindBody) {
+    requireCapability(caller, 'directory.manage', { orgId });
     await getRow(orgId, resourceId);
     const { userId, groupId } = subject;
     if ((userId === undefined) === (groupId === undefined)) {
       throw new AppError(CommonErrors.invalid, 'Name either a userId or a groupId.', { details: { field: userId === undefined ? 'userId' : 'groupId' } });
     }
-    const found = userId !== undefined ? await repo.findOrgUser(db, orgId, userId) : await repo.findGroup(db, orgId, groupId as string);
+    const found = userId !== undefined ? await members.findMembership(db, orgId, userId) : await repo.findGroup(db, orgId, groupId as string);
     if (!found) throw new AppError(CommonErrors.notFound, 'No such user or group in this organization.', { details: { field: userId !== undefined ? 'userId' : 'groupId' } });
     const row = { id: newId('bnd'), org_id: orgId, resource_id: resourceId, user_id: userId ?? null, group_id: groupId ?? null, created_at: clock.now().toISOString() };
     await db
@@ -139,14 +129,14 @@ export function createResources(deps: DirectoryDeps) {
     return toBindingView(row);
   }
 
-  async function bindings(principal: Principal, orgId: string, resourceId: string) {
-    requireCapability(principal.user, 'directory.read', orgId);
+  async function bindings(caller: Caller, orgId: string, resourceId: string) {
+    requireCapability(caller, 'directory.read', { orgId });
     await getRow(orgId, resourceId);
     return (await repo.listBindings(db, orgId, resourceId)).map(toBindingView);
   }
 
-  async function unbind(ctx: RequestContext, principal: Principal, orgId: string, resourceId: string, bindingId: string) {
-    requireCapability(principal.user, 'directory.manage', orgId);
+  async function unbind(ctx: RequestContext, caller: Caller, orgId: string, resourceId: string, bindingId: string) {
+    requireCapability(caller, 'directory.manage', { orgId });
     await db.transaction().execute(async (trx) => {
       if (!(await repo.deleteBinding(trx, orgId, resourceId, bindingId))) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, { action: 'directory.access_revoked', orgId, target: { type: 'resource', id: resourceId }, details: { bindingId } });

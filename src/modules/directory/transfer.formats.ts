@@ -1,8 +1,14 @@
+import { csvCell, csvValue } from '../../core/csv.ts';
+import { escapeDnValue, parseDn } from '../../core/dn.ts';
+
 /**
  * DIR-5: the file formats of bulk import and export. CSV (RFC 4180: quoted
- * fields, doubled quotes, CRLF or LF) with the header `email,name,username,groups`
- * (groups separated by ";"), and LDIF (RFC 2849) entries of inetOrgPerson +
- * posixAccount with memberOf naming the groups.
+ * fields, doubled quotes, CRLF or LF; cells guarded against spreadsheet
+ * formulas) with the header `email,name,username,groups` (groups separated by
+ * ";"), and LDIF (RFC 2849) entries of inetOrgPerson + posixAccount with
+ * memberOf naming the groups, then the groups themselves (groupOfNames +
+ * posixGroup), so that a group without members survives a round trip. DN values
+ * are escaped per RFC 4514.
  */
 export interface TransferRow {
   /** 1-based line of the file where the row starts, for error messages. */
@@ -11,6 +17,13 @@ export interface TransferRow {
   name: string;
   username: string | undefined;
   groups: string[];
+}
+
+/** A group an export names: every group of the organization, with its POSIX id. */
+export interface ExportGroup {
+  name: string;
+  gidNumber: number;
+  description: string | null;
 }
 
 export interface ExportUser {
@@ -104,17 +117,15 @@ export function parseCsv(text: string): { rows: TransferRow[]; errors: FormatErr
       errors.push({ line: r.line, message: `Expected ${cols.length} fields, found ${r.fields.length}.` });
       continue;
     }
-    const get = (name: string) => (col(name) >= 0 ? (r.fields[col(name)] ?? '').trim() : '');
+    const get = (name: string) => (col(name) >= 0 ? csvValue((r.fields[col(name)] ?? '').trim()) : '');
     rows.push({ line: r.line, email: get('email'), name: get('name'), username: get('username') || undefined, groups: splitGroups(get('groups')) });
   }
   return { rows, errors };
 }
 
-const csvField = (v: string) => (/[",\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 export function toCsv(users: ExportUser[]): string {
   const lines = ['email,name,username,groups'];
-  for (const u of users) lines.push([u.email, u.name, u.username ?? '', u.groups.join(';')].map(csvField).join(','));
+  for (const u of users) lines.push([u.email, u.name, u.username ?? '', u.groups.join(';')].map(csvCell).join(','));
   return `${lines.join('\n')}\n`;
 }
 
@@ -153,9 +164,16 @@ export function parseLdifRecords(text: string): { line: number; attrs: Array<[st
   return records;
 }
 
-export function parseLdif(text: string): { rows: TransferRow[]; errors: FormatError[] } {
+/** The group a DN names: the value of its first RDN, `cn=R\2C D,ou=groups,…` being "R, D". */
+const groupOf = (dn: string) => {
+  const first = parseDn(dn)?.[0];
+  return first?.type === 'cn' ? first.value : dn;
+};
+
+export function parseLdif(text: string): { rows: TransferRow[]; errors: FormatError[]; groups: string[] } {
   const rows: TransferRow[] = [];
   const errors: FormatError[] = [];
+  const groups: string[] = [];
   for (const r of parseLdifRecords(text)) {
     const bad = r.attrs.find(([k]) => k === '#invalid');
     if (bad) {
@@ -165,32 +183,46 @@ export function parseLdif(text: string): { rows: TransferRow[]; errors: FormatEr
     }
     const values = (k: string) => r.attrs.filter(([a]) => a === k).map(([, v]) => v);
     const classes = values('objectclass').map((c) => c.toLowerCase());
-    if (!classes.includes('inetorgperson')) continue; // group or container entries carry no users
-    const groups = values('memberof').map((dn) => /^cn=([^,]+)/i.exec(dn)?.[1] ?? dn);
+    if (classes.includes('groupofnames') || classes.includes('posixgroup')) {
+      // A group entry: it exists even with no members (its members are named on the users' memberOf).
+      const name = values('cn')[0] ?? groupOf(values('dn')[0] ?? '');
+      if (name) groups.push(name);
+      continue;
+    }
+    if (!classes.includes('inetorgperson')) continue; // container entries carry no users
     rows.push({
       line: r.line,
       email: values('mail')[0] ?? '',
       name: values('cn')[0] ?? values('displayname')[0] ?? '',
       username: values('uid')[0],
-      groups,
+      groups: values('memberof').map(groupOf),
     });
   }
-  return { rows, errors };
+  return { rows, errors, groups };
 }
 
 const ldifValue = (k: string, v: string) => (/^[\x20-\x7e]*$/.test(v) && !/^[ :<]/.test(v) && !/ $/.test(v) ? `${k}: ${v}` : `${k}:: ${Buffer.from(v, 'utf8').toString('base64')}`);
 
-export function toLdif(users: ExportUser[], orgId: string): string {
-  const base = `o=${orgId}`;
+export function toLdif(users: ExportUser[], orgId: string, groups: ExportGroup[] = []): string {
+  const base = `o=${escapeDnValue(orgId)}`;
+  const userDn = (u: ExportUser) => `uid=${escapeDnValue(u.username ?? u.email)},ou=people,${base}`;
+  const groupDn = (name: string) => `cn=${escapeDnValue(name)},ou=groups,${base}`;
   const out: string[] = ['version: 1', ''];
   for (const u of users) {
     const uid = u.username ?? u.email;
-    out.push(ldifValue('dn', `uid=${uid},ou=people,${base}`), 'objectClass: top', 'objectClass: inetOrgPerson', 'objectClass: posixAccount');
+    out.push(ldifValue('dn', userDn(u)), 'objectClass: top', 'objectClass: inetOrgPerson', 'objectClass: posixAccount');
     out.push(ldifValue('uid', uid), ldifValue('cn', u.name), ldifValue('sn', u.name.split(' ').at(-1) || u.name), ldifValue('mail', u.email));
     if (u.uidNumber !== null) out.push(`uidNumber: ${u.uidNumber}`, `gidNumber: ${u.gidNumber ?? u.uidNumber}`);
     if (u.homeDirectory) out.push(ldifValue('homeDirectory', u.homeDirectory));
     if (u.loginShell) out.push(ldifValue('loginShell', u.loginShell));
-    for (const g of u.groups) out.push(ldifValue('memberOf', `cn=${g},ou=groups,${base}`));
+    for (const g of u.groups) out.push(ldifValue('memberOf', groupDn(g)));
+    out.push('');
+  }
+  for (const g of groups) {
+    out.push(ldifValue('dn', groupDn(g.name)), 'objectClass: top', 'objectClass: groupOfNames', 'objectClass: posixGroup');
+    out.push(ldifValue('cn', g.name), `gidNumber: ${g.gidNumber}`);
+    if (g.description) out.push(ldifValue('description', g.description));
+    for (const u of users.filter((x) => x.groups.includes(g.name))) out.push(ldifValue('member', userDn(u)));
     out.push('');
   }
   return out.join('\n');

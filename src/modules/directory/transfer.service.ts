@@ -2,27 +2,24 @@ import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
-import {
-  type Principal,
-  type UsersTable,
-  allocatePosixIds,
-  normalizeEmail,
-  posixDefaults,
-  requireCapability,
-  usernameFromEmail,
-  validEmail,
-  validUsername,
-} from '../accounts/index.ts';
+import { type Caller, requireCapability } from '../../core/caller.ts';
+import { normalizeEmail, validEmail } from '../accounts/index.ts';
 import { DirectoryErrors } from './directory.errors.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
-import * as repo from './directory.repository.ts';
+import type { MembershipsTable, OrganizationsTable } from './directory.tables.ts';
+import type { Invitations } from './invitations.service.ts';
+import { allMemberships, countSeats } from './memberships.repository.ts';
+import * as orgs from './organizations.repository.ts';
 import { userLimit } from './plans.service.ts';
+import { posixDefaults, usernameFromEmail, validUsername } from './posix.ts';
+import { allocatePosixIds } from './posix.repository.ts';
+import * as repo from './transfer.repository.ts';
 import { type ExportUser, type FormatError, type TransferFormat, type TransferRow, parseCsv, parseLdif, toCsv, toLdif } from './transfer.formats.ts';
 
-/** The CLI acts as the operator, who holds the database itself; the API acts as a signed-in admin. */
-export type TransferActor = Principal | 'operator';
 
 const BATCH = 500;
+/** The largest import file an organization held to the free limits may send: ample for its 10 users. */
+export const LIMITED_PLAN_IMPORT_BYTES = 64 * 1024;
 const MAX_REPORTED_ERRORS = 1000;
 
 export interface ImportResult {
@@ -37,12 +34,8 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 /** DIR-5: all-or-nothing bulk import, and export, of users with their group memberships. */
-export function createTransfer(deps: DirectoryDeps) {
-  const { db, clock, audit, mail, accounts } = deps;
-
-  const allow = (actor: TransferActor, orgId: string) => {
-    if (actor !== 'operator') requireCapability(actor.user, 'directory.manage', orgId);
-  };
+export function createTransfer(deps: DirectoryDeps, invitations: Invitations) {
+  const { db, clock, audit, mail } = deps;
 
   /** Checks every row, and the file as a whole, against the rules and the database; collects every problem. */
   async function validate(ex: Executor, orgId: string, rows: TransferRow[]): Promise<{ errors: FormatError[]; users: Array<TransferRow & { username: string }> }> {
@@ -73,15 +66,12 @@ export function createTransfer(deps: DirectoryDeps) {
       else seenUsername.set(username, row.line);
       users.push({ ...row, email, username });
     }
+    // Only this organization's own members are compared: whether an address has an account elsewhere is never told (DIR-1).
     for (const batch of chunks(users, BATCH)) {
-      const emails = batch.map((u) => normalizeEmail(u.email));
-      const taken = new Set((await ex.selectFrom('users').select('email_normalized').where('email_normalized', 'in', emails).execute()).map((r) => r.email_normalized));
-      const names = batch.map((u) => u.username);
-      const takenNames = new Set(
-        (await ex.selectFrom('users').select('username').where('org_id', '=', orgId).where('username', 'in', names).execute()).map((r) => r.username),
-      );
+      const taken = await repo.emailsInOrg(ex, orgId, batch.map((u) => normalizeEmail(u.email)));
+      const takenNames = await repo.usernamesInOrg(ex, orgId, batch.map((u) => u.username));
       for (const u of batch) {
-        if (taken.has(normalizeEmail(u.email))) errors.push({ line: u.line, field: 'email', message: 'A user with this email already exists.' });
+        if (taken.has(normalizeEmail(u.email))) errors.push({ line: u.line, field: 'email', message: 'This address is already a member of, or invited to, the organization.' });
         if (takenNames.has(u.username)) errors.push({ line: u.line, field: 'username', message: `The username "${u.username}" is already used in the organization.` });
       }
     }
@@ -91,15 +81,17 @@ export function createTransfer(deps: DirectoryDeps) {
 
   async function importUsers(
     ctx: RequestContext,
-    actor: TransferActor,
+    caller: Caller,
     orgId: string,
     input: { format: TransferFormat; text: string; invite?: boolean | undefined },
     onProgress: (done: number, total: number) => void = () => {},
   ): Promise<ImportResult> {
-    allow(actor, orgId);
-    const parsed = input.format === 'csv' ? parseCsv(input.text) : parseLdif(input.text);
-    const org = await repo.lockOrganization(db, orgId, false);
+    requireCapability(caller, 'directory.transfer', { orgId });
+    const org = await orgs.findOrganization(db, orgId);
     if (!org) throw new AppError(CommonErrors.notFound);
+    await assertWithinPlan(org, input);
+    const parsed: { rows: TransferRow[]; errors: FormatError[]; groups?: string[] } = input.format === 'csv' ? parseCsv(input.text) : parseLdif(input.text);
+    const fileGroups = parsed.groups ?? [];
     const { errors, users } = await validate(db, orgId, parsed.rows);
     const all = [...parsed.errors, ...errors].sort((a, b) => a.line - b.line);
     if (all.length === 0 && users.length === 0) all.push({ line: 1, message: 'The file has no users.' });
@@ -108,50 +100,53 @@ export function createTransfer(deps: DirectoryDeps) {
         details: { problems: list.slice(0, MAX_REPORTED_ERRORS), problemCount: list.length },
       });
     if (all.length > 0) throw refuse(all);
+    if (input.invite) await invitations.limitBulk(orgId, users.length);
 
     const result = await db.transaction().execute(async (trx) => {
-      const locked = await repo.lockOrganization(trx, orgId, deps.dialect === 'postgres');
+      const locked = await orgs.lockOrganization(trx, orgId);
       if (!locked) throw new AppError(CommonErrors.notFound);
       const limit = userLimit(locked, clock.now());
       if (limit !== null) {
-        const active = await repo.countActiveUsers(trx, orgId);
-        if (active + users.length > limit) {
-          const first = users[Math.max(0, limit - active)];
-          throw refuse([{ line: first?.line ?? 1, message: `The ${locked.plan} plan allows at most ${limit} active users; the organization has ${active}.` }]);
+        const seats = await countSeats(trx, orgId);
+        if (seats + users.length > limit) {
+          const first = users[Math.max(0, limit - seats)];
+          throw refuse([{ line: first?.line ?? 1, message: `The ${locked.plan} plan allows at most ${limit} users; the organization has ${seats}.` }]);
         }
       }
       const now = clock.now().toISOString();
-      const groupIds = await ensureGroups(trx, orgId, [...new Set(users.flatMap((u) => u.groups))], now);
+      const groupIds = await ensureGroups(trx, orgId, [...new Set([...users.flatMap((u) => u.groups), ...fileGroups])], now);
       const firstId = await allocatePosixIds(trx, orgId, users.length);
-      const rows: UsersTable[] = users.map((u, i) => ({
+      // Imported people are invited members: nobody's account is created, looked up or linked (DIR-1, ACC-2).
+      const rows: MembershipsTable[] = users.map((u, i) => ({
         id: newId('usr'),
         org_id: orgId,
-        org_role: 'member',
-        staff_role: null,
+        account_id: null,
         email: u.email,
         email_normalized: normalizeEmail(u.email),
         name: u.name,
-        password_hash: null,
-        email_verified_at: null,
-        status: 'active',
-        totp_secret_enc: null,
-        totp_enabled_at: null,
-        totp_last_step: null,
+        role: 'member',
+        status: 'invited',
         username: u.username,
         uid_number: firstId + i,
         gid_number: firstId + i,
         ...posixDefaults(u.username),
+        invite_token_hash: null,
+        invite_expires_at: null,
+        invited_by: null,
+        invited_at: now,
+        accepted_at: null,
+        last_sign_in_at: null,
         created_at: now,
         updated_at: now,
       }));
       let done = 0;
       for (const [i, batch] of chunks(rows, BATCH).entries()) {
-        await trx.insertInto('users').values(batch).execute();
-        const members = batch.flatMap((r, j) =>
+        await repo.insertMemberships(trx, batch);
+        const links = batch.flatMap((r, j) =>
           (users[i * BATCH + j]?.groups ?? []).map((g) => ({ org_id: orgId, group_id: groupIds.get(g) as string, user_id: r.id, created_at: now })),
         );
-        for (const m of chunks(members, BATCH)) await trx.insertInto('group_members').values(m).execute();
-        if (input.invite) for (const r of batch) await accounts.issueInvitation(trx, r, locked.name);
+        for (const m of chunks(links, BATCH)) await repo.insertGroupMembers(trx, m);
+        if (input.invite) for (const r of batch) await invitations.issue(trx, r, locked.name, { accountId: caller.kind === 'member' ? caller.accountId : null, name: null });
         done += batch.length;
         onProgress(done, rows.length);
       }
@@ -167,38 +162,54 @@ export function createTransfer(deps: DirectoryDeps) {
     return result;
   }
 
+  /**
+   * DIR-4: a file is refused for its size and for the plan's limit before it is parsed or compared
+   * with the database, so a free organization cannot make the server read megabytes for 10 seats.
+   * Entries are counted cheaply (CSV lines, LDIF `dn:` lines); the exact checks come after parsing.
+   */
+  async function assertWithinPlan(org: OrganizationsTable, input: { format: TransferFormat; text: string }): Promise<void> {
+    const limit = userLimit(org, clock.now());
+    if (limit === null) return;
+    if (Buffer.byteLength(input.text) > LIMITED_PLAN_IMPORT_BYTES) {
+      throw new AppError(DirectoryErrors.importTooLarge, `On the ${org.plan} plan an import file may have at most ${LIMITED_PLAN_IMPORT_BYTES / 1024} KiB.`, {
+        details: { limit: LIMITED_PLAN_IMPORT_BYTES },
+      });
+    }
+    const entries =
+      input.format === 'csv'
+        ? input.text.split('\n').filter((l) => l.trim() !== '').length - 1
+        : (input.text.match(/^objectclass:\s*inetorgperson\s*$/gim) ?? []).length;
+    const room = limit - (await countSeats(db, org.id));
+    if (entries > room) {
+      throw new AppError(DirectoryErrors.userLimitReached, `The ${org.plan} plan allows at most ${limit} users; the file has ${entries} and there is room for ${Math.max(0, room)}.`, {
+        details: { limit, plan: org.plan },
+      });
+    }
+  }
+
   /** The organization's groups by name, creating the missing ones. */
   async function ensureGroups(trx: Executor, orgId: string, names: string[], now: string) {
     const map = new Map<string, string>() as Map<string, string> & { existing: number };
     map.existing = 0;
-    for (const batch of chunks(names, BATCH)) {
-      for (const g of await trx.selectFrom('groups').select(['id', 'name']).where('org_id', '=', orgId).where('name', 'in', batch).execute()) map.set(g.name, g.id);
-    }
+    for (const batch of chunks(names, BATCH)) for (const g of await repo.groupsByName(trx, orgId, batch)) map.set(g.name, g.id);
     map.existing = map.size;
     const missing = names.filter((n) => !map.has(n));
     if (missing.length) {
       const first = await allocatePosixIds(trx, orgId, missing.length);
       const rows = missing.map((name, i) => ({ id: newId('grp'), org_id: orgId, name, description: null, gid_number: first + i, created_at: now, updated_at: now }));
-      for (const batch of chunks(rows, BATCH)) await trx.insertInto('groups').values(batch).execute();
+      for (const batch of chunks(rows, BATCH)) await repo.insertGroups(trx, batch);
       for (const r of rows) map.set(r.name, r.id);
     }
     return map;
   }
 
-  async function exportUsers(actor: TransferActor, orgId: string, format: TransferFormat): Promise<{ text: string; count: number }> {
-    if (actor !== 'operator') requireCapability(actor.user, 'directory.read', orgId);
-    if (!(await repo.lockOrganization(db, orgId, false))) throw new AppError(CommonErrors.notFound);
-    const users = await db.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('uid_number').orderBy('id').execute();
-    const memberships = await db
-      .selectFrom('group_members')
-      .innerJoin('groups', 'groups.id', 'group_members.group_id')
-      .select(['group_members.user_id', 'groups.name'])
-      .where('group_members.org_id', '=', orgId)
-      .orderBy('groups.name')
-      .execute();
-    const groupsOf = new Map<string, string[]>();
-    for (const m of memberships) groupsOf.set(m.user_id, [...(groupsOf.get(m.user_id) ?? []), m.name]);
-    const rows: ExportUser[] = users.map((u) => ({
+  async function exportUsers(caller: Caller, orgId: string, format: TransferFormat): Promise<{ text: string; count: number }> {
+    requireCapability(caller, 'directory.transfer', { orgId });
+    if (!(await orgs.findOrganization(db, orgId))) throw new AppError(CommonErrors.notFound);
+    const members = await allMemberships(db, orgId);
+    const groupsOf = await repo.groupNamesByMember(db, orgId);
+    const groups = await repo.allGroups(db, orgId);
+    const rows: ExportUser[] = members.map((u) => ({
       email: u.email,
       name: u.name,
       username: u.username,
@@ -209,7 +220,7 @@ export function createTransfer(deps: DirectoryDeps) {
       status: u.status,
       groups: groupsOf.get(u.id) ?? [],
     }));
-    return { text: format === 'csv' ? toCsv(rows) : toLdif(rows, orgId), count: rows.length };
+    return { text: format === 'csv' ? toCsv(rows) : toLdif(rows, orgId, groups.map((g) => ({ name: g.name, gidNumber: Number(g.gid_number), description: g.description }))), count: rows.length };
   }
 
   return { importUsers, exportUsers };

@@ -42,7 +42,7 @@ describe.each(dialects)('DIR-5: import and export on $name', (dialect) => {
   const importCall = (a: Awaited<ReturnType<typeof verifiedUser>>, payload: object) =>
     t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${a.organization.id}/users/import`, headers: a.auth, payload });
   const countUsers = async (orgId: string) =>
-    Number((await t.app.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow()).n);
+    Number((await t.app.db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow()).n);
 
   it('DIR-5: an import creates users and groups with memberships, and the export gives them back in both formats', async () => {
     const a = await verifiedUser(t);
@@ -98,12 +98,53 @@ describe.each(dialects)('DIR-5: import and export on $name', (dialect) => {
     expect(await countUsers(a.organization.id)).toBe(before);
   });
 
-  it('DIR-4 and DIR-5: an import beyond the free plan’s 10 users imports nothing', async () => {
+  it('DIR-4 and DIR-5: an import beyond the free plan’s 10 users is refused before the file is read, and imports nothing', async () => {
     const a = await verifiedUser(t);
     const csv = ['email,name', ...Array.from({ length: 10 }, (_, i) => `${uniqueEmail('many')},User ${i}`)].join('\n');
     const res = await importCall(a, { format: 'csv', data: csv });
-    expect(res.statusCode).toBe(422);
-    expect(json(res).problems[0].message).toMatch(/at most 10 active users/);
+    expect(res.statusCode).toBe(403);
+    expect(json(res).code).toBe('directory.user_limit_reached');
+    expect(json(res).detail).toMatch(/at most 10 users; the file has 10 and there is room for 9/);
     expect(await countUsers(a.organization.id)).toBe(1);
+    // A large file on a limited plan is refused for its size alone.
+    const big = `email,name\n${'x'.repeat(70 * 1024)}`;
+    const tooLarge = await importCall(a, { format: 'csv', data: big });
+    expect(json(tooLarge).code).toBe('directory.import_too_large');
+  });
+
+  it('DIR-5: exported CSV cells never run as spreadsheet formulas, and read back as they were', async () => {
+    const a = await verifiedUser(t);
+    const csv = `email,name,username,groups\n${uniqueEmail('f')},=HYPERLINK("http://evil"),formula,+ops;@team\n`;
+    expect((await importCall(a, { format: 'csv', data: csv })).statusCode).toBe(200);
+    const exported = (await t.app.http.inject({ method: 'GET', url: `/api/v1/orgs/${a.organization.id}/users/export?format=csv`, headers: a.auth })).body;
+    const line = exported.split('\n').find((l) => l.includes('formula')) as string;
+    expect(line).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    for (const cell of line.split(',')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@]/);
+    const back = parseCsv(exported).rows.find((r) => r.username === 'formula');
+    expect(back).toMatchObject({ name: '=HYPERLINK("http://evil")', groups: ['+ops', '@team'] });
+  });
+
+  it('DIR-5: LDIF escapes DN values (a group named "R&D, West"), and carries group entries, so an empty group survives the round trip', async () => {
+    const a = await verifiedUser(t);
+    const base = `/api/v1/orgs/${a.organization.id}`;
+    const call = (method: 'GET' | 'POST', url: string, payload?: object) => t.app.http.inject({ method, url, headers: a.auth, ...(payload ? { payload } : {}) });
+    const group = json(await call('POST', `${base}/groups`, { name: 'R&D, West' }));
+    await call('POST', `${base}/groups`, { name: 'Nobody yet' });
+    const u = json(await call('POST', `${base}/users`, { email: uniqueEmail('ldif'), name: 'Ada Comma', username: 'ada' }));
+    expect((await call('POST', `${base}/groups/${group.id}/members`, { userId: u.id })).statusCode).toBe(204);
+    const ldif = (await call('GET', `${base}/users/export?format=ldif`)).body;
+    expect(ldif).toContain('memberOf: cn=R&D\\, West,ou=groups,');
+    expect(ldif).toContain('dn: cn=Nobody yet,ou=groups,');
+
+    const b = await verifiedUser(t);
+    const rows = parseLdif(ldif);
+    const again = toLdif(
+      rows.rows.filter((r) => r.username === 'ada').map((r) => ({ ...r, username: r.username ?? null, uidNumber: null, gidNumber: null, homeDirectory: null, loginShell: null, status: 'active' })),
+      b.organization.id,
+      rows.groups.map((name, i) => ({ name, gidNumber: 20000 + i, description: null })),
+    );
+    expect(json(await t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${b.organization.id}/users/import`, headers: b.auth, payload: { format: 'ldif', data: again } }))).toEqual({ created: 1, groupsCreated: 2 });
+    const names = json(await t.app.http.inject({ method: 'GET', url: `/api/v1/orgs/${b.organization.id}/groups`, headers: b.auth })).items.map((g: { name: string }) => g.name);
+    expect(names.sort()).toEqual(['Nobody yet', 'R&D, West']);
   });
 });

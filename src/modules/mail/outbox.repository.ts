@@ -1,112 +1,52 @@
-import type { DialectName, Executor } from '../../db/schema.ts';
+import type { Executor } from '../../db/schema.ts';
 import type { MailOutboxTable } from './mail.tables.ts';
 
 export async function insertMessage(ex: Executor, row: MailOutboxTable): Promise<void> {
   await ex.insertInto('mail_outbox').values(row).execute();
 }
 
-/**
- * Claims up to `limit` due messages for this node: queued ones whose time has
- * come, and ones whose previous claimant's lease ran out (it crashed). On
- * PostgreSQL the candidate rows are locked with FOR UPDATE SKIP LOCKED, so two
- * nodes never claim the same message; SQLite has a single writer anyway.
- */
-export async function claimDue(
-  ex: Executor,
-  dialect: DialectName,
-  opts: { nodeId: string; now: string; leaseUntil: string; limit: number },
-): Promise<MailOutboxTable[]> {
-  const due = ex
-    .selectFrom('mail_outbox')
-    .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', opts.now)]),
-        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', opts.now)]),
-      ]),
-    )
-    .orderBy('next_attempt_at')
-    .limit(opts.limit)
-    .$if(dialect === 'postgres', (q) => q.forUpdate().skipLocked());
-  return ex
-    .updateTable('mail_outbox')
-    .set((eb) => ({
-      status: 'sending',
-      claimed_by: opts.nodeId,
-      lease_until: opts.leaseUntil,
-      attempts: eb('attempts', '+', 1),
-    }))
-    .where('id', 'in', due)
-    .returningAll()
-    .execute();
+export async function findMessage(ex: Executor, id: string): Promise<MailOutboxTable | undefined> {
+  return ex.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/**
- * Extends this node's claim on a message just before sending it; false when
- * the claim lapsed (another node may own the message now), and then it must
- * not be sent.
- */
-export async function renewLease(ex: Executor, id: string, nodeId: string, now: string, until: string): Promise<boolean> {
-  const r = await ex
-    .updateTable('mail_outbox')
-    .set({ lease_until: until })
-    .where('id', '=', id)
-    .where('claimed_by', '=', nodeId)
-    .where('status', '=', 'sending')
-    .where('lease_until', '>=', now)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
+// Each outcome is recorded only on a message still queued: a job attempt that
+// comes late (after a lapsed lease) never overwrites how the message ended.
 
-/** At start, a node gives back what it held when it stopped, instead of waiting for the leases to run out. */
-export async function releaseClaims(ex: Executor, nodeId: string): Promise<number> {
-  const r = await ex
-    .updateTable('mail_outbox')
-    .set({ status: 'queued', lease_until: null })
-    .where('claimed_by', '=', nodeId)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}
-
-export async function markSent(ex: Executor, id: string, nodeId: string, at: string): Promise<void> {
+export async function markSent(ex: Executor, id: string, opts: { at: string; nodeId: string; attempts: number }): Promise<void> {
   await ex
     .updateTable('mail_outbox')
-    .set({ status: 'sent', sent_at: at, body_enc: null, lease_until: null, last_error: null })
+    .set({ status: 'sent', sent_at: opts.at, sent_by: opts.nodeId, attempts: opts.attempts, body_enc: null, last_error: null })
     .where('id', '=', id)
-    .where('claimed_by', '=', nodeId)
-    .where('status', '=', 'sending')
+    .where('status', '=', 'queued')
     .execute();
 }
 
 /** A message that must not go out after all (a marketing mail whose recipient has since opted out). */
-export async function markSuppressed(ex: Executor, id: string, nodeId: string, reason: string): Promise<void> {
+export async function markSuppressed(ex: Executor, id: string, reason: string): Promise<void> {
   await ex
     .updateTable('mail_outbox')
-    .set({ status: 'suppressed', body_enc: null, lease_until: null, last_error: reason.slice(0, 500) })
+    .set({ status: 'suppressed', body_enc: null, last_error: reason.slice(0, 500) })
     .where('id', '=', id)
-    .where('claimed_by', '=', nodeId)
-    .where('status', '=', 'sending')
+    .where('status', '=', 'queued')
     .execute();
 }
 
-export async function markFailed(
-  ex: Executor,
-  id: string,
-  nodeId: string,
-  opts: { final: boolean; nextAttemptAt: string; error: string },
-): Promise<void> {
+export async function recordFailedAttempt(ex: Executor, id: string, attempts: number, error: string): Promise<void> {
   await ex
     .updateTable('mail_outbox')
-    .set({
-      status: opts.final ? 'failed' : 'queued',
-      next_attempt_at: opts.nextAttemptAt,
-      lease_until: null,
-      last_error: opts.error.slice(0, 500),
-    })
+    .set({ attempts, last_error: error.slice(0, 500) })
     .where('id', '=', id)
-    .where('claimed_by', '=', nodeId)
-    .where('status', '=', 'sending')
+    .where('status', '=', 'queued')
+    .execute();
+}
+
+/** Given up on: it will never be sent, so its body (and any single-use link in it) goes. */
+export async function markFailed(ex: Executor, id: string, attempts: number, error: string): Promise<void> {
+  await ex
+    .updateTable('mail_outbox')
+    .set({ status: 'failed', attempts, body_enc: null, last_error: error.slice(0, 500) })
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
     .execute();
 }
 

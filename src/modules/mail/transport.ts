@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
+import { privateDir } from '../../core/files.ts';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 
@@ -83,7 +84,7 @@ export function fileTransport(dir: string): MailTransport {
   return {
     kind: 'file',
     async send(mail) {
-      mkdirSync(dir, { recursive: true });
+      privateDir(dir);
       const name = `${mail.createdAt.replace(/[:.]/g, '-')}-${mail.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
       const target = path.join(dir, `${name}.eml`);
       const tmp = `${target}.tmp`;

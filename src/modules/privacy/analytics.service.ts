@@ -1,15 +1,13 @@
+import type { PageViewBody } from '../../contracts/consent.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
 import type { Executor } from '../../db/schema.ts';
+import * as repo from './analytics.repository.ts';
 import type { Consent, Subject } from './consent.service.ts';
 import { truncateIp } from './ip.ts';
 import type { PrivacyDeps } from './privacy.deps.ts';
 
-export interface PageView {
-  path: string;
-  referrer?: string | undefined;
-  searchTerms?: string | undefined;
-}
+export type PageView = PageViewBody;
 
 /**
  * PRV-2: page views are kept only while `analytics` is allowed for whoever
@@ -25,20 +23,17 @@ export function createAnalytics(deps: PrivacyDeps, consent: Consent) {
     const visitorId = ctx.visitorId ?? null;
     const subject: Subject | null = userId ? { type: 'user', id: userId } : visitorId ? { type: 'visitor', id: visitorId } : null;
     if (!subject || !(await consent.allows(subject, 'analytics'))) return false;
-    await db
-      .insertInto('analytics_events')
-      .values({
-        id: newId('pv'),
-        visitor_id: visitorId,
-        user_id: userId,
-        path: view.path,
-        referrer: view.referrer ?? null,
-        search_terms: view.searchTerms ?? null,
-        user_agent: ctx.userAgent?.slice(0, 300) ?? null,
-        ip: truncateIp(ctx.ip),
-        created_at: clock.now().toISOString(),
-      })
-      .execute();
+    await repo.insertPageView(db, {
+      id: newId('pv'),
+      visitor_id: visitorId,
+      user_id: userId,
+      path: view.path,
+      referrer: view.referrer ?? null,
+      search_terms: view.searchTerms ?? null,
+      user_agent: ctx.userAgent?.slice(0, 300) ?? null,
+      ip: truncateIp(ctx.ip),
+      created_at: clock.now().toISOString(),
+    });
     return true;
   }
 
@@ -52,12 +47,7 @@ export function createAnalytics(deps: PrivacyDeps, consent: Consent) {
       (await consent.allows({ type: 'user', id: userId }, 'profile_combination', trx)) ||
       (await consent.allows({ type: 'visitor', id: visitorId }, 'profile_combination', trx));
     if (!granted) return false;
-    await trx.updateTable('analytics_events').set({ user_id: userId }).where('visitor_id', '=', visitorId).where('user_id', 'is', null).execute();
-    await trx
-      .insertInto('visitor_links')
-      .values({ visitor_id: visitorId, user_id: userId, created_at: clock.now().toISOString() })
-      .onConflict((oc) => oc.columns(['visitor_id', 'user_id']).doNothing())
-      .execute();
+    await repo.linkVisitor(trx, visitorId, userId, clock.now().toISOString());
     return true;
   }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { readRows } from '../../db/database.ts';
-import type { DialectName, Executor } from '../../db/schema.ts';
+import { dialectOf } from '../../db/dialect.ts';
+import type { Executor } from '../../db/schema.ts';
 import type { Insertable } from 'kysely';
 import type { ConsentEventsTable } from './privacy.tables.ts';
 
@@ -24,9 +25,9 @@ export interface LatestChoice {
  * purpose, seq) index, in each dialect's own form: SQLite takes the other
  * columns of a group's max(seq) row from that row; PostgreSQL has DISTINCT ON.
  */
-export async function latestChoices(ex: Executor, dialect: DialectName, subjectType: string, subjectId: string): Promise<LatestChoice[]> {
+export async function latestChoices(ex: Executor, subjectType: string, subjectId: string): Promise<LatestChoice[]> {
   const query =
-    dialect === 'sqlite'
+    dialectOf(ex) === 'sqlite'
       ? sql<LatestChoice>`
           select purpose, granted, source, policy_version, created_at, max(seq) as seq
           from consent_events

@@ -32,7 +32,7 @@ const HISTORY_MAX = 200;
  * choice adds nothing.
  */
 export function createConsent(deps: PrivacyDeps) {
-  const { db, clock, dialect } = deps;
+  const { db, clock } = deps;
 
   function stateOf(latest: repo.LatestChoice[]): PurposeState[] {
     const byPurpose = new Map(latest.map((l) => [l.purpose, l]));
@@ -52,7 +52,7 @@ export function createConsent(deps: PrivacyDeps) {
   }
 
   async function state(subject: Subject, ex: Executor = db): Promise<PurposeState[]> {
-    return stateOf(await repo.latestChoices(ex, dialect, subject.type, subject.id));
+    return stateOf(await repo.latestChoices(ex, subject.type, subject.id));
   }
 
   async function allows(subject: Subject, purpose: Purpose, ex: Executor = db): Promise<boolean> {

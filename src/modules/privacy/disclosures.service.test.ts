@@ -33,7 +33,7 @@ describe.each(dialects)('disclosure ledger on $name', (dialect) => {
   it('PRV-9: each message the mail provider takes over SMTP is recorded once: provider, categories, purpose, subject', async () => {
     const forUser = await t.app.mail.enqueue(t.app.db, { to: 'ada@example.com', subject: 'For an account', text: 'hello', userId: 'usr_ada' });
     const forAddress = await t.app.mail.enqueue(t.app.db, { to: 'Grace@Example.COM', subject: 'For an address', text: 'hello' });
-    expect(await t.app.mailWorker.drain()).toBe(2);
+    expect(await t.app.jobRunner.drain()).toBe(2);
     expect(t.smtp.messages.filter((m) => m.subject === 'For an account' || m.subject === 'For an address')).toHaveLength(2);
 
     const [a, ...moreA] = await rowsFor(forUser);
@@ -55,17 +55,17 @@ describe.each(dialects)('disclosure ledger on $name', (dialect) => {
 
     // Sent once, recorded once: draining again sends and records nothing.
     const before = await count();
-    expect(await t.app.mailWorker.drain()).toBe(0);
+    expect(await t.app.jobRunner.drain()).toBe(0);
     expect(await count()).toBe(before);
   });
 
   it('PRV-9: a message the provider refused is recorded only once a later attempt is taken', async () => {
     t.smtp.failNext(1);
     const id = await t.app.mail.enqueue(t.app.db, { to: 'retry@example.com', subject: 'Refused once', text: 'hello' });
-    await t.app.mailWorker.drain();
+    await t.app.jobRunner.drain();
     expect(await rowsFor(id)).toEqual([]);
     clock.advance(60_000);
-    expect(await t.app.mailWorker.drain()).toBe(1);
+    expect(await t.app.jobRunner.drain()).toBe(1);
     expect(await rowsFor(id)).toHaveLength(1);
   });
 
@@ -174,7 +174,7 @@ describe.each(dialects)('disclosure ledger without a third-party mail provider o
     const t = await startTestApp(dialect, { env: NO_WORKER });
     try {
       await t.app.mail.enqueue(t.app.db, { to: 'ada@example.com', subject: 'Own server', text: 'hello', userId: 'usr_ada' });
-      expect(await t.app.mailWorker.drain()).toBe(1);
+      expect(await t.app.jobRunner.drain()).toBe(1);
       await t.smtp.waitFor((m) => m.subject === 'Own server');
       expect(await t.app.db.selectFrom('disclosures').selectAll().execute()).toEqual([]);
     } finally {
@@ -186,7 +186,7 @@ describe.each(dialects)('disclosure ledger without a third-party mail provider o
     const t = await startTestApp(dialect, { env: { ...PROVIDER, ...NO_WORKER, CASTELLAN_SMTP_URL: '' } });
     try {
       await t.app.mail.enqueue(t.app.db, { to: 'ada@example.com', subject: 'To a file', text: 'hello' });
-      expect(await t.app.mailWorker.drain()).toBe(1);
+      expect(await t.app.jobRunner.drain()).toBe(1);
       expect(t.smtp.messages).toEqual([]);
       expect(await t.app.db.selectFrom('disclosures').selectAll().execute()).toEqual([]);
     } finally {

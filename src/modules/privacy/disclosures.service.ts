@@ -1,8 +1,10 @@
+import type { DisclosureQuery as DisclosureFilter, LegalRequestBody } from '../../contracts/disclosures.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
-import { type Principal, normalizeEmail, requireCapability } from '../accounts/index.ts';
+import { type Caller, accountIdOf, requireCapability } from '../../core/caller.ts';
+import { normalizeEmail } from '../accounts/index.ts';
 import type { OutboxMessage } from '../mail/index.ts';
 import { DATA_CATEGORY_NAMES, type DataCategory, isRecipientKind } from './disclosures.categories.ts';
 import * as repo from './disclosures.repository.ts';
@@ -22,34 +24,11 @@ import { PrivacyErrors } from './privacy.errors.ts';
 const MAIL_CATEGORIES: DataCategory[] = ['identifiers', 'contact', 'message_content'];
 const PAGE_MAX = 200;
 
-export interface DisclosureQuery {
-  recipient?: string | undefined;
-  kind?: string | undefined;
-  subjectId?: string | undefined;
-  subjectEmail?: string | undefined;
-  directMarketing?: boolean | undefined;
-  /** A day (YYYY-MM-DD, UTC) or an instant; inclusive. */
-  from?: string | undefined;
-  /** A day (its whole day is included) or an instant (exclusive). */
-  until?: string | undefined;
-  purpose?: string | undefined;
-  orgId?: string | undefined;
-  cursor?: string | undefined;
-  limit?: number | undefined;
-}
+/** The ledger's filters; `from` and `until` are days (YYYY-MM-DD, UTC; a whole day) or instants (from inclusive, until exclusive). */
+export type DisclosureQuery = DisclosureFilter;
 
-/** A disclosure on legal request, as privacy staff record it. */
-export interface LegalRequestInput {
-  recipientName: string;
-  recipientAddress: string;
-  categories: string[];
-  purpose: string;
-  /** The request's own number (a subpoena's, a court order's). */
-  reference: string;
-  subjectUserId?: string | undefined;
-  subjectEmail?: string | undefined;
-  orgId?: string | undefined;
-}
+/** A disclosure on legal request, as privacy staff record it; `reference` is the request's own number (a subpoena's, a court order's). */
+export type LegalRequestInput = LegalRequestBody;
 
 /** DSR-7: one third party that received a person's data for its own direct marketing in a year. */
 export interface DirectMarketingRecipient {
@@ -122,8 +101,8 @@ export function createDisclosures(deps: PrivacyDeps) {
   }
 
   /** Privacy staff record what they disclosed on a legal request (a subpoena, a court order); audited. */
-  async function recordLegalRequest(ctx: RequestContext, principal: Principal, input: LegalRequestInput): Promise<DisclosureView> {
-    requireCapability(principal.user, 'privacy.ledger');
+  async function recordLegalRequest(ctx: RequestContext, caller: Caller, input: LegalRequestInput): Promise<DisclosureView> {
+    requireCapability(caller, 'privacy.ledger');
     const subjectUserId = input.subjectUserId?.trim() || undefined;
     if (!subjectUserId && !input.subjectEmail?.trim()) {
       throw new AppError(PrivacyErrors.invalidDisclosure, 'Name whose data was disclosed: an account id or an email address.', { details: { field: 'subject' } });
@@ -140,7 +119,7 @@ export function createDisclosures(deps: PrivacyDeps) {
         subject: subjectUserId ? { type: 'user', id: subjectUserId } : null,
         subjectEmail: input.subjectEmail,
         orgId: input.orgId,
-        recordedBy: principal.user.id,
+        recordedBy: accountIdOf(caller),
         reference: input.reference,
       });
       await audit.record(trx, ctx, {
@@ -154,8 +133,8 @@ export function createDisclosures(deps: PrivacyDeps) {
   }
 
   /** The ledger, newest first, filtered; paged by `cursor` (the `nextCursor` of the page before). */
-  async function list(principal: Principal, q: DisclosureQuery): Promise<{ items: DisclosureView[]; nextCursor: string | null }> {
-    requireCapability(principal.user, 'privacy.ledger');
+  async function list(caller: Caller, q: DisclosureQuery): Promise<{ items: DisclosureView[]; nextCursor: string | null }> {
+    requireCapability(caller, 'privacy.ledger');
     const limit = Math.min(Math.max(q.limit ?? 50, 1), PAGE_MAX);
     if (q.kind !== undefined && !isRecipientKind(q.kind)) throw new AppError(PrivacyErrors.unknownRecipientKind, undefined, { details: { field: 'kind' } });
     if (q.cursor !== undefined && !/^\d{1,15}$/.test(q.cursor)) throw new AppError(CommonErrors.invalid, 'The cursor is not valid.', { details: { field: 'cursor' } });
@@ -178,8 +157,8 @@ export function createDisclosures(deps: PrivacyDeps) {
     return { items: items.map(toDisclosureView), nextCursor: rows.length > limit && last ? String(last.seq) : null };
   }
 
-  async function get(principal: Principal, id: string): Promise<DisclosureView> {
-    requireCapability(principal.user, 'privacy.ledger');
+  async function get(caller: Caller, id: string): Promise<DisclosureView> {
+    requireCapability(caller, 'privacy.ledger');
     const row = await repo.findDisclosure(db, id);
     if (!row) throw new AppError(CommonErrors.notFound);
     return toDisclosureView(row);

@@ -33,7 +33,7 @@ export function toDisclosureView(r: Omit<DisclosureRow, 'seq'>): DisclosureView 
   return {
     id: r.id,
     at: r.created_at,
-    recipientKind: r.recipient_kind,
+    recipientKind: r.recipient_kind as RecipientKind,
     recipientName: r.recipient_name,
     recipientAddress: r.recipient_address,
     categories: parseCategories(r.categories),

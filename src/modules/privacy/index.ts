@@ -1,5 +1,5 @@
 export { createPrivacy, type Privacy } from './privacy.service.ts';
-export type { PrivacyConfig, PrivacyDeps } from './privacy.deps.ts';
+export type { PrivacyConfig, PrivacyDeps, PrivacyPeople, CustomerContact } from './privacy.deps.ts';
 export { PrivacyErrors } from './privacy.errors.ts';
 export type { Subject, SubjectType, PurposeState, ConsentEventView, ConsentChange } from './consent.service.ts';
 export { PURPOSES, PURPOSE_NAMES, GPC_PURPOSES, CONSENT_SOURCES, isPurpose, type Purpose, type ConsentSource } from './purposes.ts';
@@ -19,6 +19,6 @@ export type { Disclosures, DisclosureQuery, LegalRequestInput, DirectMarketingRe
 export type { Policies, PublishInput, PublishedPolicyView } from './policies.service.ts';
 export { TITLE_MAX as POLICY_TITLE_MAX, SUMMARY_MAX as POLICY_SUMMARY_MAX, MARKDOWN_MAX as POLICY_MARKDOWN_MAX } from './policies.service.ts';
 export type { Marketing, UnsubscribeStatus } from './marketing.service.ts';
-export { LIST_PATTERN, CAMPAIGN_LIMITS, type CampaignInput, type CampaignView, type MarketingActor } from './marketing.campaigns.ts';
+export { LIST_PATTERN, CAMPAIGN_LIMITS, type CampaignInput, type CampaignView } from './marketing.campaigns.ts';
 export { CONTACT_PURPOSES, type ContactPurpose, type ContactFormat } from './marketing.contacts.ts';
 export { MARKETING_TOKEN_DAYS } from './marketing.tokens.ts';

@@ -1,46 +1,24 @@
+import type { Campaign, CampaignBody } from '../../contracts/marketing.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
 import { AppError } from '../../core/errors.ts';
-import {
-  AccountsErrors,
-  type CustomerContact,
-  type Principal,
-  findCustomerContacts,
-  listActiveCustomerIds,
-  optionalText,
-  requireCapability,
-  requiredText,
-} from '../accounts/index.ts';
+import { type Caller, accountIdOf, requireCapability } from '../../core/caller.ts';
+import { AccountsErrors, optionalText, requiredText } from '../accounts/index.ts';
 import type { OutgoingMail } from '../mail/index.ts';
 import type { Consent } from './consent.service.ts';
 import * as repo from './marketing.repository.ts';
 import { openToken, unsubscribeToken } from './marketing.tokens.ts';
-import type { PrivacyDeps } from './privacy.deps.ts';
+import { customerIds } from './marketing.contacts.ts';
+import type { CustomerContact, PrivacyDeps } from './privacy.deps.ts';
 import { PrivacyErrors } from './privacy.errors.ts';
-
-/** The command line acts as the operator, who holds the database itself; the API acts as a staff member. */
-export type MarketingActor = Principal | 'operator';
 
 /** A list is a short slug, e.g. `newsletter`: it appears in the mail and on the unsubscribe page. */
 export const LIST_PATTERN = '^[a-z0-9][a-z0-9-]{0,39}$';
 export const CAMPAIGN_LIMITS = { subject: 200, text: 100_000, html: 200_000 } as const;
 
-export interface CampaignInput {
-  list: string;
-  subject: string;
-  text: string;
-  html?: string | undefined;
-}
-
-export interface CampaignView {
-  id: string;
-  list: string;
-  subject: string;
-  /** Messages queued: one per recipient who allowed marketing email when it was sent. */
-  recipients: number;
-  createdBy: string | null;
-  createdAt: string;
-}
+export type CampaignInput = CampaignBody;
+/** A campaign sent: `recipients` counts the messages queued, one per recipient who allowed marketing email then. */
+export type CampaignView = Campaign;
 
 const BATCH = 500;
 
@@ -105,20 +83,20 @@ export function createCampaigns(deps: PrivacyDeps, consent: Consent) {
    * opts out before their message leaves is skipped by the mail worker (the
    * send-time check), so the list read here is only a first cut.
    */
-  async function send(ctx: RequestContext, actor: MarketingActor, input: CampaignInput, onProgress: (done: number, total: number) => void = () => {}): Promise<CampaignView> {
-    if (actor !== 'operator') requireCapability(actor.user, 'privacy.campaigns');
+  async function send(ctx: RequestContext, caller: Caller, input: CampaignInput, onProgress: (done: number, total: number) => void = () => {}): Promise<CampaignView> {
+    requireCapability(caller, 'privacy.campaigns');
     const campaign = { id: newId('cmp'), ...validInput(input) };
     const now = clock.now();
-    const createdBy = actor === 'operator' ? null : actor.user.id;
+    const createdBy = accountIdOf(caller);
     const recipients = await db.transaction().execute(async (trx) => {
-      const candidates = await listActiveCustomerIds(trx, { verifiedEmail: true });
+      const candidates = await customerIds(deps, trx, true);
       const allowed = await consent.usersAllowing('marketing_email', candidates, trx);
       const tracked = new Set(campaign.html === null ? [] : await consent.usersAllowing('analytics', allowed, trx));
       let queued = 0;
       let done = 0;
       onProgress(0, allowed.length);
       for (const batch of chunks(allowed, BATCH)) {
-        for (const c of await findCustomerContacts(trx, batch)) {
+        for (const c of await deps.people.contacts(trx, batch)) {
           await mail.enqueue(trx, render(c, campaign, tracked.has(c.id), now));
           queued += 1;
         }

@@ -1,9 +1,10 @@
 import type { RequestContext } from '../../core/context.ts';
+import { csvCell } from '../../core/csv.ts';
 import { AppError } from '../../core/errors.ts';
-import { type CustomerContact, findCustomerContacts, listActiveCustomerIds, requireCapability } from '../accounts/index.ts';
+import type { Executor } from '../../db/schema.ts';
+import { type Caller, requireCapability } from '../../core/caller.ts';
 import type { Consent } from './consent.service.ts';
-import type { MarketingActor } from './marketing.campaigns.ts';
-import type { PrivacyDeps } from './privacy.deps.ts';
+import type { CustomerContact, PrivacyDeps } from './privacy.deps.ts';
 import { PrivacyErrors } from './privacy.errors.ts';
 import { PURPOSES } from './purposes.ts';
 
@@ -17,13 +18,23 @@ const HEADER = ['id', 'name', 'email', 'organization_name', 'organization_addres
 
 const isContactPurpose = (p: string): p is ContactPurpose => (CONTACT_PURPOSES as readonly string[]).includes(p);
 
-/** RFC 4180 quoting: fields with a comma, quote, line break or edge space are quoted, quotes doubled. */
-const csvField = (v: string) => (/[",\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 function toCsv(contacts: CustomerContact[]): string {
   const lines = [HEADER.join(',')];
-  for (const c of contacts) lines.push([c.id, c.name, c.email, c.org_name, c.org_address ?? '', c.org_phone ?? ''].map(csvField).join(','));
+  for (const c of contacts) lines.push([c.id, c.name, c.email, c.org_name, c.org_address ?? '', c.org_phone ?? ''].map(csvCell).join(','));
   return `${lines.join('\n')}\n`;
+}
+
+/** Every customer's account id, in id order, read a page at a time. */
+export async function customerIds(deps: PrivacyDeps, ex: Executor, verifiedEmail: boolean): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page = await deps.people.customersAfter(ex, { verifiedEmail, after, limit: 1000 });
+    ids.push(...page.map((p) => p.id));
+    if (page.length < 1000) return ids;
+    after = page.at(-1)?.id ?? null;
+  }
 }
 
 /**
@@ -36,19 +47,19 @@ export function createContacts(deps: PrivacyDeps, consent: Consent) {
 
   async function exportContacts(
     ctx: RequestContext,
-    actor: MarketingActor,
+    caller: Caller,
     purpose: string,
     format: ContactFormat = 'csv',
   ): Promise<{ text: string; count: number }> {
-    if (actor !== 'operator') requireCapability(actor.user, 'privacy.campaigns');
+    requireCapability(caller, 'privacy.campaigns');
     // Both purposes are opt-in, so only a recorded grant lets anyone onto the list.
     if (!isContactPurpose(purpose) || PURPOSES[purpose].rule !== 'opt_in') {
       throw new AppError(PrivacyErrors.invalidContactPurpose, undefined, { details: { field: 'purpose' } });
     }
-    const candidates = await listActiveCustomerIds(db, { verifiedEmail: false });
+    const candidates = await customerIds(deps, db, false);
     const allowed = await consent.usersAllowing(purpose, candidates);
     const contacts: CustomerContact[] = [];
-    for (let i = 0; i < allowed.length; i += BATCH) contacts.push(...(await findCustomerContacts(db, allowed.slice(i, i + BATCH))));
+    for (let i = 0; i < allowed.length; i += BATCH) contacts.push(...(await deps.people.contacts(db, allowed.slice(i, i + BATCH))));
     await audit.record(db, ctx, {
       action: 'privacy.contacts_exported',
       target: null,

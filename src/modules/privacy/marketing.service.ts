@@ -1,6 +1,5 @@
 import type { RequestContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
-import { findCustomerContacts } from '../accounts/index.ts';
 import type { OutboxMessage } from '../mail/index.ts';
 import { createCampaigns } from './marketing.campaigns.ts';
 import { createContacts } from './marketing.contacts.ts';
@@ -24,7 +23,7 @@ export function createMarketing(deps: PrivacyDeps, consent: Consent) {
   const contacts = createContacts(deps, consent);
 
   const userSubject = (id: string): Subject => ({ type: 'user', id });
-  const activeCustomer = async (userId: string) => (await findCustomerContacts(db, [userId]))[0]?.status === 'active';
+  const activeCustomer = async (userId: string) => (await deps.people.contacts(db, [userId]))[0]?.status === 'active';
 
   /**
    * The mail worker's last question before a message leaves. Transactional
@@ -48,7 +47,7 @@ export function createMarketing(deps: PrivacyDeps, consent: Consent) {
   /** For the page a GET shows: link scanners fetch it, so it changes nothing (RFC 8058). */
   async function unsubscribeStatus(token: string): Promise<UnsubscribeStatus> {
     const { userId, list } = claimsOf(token);
-    const exists = (await findCustomerContacts(db, [userId])).length > 0;
+    const exists = (await deps.people.contacts(db, [userId])).length > 0;
     return { list, subscribed: exists && (await consent.allows(userSubject(userId), 'marketing_email')) };
   }
 
@@ -60,7 +59,7 @@ export function createMarketing(deps: PrivacyDeps, consent: Consent) {
    */
   async function unsubscribe(ctx: RequestContext, token: string): Promise<{ list: string }> {
     const { userId, list } = claimsOf(token);
-    if ((await findCustomerContacts(db, [userId])).length > 0) {
+    if ((await deps.people.contacts(db, [userId])).length > 0) {
       await consent.set(ctx, userSubject(userId), [{ purpose: 'marketing_email', granted: false }], 'email_link');
     }
     return { list };
@@ -71,7 +70,7 @@ export function createMarketing(deps: PrivacyDeps, consent: Consent) {
     const claims = readOpenToken(secretKey, token, clock.now());
     if (!claims) return false;
     if (!(await consent.allows(userSubject(claims.userId), 'analytics'))) return false;
-    if (!(await findCustomerContacts(db, [claims.userId])).length || !(await repo.findCampaign(db, claims.campaignId))) return false;
+    if (!(await deps.people.contacts(db, [claims.userId])).length || !(await repo.findCampaign(db, claims.campaignId))) return false;
     await repo.insertOpen(db, { campaign_id: claims.campaignId, user_id: claims.userId, created_at: clock.now().toISOString() });
     return true;
   }

@@ -48,36 +48,6 @@ export async function latestMaterialVersion(ex: Executor) {
   return ex.selectFrom('policy_versions').select(SUMMARY_COLUMNS).where('material', '=', 1).orderBy('version', 'desc').limit(1).executeTakeFirst();
 }
 
-export interface Recipient {
-  id: string;
-  email: string;
-  name: string;
-}
-
-/**
- * One page of the people a material change is emailed to (PRV-8): active users
- * of organizations with a verified address (ACC-3), in id order. Staff, the
- * operator's own people, are not users under the policy. The users table is
- * the accounts module's; this is a read of it, as the directory's are.
- */
-export async function recipientsAfter(ex: Executor, after: string | null, limit: number): Promise<Recipient[]> {
-  return ex
-    .selectFrom('users')
-    .select(['id', 'email', 'name'])
-    .where('status', '=', 'active')
-    .where('email_verified_at', 'is not', null)
-    .where('staff_role', 'is', null)
-    .$if(after !== null, (q) => q.where('id', '>', after as string))
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-}
-
-/** What the notice rules need of a user: when they joined, and whether they are staff. */
-export async function findMember(ex: Executor, userId: string) {
-  return ex.selectFrom('users').select(['id', 'created_at', 'staff_role']).where('id', '=', userId).executeTakeFirst();
-}
-
 export async function insertNotices(ex: Executor, rows: PolicyNoticesTable[]): Promise<void> {
   if (rows.length > 0) await ex.insertInto('policy_notices').values(rows).execute();
 }

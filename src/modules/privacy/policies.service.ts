@@ -1,7 +1,9 @@
+import type { PublishPolicyBody, PublishedPolicy } from '../../contracts/policies.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
-import { AccountsErrors, type Principal, optionalText, requireCapability, requiredText } from '../accounts/index.ts';
+import { type Caller, accountIdOf, requireCapability } from '../../core/caller.ts';
+import { AccountsErrors, optionalText, requiredText } from '../accounts/index.ts';
 import { diffLines } from './policies.diff.ts';
 import { policyChangeMail } from './policies.mail.ts';
 import * as repo from './policies.repository.ts';
@@ -29,19 +31,11 @@ export const MARKDOWN_MAX = 200_000;
 /** Recipients are read, and their notice rows written, this many at a time. */
 const RECIPIENT_BATCH = 500;
 
-export interface PublishInput {
-  title: string;
-  markdown: string;
-  /** ISO 8601; omitted: at publication. */
-  effectiveAt?: string | undefined;
-  material: boolean;
-  summary?: string | undefined;
-}
+/** `effectiveAt`: ISO 8601; omitted, at publication. */
+export type PublishInput = PublishPolicyBody;
 
-export interface PublishedPolicyView extends PolicyView {
-  /** How many users the change was emailed to (material changes only). */
-  emailed: number;
-}
+/** A published version, and how many users the change was emailed to (material changes only). */
+export type PublishedPolicyView = PublishedPolicy;
 
 /** The previous version, to show what changed: versions are numbered 1, 2, 3… */
 const previousOf = (version: number) => (version > 1 ? version - 1 : null);
@@ -107,7 +101,7 @@ export function createPolicies(deps: PrivacyDeps) {
     let sent = 0;
     let after: string | null = null;
     for (;;) {
-      const batch = await repo.recipientsAfter(trx, after, RECIPIENT_BATCH);
+      const batch = await deps.people.customersAfter(trx, { verifiedEmail: true, after, limit: RECIPIENT_BATCH });
       for (const r of batch) await mail.enqueue(trx, { ...policyChangeMail(r.email, r.name, change), category: 'transactional', userId: r.id });
       await repo.insertNotices(
         trx,
@@ -120,8 +114,8 @@ export function createPolicies(deps: PrivacyDeps) {
   }
 
   /** Publishes the next version (privacy and owner staff). A material one is emailed to every user. */
-  async function publish(ctx: RequestContext, principal: Principal, input: PublishInput): Promise<PublishedPolicyView> {
-    requireCapability(principal.user, 'privacy.policies');
+  async function publish(ctx: RequestContext, caller: Caller, input: PublishInput): Promise<PublishedPolicyView> {
+    requireCapability(caller, 'privacy.policies');
     const nowDate = clock.now();
     const now = nowDate.toISOString();
     const v = validInput(input, nowDate);
@@ -142,7 +136,7 @@ export function createPolicies(deps: PrivacyDeps) {
         material: input.material ? 1 : 0,
         effective_at: v.effectiveAt,
         published_at: now,
-        published_by: principal.user.id,
+        published_by: accountIdOf(caller),
       });
       const emailed = input.material ? await notifyAll(trx, version, v, now) : 0;
       await audit.record(trx, ctx, {
@@ -218,13 +212,13 @@ export function createPolicies(deps: PrivacyDeps) {
    * takes effect after they joined (whoever joined later accepted it on
    * signing up) and they have not acknowledged it. Records when it was first shown.
    */
-  async function notice(principal: Principal): Promise<PolicyNoticeView | null> {
+  async function notice(caller: Caller): Promise<PolicyNoticeView | null> {
     // Staff are the operator's own people, not users under the policy.
-    if (principal.user.kind === 'staff') return null;
-    const member = await repo.findMember(db, principal.user.id);
+    if (caller.kind === 'staff') return null;
+    const member = await deps.people.person(db, accountIdOf(caller) ?? '');
     if (!member) throw new AppError(CommonErrors.unauthenticated);
     const m = await repo.latestMaterialVersion(db);
-    if (!m || m.effective_at <= member.created_at) return null;
+    if (!m || m.effective_at <= member.createdAt) return null;
     const version = Number(m.version);
     const acks = await repo.acknowledgementsOf(db, member.id, version);
     if (acks.some((a) => a.kind === 'acknowledged')) return null;
@@ -246,10 +240,10 @@ export function createPolicies(deps: PrivacyDeps) {
   });
 
   /** The user says they have read a material version; repeating it keeps the first record. */
-  async function acknowledge(principal: Principal, version: number): Promise<PolicyAcknowledgementView> {
+  async function acknowledge(caller: Caller, version: number): Promise<PolicyAcknowledgementView> {
     const row = await getRow(version);
     if (Number(row.material) !== 1) throw new AppError(PrivacyErrors.policyNotMaterial, undefined, { details: { field: 'version' } });
-    const userId = principal.user.id;
+    const userId = accountIdOf(caller) ?? '';
     await repo.insertAcknowledgement(db, { user_id: userId, version, kind: 'acknowledged', created_at: clock.now().toISOString() });
     const stored = (await repo.acknowledgementsOf(db, userId, version)).find((a) => a.kind === 'acknowledged');
     if (!stored) throw new AppError(CommonErrors.internal);
@@ -257,8 +251,8 @@ export function createPolicies(deps: PrivacyDeps) {
   }
 
   /** Every acceptance the user has on record, newest version first. */
-  async function acknowledgements(principal: Principal): Promise<PolicyAcknowledgementView[]> {
-    return (await repo.acknowledgementsOfUser(db, principal.user.id)).map(ackView);
+  async function acknowledgements(caller: Caller): Promise<PolicyAcknowledgementView[]> {
+    return (await repo.acknowledgementsOfUser(db, accountIdOf(caller) ?? '')).map(ackView);
   }
 
   /**

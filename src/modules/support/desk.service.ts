@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../core/context.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
-import { type Principal, findOrganization, findUserById, requireCapability } from '../accounts/index.ts';
+import { type Caller, accountIdOf, requireCapability } from '../../core/caller.ts';
 import { eligibilityOf } from './eligibility.ts';
 import { pause, resume } from './sla.ts';
 import type { SupportDeps } from './support.deps.ts';
@@ -14,24 +14,15 @@ import {
   PRIORITIES,
   type Priority,
   type TicketSummary,
-  type TicketView,
   toVerificationView,
-  type VerificationView,
 } from './support.views.ts';
+import type { CloseTicketBody, DeskReplyBody, Macro, StaffTicket, UpdateTicketBody } from '../../contracts/desk.ts';
 import type { DeskCore } from './tickets.core.ts';
 import * as repo from './tickets.repository.ts';
 
-export interface StaffTicketView extends TicketView {
-  orgName: string;
-  verifications: VerificationView[];
-}
+export type StaffTicketView = StaffTicket;
 
-export interface Macro {
-  id: string;
-  title: string;
-  body: string;
-  closeReason: CloseReason | null;
-}
+export type { Macro };
 
 /** SUP-3 and SUP-7: the desk's prepared answers; each out-of-scope one closes with its reason. */
 export const MACROS: readonly Macro[] = [
@@ -55,46 +46,47 @@ const NOTE_MAX = 2000;
 export function createDesk(deps: SupportDeps, core: DeskCore) {
   const { db, clock, audit } = deps;
 
-  async function loadForStaff(ex: Executor, principal: Principal, ticketId: string): Promise<SupportTicketsTable> {
-    requireCapability(principal.user, 'support.desk');
+  async function loadForStaff(ex: Executor, caller: Caller, ticketId: string): Promise<SupportTicketsTable> {
+    requireCapability(caller, 'support.desk');
     const t = await repo.findTicketForStaff(ex, ticketId);
     if (!t) throw new AppError(CommonErrors.notFound);
     return t;
   }
 
   async function staffView(t: SupportTicketsTable): Promise<StaffTicketView> {
-    const [view, org, verifications] = await Promise.all([core.viewOf(db, t), findOrganization(db, t.org_id), repo.listVerifications(db, t.id)]);
+    const [view, org, verifications] = await Promise.all([core.viewOf(db, t), deps.people.organization(db, t.org_id), repo.listVerifications(db, t.id)]);
     const now = clock.now();
     return { ...view, orgName: org?.name ?? '', verifications: verifications.map((v) => toVerificationView(v, now)) };
   }
 
-  async function queue(principal: Principal, limit: number): Promise<{ items: Array<TicketSummary & { orgName: string }> }> {
-    requireCapability(principal.user, 'support.desk');
+  async function queue(caller: Caller, limit: number): Promise<{ items: Array<TicketSummary & { orgName: string }> }> {
+    requireCapability(caller, 'support.desk');
     const rows = await repo.queue(db, limit);
-    return { items: await Promise.all(rows.map(async ({ org_name, ...t }) => ({ ...(await core.summaryOf(db, t)), orgName: org_name }))) };
+    const names = await deps.people.organizationNames(db, rows.map((t) => t.org_id));
+    return { items: await Promise.all(rows.map(async (t) => ({ ...(await core.summaryOf(db, t)), orgName: names.get(t.org_id) ?? '' }))) };
   }
 
   /** Every staff action is audited (SUP-6), reading a ticket included. */
-  async function get(ctx: RequestContext, principal: Principal, ticketId: string): Promise<StaffTicketView> {
-    const t = await loadForStaff(db, principal, ticketId);
+  async function get(ctx: RequestContext, caller: Caller, ticketId: string): Promise<StaffTicketView> {
+    const t = await loadForStaff(db, caller, ticketId);
     await audit.record(db, ctx, { action: 'support.ticket_viewed', orgId: t.org_id, target: { type: 'support_ticket', id: t.id } });
     return staffView(t);
   }
 
-  async function staffMember(ex: Executor, principal: Principal) {
-    const me = await findUserById(ex, principal.user.id);
+  async function staffMember(ex: Executor, caller: Caller) {
+    const me = await deps.people.person(ex, accountIdOf(caller) ?? '');
     if (!me) throw new AppError(CommonErrors.forbidden);
     return me;
   }
 
   /** A staff answer: the first one meets the first-response target; by default the ticket then waits on the customer. */
-  async function reply(ctx: RequestContext, principal: Principal, ticketId: string, input: { body: string; waitOnCustomer?: boolean | undefined }): Promise<StaffTicketView> {
+  async function reply(ctx: RequestContext, caller: Caller, ticketId: string, input: DeskReplyBody): Promise<StaffTicketView> {
     const body = typeof input.body === 'string' ? input.body.trim() : '';
     if (!body || body.length > 50_000) throw new AppError(CommonErrors.invalid, 'The message must have 1 to 50000 characters.', { details: { field: 'body' } });
     const saved = await db.transaction().execute(async (trx) => {
-      const t = await loadForStaff(trx, principal, ticketId);
+      const t = await loadForStaff(trx, caller, ticketId);
       if (t.status === 'closed') throw new AppError(SupportErrors.ticketClosed);
-      const me = await staffMember(trx, principal);
+      const me = await staffMember(trx, caller);
       const now = clock.now();
       const wait = input.waitOnCustomer !== false;
       const patch: Partial<SupportTicketsTable> = {
@@ -118,16 +110,16 @@ export function createDesk(deps: SupportDeps, core: DeskCore) {
   }
 
   /** SUP-3: staff close a ticket as resolved or out of scope; the customer is told the reason. */
-  async function close(ctx: RequestContext, principal: Principal, ticketId: string, input: { reason: string; note?: string | undefined }): Promise<StaffTicketView> {
+  async function close(ctx: RequestContext, caller: Caller, ticketId: string, input: CloseTicketBody): Promise<StaffTicketView> {
     if (!(CLOSE_REASON_NAMES as string[]).includes(input.reason)) {
       throw new AppError(CommonErrors.invalid, `The reason must be one of ${CLOSE_REASON_NAMES.join(', ')}.`, { details: { field: 'reason' } });
     }
     const note = input.note?.trim() ? input.note.trim().slice(0, NOTE_MAX) : null;
     const reason = input.reason as CloseReason;
     const saved = await db.transaction().execute(async (trx) => {
-      const t = await loadForStaff(trx, principal, ticketId);
+      const t = await loadForStaff(trx, caller, ticketId);
       if (t.status === 'closed') throw new AppError(SupportErrors.ticketClosed);
-      const me = await staffMember(trx, principal);
+      const me = await staffMember(trx, caller);
       const now = clock.now();
       const next = await core.saveTicket(trx, t, { status: 'closed', closed_at: now.toISOString(), close_reason: reason, close_note: note, ...pause(t, now) });
       await core.sendToRequester(trx, next, {
@@ -144,12 +136,12 @@ export function createDesk(deps: SupportDeps, core: DeskCore) {
   }
 
   /** Priority (recomputes the due times) and, for limited support, the critical-defect mark that makes a ticket eligible (SUP-2). */
-  async function update(ctx: RequestContext, principal: Principal, ticketId: string, input: { priority?: string | undefined; criticalDefect?: boolean | undefined }): Promise<StaffTicketView> {
+  async function update(ctx: RequestContext, caller: Caller, ticketId: string, input: UpdateTicketBody): Promise<StaffTicketView> {
     if (input.priority !== undefined && !(PRIORITIES as readonly string[]).includes(input.priority)) {
       throw new AppError(CommonErrors.invalid, `The priority must be one of ${PRIORITIES.join(', ')}.`, { details: { field: 'priority' } });
     }
     const saved = await db.transaction().execute(async (trx) => {
-      const t = await loadForStaff(trx, principal, ticketId);
+      const t = await loadForStaff(trx, caller, ticketId);
       const now = clock.now();
       const patch: Partial<SupportTicketsTable> = {};
       if (input.priority !== undefined && input.priority !== t.priority) patch.priority = input.priority as Priority;
@@ -177,17 +169,17 @@ export function createDesk(deps: SupportDeps, core: DeskCore) {
   }
 
   /** An attachment of the ticket (logs, screenshots are the ticket's own content); the reading is audited. */
-  async function attachment(ctx: RequestContext, principal: Principal, ticketId: string, attachmentId: string) {
-    const t = await loadForStaff(db, principal, ticketId);
+  async function attachment(ctx: RequestContext, caller: Caller, ticketId: string, attachmentId: string) {
+    const t = await loadForStaff(db, caller, ticketId);
     const a = await repo.findAttachment(db, t.org_id, t.id, attachmentId);
     if (!a) throw new AppError(CommonErrors.notFound);
     await audit.record(db, ctx, { action: 'support.attachment_viewed', orgId: t.org_id, target: { type: 'support_ticket', id: t.id }, details: { attachmentId: a.id } });
     return { filename: a.filename, contentType: a.content_type, content: Buffer.from(a.content) };
   }
 
-  function macros(principal: Principal): { items: readonly Macro[] } {
-    requireCapability(principal.user, 'support.desk');
-    return { items: MACROS };
+  function macros(caller: Caller): { items: Macro[] } {
+    requireCapability(caller, 'support.desk');
+    return { items: [...MACROS] };
   }
 
   return { queue, get, reply, close, update, macros, attachment, loadForStaff, staffView };

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
-import { type UsersTable, findOrganization, findUserByEmail, normalizeEmail } from '../accounts/index.ts';
+import { normalizeEmail } from '../accounts/index.ts';
 import type { SupportDeps } from './support.deps.ts';
 import { SupportErrors } from './support.errors.ts';
 import { CLOSE_REASONS } from './support.views.ts';
@@ -19,11 +19,6 @@ const SYSTEM_VERSION_LINE = /^[ \t]*system(?:[ \t]+version)?[ \t]*:[ \t]*(\S[^\r
 export function systemVersionIn(body: string): string | null {
   const found = SYSTEM_VERSION_LINE.exec(body.slice(0, 20_000))?.[1];
   return found ? found.slice(0, SYSTEM_VERSION_MAX) : null;
-}
-
-/** SUP-1: only an active admin with a verified address may write to support. */
-function isSupportAdmin(u: UsersTable | undefined): u is UsersTable & { org_id: string } {
-  return !!u && u.org_id !== null && u.org_role === 'admin' && u.status === 'active' && u.email_verified_at !== null;
 }
 
 /**
@@ -63,6 +58,15 @@ export function createInbound(deps: SupportDeps, tickets: Tickets) {
     });
   }
 
+  /**
+   * The organization a mail is for: the one whose ticket it answers, else the sender's only
+   * organization. Someone who administers several must reply on a ticket or use the web form.
+   */
+  async function orgOfMail(orgIds: string[], threadIds: string[]): Promise<string | undefined> {
+    for (const orgId of orgIds) if (await repo.findTicketIdByMessageIds(db, orgId, threadIds)) return orgId;
+    return orgIds.length === 1 ? orgIds[0] : undefined;
+  }
+
   async function receiveMail(ctx: RequestContext, m: InboundMail): Promise<InboundOutcome> {
     if (!m.from) return { kind: 'refused', reason: 'no_sender' };
     const subject = (m.subject.trim() || '(no subject)').slice(0, SUBJECT_MAX);
@@ -71,8 +75,11 @@ export function createInbound(deps: SupportDeps, tickets: Tickets) {
       m.attachments.filter((a) => a.content.length > 0 && a.content.length <= config.maxAttachmentBytes).slice(0, 10),
       config.maxAttachmentBytes,
     );
-    const sender = await findUserByEmail(db, normalizeEmail(m.from));
-    if (!isSupportAdmin(sender)) {
+    // SUP-1: only an active admin with a verified address may write to support.
+    const admin = await deps.people.adminByEmail(db, m.from);
+    const threadIds = [...new Set([...m.inReplyTo, ...m.references])].slice(-50);
+    const orgId = admin ? await orgOfMail(admin.orgIds, threadIds) : undefined;
+    if (!admin || !orgId) {
       // RFC 3834 §4: answers go to the envelope sender (Return-Path) when there is one.
       const to = m.envelopeFrom ?? m.from;
       if (!m.autoSubmitted && (await mayExplain(to))) {
@@ -81,9 +88,8 @@ export function createInbound(deps: SupportDeps, tickets: Tickets) {
       }
       return { kind: 'refused', reason: 'not_an_admin' };
     }
-    const orgId = sender.org_id;
+    const sender = admin.person;
     const actor: RequestContext = { ...ctx, actor: { type: 'user', id: sender.id } };
-    const threadIds = [...new Set([...m.inReplyTo, ...m.references])].slice(-50);
     // Read before the transaction (the knowledge base reads on its own connection), and only for a
     // mail that will open a ticket; the transaction checks again.
     const threaded = await repo.findTicketIdByMessageIds(db, orgId, threadIds);
@@ -107,7 +113,7 @@ export function createInbound(deps: SupportDeps, tickets: Tickets) {
         return { kind: m.autoSubmitted ? 'recorded' : 'replied', ticketId: existing.id };
       }
       if (m.autoSubmitted) return { kind: 'ignored', reason: 'automatic' };
-      const org = await findOrganization(trx, orgId);
+      const org = await deps.people.organization(trx, orgId);
       if (!org) return { kind: 'refused', reason: 'not_an_admin' };
       const fields = { subject, body, environment: 'production' as const, productionImpact: false, systemVersion };
       const t = await tickets.open(trx, actor, org, sender, fields, 'email', { messageId: m.messageId, attachments }, found);

@@ -33,7 +33,7 @@ export { KbErrors } from './kb.errors.ts';
 export type { ArticleSummaryView, ArticleView, ProtocolView, SupportedView, SystemVersionView } from './kb.views.ts';
 export type { KnowledgeBaseTables } from './kb.tables.ts';
 export { createSupport, type Support } from './support.service.ts';
-export type { SupportConfig, SupportDeps, KnowledgeBaseLookup, ArticleSuggestion, SystemVersionStatus } from './support.deps.ts';
+export type { SupportConfig, SupportDeps, SupportPeople, SupportPerson, SupportMember, SupportOrganization, KnowledgeBaseLookup, ArticleSuggestion, SystemVersionStatus } from './support.deps.ts';
 export type { InboundAttachment, InboundMail, InboundOutcome } from './inbound.types.ts';
 export { SupportErrors } from './support.errors.ts';
 export { businessMsBetween } from './calendar.ts';

@@ -1,10 +1,12 @@
+import type { CreateArticleBody, SystemVersionBody } from '../../contracts/kb.ts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Database } from '../../db/schema.ts';
-import { AccountsErrors, type Principal, optionalText, requireCapability, requiredText } from '../accounts/index.ts';
+import { type Caller, accountIdOf, requireCapability } from '../../core/caller.ts';
+import { AccountsErrors, optionalText, requiredText } from '../accounts/index.ts';
 import type { Audit } from '../audit/index.ts';
 import { KbErrors } from './kb.errors.ts';
 import { versionTokens } from './kb.query.ts';
@@ -27,22 +29,11 @@ export const SYSTEM_MAX = 60;
 export const VERSION_MAX = 40;
 export const NOTES_MAX = 500;
 
-export interface ArticleInput {
-  /** Omitted: made from the title. */
-  slug?: string | undefined;
-  title: string;
-  markdown: string;
-  tags?: string[] | undefined;
-  published?: boolean | undefined;
-}
+/** An article to write; its slug, omitted, is made from the title. */
+export type ArticleInput = CreateArticleBody;
 
-export interface SystemVersionInput {
-  system: string;
-  version: string;
-  /** YYYY-MM-DD, or null when no end of life is announced. */
-  endOfLifeOn: string | null;
-  notes?: string | null | undefined;
-}
+/** `endOfLifeOn`: YYYY-MM-DD, or null when no end of life is announced. */
+export type SystemVersionInput = SystemVersionBody;
 
 const invalidField = (field: string, message: string) => new AppError(AccountsErrors.invalidField, message, { details: { field } });
 const slugTaken = () => new AppError(KbErrors.slugTaken, undefined, { details: { field: 'slug' } });
@@ -120,12 +111,12 @@ async function writeOrSlugTaken<T>(write: () => Promise<T>): Promise<T> {
 export function createKnowledgeBaseAdmin(deps: KbAdminDeps) {
   const { db, clock, audit } = deps;
 
-  async function createArticle(ctx: RequestContext, principal: Principal, input: ArticleInput): Promise<ArticleView> {
-    requireCapability(principal.user, 'support.kb');
+  async function createArticle(ctx: RequestContext, caller: Caller, input: ArticleInput): Promise<ArticleView> {
+    requireCapability(caller, 'support.kb');
     const fields = validArticle(input);
     const slug = validSlug(input.slug ?? slugFrom(fields.title));
     const now = clock.now().toISOString();
-    const row = { id: newId('kba'), slug, ...fields, created_at: now, updated_at: now, created_by: principal.user.id, updated_by: principal.user.id };
+    const row = { id: newId('kba'), slug, ...fields, created_at: now, updated_at: now, created_by: accountIdOf(caller), updated_by: accountIdOf(caller) };
     await writeOrSlugTaken(() =>
       db.transaction().execute(async (trx) => {
         if (await repo.findArticle(trx, slug)) throw slugTaken();
@@ -142,8 +133,8 @@ export function createKnowledgeBaseAdmin(deps: KbAdminDeps) {
   }
 
   /** Replaces the article's title, text, tags and publication; a new `slug` moves it. */
-  async function updateArticle(ctx: RequestContext, principal: Principal, slug: string, input: ArticleInput): Promise<ArticleView> {
-    requireCapability(principal.user, 'support.kb');
+  async function updateArticle(ctx: RequestContext, caller: Caller, slug: string, input: ArticleInput): Promise<ArticleView> {
+    requireCapability(caller, 'support.kb');
     const fields = validArticle(input);
     const newSlug = input.slug === undefined ? slug : validSlug(input.slug);
     const now = clock.now().toISOString();
@@ -152,7 +143,7 @@ export function createKnowledgeBaseAdmin(deps: KbAdminDeps) {
         const row = await repo.findArticle(trx, slug);
         if (!row) throw new AppError(KbErrors.articleNotFound);
         if (newSlug !== slug && (await repo.findArticle(trx, newSlug))) throw slugTaken();
-        const patch = { slug: newSlug, ...fields, updated_at: now, updated_by: principal.user.id };
+        const patch = { slug: newSlug, ...fields, updated_at: now, updated_by: accountIdOf(caller) };
         await repo.updateArticle(trx, row.id, patch);
         await audit.record(trx, ctx, {
           action: 'support.kb_article_updated',
@@ -166,8 +157,8 @@ export function createKnowledgeBaseAdmin(deps: KbAdminDeps) {
     return toArticleView(updated);
   }
 
-  async function deleteArticle(ctx: RequestContext, principal: Principal, slug: string): Promise<void> {
-    requireCapability(principal.user, 'support.kb');
+  async function deleteArticle(ctx: RequestContext, caller: Caller, slug: string): Promise<void> {
+    requireCapability(caller, 'support.kb');
     await db.transaction().execute(async (trx) => {
       const row = await repo.findArticle(trx, slug);
       if (!row) throw new AppError(KbErrors.articleNotFound);
@@ -184,14 +175,14 @@ export function createKnowledgeBaseAdmin(deps: KbAdminDeps) {
   /** Adds the system version, or changes the one of that system and version (any case). */
   async function upsertSystemVersion(
     ctx: RequestContext,
-    principal: Principal,
+    caller: Caller,
     input: SystemVersionInput,
   ): Promise<{ created: boolean; systemVersion: SystemVersionView }> {
-    requireCapability(principal.user, 'support.kb');
+    requireCapability(caller, 'support.kb');
     const fields = validSystemVersion(input);
     const { system, version } = fields;
     const now = clock.now();
-    const changes = { ...fields, updated_at: now.toISOString(), updated_by: principal.user.id };
+    const changes = { ...fields, updated_at: now.toISOString(), updated_by: accountIdOf(caller) };
     const saved = await db.transaction().execute(async (trx) => {
       const existing = await repo.findSystemVersionByName(trx, system, version);
       const row = existing ? { ...existing, ...changes } : { id: newId('sv'), ...changes, created_at: changes.updated_at };
@@ -213,8 +204,8 @@ export function createKnowledgeBaseAdmin(deps: KbAdminDeps) {
     return { created: saved.created, systemVersion: toSystemVersionView(saved.row, now) };
   }
 
-  async function deleteSystemVersion(ctx: RequestContext, principal: Principal, id: string): Promise<void> {
-    requireCapability(principal.user, 'support.kb');
+  async function deleteSystemVersion(ctx: RequestContext, caller: Caller, id: string): Promise<void> {
+    requireCapability(caller, 'support.kb');
     await db.transaction().execute(async (trx) => {
       const row = await repo.findSystemVersion(trx, id);
       if (!row) throw new AppError(KbErrors.systemVersionNotFound);

@@ -1,5 +1,6 @@
 import { type Insertable, type Updateable, sql } from 'kysely';
-import type { DialectName, Executor } from '../../db/schema.ts';
+import { dialectOf } from '../../db/dialect.ts';
+import type { Executor } from '../../db/schema.ts';
 import { fts5Match } from './kb.query.ts';
 import type { KbArticlesTable, KbProtocolsTable, KbSystemVersionsTable } from './kb.tables.ts';
 
@@ -9,7 +10,6 @@ const ARTICLE_COLUMNS = ['id', 'slug', 'title', 'body', 'tags', 'published', 'cr
 export type ArticleRow = Omit<KbArticlesTable, 'seq'>;
 
 export interface ArticleSearch {
-  dialect: DialectName;
   /** Words only (see kb.query.ts): never raw user text. */
   terms: string[];
   /** Every word must match (a search), or any word (suggestions). */
@@ -57,7 +57,7 @@ export async function searchArticles(ex: Executor, s: ArticleSearch): Promise<Ar
   if (s.terms.length === 0) return [];
   const published = s.publishedOnly ? sql`and a.published = 1` : sql``;
   const columns = sql.join(ARTICLE_COLUMNS.map((c) => sql.ref(`a.${c}`)));
-  if (s.dialect === 'sqlite') {
+  if (dialectOf(ex) === 'sqlite') {
     const match = fts5Match(s.terms, s.match === 'all' ? 'AND' : 'OR');
     const result = await sql<ArticleRow>`
       select ${columns} from kb_articles_fts f join kb_articles a on a.seq = f.rowid

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { systemContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
-import { type TestApp, GOOD_PASSWORD, signIn, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
+import { type TestApp, callerOfToken, startTestApp, verifiedUser, staffMember } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
-import type { Principal } from '../accounts/index.ts';
+import type { Caller, StaffRole } from '../../core/caller.ts';
 import { createKnowledgeBase } from './index.ts';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -19,7 +19,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 
 describe.each(dialects)('knowledge base on $name', (dialect) => {
   let t: TestApp;
-  let support: Principal;
+  let support: Caller;
   beforeAll(async () => {
     t = await startTestApp(dialect, { clock: new ManualClock('2026-01-05T16:00:00Z') });
     support = await staff('support');
@@ -29,12 +29,8 @@ describe.each(dialects)('knowledge base on $name', (dialect) => {
   const kb = () => t.app.knowledgeBase;
   const ctx = systemContext();
 
-  async function staff(role: string): Promise<Principal> {
-    const email = uniqueEmail(role);
-    await t.app.accounts.addStaff(systemContext(), { email, role, password: GOOD_PASSWORD });
-    const principal = await t.app.accounts.sessions.authenticate((await signIn(t, email, GOOD_PASSWORD)).token);
-    if (!principal) throw new Error('no principal');
-    return principal;
+  async function staff(role: string): Promise<Caller> {
+    return callerOfToken(t, (await staffMember(t, role as StaffRole)).token);
   }
 
   const write = (slug: string, title: string, markdown: string, opts: { tags?: string[]; published?: boolean } = {}) =>
@@ -145,8 +141,7 @@ describe.each(dialects)('knowledge base on $name', (dialect) => {
     const owner = await staff('owner');
     const privacy = await staff('privacy');
     const a = await verifiedUser(t);
-    const admin = await t.app.accounts.sessions.authenticate(a.token);
-    if (!admin) throw new Error('no principal');
+    const admin = await callerOfToken(t, a.token, a.organization.id);
     expect((await kb().createArticle(ctx, owner, { title: 'Owner wrote this', markdown: 'Text.' })).slug).toBe('owner-wrote-this');
     for (const p of [privacy, admin]) {
       expect(await codeOf(kb().createArticle(ctx, p, { title: 'Nope', markdown: 'x' }))).toBe('common.forbidden');

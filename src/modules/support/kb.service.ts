@@ -1,6 +1,6 @@
 import { AppError } from '../../core/errors.ts';
 import type { DialectName } from '../../db/schema.ts';
-import { type Principal, requireCapability } from '../accounts/index.ts';
+import { type Caller, requireCapability } from '../../core/caller.ts';
 import { type KbAdminDeps, createKnowledgeBaseAdmin } from './kb.admin.ts';
 import { KbErrors } from './kb.errors.ts';
 import { matchScore, searchTerms, versionTokens } from './kb.query.ts';
@@ -80,7 +80,7 @@ function pageOf<R, V>(rows: R[], offset: number, limit: number, view: (r: R) => 
  * KnowledgeBaseLookup: suggestions for a ticket, and end-of-life detection.
  */
 export function createKnowledgeBase(deps: KnowledgeBaseDeps) {
-  const { db, dialect, clock } = deps;
+  const { db, clock } = deps;
   const admin = createKnowledgeBaseAdmin(deps);
   const publicUrl = (deps.publicUrl ?? '').replace(/\/+$/, '');
 
@@ -96,7 +96,7 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps) {
       return pageOf(await repo.listArticles(db, { publishedOnly, offset, limit: limit + 1 }), offset, limit, toArticleSummary);
     }
     const terms = validQuery(q);
-    const rows = await repo.searchArticles(db, { dialect, terms, match: 'all', publishedOnly, offset, limit: limit + 1 });
+    const rows = await repo.searchArticles(db, { terms, match: 'all', publishedOnly, offset, limit: limit + 1 });
     return pageOf(rows, offset, limit, toArticleSummary);
   }
 
@@ -117,13 +117,13 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps) {
   }
 
   /** Staff: drafts too. */
-  async function listArticlesForStaff(principal: Principal, q: string | undefined, opts: PageOptions): Promise<Page<ArticleSummaryView>> {
-    requireCapability(principal.user, 'support.kb');
+  async function listArticlesForStaff(caller: Caller, q: string | undefined, opts: PageOptions): Promise<Page<ArticleSummaryView>> {
+    requireCapability(caller, 'support.kb');
     return page(q, opts, false);
   }
 
-  async function getArticleForStaff(principal: Principal, slug: string): Promise<ArticleView> {
-    requireCapability(principal.user, 'support.kb');
+  async function getArticleForStaff(caller: Caller, slug: string): Promise<ArticleView> {
+    requireCapability(caller, 'support.kb');
     const row = await repo.findArticle(db, slug);
     if (!row) throw new AppError(KbErrors.articleNotFound);
     return toArticleView(row);
@@ -144,7 +144,7 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps) {
     const n = Math.min(Math.max(Math.trunc(limit), 0), MAX_SUGGESTIONS);
     const terms = searchTerms(text);
     if (n === 0 || terms.length === 0) return [];
-    const rows = await repo.searchArticles(db, { dialect, terms, match: 'any', publishedOnly: true, offset: 0, limit: n });
+    const rows = await repo.searchArticles(db, { terms, match: 'any', publishedOnly: true, offset: 0, limit: n });
     return rows.map((r) => toSuggestion(r, publicUrl));
   }
 

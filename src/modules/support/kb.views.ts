@@ -1,50 +1,13 @@
+import type { Article, ArticleSummary, Protocol, Supported, SystemVersion } from '../../contracts/kb.ts';
 import type { ArticleSuggestion } from './support.deps.ts';
 import type { KbArticlesTable, KbProtocolsTable, KbSystemVersionsTable } from './kb.tables.ts';
 
-/** An article as anyone may read it (the public sees published ones only). */
-export interface ArticleView {
-  slug: string;
-  title: string;
-  markdown: string;
-  tags: string[];
-  published: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** An article in a list or among search results. */
-export interface ArticleSummaryView {
-  slug: string;
-  title: string;
-  /** The start of the text, Markdown removed. */
-  excerpt: string;
-  tags: string[];
-  published: boolean;
-  updatedAt: string;
-}
-
-export interface ProtocolView {
-  id: string;
-  name: string;
-  version: string | null;
-  notes: string | null;
-}
-
-export interface SystemVersionView {
-  id: string;
-  system: string;
-  version: string;
-  /** YYYY-MM-DD, the last day of support; null when none is announced. */
-  endOfLifeOn: string | null;
-  /** True once that day has passed. */
-  endOfLife: boolean;
-  notes: string | null;
-}
-
-export interface SupportedView {
-  protocols: ProtocolView[];
-  systemVersions: SystemVersionView[];
-}
+// The knowledge base's views are the HTTP contract's types (src/contracts/kb.ts).
+export type ArticleView = Article;
+export type ArticleSummaryView = ArticleSummary;
+export type ProtocolView = Protocol;
+export type SystemVersionView = SystemVersion;
+export type SupportedView = Supported;
 
 export const EXCERPT_LENGTH = 200;
 

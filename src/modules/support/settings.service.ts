@@ -1,28 +1,22 @@
 import type { RequestContext } from '../../core/context.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
-import { type Principal, findOrganization, findUserById, requireCapability } from '../accounts/index.ts';
+import { type Caller, accountIdOf, requireCapability } from '../../core/caller.ts';
 import { PLANS } from '../directory/index.ts';
 import { dueChange, replanTicket } from './desk.service.ts';
 import type { SupportDeps } from './support.deps.ts';
 import { SupportErrors } from './support.errors.ts';
 import type { SupportSlaTargetsTable, SupportTicketsTable } from './support.tables.ts';
-import { PRIORITIES } from './support.views.ts';
+import type { SupportTargets, TargetsBody } from '../../contracts/desk.ts';
+import { PRIORITIES, type Priority } from './support.views.ts';
 import type { DeskCore } from './tickets.core.ts';
 import * as repo from './tickets.repository.ts';
 
-export interface TargetsView {
-  plan: string;
-  priority: string;
-  firstResponseHours: number;
-  nextResponseHours: number;
-  resolutionHours: number;
-  updatedAt: string;
-}
+export type TargetsView = SupportTargets;
 
 const toTargetsView = (r: SupportSlaTargetsTable): TargetsView => ({
   plan: r.plan,
-  priority: r.priority,
+  priority: r.priority as Priority,
   firstResponseHours: r.first_response_hours,
   nextResponseHours: r.next_response_hours,
   resolutionHours: r.resolution_hours,
@@ -47,19 +41,19 @@ export function createSupportSettings(deps: SupportDeps, core: DeskCore) {
     });
   }
 
-  async function listTargets(principal: Principal): Promise<{ items: TargetsView[] }> {
-    requireCapability(principal.user, 'support.desk');
+  async function listTargets(caller: Caller): Promise<{ items: TargetsView[] }> {
+    requireCapability(caller, 'support.desk');
     return { items: (await repo.listTargets(db)).map(toTargetsView) };
   }
 
   async function setTargets(
     ctx: RequestContext,
-    principal: Principal,
+    caller: Caller,
     plan: string,
     priority: string,
-    input: { firstResponseHours: number; nextResponseHours: number; resolutionHours: number },
+    input: TargetsBody,
   ): Promise<TargetsView> {
-    requireCapability(principal.user, 'support.manage');
+    requireCapability(caller, 'support.manage');
     if (!(PLANS as readonly string[]).includes(plan) || !(PRIORITIES as readonly string[]).includes(priority)) throw new AppError(CommonErrors.notFound);
     const hours = [input.firstResponseHours, input.nextResponseHours, input.resolutionHours];
     if (hours.some((h) => typeof h !== 'number' || !Number.isFinite(h) || h <= 0 || h > MAX_TARGET_HOURS) || input.firstResponseHours > input.resolutionHours) {
@@ -72,7 +66,7 @@ export function createSupportSettings(deps: SupportDeps, core: DeskCore) {
       next_response_hours: input.nextResponseHours,
       resolution_hours: input.resolutionHours,
       updated_at: clock.now().toISOString(),
-      updated_by: principal.user.id,
+      updated_by: accountIdOf(caller),
     };
     await db.transaction().execute(async (trx) => {
       const before = await repo.findTargets(trx, plan, priority);
@@ -89,7 +83,7 @@ export function createSupportSettings(deps: SupportDeps, core: DeskCore) {
 
   /** Called in the transaction that changes an organization's plan (billing staff, or a card added). */
   async function planChanged(trx: Executor, ctx: RequestContext, orgId: string): Promise<void> {
-    const org = await findOrganization(trx, orgId);
+    const org = await deps.people.organization(trx, orgId);
     if (!org) return;
     const now = clock.now();
     for (const t of await repo.listOpenOrgTickets(trx, orgId)) {
@@ -99,22 +93,22 @@ export function createSupportSettings(deps: SupportDeps, core: DeskCore) {
   }
 
   /** SUP-2: the staff member a jumpstart organization's tickets go to. */
-  async function setSpecialist(ctx: RequestContext, principal: Principal, orgId: string, staffId: string): Promise<{ orgId: string; staffId: string; name: string }> {
-    requireCapability(principal.user, 'support.manage');
+  async function setSpecialist(ctx: RequestContext, caller: Caller, orgId: string, staffId: string): Promise<{ orgId: string; staffId: string; name: string }> {
+    requireCapability(caller, 'support.manage');
     return db.transaction().execute(async (trx) => {
-      if (!(await findOrganization(trx, orgId))) throw new AppError(CommonErrors.notFound);
-      const staff = await findUserById(trx, staffId);
-      if (!staff || staff.org_id !== null || staff.status !== 'active' || !['support', 'owner'].includes(staff.staff_role ?? '')) {
+      if (!(await deps.people.organization(trx, orgId))) throw new AppError(CommonErrors.notFound);
+      const staff = (await deps.people.isSpecialistCandidate(trx, staffId)) ? await deps.people.person(trx, staffId) : undefined;
+      if (!staff) {
         throw new AppError(SupportErrors.notStaff, undefined, { details: { field: 'staffId' } });
       }
-      await repo.setSpecialist(trx, { org_id: orgId, staff_id: staffId, assigned_at: clock.now().toISOString(), assigned_by: principal.user.id });
+      await repo.setSpecialist(trx, { org_id: orgId, staff_id: staffId, assigned_at: clock.now().toISOString(), assigned_by: accountIdOf(caller) });
       await audit.record(trx, ctx, { action: 'support.specialist_assigned', orgId, target: { type: 'organization', id: orgId }, details: { staffId } });
       return { orgId, staffId, name: staff.name };
     });
   }
 
-  async function removeSpecialist(ctx: RequestContext, principal: Principal, orgId: string): Promise<void> {
-    requireCapability(principal.user, 'support.manage');
+  async function removeSpecialist(ctx: RequestContext, caller: Caller, orgId: string): Promise<void> {
+    requireCapability(caller, 'support.manage');
     await db.transaction().execute(async (trx) => {
       if (!(await repo.deleteSpecialist(trx, orgId))) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, { action: 'support.specialist_removed', orgId, target: { type: 'organization', id: orgId } });

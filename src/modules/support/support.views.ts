@@ -1,4 +1,5 @@
-import type { ArticleSuggestion } from './support.deps.ts';
+import type { SupportVerification } from '../../contracts/desk.ts';
+import type { Attachment, Ticket, TicketMessage, TicketSummary as TicketSummaryContract } from '../../contracts/support.ts';
 import type { SupportMessagesTable, SupportTicketsTable, SupportVerificationsTable } from './support.tables.ts';
 
 export const ENVIRONMENTS = ['production', 'staging', 'test', 'development'] as const;
@@ -25,66 +26,12 @@ export const CLOSE_REASON_NAMES = Object.keys(CLOSE_REASONS) as CloseReason[];
 export const VERIFICATION_ACTIONS = ['disclose_account', 'delete_account'] as const;
 export type VerificationAction = (typeof VERIFICATION_ACTIONS)[number];
 
-export interface AttachmentInfo {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-}
-
-export interface MessageView {
-  id: string;
-  author: { kind: 'customer' | 'staff' | 'system'; name: string };
-  body: string;
-  channel: string;
-  autoSubmitted: boolean;
-  createdAt: string;
-  attachments: AttachmentInfo[];
-}
-
-export interface TicketSummary {
-  id: string;
-  orgId: string;
-  subject: string;
-  status: TicketStatus;
-  environment: Environment;
-  productionImpact: boolean;
-  systemVersion: string | null;
-  priority: Priority;
-  channel: string;
-  eligibility: { level: 'full' | 'limited'; reason: string; plan: string; fullSupportUntil: string | null };
-  criticalDefect: boolean;
-  endOfLife: { system: string; version: string; endOfLifeOn: string | null } | null;
-  closeReason: CloseReason | null;
-  closeReasonText: string | null;
-  closeNote: string | null;
-  specialist: { id: string; name: string } | null;
-  sla: {
-    paused: boolean;
-    firstResponseDueAt: string | null;
-    firstRespondedAt: string | null;
-    nextResponseDueAt: string | null;
-    resolutionDueAt: string | null;
-  };
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-}
-
-export interface TicketView extends TicketSummary {
-  messages: MessageView[];
-  suggestions: ArticleSuggestion[];
-}
-
-export interface VerificationView {
-  id: string;
-  action: VerificationAction;
-  userId: string;
-  status: 'pending' | 'confirmed' | 'used' | 'expired';
-  createdAt: string;
-  expiresAt: string;
-  confirmedAt: string | null;
-}
+// The views are the HTTP contract's types (src/contracts): one definition for the server and the web app.
+export type AttachmentInfo = Attachment;
+export type MessageView = TicketMessage;
+export type TicketSummary = TicketSummaryContract;
+export type TicketView = Ticket;
+export type VerificationView = SupportVerification;
 
 export function toTicketSummary(t: SupportTicketsTable, specialistName: string | null): TicketSummary {
   const reason = t.close_reason as CloseReason | null;
@@ -97,7 +44,7 @@ export function toTicketSummary(t: SupportTicketsTable, specialistName: string |
     productionImpact: t.production_impact === 1,
     systemVersion: t.system_version,
     priority: t.priority as Priority,
-    channel: t.channel,
+    channel: t.channel as TicketSummary['channel'],
     eligibility: {
       level: t.eligibility as 'full' | 'limited',
       reason: t.eligibility_reason,
@@ -128,7 +75,7 @@ export function toMessageView(m: SupportMessagesTable, attachments: AttachmentIn
     id: m.id,
     author: { kind: m.author_kind as MessageView['author']['kind'], name: m.author_name },
     body: m.body,
-    channel: m.channel,
+    channel: m.channel as MessageView['channel'],
     autoSubmitted: m.auto_submitted === 1,
     createdAt: m.created_at,
     attachments,

@@ -1,7 +1,7 @@
 import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
-import { type Actor, can, findUserById } from '../accounts/index.ts';
+import { type Caller, can, isMemberOf } from '../../core/caller.ts';
 import { type Dues, type Targets, duesOf } from './sla.ts';
 import type { SupportDeps } from './support.deps.ts';
 import { SupportErrors } from './support.errors.ts';
@@ -25,18 +25,20 @@ const MAX_REFERENCES = 20;
  * user of the organization who is not an admin is told where end-user support
  * comes from.
  */
-export function requireSupportAdmin(user: Actor, orgId: string): void {
-  if (can(user, 'support.open', orgId)) return;
-  if (user.kind === 'staff') throw new AppError(CommonErrors.forbidden);
-  if (user.orgId !== orgId) throw new AppError(CommonErrors.notFound);
+export function requireSupportAdmin(caller: Caller, orgId: string): void {
+  if (can(caller, 'support.open', { orgId })) return;
+  if (caller.kind === 'staff') throw new AppError(CommonErrors.forbidden);
+  if (!isMemberOf(caller, orgId)) throw new AppError(CommonErrors.notFound);
   throw new AppError(SupportErrors.adminsOnly);
 }
 
 /** File names are shown and sent back in Content-Disposition: keep them short and printable. */
 export function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
+  // Bidirectional controls (U+202A–U+202E, U+2066–U+2069, and the marks) would let "invoice\u202Efdp.exe"
+  // show as "invoiceexe.pdf": they are removed, as control characters are.
   // eslint-disable-next-line no-control-regex -- control characters are what this removes
-  const printable = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '_').trim();
+  const printable = base.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '_').trim();
   return (printable || 'attachment').slice(0, 200);
 }
 
@@ -138,8 +140,8 @@ export function createDeskCore(deps: SupportDeps) {
     const thread = await repo.threadMessageIds(ex, t.org_id, t.id);
     const messageId = mail.newMessageId();
     await addMessage(ex, t, { ...m, channel: 'email', messageId });
-    const requester = t.opened_by ? await findUserById(ex, t.opened_by) : undefined;
-    if (!requester || requester.status !== 'active') return;
+    const requester = t.opened_by ? await deps.people.person(ex, t.opened_by) : undefined;
+    if (!requester?.active) return;
     const refs = thread.length > MAX_REFERENCES ? [thread[0] as string, ...thread.slice(-(MAX_REFERENCES - 1))] : thread;
     const headers: Record<string, string> = { 'Reply-To': config.supportAddress };
     if (refs.length > 0) {
@@ -160,7 +162,7 @@ export function createDeskCore(deps: SupportDeps) {
 
   async function staffName(ex: Executor, id: string | null): Promise<string | null> {
     if (!id) return null;
-    return (await findUserById(ex, id))?.name ?? null;
+    return (await deps.people.person(ex, id))?.name ?? null;
   }
 
   async function summaryOf(ex: Executor, t: SupportTicketsTable): Promise<TicketSummary> {

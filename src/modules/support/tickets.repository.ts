@@ -48,12 +48,10 @@ export async function listOrgTickets(
  * environment with impact: staging, test and development never move up),
  * then in order of submission.
  */
-export async function queue(ex: Executor, limit: number): Promise<Array<SupportTicketsTable & { org_name: string }>> {
+export async function queue(ex: Executor, limit: number): Promise<SupportTicketsTable[]> {
   return ex
     .selectFrom('support_tickets as t')
-    .innerJoin('organizations as o', 'o.id', 't.org_id')
     .selectAll('t')
-    .select('o.name as org_name')
     .where('t.status', 'in', ['open', 'pending'])
     .orderBy(sql`case when t.environment = 'production' and t.production_impact = 1 then 0 else 1 end`)
     .orderBy('t.created_at')

@@ -1,12 +1,14 @@
+import type { ListTicketsQuery, OpenTicketBody, ReplyBody } from '../../contracts/support.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
-import { type OrganizationsTable, type Principal, type UsersTable, findOrganization, findUserById, requiredText } from '../accounts/index.ts';
+import { type Caller, accountIdOf } from '../../core/caller.ts';
+import { requiredText } from '../accounts/index.ts';
 import { formatSupportTimeForPeople } from './calendar.ts';
 import { eligibilityOf } from './eligibility.ts';
 import { pause, resume } from './sla.ts';
-import type { ArticleSuggestion, SupportDeps, SystemVersionStatus } from './support.deps.ts';
+import type { ArticleSuggestion, SupportDeps, SupportOrganization, SystemVersionStatus } from './support.deps.ts';
 import { SupportErrors } from './support.errors.ts';
 import type { SupportTicketsTable } from './support.tables.ts';
 import { ENVIRONMENTS, type Environment, type TicketStatus, type TicketSummary, type TicketView, TICKET_STATUSES } from './support.views.ts';
@@ -17,19 +19,10 @@ export const SUBJECT_MAX = 200;
 export const BODY_MAX = 50_000;
 export const SYSTEM_VERSION_MAX = 100;
 
-export interface OpenTicketInput {
-  subject: string;
-  body: string;
-  environment: string;
-  productionImpact: boolean;
-  systemVersion?: string | null | undefined;
-  attachments?: AttachmentInput[] | undefined;
-}
+/** A ticket opened by web: the HTTP contract's body, its attachments decoded. */
+export type OpenTicketInput = Omit<OpenTicketBody, 'attachments'> & { attachments?: AttachmentInput[] | undefined };
 
-export interface ReplyInput {
-  body: string;
-  attachments?: AttachmentInput[] | undefined;
-}
+export type ReplyInput = Omit<ReplyBody, 'attachments'> & { attachments?: AttachmentInput[] | undefined };
 
 /** What an opening needs besides the request: read before the transaction (the knowledge base reads on its own). */
 interface Lookups {
@@ -61,7 +54,7 @@ export function createTickets(deps: SupportDeps, core: DeskCore) {
    */
   async function lookups(orgId: string, subject: string, body: string, systemVersion: string | null): Promise<Lookups> {
     const eol = systemVersion ? await kb.checkSystemVersion(systemVersion, clock.now()) : null;
-    const org = await findOrganization(db, orgId);
+    const org = await deps.people.organization(db, orgId);
     const limited = !!org && eligibilityOf(org, clock.now()).level === 'limited';
     const suggestions = limited ? await kb.suggest(`${subject} ${body.slice(0, 2000)}`, 3) : [];
     return { eol: eol?.endOfLife ? eol : null, suggestions };
@@ -71,8 +64,8 @@ export function createTickets(deps: SupportDeps, core: DeskCore) {
   async function open(
     trx: Executor,
     ctx: RequestContext,
-    org: OrganizationsTable,
-    requester: UsersTable,
+    org: SupportOrganization,
+    requester: { id: string; name: string },
     input: { subject: string; body: string; environment: Environment; productionImpact: boolean; systemVersion: string | null },
     channel: 'web' | 'email',
     inbound: { messageId: string | null; attachments: AttachmentInput[] },
@@ -209,8 +202,8 @@ export function createTickets(deps: SupportDeps, core: DeskCore) {
     return saved;
   }
 
-  async function openByWeb(ctx: RequestContext, principal: Principal, orgId: string, input: OpenTicketInput): Promise<TicketView> {
-    requireSupportAdmin(principal.user, orgId);
+  async function openByWeb(ctx: RequestContext, caller: Caller, orgId: string, input: OpenTicketInput): Promise<TicketView> {
+    requireSupportAdmin(caller, orgId);
     const subject = requiredText(input.subject, 'subject', SUBJECT_MAX);
     const body = checkBody(input.body);
     if (!(ENVIRONMENTS as readonly string[]).includes(input.environment)) {
@@ -220,8 +213,8 @@ export function createTickets(deps: SupportDeps, core: DeskCore) {
     const attachments = checkAttachments(input.attachments ?? [], config.maxAttachmentBytes);
     const found = await lookups(orgId, subject, body, systemVersion);
     const ticket = await db.transaction().execute(async (trx) => {
-      const org = await findOrganization(trx, orgId);
-      const requester = await findUserById(trx, principal.user.id);
+      const org = await deps.people.organization(trx, orgId);
+      const requester = await deps.people.person(trx, accountIdOf(caller) ?? '');
       if (!org || !requester) throw new AppError(CommonErrors.notFound);
       const fields = { subject, body, environment: input.environment as Environment, productionImpact: input.productionImpact === true, systemVersion };
       return open(trx, ctx, org, requester, fields, 'web', { messageId: null, attachments }, found);
@@ -230,13 +223,13 @@ export function createTickets(deps: SupportDeps, core: DeskCore) {
     return core.viewOf(db, ticket);
   }
 
-  async function reply(ctx: RequestContext, principal: Principal, orgId: string, ticketId: string, input: ReplyInput): Promise<TicketView> {
-    requireSupportAdmin(principal.user, orgId);
+  async function reply(ctx: RequestContext, caller: Caller, orgId: string, ticketId: string, input: ReplyInput): Promise<TicketView> {
+    requireSupportAdmin(caller, orgId);
     const body = checkBody(input.body);
     const attachments = checkAttachments(input.attachments ?? [], config.maxAttachmentBytes);
     const ticket = await db.transaction().execute(async (trx) => {
       const t = await repo.findTicket(trx, orgId, ticketId);
-      const author = await findUserById(trx, principal.user.id);
+      const author = await deps.people.person(trx, accountIdOf(caller) ?? '');
       if (!t || !author) throw new AppError(CommonErrors.notFound);
       return customerReply(trx, ctx, t, author, { body, channel: 'web', messageId: null, autoSubmitted: false, attachments });
     });
@@ -244,8 +237,8 @@ export function createTickets(deps: SupportDeps, core: DeskCore) {
   }
 
   /** The customer closes their own ticket as resolved. */
-  async function resolve(ctx: RequestContext, principal: Principal, orgId: string, ticketId: string): Promise<TicketView> {
-    requireSupportAdmin(principal.user, orgId);
+  async function resolve(ctx: RequestContext, caller: Caller, orgId: string, ticketId: string): Promise<TicketView> {
+    requireSupportAdmin(caller, orgId);
     const ticket = await db.transaction().execute(async (trx) => {
       const t = await repo.findTicket(trx, orgId, ticketId);
       if (!t) throw new AppError(CommonErrors.notFound);
@@ -258,19 +251,19 @@ export function createTickets(deps: SupportDeps, core: DeskCore) {
     return core.viewOf(db, ticket);
   }
 
-  async function get(principal: Principal, orgId: string, ticketId: string): Promise<TicketView> {
-    requireSupportAdmin(principal.user, orgId);
+  async function get(caller: Caller, orgId: string, ticketId: string): Promise<TicketView> {
+    requireSupportAdmin(caller, orgId);
     const t = await repo.findTicket(db, orgId, ticketId);
     if (!t) throw new AppError(CommonErrors.notFound);
     return core.viewOf(db, t);
   }
 
   async function list(
-    principal: Principal,
+    caller: Caller,
     orgId: string,
-    opts: { status?: string | undefined; limit: number; cursor?: string | undefined },
+    opts: ListTicketsQuery,
   ): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
-    requireSupportAdmin(principal.user, orgId);
+    requireSupportAdmin(caller, orgId);
     if (opts.status && !(TICKET_STATUSES as readonly string[]).includes(opts.status)) {
       throw new AppError(CommonErrors.invalid, `The status must be one of ${TICKET_STATUSES.join(', ')}.`, { details: { field: 'status' } });
     }
@@ -284,8 +277,8 @@ export function createTickets(deps: SupportDeps, core: DeskCore) {
     };
   }
 
-  async function attachment(principal: Principal, orgId: string, ticketId: string, attachmentId: string) {
-    requireSupportAdmin(principal.user, orgId);
+  async function attachment(caller: Caller, orgId: string, ticketId: string, attachmentId: string) {
+    requireSupportAdmin(caller, orgId);
     const a = await repo.findAttachment(db, orgId, ticketId, attachmentId);
     if (!a) throw new AppError(CommonErrors.notFound);
     return { filename: a.filename, contentType: a.content_type, content: Buffer.from(a.content) };

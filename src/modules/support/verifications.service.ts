@@ -1,21 +1,12 @@
+import type { RequestVerificationBody } from '../../contracts/desk.ts';
+import type { VerificationRequest } from '../../contracts/support.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { hmac, newId, randomToken } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
-import {
-  AccountsErrors,
-  type Principal,
-  type UserView,
-  type UsersTable,
-  findUserByEmail,
-  findUserById,
-  normalizeEmail,
-  toUserView,
-  verifyPassword,
-} from '../accounts/index.ts';
-import { deleteOrgUser } from '../directory/index.ts';
+import { type Caller, accountIdOf } from '../../core/caller.ts';
 import type { StaffTicketView } from './desk.service.ts';
-import type { SupportDeps } from './support.deps.ts';
+import type { SupportDeps, SupportMember } from './support.deps.ts';
 import { SupportErrors } from './support.errors.ts';
 import type { SupportTicketsTable, SupportVerificationsTable } from './support.tables.ts';
 import * as repo from './tickets.repository.ts';
@@ -30,24 +21,13 @@ const ACTION_TEXT: Record<VerificationAction, string> = {
   delete_account: 'delete the account of',
 };
 
-export interface VerificationRequestView {
-  action: VerificationAction;
-  ticketId: string;
-  ticketSubject: string;
-  accountName: string;
-  accountEmail: string;
-  staffName: string;
-  expiresAt: string;
-  status: VerificationView['status'];
-}
+/** SUP-6: what the admin is asked to confirm, as the HTTP contract shows it. */
+export type VerificationRequestView = VerificationRequest;
 
 interface DeskAccess {
-  loadForStaff(ex: Executor, principal: Principal, ticketId: string): Promise<SupportTicketsTable>;
+  loadForStaff(ex: Executor, caller: Caller, ticketId: string): Promise<SupportTicketsTable>;
   staffView(t: SupportTicketsTable): Promise<StaffTicketView>;
 }
-
-const isActiveAdmin = (u: UsersTable | undefined, orgId: string): u is UsersTable =>
-  !!u && u.org_id === orgId && u.org_role === 'admin' && u.status === 'active' && u.email_verified_at !== null;
 
 /**
  * SUP-6: no staff capability reads or sets a password, binds a user or
@@ -66,12 +46,12 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
    * by its email address (which the admin wrote there); only the ticket's
    * organization is searched.
    */
-  async function targetOf(ex: Executor, orgId: string, input: { userId?: string | undefined; email?: string | undefined }): Promise<UsersTable> {
+  async function targetOf(ex: Executor, orgId: string, input: { userId?: string | undefined; email?: string | undefined }): Promise<SupportMember> {
     if ((input.userId === undefined) === (input.email === undefined)) {
       throw new AppError(CommonErrors.invalid, 'Name the account by exactly one of userId or email.', { details: { field: 'userId' } });
     }
-    const user = input.userId !== undefined ? await findUserById(ex, input.userId) : await findUserByEmail(ex, normalizeEmail(input.email as string));
-    if (!user || user.org_id !== orgId) {
+    const user = await deps.people.member(ex, orgId, input);
+    if (!user) {
       throw new AppError(CommonErrors.notFound, 'No such account in the organization of this ticket.', { details: { field: input.userId !== undefined ? 'userId' : 'email' } });
     }
     return user;
@@ -79,9 +59,9 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
 
   async function request(
     ctx: RequestContext,
-    principal: Principal,
+    caller: Caller,
     ticketId: string,
-    input: { action: string; userId?: string | undefined; email?: string | undefined },
+    input: RequestVerificationBody,
   ): Promise<VerificationView> {
     if (!(VERIFICATION_ACTIONS as readonly string[]).includes(input.action)) {
       throw new AppError(CommonErrors.invalid, `The action must be one of ${VERIFICATION_ACTIONS.join(', ')}.`, { details: { field: 'action' } });
@@ -89,12 +69,12 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
     const action = input.action as VerificationAction;
     const token = randomToken();
     const row = await db.transaction().execute(async (trx) => {
-      const t = await desk.loadForStaff(trx, principal, ticketId);
+      const t = await desk.loadForStaff(trx, caller, ticketId);
       if (t.status === 'closed') throw new AppError(SupportErrors.ticketClosed);
       const target = await targetOf(trx, t.org_id, input);
-      const admin = t.opened_by ? await findUserById(trx, t.opened_by) : undefined;
-      if (!isActiveAdmin(admin, t.org_id)) throw new AppError(SupportErrors.requesterNotAdmin);
-      const staff = await findUserById(trx, principal.user.id);
+      const admin = t.opened_by && (await deps.people.isActiveAdmin(trx, t.opened_by, t.org_id)) ? await deps.people.person(trx, t.opened_by) : undefined;
+      if (!admin) throw new AppError(SupportErrors.requesterNotAdmin);
+      const staff = await deps.people.person(trx, accountIdOf(caller) ?? '');
       const now = clock.now();
       const v: SupportVerificationsTable = {
         id: newId('ver'),
@@ -102,7 +82,7 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
         org_id: t.org_id,
         action,
         target_user_id: target.id,
-        requested_by: principal.user.id,
+        requested_by: accountIdOf(caller) ?? '',
         admin_id: admin.id,
         token_hash: hashOf(token),
         status: 'pending',
@@ -133,23 +113,23 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
     return toVerificationView(row, clock.now());
   }
 
-  async function pendingFor(ex: Executor, principal: Principal, token: string): Promise<SupportVerificationsTable> {
+  async function pendingFor(ex: Executor, caller: Caller, token: string): Promise<SupportVerificationsTable> {
     const v = typeof token === 'string' && token.length <= 200 ? await repo.findVerificationByHash(ex, hashOf(token)) : undefined;
     if (!v || v.status !== 'pending' || new Date(v.expires_at) <= clock.now()) throw new AppError(SupportErrors.verificationInvalid);
-    if (principal.user.id !== v.admin_id) throw new AppError(SupportErrors.verificationNotForYou);
+    if (accountIdOf(caller) !== v.admin_id) throw new AppError(SupportErrors.verificationNotForYou);
     return v;
   }
 
   /** What the admin is asked to confirm, shown on the page the emailed link opens. */
-  async function inspect(principal: Principal, token: string): Promise<VerificationRequestView> {
-    return requestView(await pendingFor(db, principal, token));
+  async function inspect(caller: Caller, token: string): Promise<VerificationRequestView> {
+    return requestView(await pendingFor(db, caller, token));
   }
 
   async function requestView(v: SupportVerificationsTable): Promise<VerificationRequestView> {
     const [t, target, staff] = await Promise.all([
       repo.findTicket(db, v.org_id, v.ticket_id),
-      findUserById(db, v.target_user_id),
-      findUserById(db, v.requested_by),
+      deps.people.member(db, v.org_id, { userId: v.target_user_id }),
+      deps.people.person(db, v.requested_by),
     ]);
     if (!t || !target) throw new AppError(SupportErrors.verificationInvalid);
     return {
@@ -164,16 +144,13 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
     };
   }
 
-  /** The admin confirms, signed in and with their password again (re-authentication). */
-  async function confirm(ctx: RequestContext, principal: Principal, token: string, password: string): Promise<VerificationRequestView> {
-    const v = await pendingFor(db, principal, token);
+  /** The admin confirms, signed in and proving it is them again (step-up: password and code, or a re-authentication just before). */
+  async function confirm(ctx: RequestContext, caller: Caller, token: string, proof: { password?: string | undefined; code?: string | undefined }): Promise<VerificationRequestView> {
+    const v = await pendingFor(db, caller, token);
     const shown = await requestView(v);
-    const admin = await findUserById(db, v.admin_id);
-    if (!isActiveAdmin(admin, v.org_id)) throw new AppError(SupportErrors.verificationNotForYou);
-    if (!admin.password_hash || typeof password !== 'string' || !(await verifyPassword(admin.password_hash, password))) {
-      await audit.record(db, ctx, { action: 'auth.reauthentication_failed', orgId: v.org_id, target: { type: 'user', id: admin.id } });
-      throw new AppError(AccountsErrors.reauthenticationFailed, undefined, { details: { field: 'password' } });
-    }
+    if (!(await deps.people.isActiveAdmin(db, v.admin_id, v.org_id))) throw new AppError(SupportErrors.verificationNotForYou);
+    // The one credential check: throttled like a sign-in, and audited when it fails.
+    await deps.people.stepUp({ ...ctx }, caller, proof);
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
       const moved = await repo.moveVerification(trx, v.id, 'pending', {
@@ -193,8 +170,8 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
   }
 
   /** Uses a confirmed grant for `action` once; refuses without one. */
-  async function useGrant(trx: Executor, principal: Principal, ticketId: string, verificationId: string, action: VerificationAction): Promise<SupportVerificationsTable> {
-    const t = await desk.loadForStaff(trx, principal, ticketId);
+  async function useGrant(trx: Executor, caller: Caller, ticketId: string, verificationId: string, action: VerificationAction): Promise<SupportVerificationsTable> {
+    const t = await desk.loadForStaff(trx, caller, ticketId);
     const v = await repo.findVerification(trx, t.id, verificationId);
     if (!v) throw new AppError(CommonErrors.notFound);
     if (v.action !== action || v.status !== 'confirmed' || new Date(v.expires_at) <= clock.now()) throw new AppError(SupportErrors.verificationRequired);
@@ -204,30 +181,30 @@ export function createVerifications(deps: SupportDeps, desk: DeskAccess) {
     return v;
   }
 
-  async function discloseAccount(ctx: RequestContext, principal: Principal, ticketId: string, verificationId: string): Promise<UserView> {
+  async function discloseAccount(ctx: RequestContext, caller: Caller, ticketId: string, verificationId: string): Promise<SupportMember> {
     return db.transaction().execute(async (trx) => {
-      const v = await useGrant(trx, principal, ticketId, verificationId, 'disclose_account');
-      const user = await findUserById(trx, v.target_user_id);
-      if (!user || user.org_id !== v.org_id) throw new AppError(CommonErrors.notFound);
+      const v = await useGrant(trx, caller, ticketId, verificationId, 'disclose_account');
+      const user = await deps.people.member(trx, v.org_id, { userId: v.target_user_id });
+      if (!user) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, {
         action: 'support.account_disclosed',
         orgId: v.org_id,
         target: { type: 'user', id: user.id },
         details: { verificationId: v.id, ticketId: v.ticket_id },
       });
-      return toUserView(user);
+      return user;
     });
   }
 
-  async function deleteAccount(ctx: RequestContext, principal: Principal, ticketId: string, verificationId: string): Promise<void> {
+  async function deleteAccount(ctx: RequestContext, caller: Caller, ticketId: string, verificationId: string): Promise<void> {
     await db.transaction().execute(async (trx) => {
-      const v = await useGrant(trx, principal, ticketId, verificationId, 'delete_account');
-      if (!(await deleteOrgUser(trx, v.org_id, v.target_user_id))) throw new AppError(CommonErrors.notFound);
+      const v = await useGrant(trx, caller, ticketId, verificationId, 'delete_account');
+      await deps.people.deleteMember(trx, ctx, v.org_id, v.target_user_id);
       await audit.record(trx, ctx, {
-        action: 'directory.user_deleted',
+        action: 'support.account_deleted',
         orgId: v.org_id,
         target: { type: 'user', id: v.target_user_id },
-        details: { verificationId: v.id, ticketId: v.ticket_id, by: 'support' },
+        details: { verificationId: v.id, ticketId: v.ticket_id },
       });
     });
   }

@@ -63,7 +63,7 @@ describe.each(dialects)('SUP-1 inbound mail end to end on $name', (dialect) => {
     const opened = await openByMail(a, 'LDAP bind fails');
     const [ticket, ...others] = await ticketsOf(a.organization.id);
     expect(others).toHaveLength(0);
-    expect(ticket).toMatchObject({ id: opened.ticketId, subject: 'LDAP bind fails', channel: 'email', status: 'open', opened_by: a.user.id });
+    expect(ticket).toMatchObject({ id: opened.ticketId, subject: 'LDAP bind fails', channel: 'email', status: 'open', opened_by: a.accountId });
     const messages = await messagesOf(opened.ticketId);
     expect(messages[0]).toMatchObject({ author_kind: 'customer', channel: 'email', message_id: opened.messageId, auto_submitted: 0 });
     expect(messages[0]?.body).toContain('invalid credentials');

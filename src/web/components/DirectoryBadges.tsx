@@ -3,8 +3,15 @@ import { Badge } from '@mantine/core';
 /** Mantine's badge may shrink to an ellipsis in a table cell; these never do. */
 export const WHOLE = { minWidth: 'max-content' } as const;
 
-/** A user's status: active, or suspended (who may use nothing). */
+/** A user's status: invited (has not accepted yet), active, or suspended (who may use nothing). */
 export function StatusBadge({ status }: { status: string }) {
+  if (status === 'invited') {
+    return (
+      <Badge color="yellow" variant="light" style={WHOLE}>
+        Invited
+      </Badge>
+    );
+  }
   if (status === 'active') {
     return (
       <Badge color="teal" variant="light" style={WHOLE}>

@@ -1,13 +1,14 @@
 import { Paper, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { type ReactNode, useId } from 'react';
 
-/** A titled card on a signed-in page. */
+/** A titled card on a signed-in page: a region named by its title, so forms in it can be told apart. */
 export function Section({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
+  const titleId = useId();
   return (
-    <Paper component="section" withBorder radius="md" p={{ base: 'md', sm: 'lg' }}>
+    <Paper component="section" aria-labelledby={titleId} withBorder radius="md" p={{ base: 'md', sm: 'lg' }}>
       <Stack gap="md">
         <Stack gap={4}>
-          <Title order={2} fz="lg">
+          <Title order={2} fz="lg" id={titleId}>
             {title}
           </Title>
           {description && (

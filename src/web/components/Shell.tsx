@@ -8,6 +8,7 @@ import { homePath, isOrgAdmin, useSession, useSignedIn } from '../session.tsx';
 import { AppLink, isModifiedClick } from './AppLink.tsx';
 import { GpcHonored } from './GpcHonored.tsx';
 import { Logo } from './Logo.tsx';
+import { OrgSwitcher } from './OrgSwitcher.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
 const CONSOLE_NAV = [
@@ -96,6 +97,7 @@ export function Shell({ children }: { children: ReactNode }) {
             <AppLink to={homePath(user)} underline="never" aria-label="Castellan">
               <Logo compact />
             </AppLink>
+            <OrgSwitcher />
           </Group>
           <Group gap="sm" wrap="nowrap" miw={0}>
             {gpcHonored && (

@@ -41,12 +41,13 @@ describe('policy markdown', () => {
   });
 
   it('PRV-8: only http(s), mailto and same-site links are links; script URLs and raw HTML stay text', () => {
-    for (const bad of ['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<b>x</b>', '//evil.example/x', 'vbscript:x', ' java\tscript:x']) {
+    for (const bad of ['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<b>x</b>', '//evil.example/x', 'vbscript:x', ' java\tscript:x', '/\\evil.example/x', '\\\\evil.example', '/\t/evil.example', 'https:\\\\evil.example', 'https://good.example\\@evil.example', 'https:///evil.example']) {
       expect(safeHref(bad), bad).toBeNull();
       const nodes = parseInline(`[click](${bad})`);
       expect(nodes.some((n) => n.type === 'link'), bad).toBe(false);
     }
     expect(safeHref('https://example.com/a?b=c')).toBe('https://example.com/a?b=c');
+    expect(safeHref('/kb/articles/sssd')).toBe('/kb/articles/sssd');
     const html = parseMarkdown('<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>');
     expect(html).toEqual([
       { type: 'paragraph', children: [{ type: 'text', text: '<script>alert(1)</script>' }] },

@@ -27,11 +27,17 @@ const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 /** Nesting deeper than this is shown as text: a policy never needs it, and it bounds recursion. */
 const MAX_DEPTH = 6;
 
-/** The link targets allowed: the web, mail, and paths on this site (not protocol-relative //host). */
+/**
+ * The link targets allowed: the web, mail, and paths on this site. Never a target a browser reads as
+ * protocol-relative (`//host`, and `/\host`, since browsers take a backslash for a slash), and never
+ * one with control characters or spaces, which browsers drop before reading the rest.
+ */
 export function safeHref(url: string): string | null {
   const u = url.trim();
-  if (/^https?:\/\/[^\s]+$/i.test(u) || /^mailto:[^\s]+$/i.test(u)) return u;
-  if (/^\/(?!\/)[^\s]*$/.test(u)) return u;
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+  if (/[\\\s\u0000-\u001f\u007f]/.test(u)) return null;
+  if (/^https?:\/\/[^/]/i.test(u) || /^mailto:./i.test(u)) return u;
+  if (/^\/(?![/\\])/.test(u)) return u;
   return null;
 }
 

@@ -1,64 +1,119 @@
-import { Button, Stack, Text } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { useSearch } from 'wouter';
-import { api } from '../api.ts';
+import { Button, Loader, Stack, Text } from '@mantine/core';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useLocation } from 'wouter';
+import { type ApiError, type InvitationInfo, api, toApiError } from '../api.ts';
 import { AppLink } from '../components/AppLink.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { PasswordStrength } from '../components/PasswordStrength.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { PublicLayout } from '../components/PublicLayout.tsx';
 import { splitErrors, useRequest } from '../lib/forms.ts';
+import { useSession } from '../session.tsx';
 
-/** ACC-2, DIR-2: an invited user sets their own first password with the emailed single-use token. */
-export default function AcceptInvitationPage() {
-  const token = new URLSearchParams(useSearch()).get('token') ?? '';
+/**
+ * DIR-2, GOV-3, ACC-2: the page an invitation link opens. The owner of the invited address accepts
+ * it signed in with that address, or, when the address has no account, creates theirs with their
+ * own password. Nothing is linked until they do.
+ */
+export default function AcceptInvitationPage({ token }: { token: string }) {
+  const { state, refresh, switchOrganization } = useSession();
+  const [, navigate] = useLocation();
+  const [info, setInfo] = useState<InvitationInfo | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [password, setPassword] = useState('');
-  const [accepted, setAccepted] = useState<{ email: string | null } | null>(null);
+  const [accepted, setAccepted] = useState<{ email: string; signedIn: boolean } | null>(null);
   const { loading, error, run, reset } = useRequest();
   const errors = splitErrors(error, ['password']);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const result = await run(() => api.acceptInvitation(token, password));
-    if (result.ok) setAccepted({ email: result.value?.email ?? null });
+  useEffect(() => {
+    api.invitation(token).then(setInfo, (e) => setLoadError(toApiError(e)));
+  }, [token]);
+
+  const signedIn = state.status === 'signedIn' ? state.user : null;
+  const nextHere = `/sign-in?next=${encodeURIComponent(`/invitations/${token}`)}`;
+
+  async function acceptSignedIn() {
+    const result = await run(() => api.acceptInvitation(token));
+    if (!result.ok || !info) return;
+    await refresh();
+    await switchOrganization(info.organization.id);
+    navigate('/account');
   }
 
+  async function createAccount(e: FormEvent) {
+    e.preventDefault();
+    const result = await run(() => api.acceptInvitation(token, password));
+    if (result.ok) setAccepted({ email: result.value?.email ?? info?.email ?? '', signedIn: false });
+  }
+
+  if (loadError) {
+    return (
+      <PublicLayout title="Invitation" documentTitle="Invitation">
+        <ProblemAlert message={loadError.detail} />
+        <Text size="sm">The link may have been used already, withdrawn, or expired. Ask the organization’s administrator to send it again.</Text>
+      </PublicLayout>
+    );
+  }
+  if (!info) {
+    return (
+      <PublicLayout title="Invitation" documentTitle="Invitation">
+        <Loader aria-label="Loading the invitation" />
+      </PublicLayout>
+    );
+  }
   if (accepted) {
     return (
-      <PublicLayout title="Your password is set" documentTitle="Password set">
+      <PublicLayout title="Welcome" documentTitle="Invitation accepted">
         <Text>
-          {accepted.email ? (
-            <>
-              Sign in as <strong>{accepted.email}</strong> with your new password to start using your organization’s resources.
-            </>
-          ) : (
-            'Sign in with your new password to start using your organization’s resources.'
-          )}
+          Your account is ready. Sign in as <strong>{accepted.email}</strong> with your new password to start using the resources of “{info.organization.name}”.
         </Text>
         <AppLink to="/sign-in">Sign in</AppLink>
       </PublicLayout>
     );
   }
 
-  if (!token) {
+  const title = `Join “${info.organization.name}”`;
+  if (signedIn) {
+    const same = signedIn.email.toLowerCase() === info.email.toLowerCase();
     return (
-      <PublicLayout title="Set your password" documentTitle="Set your password">
-        <ProblemAlert message="This link is incomplete. Open the link from your invitation email again, or ask your administrator to invite you again." />
+      <PublicLayout title={title} documentTitle="Invitation">
+        {same ? (
+          <Stack gap="md">
+            <Text>
+              You are signed in as <strong>{signedIn.email}</strong>, the address this invitation was sent to.
+            </Text>
+            <ProblemAlert message={error?.detail} />
+            <Button onClick={acceptSignedIn} loading={loading}>
+              Accept the invitation
+            </Button>
+          </Stack>
+        ) : (
+          <Text>
+            This invitation was sent to <strong>{info.email}</strong>, but you are signed in as <strong>{signedIn.email}</strong>. Sign out, then open the link
+            again and sign in with the invited address.
+          </Text>
+        )}
       </PublicLayout>
     );
   }
-
+  if (info.account === 'exists') {
+    return (
+      <PublicLayout title={title} documentTitle="Invitation">
+        <Text>
+          <strong>{info.email}</strong> already has an account. Sign in with it to accept the invitation.
+        </Text>
+        <AppLink to={nextHere}>Sign in to accept</AppLink>
+      </PublicLayout>
+    );
+  }
   return (
-    <PublicLayout title="Set your password" documentTitle="Set your password">
+    <PublicLayout title={title} documentTitle="Create your account">
       <Text size="sm" c="dimmed">
-        You were invited to Castellan. Choose the password you will sign in with; nobody else ever sees or sets it.
+        You were invited as <strong>{info.email}</strong>. Choose the password you will sign in with; nobody else ever sees or sets it.
       </Text>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={createAccount} noValidate>
         <Stack gap="md">
           <ProblemAlert message={errors.alert} />
-          {error?.code === 'accounts.invalid_token' && (
-            <Text size="sm">The invitation may have been used already or expired. Ask your administrator to invite you again.</Text>
-          )}
           <div>
             <PasswordField
               label="Password"
@@ -75,7 +130,7 @@ export default function AcceptInvitationPage() {
             <PasswordStrength password={password} />
           </div>
           <Button type="submit" loading={loading} fullWidth>
-            Set password
+            Create my account and accept
           </Button>
         </Stack>
       </form>

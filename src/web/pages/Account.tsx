@@ -6,11 +6,13 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { PasswordStrength } from '../components/PasswordStrength.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
+import { StepUpFields, stepUpProof } from '../components/StepUpFields.tsx';
 import { Section } from '../components/Section.tsx';
 import { VerifyEmailNotice } from '../components/VerifyEmailNotice.tsx';
 import { splitErrors, useRequest } from '../lib/forms.ts';
 import { useSession, useSignedIn } from '../session.tsx';
 import { SessionsSection } from './account/Sessions.tsx';
+import { OrganizationsSection } from './account/Organizations.tsx';
 import { TwoFactorSection } from './account/TwoFactor.tsx';
 
 function ProfileSection() {
@@ -67,17 +69,21 @@ function ProfileSection() {
 function PasswordSection({ onChanged }: { onChanged: () => void }) {
   const { user, organization } = useSignedIn();
   const [current, setCurrent] = useState('');
+  const [code, setCode] = useState('');
   const [next, setNext] = useState('');
   const [changed, setChanged] = useState(false);
   const { loading, error, run } = useRequest();
-  const errors = splitErrors(error, ['currentPassword', 'newPassword']);
+  const errors = splitErrors(error, ['currentPassword', 'newPassword', 'code']);
+  const mfa = user.mfaEnabled;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setChanged(false);
-    const result = await run(() => api.changePassword(current, next));
+    const proof = stepUpProof(current, code, mfa);
+    const result = await run(() => api.changePassword(proof.password ?? '', next, proof.code));
     if (result.ok) {
       setCurrent('');
+      setCode('');
       setNext('');
       setChanged(true);
       onChanged();
@@ -89,12 +95,15 @@ function PasswordSection({ onChanged }: { onChanged: () => void }) {
       <form onSubmit={submit} noValidate>
         <Stack gap="sm" maw={420}>
           <ProblemAlert message={errors.alert} />
-          <PasswordField
-            label="Current password"
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.currentTarget.value)}
-            error={errors.field('currentPassword')}
+          <StepUpFields
+            password={current}
+            onPassword={setCurrent}
+            code={code}
+            onCode={setCode}
+            mfa={mfa}
+            error={errors.field}
+            passwordLabel="Current password"
+            passwordField="currentPassword"
           />
           <div>
             <PasswordField
@@ -123,18 +132,66 @@ function PasswordSection({ onChanged }: { onChanged: () => void }) {
   );
 }
 
+/** Moving the account to another address: step-up, then a link to the new address (ACC-7). */
+function EmailSection() {
+  const { user } = useSignedIn();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const { loading, error, run } = useRequest();
+  const errors = splitErrors(error, ['email', 'password', 'code']);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setSentTo(null);
+    const next = email.trim();
+    const result = await run(() => api.requestEmailChange(next, stepUpProof(password, code, user.mfaEnabled)));
+    if (result.ok) {
+      setPassword('');
+      setCode('');
+      setEmail('');
+      setSentTo(next);
+    }
+  }
+
+  return (
+    <Section title="Email address" description={`Your account's address is ${user.email}. A new address takes effect once you open the link we send to it.`}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm" maw={420}>
+          <ProblemAlert message={errors.alert} />
+          <TextInput label="New email address" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.field('email')} />
+          <StepUpFields password={password} onPassword={setPassword} code={code} onCode={setCode} mfa={user.mfaEnabled} error={errors.field} />
+          <Group gap="md">
+            <Button type="submit" loading={loading}>
+              Change email address
+            </Button>
+          </Group>
+          {sentTo && (
+            <Text size="sm" c="teal.8" role="status">
+              We sent a link to {sentTo}. Open it to finish; until then your address stays {user.email}.
+            </Text>
+          )}
+        </Stack>
+      </form>
+    </Section>
+  );
+}
+
 /** ACC-2, ACC-5, ACC-6: the signed-in person's own profile, password, two-factor and sessions. */
 export default function AccountPage() {
   const [sessionsVersion, setSessionsVersion] = useState(0);
   return (
     <>
-      <PageHeader title="Account" description="Your profile, password, two-factor authentication and sessions." />
+      <PageHeader title="Account" description="Your profile, organizations, password, two-factor authentication and sessions." />
       <Text size="sm" mb="md">
         <AppLink to="/account/privacy">Your privacy choices</AppLink>: what we may use your data for, and the history of your choices.
       </Text>
       <VerifyEmailNotice />
       <Stack gap="lg">
         <ProfileSection />
+        <OrganizationsSection />
+        <EmailSection />
         <PasswordSection onChanged={() => setSessionsVersion((v) => v + 1)} />
         <TwoFactorSection />
         <SessionsSection version={sessionsVersion} />

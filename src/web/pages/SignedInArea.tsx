@@ -2,6 +2,7 @@ import { Group, Paper, Stack, Text } from '@mantine/core';
 import { Suspense, lazy } from 'react';
 import { Redirect, Route, Switch } from 'wouter';
 import { AppLink } from '../components/AppLink.tsx';
+import { StaffMfaNotice } from '../components/StaffMfaNotice.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { PolicyNotice } from '../components/PolicyNotice.tsx';
@@ -90,6 +91,7 @@ function StaffHome() {
   return (
     <>
       <PageHeader title="Staff home" description={`Signed in as ${user.email}.`} />
+      <StaffMfaNotice user={user} />
       <Paper withBorder radius="md" p="lg">
         <Stack gap="sm">
           <Text fw={500}>Role: {user.staffRole ?? 'none'}</Text>

@@ -4,7 +4,7 @@ import { Redirect, useSearch } from 'wouter';
 import { type VerificationAction, type VerificationRequest, api } from '../api.ts';
 import { AppLink } from '../components/AppLink.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
-import { PasswordField } from '../components/PasswordField.tsx';
+import { StepUpFields, stepUpProof } from '../components/StepUpFields.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { PublicLayout } from '../components/PublicLayout.tsx';
 import { formatDateTime } from '../lib/format.ts';
@@ -51,18 +51,20 @@ function Request({ request }: { request: VerificationRequest }) {
 }
 
 /** SUP-6: the signed-in admin confirms a staff request from the emailed link, with their password again. */
-function Confirm({ token, email }: { token: string; email: string }) {
+function Confirm({ token, email, mfa }: { token: string; email: string; mfa: boolean }) {
   const load = useCallback(() => api.inspectVerification(token), [token]);
   const { data, error: loadError } = useLoad(load);
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
   const [done, setDone] = useState<VerificationRequest | null>(null);
   const { loading, error, run } = useRequest();
-  const errors = splitErrors(error, ['password']);
+  const errors = splitErrors(error, ['password', 'code']);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const result = await run(() => api.confirmVerification(token, password));
+    const result = await run(() => api.confirmVerification(token, stepUpProof(password, code, mfa)));
     setPassword('');
+    setCode('');
     if (result.ok) setDone(result.value);
   }
 
@@ -102,13 +104,7 @@ function Confirm({ token, email }: { token: string; email: string }) {
       <form onSubmit={submit} noValidate aria-label="Confirm the request">
         <Stack gap="md">
           <ProblemAlert message={errors.alert} />
-          <PasswordField
-            label="Your password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={errors.field('password')}
-          />
+          <StepUpFields password={password} onPassword={setPassword} code={code} onCode={setCode} mfa={mfa} error={errors.field} />
           <Button type="submit" loading={loading} fullWidth>
             Confirm the request
           </Button>
@@ -149,5 +145,5 @@ export default function SupportVerifyPage() {
       </PublicLayout>
     );
   }
-  return <Confirm key={token} token={token} email={state.user.email} />;
+  return <Confirm key={token} token={token} email={state.user.email} mfa={state.user.mfaEnabled} />;
 }

@@ -3,7 +3,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api } from '../../api.ts';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { PasswordField } from '../../components/PasswordField.tsx';
+import { StepUpFields, stepUpProof } from '../../components/StepUpFields.tsx';
 import { Section } from '../../components/Section.tsx';
 import { splitErrors, useRequest } from '../../lib/forms.ts';
 import { qrDataUrl } from '../../lib/qr.ts';
@@ -147,37 +147,77 @@ function Enrolment({
   );
 }
 
-function DisableForm({ onDisabled }: { onDisabled: () => void }) {
+/** A security change on the two-factor settings: asks for the password and a code again (ACC-5, ACC-7). */
+function StepUpForm<T>({
+  intro,
+  action,
+  color,
+  variant,
+  submit,
+  onDone,
+}: {
+  intro: string;
+  action: string;
+  color?: string;
+  variant?: string;
+  submit: (proof: { password?: string; code?: string }) => Promise<T>;
+  onDone: (value: T) => void;
+}) {
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const { loading, error, run } = useRequest();
+  const errors = splitErrors(error, ['password', 'code']);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const result = await run(() => submit(stepUpProof(password, code, true)));
+    if (result.ok) {
+      setPassword('');
+      setCode('');
+      onDone(result.value);
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <Stack gap="sm" maw={420}>
+        <Text size="sm">{intro}</Text>
+        <ProblemAlert message={errors.alert} />
+        <StepUpFields password={password} onPassword={setPassword} code={code} onCode={setCode} mfa error={errors.field} />
+        <Group>
+          <Button type="submit" color={color} variant={variant} loading={loading}>
+            {action}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** Starting enrolment asks for the password first, so a stolen session cannot enrol its own authenticator. */
+function StartForm({ onStarted }: { onStarted: (setup: { secret: string; otpauthUri: string }) => void }) {
   const [password, setPassword] = useState('');
   const { loading, error, run } = useRequest();
   const errors = splitErrors(error, ['password']);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const result = await run(() => api.disableTotp(password));
+    const result = await run(() => api.startTotp(stepUpProof(password, '', false)));
     if (result.ok) {
       setPassword('');
-      onDisabled();
+      onStarted(result.value);
     }
   }
 
   return (
     <form onSubmit={submit} noValidate>
-      <Stack gap="sm" maw={420}>
-        <Text size="sm">To turn it off, confirm your password.</Text>
+      <Stack gap="sm" maw={420} align="flex-start">
+        <Text size="sm">Two-factor authentication is off. Turn it on to ask for a code from your phone at each sign-in.</Text>
         <ProblemAlert message={errors.alert} />
-        <PasswordField
-          label="Password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          error={errors.field('password')}
-        />
-        <Group>
-          <Button type="submit" color="red" variant="outline" loading={loading}>
-            Turn off two-factor authentication
-          </Button>
-        </Group>
+        <StepUpFields password={password} onPassword={setPassword} code="" onCode={() => {}} mfa={false} error={errors.field} />
+        <Button type="submit" loading={loading}>
+          Set up two-factor authentication
+        </Button>
       </Stack>
     </form>
   );
@@ -190,12 +230,6 @@ export function TwoFactorSection() {
   const [setup, setSetup] = useState<{ secret: string; otpauthUri: string } | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const load = useRequest();
-  const start = useRequest();
-
-  async function begin() {
-    const result = await start.run(() => api.startTotp());
-    if (result.ok) setSetup(result.value);
-  }
 
   const fetchStatus = load.run;
   const reload = useCallback(() => {
@@ -228,12 +262,28 @@ export function TwoFactorSection() {
         {codes ? (
           <RecoveryCodes codes={codes} onDone={() => setCodes(null)} />
         ) : (
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="dimmed" data-testid="recovery-codes-left">
             Recovery codes left: {status.recoveryCodesLeft}
           </Text>
         )}
-        <DisableForm
-          onDisabled={() => {
+        <StepUpForm
+          intro="New recovery codes replace the old ones, which stop working. Confirm it is you."
+          action="Get new recovery codes"
+          variant="default"
+          submit={(proof) => api.regenerateRecoveryCodes(proof)}
+          onDone={(value) => {
+            const fresh = value.recoveryCodes;
+            setCodes(fresh);
+            setStatus({ enabled: true, recoveryCodesLeft: fresh.length });
+          }}
+        />
+        <StepUpForm
+          intro="To turn it off, confirm it is you."
+          action="Turn off two-factor authentication"
+          color="red"
+          variant="outline"
+          submit={(proof) => api.disableTotp(proof)}
+          onDone={() => {
             setCodes(null);
             setStatus({ enabled: false, recoveryCodesLeft: 0 });
             updateUser({ mfaEnabled: false });
@@ -255,15 +305,7 @@ export function TwoFactorSection() {
       />
     );
   } else {
-    body = (
-      <Stack gap="sm" align="flex-start">
-        <Text size="sm">Two-factor authentication is off. Turn it on to ask for a code from your phone at each sign-in.</Text>
-        <ProblemAlert message={start.error?.detail} />
-        <Button onClick={begin} loading={start.loading}>
-          Set up two-factor authentication
-        </Button>
-      </Stack>
-    );
+    body = <StartForm onStarted={setSetup} />;
   }
 
   return (

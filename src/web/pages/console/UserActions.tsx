@@ -57,11 +57,25 @@ export function UserActions({
     }
   }
 
+  /** DIR-2: a pending invitation is sent again with a new link, or withdrawn (its seat is free again). */
+  async function resend() {
+    setBusy(true);
+    onError(null);
+    try {
+      onChanged(await api.resendInvitation(orgId, user.id));
+    } catch (e) {
+      onError(actionProblem(toApiError(e)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function remove() {
     setDeleting(true);
     setDeleteError(null);
     try {
-      await api.deleteUser(orgId, user.id);
+      if (invited) await api.revokeInvitation(orgId, user.id);
+      else await api.deleteUser(orgId, user.id);
       setConfirming(false);
       onDeleted(user);
     } catch (e) {
@@ -77,10 +91,15 @@ export function UserActions({
     }
   }
 
+  const invited = user.status === 'invited';
   return (
     <>
       <Group gap="xs" wrap="nowrap">
-        {user.status === 'active' ? (
+        {invited ? (
+          <Button size="xs" variant="default" loading={busy} onClick={resend} aria-describedby={describedBy}>
+            Send invitation again
+          </Button>
+        ) : user.status === 'active' ? (
           <Button size="xs" variant="default" loading={busy} onClick={() => setStatus('suspend')} aria-describedby={describedBy}>
             Suspend
           </Button>
@@ -99,21 +118,22 @@ export function UserActions({
           }}
           aria-describedby={describedBy}
         >
-          Delete
+          {invited ? 'Withdraw invitation' : 'Delete'}
         </Button>
       </Group>
       <ConfirmModal
         opened={confirming}
-        title={`Delete ${user.name}?`}
-        confirmLabel="Delete user"
+        title={invited ? `Withdraw the invitation of ${user.name}?` : `Delete ${user.name}?`}
+        confirmLabel={invited ? 'Withdraw invitation' : 'Delete user'}
         onCancel={() => setConfirming(false)}
         onConfirm={remove}
         loading={deleting}
         error={deleteError}
       >
         <Text size="sm">
-          {user.name} ({user.email}) loses access to everything at once, and their account is removed from your organization. This
-          cannot be undone.
+          {invited
+            ? `The link sent to ${user.email} stops working, and the seat it took is free again.`
+            : `${user.name} (${user.email}) loses access to everything at once, and is removed from your organization. Their own account stays theirs. This cannot be undone.`}
         </Text>
       </ConfirmModal>
     </>

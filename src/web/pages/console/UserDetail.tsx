@@ -102,12 +102,16 @@ function EditUser({ orgId, user, isSelf, onSaved }: { orgId: string; user: User;
 }
 
 function CanUse({ user, items, error, onRetry }: { user: User; items: UserAccess[] | null; error: ApiError | null; onRetry: () => void }) {
-  const suspended = user.status !== 'active';
   return (
     <Section title="Can use" description="The resources this user is bound to, directly or through a group.">
-      {suspended && (
+      {user.status === 'suspended' && (
         <Alert color="red" variant="light" title="Suspended">
           {`${user.name} is suspended, so nothing is allowed until they are reactivated.`}
+        </Alert>
+      )}
+      {user.status === 'invited' && (
+        <Alert color="yellow" variant="light" title="Invitation not accepted yet">
+          {`${user.name} has not accepted the invitation sent to ${user.email}, so nothing is allowed yet. Access you grant now takes effect when they accept.`}
         </Alert>
       )}
       {error && (

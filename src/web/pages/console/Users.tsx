@@ -124,7 +124,7 @@ export default function UsersPage() {
                           onChanged={onChanged}
                           onDeleted={(gone) => {
                             update((items) => items.filter((x) => x.id !== gone.id));
-                            setNotice(`${gone.name} was deleted.`);
+                            setNotice(gone.status === 'invited' ? `The invitation of ${gone.name} was withdrawn.` : `${gone.name} was deleted.`);
                           }}
                           onError={setProblem}
                         />

@@ -1,0 +1,43 @@
+/** DIR-2, DIR-3: resources, and the bindings that grant access to them. */
+import { type Static, Type } from 'typebox';
+import { Id, Items, Nullable, Page, Query, StrictObject, StringEnum, pageQuery } from './common.ts';
+
+export const RESOURCE_KINDS = ['system', 'application', 'network'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+const kind = StringEnum(RESOURCE_KINDS);
+const name = Type.String({ minLength: 1, maxLength: 100 });
+/** Free-form settings of a resource (at most 100 of them). */
+const settings = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, maxProperties: 100 });
+
+export const Resource = Type.Object({ id: Type.String(), kind, name: Type.String(), settings, createdAt: Type.String() });
+export type Resource = Static<typeof Resource>;
+export const ResourcePage = Page(Resource);
+
+export const Binding = Type.Object({
+  id: Type.String(),
+  resourceId: Type.String(),
+  userId: Nullable(Type.String()),
+  groupId: Nullable(Type.String()),
+  createdAt: Type.String(),
+});
+export type Binding = Static<typeof Binding>;
+export const BindingList = Items(Binding);
+
+export const ResourceParams = StrictObject({ orgId: Id, resourceId: Id });
+export type ResourceParams = Static<typeof ResourceParams>;
+export const BindingParams = StrictObject({ orgId: Id, resourceId: Id, bindingId: Id });
+export type BindingParams = Static<typeof BindingParams>;
+
+export const CreateResourceBody = StrictObject({ kind, name, settings: Type.Optional(settings) });
+export type CreateResourceBody = Static<typeof CreateResourceBody>;
+
+export const ListResourcesQuery = Query({ kind: Type.Optional(kind), ...pageQuery });
+export type ListResourcesQuery = Static<typeof ListResourcesQuery>;
+
+export const UpdateResourceBody = StrictObject({ name: Type.Optional(name), settings: Type.Optional(settings) });
+export type UpdateResourceBody = Static<typeof UpdateResourceBody>;
+
+/** Exactly one of the two: a user or a group of the organization. */
+export const BindBody = StrictObject({ userId: Type.Optional(Id), groupId: Type.Optional(Id) }, { minProperties: 1, maxProperties: 1 });
+export type BindBody = Static<typeof BindBody>;

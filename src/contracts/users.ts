@@ -1,0 +1,56 @@
+/** DIR-2, DIR-4, DIR-5, ACC-6: an organization's users, bulk import and export, and the organization's plan. */
+import { type Static, Type } from 'typebox';
+import { Id, ORG_ROLES, Query, StrictObject, StringEnum, pageQuery } from './common.ts';
+
+const username = Type.String({ minLength: 1, maxLength: 32 });
+const name = Type.String({ minLength: 1, maxLength: 200 });
+
+/** Imports carry whole files: the one route whose body may be this large. */
+export const IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
+
+export const UserParams = StrictObject({ orgId: Id, userId: Id });
+export type UserParams = Static<typeof UserParams>;
+
+export const InviteUserBody = StrictObject({
+  email: Type.String({ format: 'email', maxLength: 254 }),
+  name,
+  username: Type.Optional(username),
+});
+export type InviteUserBody = Static<typeof InviteUserBody>;
+
+export const ListUsersQuery = Query({ q: Type.Optional(Type.String({ maxLength: 200 })), ...pageQuery });
+export type ListUsersQuery = Static<typeof ListUsersQuery>;
+
+export const UpdateUserBody = StrictObject({
+  name: Type.Optional(name),
+  username: Type.Optional(username),
+  loginShell: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^/' })),
+  orgRole: Type.Optional(StringEnum(ORG_ROLES)),
+});
+export type UpdateUserBody = Static<typeof UpdateUserBody>;
+
+export const TRANSFER_FORMATS = ['csv', 'ldif'] as const;
+export type TransferFormat = (typeof TRANSFER_FORMATS)[number];
+
+export const ImportUsersBody = StrictObject({
+  format: StringEnum(TRANSFER_FORMATS),
+  data: Type.String({ minLength: 1, maxLength: IMPORT_BODY_LIMIT }),
+  invite: Type.Optional(Type.Boolean({ description: 'email each new user an invitation' })),
+});
+export type ImportUsersBody = Static<typeof ImportUsersBody>;
+
+/** What a bulk import did (DIR-5). */
+export const ImportResult = Type.Object({ created: Type.Integer(), groupsCreated: Type.Integer() });
+export type ImportResult = Static<typeof ImportResult>;
+
+export const ExportUsersQuery = StrictObject({ format: StringEnum(TRANSFER_FORMATS) });
+export type ExportUsersQuery = Static<typeof ExportUsersQuery>;
+
+/** The file an export answers (CSV or LDIF text). */
+export const ExportFile = Type.String();
+
+export const PLANS = ['free', 'paid', 'jumpstart'] as const;
+export type Plan = (typeof PLANS)[number];
+
+export const SetPlanBody = StrictObject({ plan: StringEnum(PLANS), endsAt: Type.Optional(Type.String({ format: 'date-time' })) });
+export type SetPlanBody = Static<typeof SetPlanBody>;

@@ -1,0 +1,237 @@
+import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { type Clock, systemClock } from './core/clock.ts';
+import { FieldCipher, hmac } from './core/crypto.ts';
+import { createMetrics, type Metrics } from './core/metrics.ts';
+import { type DatabaseHandle, openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Database } from './db/schema.ts';
+import { type Accounts, argon2Hasher, createAccounts, createThrottle, type IdentityHooks, type MemberLookup, type PasswordHasher, type PlanHooks } from './modules/accounts/index.ts';
+import { type Audit, createAudit } from './modules/audit/index.ts';
+import { type Billing, createBilling, createTestProvider } from './modules/billing/index.ts';
+import { createDirectory, type Directory } from './modules/directory/index.ts';
+import { type JobRunner, countPending, createJobRunner, createJobs } from './modules/jobs/index.ts';
+import { countByStatus, createMail, createMailSender, fileTransport, type Mail, type MailTransport, smtpTransport } from './modules/mail/index.ts';
+import { createPrivacy, type Privacy } from './modules/privacy/index.ts';
+import { createKnowledgeBase, createSupport, type KnowledgeBase, type Support } from './modules/support/index.ts';
+import { privacyPeople, supportPeople } from './ports.ts';
+import { type Keys, loadKeys } from './secrets.ts';
+
+const HOUSEKEEPING_INTERVAL_MS = 15 * 60 * 1000;
+
+export interface CoreOptions {
+  config: Config;
+  clock?: Clock;
+  /** An already open database (tests); otherwise opened from the config. */
+  database?: DatabaseHandle;
+  transport?: MailTransport;
+  /** Where JSON logs go (stdout by default). */
+  logStream?: DestinationStream;
+  /** Run the migrations before anything else (on by default). */
+  migrate?: boolean;
+  /** How passwords are hashed: argon2id (ACC-2) unless a test gives a cheap one. */
+  hasher?: PasswordHasher;
+}
+
+/** Castellan without any listener: the database, the modules and their workers. Every edge runs over one. */
+export interface Core {
+  config: Config;
+  db: Kysely<Database>;
+  database: DatabaseHandle;
+  keys: Keys;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  audit: Audit;
+  mail: Mail;
+  /** Runs background jobs (mail, ...); `drain()` runs what is due now. */
+  jobRunner: JobRunner;
+  accounts: Accounts;
+  directory: Directory;
+  billing: Billing;
+  privacy: Privacy;
+  /** SUP-7: articles, search, and the supported protocols and system versions. */
+  knowledgeBase: KnowledgeBase;
+  /** SUP-1..SUP-6: tickets by web and mail, the staff desk, service levels and verifications. */
+  support: Support;
+  ping(): Promise<unknown>;
+  /** Starts the background work (jobs such as mail delivery, and housekeeping); the CLI's one-shot commands never do. */
+  startWorkers(): void;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config, stream?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      base: { node: config.nodeId },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          '*.password',
+          '*.token',
+          '*.secret',
+          // PRV-10: a card number or CVC, should a request body ever be logged.
+          '*.cvc',
+          'body.number',
+          'req.body.number',
+          'req.body.cvc',
+          'res.headers["set-cookie"]',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    stream,
+  );
+}
+
+/**
+ * Operators of a cluster give every node the same keys. A node started with a different encryption
+ * key would write data the others cannot read, so it is refused here, at start.
+ */
+async function checkKeys(db: Kysely<Database>, keys: Keys): Promise<void> {
+  const fingerprint = hmac(keys.encryption, 'castellan-key-check');
+  await db.insertInto('instance_settings').values({ key: 'encryption_key_check', value: fingerprint }).onConflict((oc) => oc.doNothing()).execute();
+  const row = await db.selectFrom('instance_settings').select('value').where('key', '=', 'encryption_key_check').executeTakeFirstOrThrow();
+  if (row.value !== fingerprint) {
+    throw new Error('this database was set up with a different encryption key: give every node the same CASTELLAN_ENCRYPTION_KEY (or the same data directory)');
+  }
+}
+
+/** The composition root of the core: every module gets its dependencies here, and only here. */
+export async function buildCore(opts: CoreOptions): Promise<Core> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const logger = createLogger(config, opts.logStream);
+  const keys = loadKeys(config);
+  const database = opts.database ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { db, dialect } = database;
+  try {
+    if (opts.migrate !== false) await migrateToLatest(db, undefined, { auditKey: keys.audit });
+    await checkKeys(db, keys);
+  } catch (e) {
+    if (!opts.database) await database.destroy();
+    throw e;
+  }
+
+  const cipher = new FieldCipher(keys.encryption);
+  const metrics = createMetrics({ outboxByStatus: () => countByStatus(db), pendingJobs: () => countPending(db) });
+  const audit = createAudit({ db, dialect, clock, key: keys.audit });
+  const messageIdDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'castellan.localhost';
+  const jobs = createJobs({ clock });
+  const mail = createMail({ clock, cipher, jobs, messageIdDomain, maxAttempts: config.mail.maxAttempts });
+  const throttle = createThrottle({ db, clock });
+  const hooks: IdentityHooks = { signedUp: [], signedIn: [], emailChanged: [], renamed: [] };
+  // Accounts asks memberships questions through this port; the directory answers once it exists.
+  const members: MemberLookup = { resolveLogin: async () => undefined, maySignIn: async () => true, orgIdsOf: async () => [] };
+  const accounts = createAccounts({ db, dialect, clock, audit, mail, jobs, cipher, secretKey: keys.secret, throttle, hasher: opts.hasher ?? argon2Hasher, config, hooks, members });
+  const planHooks: PlanHooks = { changed: [] };
+  const directory = createDirectory({
+    db,
+    dialect,
+    clock,
+    audit,
+    mail,
+    accounts,
+    throttle,
+    secretKey: keys.secret,
+    planHooks,
+    config: {
+      publicUrl: config.publicUrl,
+      siteName: config.privacy.siteName,
+      invitationsPerOrgHour: config.limits.invitationsPerOrgHour,
+      invitationsPerAddressDay: config.limits.invitationsPerAddressDay,
+    },
+  });
+  Object.assign(members, directory.callers.lookup);
+  hooks.signedIn.push(directory.callers.hooks.signedIn);
+  hooks.emailChanged.push(directory.callers.hooks.emailChanged);
+  hooks.renamed.push(directory.callers.hooks.renamed);
+  // The test provider is the only payment provider for now, and only when the operator asks for it (README, "Cards").
+  const billing = createBilling({ db, dialect, clock, audit, plans: directory.plans, provider: config.paymentProvider === 'test' ? createTestProvider(clock) : null });
+  const privacy = createPrivacy({ db, dialect, clock, audit, mail, people: privacyPeople(accounts, directory), secretKey: keys.secret, config: config.privacy });
+  privacy.attach(hooks);
+  const knowledgeBase = createKnowledgeBase({ db, dialect, clock, audit, publicUrl: config.publicUrl });
+  const support = createSupport({
+    db,
+    dialect,
+    clock,
+    audit,
+    mail,
+    kb: knowledgeBase,
+    throttle,
+    secretKey: keys.secret,
+    people: supportPeople(accounts, directory),
+    config: { publicUrl: config.publicUrl, supportAddress: config.support.address, maxAttachmentBytes: config.support.maxAttachmentBytes },
+  });
+  planHooks.changed.push((trx, ctx, orgId) => support.settings.planChanged(trx, ctx, orgId));
+  const transport = opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl, config.mail.leaseSeconds) : fileTransport(path.join(config.dataDir, 'mail')));
+  const jobRunner = createJobRunner({
+    db,
+    dialect,
+    clock,
+    jobs,
+    nodeId: config.nodeId,
+    pollIntervalMs: config.jobs.pollIntervalMs,
+    leaseSeconds: config.jobs.leaseSeconds,
+    log: logger.child({ component: 'jobs' }),
+    handlers: [
+      ...accounts.jobHandlers,
+      createMailSender({
+        db,
+        clock,
+        cipher,
+        transport,
+        from: config.mailFrom,
+        log: logger.child({ component: 'mail' }),
+        leaseSeconds: config.mail.leaseSeconds,
+        pollIntervalMs: config.mail.pollIntervalMs,
+        background: config.mail.enabled,
+        onSent: () => metrics.mailSent.inc(),
+        onFailed: () => metrics.mailFailed.inc(),
+        beforeSend: (m) => privacy.marketing.allowSend(m),
+        afterSend: (m) => (transport.kind === 'smtp' ? privacy.disclosures.recordMailDelivery(m) : Promise.resolve()),
+      }),
+    ],
+  });
+
+  let housekeeping: NodeJS.Timeout | undefined;
+  let closed = false;
+  return {
+    config,
+    db,
+    database,
+    keys,
+    clock,
+    logger,
+    metrics,
+    audit,
+    mail,
+    jobRunner,
+    accounts,
+    directory,
+    billing,
+    privacy,
+    knowledgeBase,
+    support,
+    ping: () => sql`select 1`.execute(db),
+    startWorkers() {
+      if (config.jobs.enabled) jobRunner.start();
+      housekeeping ??= setInterval(() => {
+        accounts.housekeeping().catch((e) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'housekeeping failed'));
+      }, HOUSEKEEPING_INTERVAL_MS);
+      housekeeping.unref();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (housekeeping) clearInterval(housekeeping);
+      await jobRunner.stop();
+      transport.close();
+      if (!opts.database) await database.destroy();
+    },
+  };
+}

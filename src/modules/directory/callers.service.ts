@@ -1,0 +1,87 @@
+import type { Caller, MembershipStatus, OrgRole } from '../../core/caller.ts';
+import type { RequestContext } from '../../core/context.ts';
+import type { Executor } from '../../db/schema.ts';
+import { callerOfSession, type MemberLookup, type SignedIn } from '../accounts/index.ts';
+import type { DirectoryDeps } from './directory.deps.ts';
+import * as members from './memberships.repository.ts';
+import type { MembershipView } from './members.views.ts';
+import * as orgs from './organizations.repository.ts';
+import { type OrganizationView, toOrganizationView } from './members.views.ts';
+
+/** Who a signed-in person is in an organization: the one place a session becomes a member. */
+export function createCallers(deps: DirectoryDeps) {
+  const { db, clock } = deps;
+
+  /**
+   * The caller for a request: staff as staff; a person in an organization they belong to as that
+   * membership (whatever its status: `can` refuses all but active members); anyone else as
+   * themselves, which every organization-scoped check answers with 404 (DIR-1).
+   */
+  async function callerFor(session: SignedIn, orgId?: string): Promise<Caller> {
+    const base = callerOfSession(session);
+    if (base.kind !== 'account' || orgId === undefined) return base;
+    const m = await members.roleOf(db, session.accountId, orgId);
+    if (!m) return base;
+    return { ...base, kind: 'member', membershipId: m.id, orgId, role: m.role as OrgRole, status: m.status as MembershipStatus };
+  }
+
+  /**
+   * The caller an account is in an organization when no session is in hand (a mail from its
+   * address, a verification it confirms): a member caller whenever it belongs to the organization.
+   */
+  async function callerForAccount(ex: Executor, account: { id: string; emailVerified: boolean; staff: boolean; active: boolean }, orgId: string): Promise<Caller | undefined> {
+    if (!account.active || account.staff) return undefined;
+    const m = await members.roleOf(ex, account.id, orgId);
+    if (!m) return { kind: 'account', accountId: account.id, sessionId: null, emailVerified: account.emailVerified };
+    return { kind: 'member', accountId: account.id, sessionId: null, emailVerified: account.emailVerified, membershipId: m.id, orgId, role: m.role as OrgRole, status: m.status as MembershipStatus };
+  }
+
+  /** A person's memberships, with their organizations: for /me and the organization switcher. */
+  async function membershipsOf(accountId: string): Promise<MembershipView[]> {
+    const rows = await members.membershipsOfAccount(db, accountId);
+    return rows.map((r) => ({
+      id: r.id,
+      orgId: r.org_id,
+      orgRole: r.role as OrgRole,
+      status: r.status as MembershipStatus,
+      username: r.username,
+      uidNumber: r.uid_number === null ? null : Number(r.uid_number),
+      gidNumber: r.gid_number === null ? null : Number(r.gid_number),
+      homeDirectory: r.home_directory,
+      loginShell: r.login_shell,
+      organization: { id: r.org_id, name: r.org_name, plan: r.org_plan },
+    }));
+  }
+
+  async function organization(orgId: string): Promise<OrganizationView | null> {
+    const o = await orgs.findOrganization(db, orgId);
+    return o ? toOrganizationView(o) : null;
+  }
+
+  /** What accounts asks of memberships (sign-in by username, and whether a person may sign in at all). */
+  const lookup: MemberLookup = {
+    async resolveLogin(orgId, username) {
+      const m = await members.findByUsername(db, orgId, username);
+      return m?.account_id ? { accountId: m.account_id, membershipId: m.id, status: m.status } : undefined;
+    },
+    async maySignIn(accountId) {
+      const statuses = await members.statusesOfAccount(db, accountId);
+      return statuses.length === 0 || statuses.some((s) => s !== 'suspended');
+    },
+    orgIdsOf: (ex, accountId) => members.orgIdsOfAccount(ex, accountId),
+  };
+
+  /** Identity hooks: a sign-in is a sign-in to each of the person's active memberships; a new address is copied to them. */
+  const hooks = {
+    signedIn: async (trx: Executor, _ctx: RequestContext, accountId: string) => members.touchSignIn(trx, accountId, clock.now().toISOString()),
+    emailChanged: async (trx: Executor, _ctx: RequestContext, accountId: string, email: string) => members.setAccountEmail(trx, accountId, email, clock.now().toISOString()),
+    renamed: async (trx: Executor, _ctx: RequestContext, accountId: string, name: { from: string; to: string }) => members.renameAccount(trx, accountId, name, clock.now().toISOString()),
+  };
+
+  /** Of `accountIds`, those with an active membership somewhere: the customers of the operator today. */
+  const withActiveMembership = (ex: Executor, accountIds: readonly string[]) => members.accountsWithActiveMembership(ex, accountIds);
+
+  return { callerFor, callerForAccount, membershipsOf, organization, lookup, hooks, withActiveMembership };
+}
+
+export type Callers = ReturnType<typeof createCallers>;

@@ -1,0 +1,243 @@
+import type { InviteUserBody, ListUsersQuery, UpdateUserBody } from '../../contracts/users.ts';
+import { type Caller, isMemberOf, requireCapability } from '../../core/caller.ts';
+import type { RequestContext } from '../../core/context.ts';
+import { newId } from '../../core/crypto.ts';
+import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
+import type { Executor } from '../../db/schema.ts';
+import { normalizeEmail, requiredText, validEmail } from '../accounts/index.ts';
+import { DirectoryErrors } from './directory.errors.ts';
+import { type DirectoryDeps, type Page, pageOf } from './directory.deps.ts';
+import type { MembershipsTable } from './directory.tables.ts';
+import type { Invitations } from './invitations.service.ts';
+import * as members from './memberships.repository.ts';
+import { type MemberView, toMemberView } from './members.views.ts';
+import * as orgs from './organizations.repository.ts';
+import { assertSeatFree } from './plans.service.ts';
+import { posixDefaults, usernameFromEmail, validUsername } from './posix.ts';
+import { allocatePosixId } from './posix.repository.ts';
+
+export type InviteInput = InviteUserBody;
+export type UpdateMemberInput = UpdateUserBody;
+
+/** The conflicts a membership write can hit, each named for the field that caused it. */
+export function memberConflict(e: unknown): never {
+  if (isAppError(e) && e.is(CommonErrors.conflict)) {
+    const where = `${String(e.details?.constraint ?? '')} ${String((e.cause as Error | undefined)?.message ?? '')}`;
+    if (/username/.test(where)) throw new AppError(DirectoryErrors.usernameTaken, undefined, { details: { field: 'username' } });
+    if (/uid/.test(where)) throw e;
+    throw new AppError(DirectoryErrors.alreadyInOrganization, undefined, { details: { field: 'email' } });
+  }
+  throw e;
+}
+
+/**
+ * DIR-2: an organization's users are its memberships, managed by its admins; a member reads only
+ * their own. Inviting never looks at accounts, so its answer, its timing and its problems are the
+ * same whether or not the address has one (DIR-1, ACC-7).
+ */
+export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
+  const { db, clock, audit, mail, accounts } = deps;
+
+  async function getRow(ex: Executor, orgId: string, membershipId: string): Promise<MembershipsTable> {
+    const m = await members.findMembership(ex, orgId, membershipId);
+    if (!m) throw new AppError(CommonErrors.notFound);
+    return m;
+  }
+
+  /** Views for a page of memberships: the accounts' public facts (verified address, MFA) in one call. */
+  async function views(ex: Executor, rows: MembershipsTable[]): Promise<MemberView[]> {
+    const facts = new Map((await accounts.facts(ex, rows.flatMap((r) => (r.account_id ? [r.account_id] : [])))).map((f) => [f.id, f]));
+    return rows.map((r) => toMemberView(r, r.account_id ? facts.get(r.account_id) : undefined));
+  }
+  const view = async (ex: Executor, row: MembershipsTable) => (await views(ex, [row]))[0] as MemberView;
+
+  /** DIR-4: invites a person, within the plan's limit; the invitation counts as a seat until accepted or revoked. */
+  async function invite(ctx: RequestContext, caller: Caller, orgId: string, input: InviteInput): Promise<MemberView> {
+    requireCapability(caller, 'directory.manage', { orgId });
+    const email = validEmail(input.email);
+    const name = requiredText(input.name, 'name');
+    const username = input.username === undefined ? usernameFromEmail(email) : validUsername(input.username);
+    await invitations.limit(orgId, normalizeEmail(email));
+    const inviter = caller.kind === 'member' ? (await getRow(db, orgId, caller.membershipId)).name : null;
+    const created = await db
+      .transaction()
+      .execute(async (trx) => {
+        const org = await orgs.lockOrganization(trx, orgId);
+        if (!org) throw new AppError(CommonErrors.notFound);
+        await assertSeatFree(trx, org, clock.now());
+        const posixId = await allocatePosixId(trx, orgId);
+        const now = clock.now().toISOString();
+        const row: MembershipsTable = {
+          id: newId('usr'),
+          org_id: orgId,
+          account_id: null,
+          email,
+          email_normalized: normalizeEmail(email),
+          name,
+          role: 'member',
+          status: 'invited',
+          username,
+          uid_number: posixId,
+          gid_number: posixId,
+          ...posixDefaults(username),
+          invite_token_hash: null,
+          invite_expires_at: null,
+          invited_by: null,
+          invited_at: now,
+          accepted_at: null,
+          last_sign_in_at: null,
+          created_at: now,
+          updated_at: now,
+        };
+        await members.insertMembership(trx, row);
+        await invitations.issue(trx, row, org.name, { accountId: caller.kind === 'member' ? caller.accountId : null, name: inviter });
+        await audit.record(trx, ctx, { action: 'directory.user_invited', orgId, target: { type: 'user', id: row.id }, details: { username } });
+        return getRow(trx, orgId, row.id);
+      })
+      .catch(memberConflict);
+    mail.wake();
+    return toMemberView(created);
+  }
+
+  /** Admins list and search their organization's members; a plain member sees only themselves. */
+  async function list(caller: Caller, orgId: string, opts: ListUsersQuery): Promise<Page<MemberView>> {
+    if (isMemberOf(caller, orgId) && caller.role !== 'admin') {
+      const self = await getRow(db, orgId, caller.membershipId);
+      return { items: opts.cursor ? [] : [await view(db, self)], nextCursor: null };
+    }
+    requireCapability(caller, 'directory.read', { orgId });
+    const rows = await members.listMemberships(db, orgId, { q: opts.q, after: opts.cursor, limit: opts.limit + 1 });
+    const page = pageOf(rows, opts.limit, (r) => r);
+    return { items: await views(db, page.items), nextCursor: page.nextCursor };
+  }
+
+  async function get(caller: Caller, orgId: string, membershipId: string): Promise<MemberView> {
+    if (!(isMemberOf(caller, orgId) && caller.membershipId === membershipId)) requireCapability(caller, 'directory.read', { orgId });
+    return view(db, await getRow(db, orgId, membershipId));
+  }
+
+  async function update(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string, input: UpdateMemberInput): Promise<MemberView> {
+    requireCapability(caller, 'directory.manage', { orgId });
+    await getRow(db, orgId, membershipId);
+    if (input.orgRole !== undefined && caller.kind === 'member' && membershipId === caller.membershipId && input.orgRole !== 'admin') {
+      throw new AppError(DirectoryErrors.cannotChangeSelf, 'You cannot remove your own admin role.');
+    }
+    const patch = {
+      ...(input.name !== undefined ? { name: requiredText(input.name, 'name') } : {}),
+      ...(input.username !== undefined ? { username: validUsername(input.username) } : {}),
+      ...(input.loginShell !== undefined ? { login_shell: requiredText(input.loginShell, 'loginShell', 100) } : {}),
+      ...(input.orgRole !== undefined ? { role: input.orgRole } : {}),
+    };
+    const row = await db
+      .transaction()
+      .execute(async (trx) => {
+        await members.updateMembership(trx, orgId, membershipId, { ...patch, updated_at: clock.now().toISOString() });
+        await audit.record(trx, ctx, {
+          action: 'directory.user_updated',
+          orgId,
+          target: { type: 'user', id: membershipId },
+          details: { fields: Object.keys(input).filter((k) => input[k as keyof UpdateMemberInput] !== undefined) },
+        });
+        return getRow(trx, orgId, membershipId);
+      })
+      .catch(memberConflict);
+    return view(db, row);
+  }
+
+  const isSelf = (caller: Caller, membershipId: string) => caller.kind === 'member' && caller.membershipId === membershipId;
+
+  /**
+   * ACC-6, GOV-1: a suspended member may use nothing of the organization, at once, on every edge
+   * (every request reads the membership's status); a person left with no active membership
+   * anywhere has every session ended too. Reactivation takes a seat again (DIR-4).
+   */
+  async function setStatus(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string, suspend: boolean): Promise<MemberView> {
+    requireCapability(caller, 'directory.manage', { orgId });
+    if (isSelf(caller, membershipId)) throw new AppError(DirectoryErrors.cannotChangeSelf);
+    const row = await db.transaction().execute(async (trx) => {
+      const org = await orgs.lockOrganization(trx, orgId);
+      const existing = await getRow(trx, orgId, membershipId);
+      if (!org) throw new AppError(CommonErrors.notFound);
+      const status = suspend ? 'suspended' : existing.account_id === null ? 'invited' : 'active';
+      if (existing.status === status) return existing;
+      if (!suspend) await assertSeatFree(trx, org, clock.now());
+      await members.updateMembership(trx, orgId, membershipId, { status, updated_at: clock.now().toISOString() });
+      let ended = 0;
+      if (suspend && existing.account_id && !(await members.statusesOfAccount(trx, existing.account_id)).includes('active')) {
+        ended = await accounts.endSessions(trx, existing.account_id);
+      }
+      await audit.record(trx, ctx, {
+        action: suspend ? 'directory.user_suspended' : 'directory.user_reactivated',
+        orgId,
+        target: { type: 'user', id: membershipId },
+        ...(suspend ? { details: { sessionsEnded: ended } } : {}),
+      });
+      return getRow(trx, orgId, membershipId);
+    });
+    return view(db, row);
+  }
+
+  /** Removes the membership (the account, the person's own, stays); their group memberships and bindings go with it. */
+  async function remove(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string): Promise<void> {
+    requireCapability(caller, 'directory.manage', { orgId });
+    if (isSelf(caller, membershipId)) throw new AppError(DirectoryErrors.cannotChangeSelf);
+    await removeInTransaction(ctx, orgId, membershipId);
+  }
+
+  /** The removal itself, for callers that checked their own grant (a support verification, SUP-6). */
+  async function removeInTransaction(ctx: RequestContext, orgId: string, membershipId: string, ex?: Executor): Promise<void> {
+    const run = async (trx: Executor) => {
+      const existing = await getRow(trx, orgId, membershipId);
+      if (!(await members.deleteMembership(trx, orgId, membershipId))) throw new AppError(CommonErrors.notFound);
+      if (existing.account_id && !(await members.statusesOfAccount(trx, existing.account_id)).includes('active')) await accounts.endSessions(trx, existing.account_id);
+      await audit.record(trx, ctx, { action: 'directory.user_deleted', orgId, target: { type: 'user', id: membershipId } });
+    };
+    if (ex) await run(ex);
+    else await db.transaction().execute(run);
+  }
+
+  /** Sends a pending invitation again with a new link (the old one stops working). */
+  async function resendInvitation(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string): Promise<MemberView> {
+    requireCapability(caller, 'directory.manage', { orgId });
+    const m = await getRow(db, orgId, membershipId);
+    if (m.status !== 'invited' || m.account_id !== null) throw new AppError(DirectoryErrors.notInvited);
+    await invitations.limit(orgId, m.email_normalized);
+    const inviter = caller.kind === 'member' ? (await getRow(db, orgId, caller.membershipId)).name : null;
+    const row = await db.transaction().execute(async (trx) => {
+      const org = await orgs.findOrganization(trx, orgId);
+      await invitations.issue(trx, m, org?.name ?? '', { accountId: caller.kind === 'member' ? caller.accountId : null, name: inviter });
+      await audit.record(trx, ctx, { action: 'directory.invitation_resent', orgId, target: { type: 'user', id: m.id } });
+      return getRow(trx, orgId, m.id);
+    });
+    mail.wake();
+    return toMemberView(row);
+  }
+
+  /** Withdraws a pending invitation: the membership goes, and its seat is free again. */
+  async function revokeInvitation(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string): Promise<void> {
+    requireCapability(caller, 'directory.manage', { orgId });
+    await db.transaction().execute(async (trx) => {
+      const m = await getRow(trx, orgId, membershipId);
+      if (m.account_id !== null) throw new AppError(DirectoryErrors.notInvited);
+      await members.deleteMembership(trx, orgId, membershipId);
+      await audit.record(trx, ctx, { action: 'directory.invitation_revoked', orgId, target: { type: 'user', id: membershipId } });
+    });
+  }
+
+  return {
+    invite,
+    /** The API's name for inviting. */
+    create: invite,
+    list,
+    get,
+    update,
+    suspend: (ctx: RequestContext, c: Caller, orgId: string, id: string) => setStatus(ctx, c, orgId, id, true),
+    reactivate: (ctx: RequestContext, c: Caller, orgId: string, id: string) => setStatus(ctx, c, orgId, id, false),
+    remove,
+    removeInTransaction,
+    resendInvitation,
+    revokeInvitation,
+  };
+}
+
+export type Members = ReturnType<typeof createMembers>;

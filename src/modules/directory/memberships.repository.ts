@@ -1,0 +1,164 @@
+import { sql } from 'kysely';
+import { readRows } from '../../db/database.ts';
+import type { Executor } from '../../db/schema.ts';
+import type { MembershipsTable } from './directory.tables.ts';
+
+// Every function that reads an organization's members takes the organization id (DIR-1).
+
+export async function insertMembership(ex: Executor, row: MembershipsTable): Promise<void> {
+  await ex.insertInto('memberships').values(row).execute();
+}
+
+export async function findMembership(ex: Executor, orgId: string, membershipId: string): Promise<MembershipsTable | undefined> {
+  return ex.selectFrom('memberships').selectAll().where('org_id', '=', orgId).where('id', '=', membershipId).executeTakeFirst();
+}
+
+export async function updateMembership(ex: Executor, orgId: string, membershipId: string, patch: Partial<Omit<MembershipsTable, 'id' | 'org_id' | 'created_at'>>): Promise<void> {
+  await ex.updateTable('memberships').set(patch).where('org_id', '=', orgId).where('id', '=', membershipId).execute();
+}
+
+export async function deleteMembership(ex: Executor, orgId: string, membershipId: string): Promise<boolean> {
+  const r = await ex.deleteFrom('memberships').where('org_id', '=', orgId).where('id', '=', membershipId).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+/** DIR-4: the members a plan's limit counts: active ones and pending invitations. */
+export async function countSeats(ex: Executor, orgId: string): Promise<number> {
+  const r = await ex
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('status', 'in', ['active', 'invited'])
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** A search term taken literally by LIKE: its own % and _ match only themselves. */
+const likeTerm = (q: string) => `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
+export async function listMemberships(ex: Executor, orgId: string, opts: { q?: string | undefined; after?: string | undefined; limit: number }) {
+  const q = opts.q?.trim().toLowerCase();
+  const term = likeTerm(q ?? '');
+  return ex
+    .selectFrom('memberships')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .$if(Boolean(q), (b) =>
+      b.where((eb) =>
+        eb.or([
+          sql<boolean>`lower(name) like ${term} escape '!'`,
+          sql<boolean>`email_normalized like ${term} escape '!'`,
+          sql<boolean>`username like ${term} escape '!'`,
+        ]),
+      ),
+    )
+    .$if(opts.after !== undefined, (b) => b.where('id', '>', opts.after as string))
+    .orderBy('id')
+    .limit(opts.limit)
+    .execute();
+}
+
+/** Every member of an organization, for exports: in uidNumber order. */
+export async function allMemberships(ex: Executor, orgId: string): Promise<MembershipsTable[]> {
+  return ex.selectFrom('memberships').selectAll().where('org_id', '=', orgId).orderBy('uid_number').orderBy('id').execute();
+}
+
+/** A person's memberships, with their organization's name: for /me and the organization switcher. */
+export async function membershipsOfAccount(ex: Executor, accountId: string) {
+  return ex
+    .selectFrom('memberships')
+    .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
+    .selectAll('memberships')
+    .select(['organizations.name as org_name', 'organizations.plan as org_plan'])
+    .where('memberships.account_id', '=', accountId)
+    .orderBy('organizations.name')
+    .orderBy('memberships.id')
+    .execute();
+}
+
+/** What a caller is in one organization: read from the (account, organization) index alone on every request. */
+export async function roleOf(ex: Executor, accountId: string, orgId: string) {
+  const rows = await readRows(
+    ex,
+    sql<{ id: string; role: string; status: string }>`
+      select id, role, status from memberships where account_id = ${accountId} and org_id = ${orgId}`,
+  );
+  return rows[0];
+}
+
+/** The membership an organization's username names, for a bind (LDAP, RADIUS). */
+export async function findByUsername(ex: Executor, orgId: string, username: string) {
+  return ex.selectFrom('memberships').select(['id', 'account_id', 'status']).where('org_id', '=', orgId).where('username', '=', username).executeTakeFirst();
+}
+
+/** Pending invitations to an address, newest first: shown to its owner once the address is proven. */
+export async function pendingInvitationsFor(ex: Executor, emailNormalized: string, now: string) {
+  return ex
+    .selectFrom('memberships')
+    .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
+    .selectAll('memberships')
+    .select(['organizations.name as org_name'])
+    .where('memberships.email_normalized', '=', emailNormalized)
+    .where('memberships.status', '=', 'invited')
+    .where('memberships.account_id', 'is', null)
+    .where('memberships.invite_expires_at', '>', now)
+    .orderBy('memberships.invited_at', 'desc')
+    .execute();
+}
+
+export async function findByInviteToken(ex: Executor, tokenHash: string): Promise<MembershipsTable | undefined> {
+  return ex.selectFrom('memberships').selectAll().where('invite_token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Links an invited membership to its account, once: false when it was accepted or revoked meanwhile. */
+export async function acceptMembership(ex: Executor, membershipId: string, accountId: string, email: string, at: string): Promise<boolean> {
+  const r = await ex
+    .updateTable('memberships')
+    .set({ account_id: accountId, email, email_normalized: email.toLowerCase(), status: 'active', invite_token_hash: null, invite_expires_at: null, accepted_at: at, updated_at: at })
+    .where('id', '=', membershipId)
+    .where('status', '=', 'invited')
+    .where('account_id', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** How many of an account's memberships are in each status. */
+export async function statusesOfAccount(ex: Executor, accountId: string): Promise<string[]> {
+  return (await ex.selectFrom('memberships').select('status').where('account_id', '=', accountId).execute()).map((r) => r.status);
+}
+
+/** Keeps the copy of an account's address on its memberships in step. */
+export async function setAccountEmail(ex: Executor, accountId: string, email: string, at: string): Promise<void> {
+  await ex.updateTable('memberships').set({ email, email_normalized: email.toLowerCase(), updated_at: at }).where('account_id', '=', accountId).execute();
+}
+
+export async function touchSignIn(ex: Executor, accountId: string, at: string, orgId?: string): Promise<void> {
+  await ex
+    .updateTable('memberships')
+    .set({ last_sign_in_at: at })
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'active')
+    .$if(orgId !== undefined, (q) => q.where('org_id', '=', orgId as string))
+    .execute();
+}
+
+/** Accounts among `accountIds` with at least one active membership: the customers privacy writes to. */
+export async function accountsWithActiveMembership(ex: Executor, accountIds: readonly string[]): Promise<Set<string>> {
+  if (accountIds.length === 0) return new Set();
+  const rows = await ex.selectFrom('memberships').select('account_id').distinct().where('account_id', 'in', [...accountIds]).where('status', '=', 'active').execute();
+  return new Set(rows.map((r) => r.account_id as string));
+}
+
+export async function findByEmail(ex: Executor, orgId: string, emailNormalized: string): Promise<MembershipsTable | undefined> {
+  return ex.selectFrom('memberships').selectAll().where('org_id', '=', orgId).where('email_normalized', '=', emailNormalized).executeTakeFirst();
+}
+
+/** The organizations an account is a member of (whatever the status). */
+export async function orgIdsOfAccount(ex: Executor, accountId: string): Promise<string[]> {
+  return (await ex.selectFrom('memberships').select('org_id').where('account_id', '=', accountId).orderBy('org_id').execute()).map((r) => r.org_id);
+}
+
+/** A person renamed themselves: the memberships still showing their old name show the new one; names an admin chose stay. */
+export async function renameAccount(ex: Executor, accountId: string, name: { from: string; to: string }, at: string): Promise<void> {
+  await ex.updateTable('memberships').set({ name: name.to, updated_at: at }).where('account_id', '=', accountId).where('name', '=', name.from).execute();
+}

@@ -1,0 +1,28 @@
+import { lockForUpdate } from '../../db/dialect.ts';
+import type { Executor } from '../../db/schema.ts';
+import type { OrganizationsTable } from './directory.tables.ts';
+
+export async function insertOrganization(ex: Executor, row: OrganizationsTable): Promise<void> {
+  await ex.insertInto('organizations').values(row).execute();
+}
+
+export async function findOrganization(ex: Executor, orgId: string): Promise<OrganizationsTable | undefined> {
+  return ex.selectFrom('organizations').selectAll().where('id', '=', orgId).executeTakeFirst();
+}
+
+export async function findOrganizations(ex: Executor, orgIds: readonly string[]): Promise<OrganizationsTable[]> {
+  if (orgIds.length === 0) return [];
+  return ex.selectFrom('organizations').selectAll().where('id', 'in', [...orgIds]).execute();
+}
+
+/**
+ * The organization's row, locked for the rest of the transaction, so that plan limits hold when
+ * several requests add members at once.
+ */
+export async function lockOrganization(ex: Executor, orgId: string): Promise<OrganizationsTable | undefined> {
+  return lockForUpdate(ex, ex.selectFrom('organizations').selectAll().where('id', '=', orgId)).executeTakeFirst();
+}
+
+export async function setPlan(ex: Executor, orgId: string, plan: string, endsAt: string | null, at: string): Promise<void> {
+  await ex.updateTable('organizations').set({ plan, plan_ends_at: endsAt, updated_at: at }).where('id', '=', orgId).execute();
+}

@@ -1,0 +1,72 @@
+import type { OrgRole } from '../../core/caller.ts';
+import type { Executor } from '../../db/schema.ts';
+import type { DirectoryDeps } from './directory.deps.ts';
+import * as members from './memberships.repository.ts';
+import type { MembershipsTable } from './directory.tables.ts';
+import { type OrganizationView, toOrganizationView } from './members.views.ts';
+import * as orgs from './organizations.repository.ts';
+
+/** What other modules may read of organizations and their members, through the directory's own queries. */
+export interface MemberFacts {
+  id: string;
+  orgId: string;
+  accountId: string | null;
+  email: string;
+  name: string;
+  role: OrgRole;
+  status: string;
+  username: string | null;
+  createdAt: string;
+}
+
+const facts = (m: MembershipsTable): MemberFacts => ({
+  id: m.id,
+  orgId: m.org_id,
+  accountId: m.account_id,
+  email: m.email,
+  name: m.name,
+  role: m.role as OrgRole,
+  status: m.status,
+  username: m.username,
+  createdAt: m.created_at,
+});
+
+export function createOrganizations(deps: DirectoryDeps) {
+  const { db } = deps;
+
+  async function find(ex: Executor, orgId: string): Promise<OrganizationView | undefined> {
+    const o = await orgs.findOrganization(ex, orgId);
+    return o ? toOrganizationView(o) : undefined;
+  }
+
+  async function findMany(ex: Executor, orgIds: readonly string[]): Promise<OrganizationView[]> {
+    return (await orgs.findOrganizations(ex, [...new Set(orgIds)])).map(toOrganizationView);
+  }
+
+  /** One member of one organization; undefined when it is not that organization's (DIR-1). */
+  async function member(ex: Executor, orgId: string, membershipId: string): Promise<MemberFacts | undefined> {
+    const m = await members.findMembership(ex, orgId, membershipId);
+    return m ? facts(m) : undefined;
+  }
+
+  /** The organization's member with this address (as the organization knows it), if any. */
+  async function memberByEmail(ex: Executor, orgId: string, email: string): Promise<MemberFacts | undefined> {
+    const m = await members.findByEmail(ex, orgId, email.trim().toLowerCase());
+    return m ? facts(m) : undefined;
+  }
+
+  /** An account's membership in an organization, if any. */
+  async function membershipOf(ex: Executor, accountId: string, orgId: string): Promise<MemberFacts | undefined> {
+    const r = await members.roleOf(ex, accountId, orgId);
+    return r ? member(ex, orgId, r.id) : undefined;
+  }
+
+  /** Every membership of an account, with its organization. */
+  async function membershipsOfAccount(ex: Executor, accountId: string): Promise<MemberFacts[]> {
+    return (await members.membershipsOfAccount(ex, accountId)).map(facts);
+  }
+
+  return { find: (orgId: string) => find(db, orgId), findIn: find, findMany, member, memberByEmail, membershipOf, membershipsOfAccount };
+}
+
+export type Organizations = ReturnType<typeof createOrganizations>;

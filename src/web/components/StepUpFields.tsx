@@ -1,0 +1,48 @@
+import { Stack, TextInput } from '@mantine/core';
+import { PasswordField } from './PasswordField.tsx';
+
+interface Props {
+  password: string;
+  onPassword: (value: string) => void;
+  code: string;
+  onCode: (value: string) => void;
+  /** Whether the person has TOTP on: the code is asked only then. */
+  mfa: boolean;
+  error: (field: string) => string | undefined;
+  passwordLabel?: string;
+  /** The API's name for the password field (`password`, or `currentPassword` when changing it). */
+  passwordField?: string;
+}
+
+/**
+ * ACC-5, ACC-7: what a security change asks again, so that a stolen session alone cannot make it:
+ * the password, and the code from the authenticator app (or a recovery code) when TOTP is on.
+ */
+export function StepUpFields({ password, onPassword, code, onCode, mfa, error, passwordLabel = 'Your password', passwordField = 'password' }: Props) {
+  return (
+    <Stack gap="sm">
+      <PasswordField label={passwordLabel} autoComplete="current-password" value={password} onChange={(e) => onPassword(e.currentTarget.value)} error={error(passwordField)} />
+      {mfa && (
+        <TextInput
+          label="Code from your authenticator app"
+          description="Or one of your recovery codes."
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          value={code}
+          onChange={(e) => onCode(e.currentTarget.value)}
+          error={error('code')}
+          maw={260}
+        />
+      )}
+    </Stack>
+  );
+}
+
+/**
+ * The proof as the API takes it: the code without spaces, and only when one was asked for. An
+ * empty password is left out, so the server answers why it is needed rather than "required".
+ */
+export function stepUpProof(password: string, code: string, mfa: boolean): { password?: string; code?: string } {
+  const c = code.replace(/\s+/g, '');
+  return { ...(password ? { password } : {}), ...(mfa && c ? { code: c } : {}) };
+}
