@@ -58,7 +58,7 @@ export interface Config {
     lockoutSeconds: number;
     resetMaxPerWindow: number;
     verifyMaxFailures: number;
-    /** Invitations one organization may send in an hour, and one address may receive in a day (README, "Invitations"). */
+    /** Invitations one organization may send in an hour, and one address may receive in a day (docs/api.md, "Invitations"). */
     invitationsPerOrgHour: number;
     invitationsPerAddressDay: number;
   };

@@ -150,7 +150,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   hooks.signedIn.push(directory.callers.hooks.signedIn);
   hooks.emailChanged.push(directory.callers.hooks.emailChanged);
   hooks.renamed.push(directory.callers.hooks.renamed);
-  // The test provider is the only payment provider for now, and only when the operator asks for it (README, "Cards").
+  // The test provider is the only payment provider for now, and only when the operator asks for it (docs/api.md, "Cards").
   const billing = createBilling({ db, dialect, clock, audit, plans: directory.plans, provider: config.paymentProvider === 'test' ? createTestProvider(clock) : null });
   const privacy = createPrivacy({ db, dialect, clock, audit, mail, people: privacyPeople(accounts, directory), secretKey: keys.secret, config: config.privacy });
   privacy.attach(hooks);

@@ -5,7 +5,7 @@ import { BillingErrors } from './billing.errors.ts';
 import { type CardBrand, type CardInput, type PaymentProvider, type TokenizedCard, brandOf, expired, luhnValid } from './payment-provider.ts';
 
 /**
- * The documented test cards (README, "Cards"). Only these are accepted: the
+ * The documented test cards (docs/api.md, "Cards"). Only these are accepted: the
  * test provider charges nobody, so a real card number is declined rather
  * than kept.
  */

@@ -26,7 +26,7 @@ export type InvitationLookup = InvitationInfo;
 export function createInvitations(deps: DirectoryDeps) {
   const { db, clock, audit, mail, accounts, config, throttle } = deps;
 
-  /** Rate limits (README, "Invitations"): per organization, and per address whoever sends. */
+  /** Rate limits (docs/api.md, "Invitations"): per organization, and per address whoever sends. */
   async function limit(orgId: string, emailNormalized: string): Promise<void> {
     await throttle.consume(`invite:org:${orgId}`, { max: config.invitationsPerOrgHour, windowSeconds: 3600, lockSeconds: 3600 }, DirectoryErrors.tooManyInvitations);
     const key = `invite:addr:${hmac(deps.secretKey, `invite:${emailNormalized}`).slice(0, 16)}`;
