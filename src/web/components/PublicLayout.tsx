@@ -38,7 +38,7 @@ export function PublicLayout({
               <Logo />
             </AppLink>
           </Box>
-          <Paper component="main" withBorder shadow="xs" radius="md" p={{ base: 'md', sm: 'xl' }}>
+          <Paper component="main" withBorder shadow="xs" radius="md" p={{ base: 'md', sm: 'xl' }} style={{ overflowWrap: 'anywhere' }}>
             <Stack gap="md">
               <Title order={1} fz={{ base: 24, sm: 26 }} ref={heading} tabIndex={-1}>
                 {title}
