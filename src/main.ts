@@ -1,3 +1,3 @@
-import { buildProgram } from './cli/program.ts';
+import { runProgram } from './cli/program.ts';
 
-await buildProgram().parseAsync(process.argv);
+await runProgram(process.argv.slice(2));

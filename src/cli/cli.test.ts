@@ -5,7 +5,8 @@ import SQLite from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, signupBody } from '../../test/helpers/app.ts';
 import { tempDir } from '../../test/helpers/databases.ts';
-import { freePort, killAll, postJson, runCli, startServer } from '../../test/helpers/process.ts';
+import { runCliInProcess as runCli, serveInProcess } from '../../test/helpers/cli.ts';
+import { freePort } from '../../test/helpers/process.ts';
 import { type SmtpSink, startSmtpSink } from '../../test/helpers/smtp.ts';
 import { SHUTDOWN_GRACE_MS } from './serve.ts';
 
@@ -24,9 +25,7 @@ function expectOneLineError(stderr: string): string {
   return lines[0] as string;
 }
 
-afterEach(killAll);
-afterAll(async () => {
-  await killAll();
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -113,10 +112,20 @@ describe('castellan staff add', () => {
   });
 });
 
+describe('castellan', () => {
+  it('--version and --help answer on stdout and exit 0', async () => {
+    const v = await runCli(['--version']);
+    expect(v).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    const h = await runCli(['--help']);
+    expect(h.code).toBe(0);
+    for (const command of ['serve', 'migrate', 'staff', 'audit', 'org', 'users', 'import', 'export', 'mail', 'support']) expect(h.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+});
+
 describe('castellan serve', () => {
   it('SEC-3: --port abc fails with a one-line error on stderr', async () => {
     const r = await runCli(['serve', '--port', 'abc', '--data-dir', newDataDir()]);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     const line = expectOneLineError(r.stderr);
     expect(line).toContain('--port');
     expect(line).toContain('abc');
@@ -125,26 +134,26 @@ describe('castellan serve', () => {
 
   it('SEC-3: --port 70000 fails with a one-line error on stderr', async () => {
     const r = await runCli(['serve', '--port', '70000', '--data-dir', newDataDir()]);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(expectOneLineError(r.stderr)).toContain('65535');
   });
 
   it('SEC-3: an unknown flag fails with a one-line error on stderr', async () => {
     const r = await runCli(['serve', '--bogus', '--data-dir', newDataDir()]);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(expectOneLineError(r.stderr)).toContain('--bogus');
     expect(r.stdout).toBe('');
   });
 
   it('SEC-3: an unknown command fails with a one-line error on stderr', async () => {
     const r = await runCli(['serv']);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(expectOneLineError(r.stderr)).toContain('serv');
   });
 
   it('SEC-3: a bad setting in the environment fails with a one-line error on stderr', async () => {
     const r = await runCli(['serve', '--data-dir', newDataDir()], { env: { CASTELLAN_MAIL_POLL_MS: 'often' } });
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(1);
     expect(expectOneLineError(r.stderr)).toContain('CASTELLAN_MAIL_POLL_MS');
   });
 
@@ -153,8 +162,8 @@ describe('castellan serve', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      const r = await runCli(['serve', '--port', String(port), '--data-dir', newDataDir()]);
-      expect(r.code).not.toBe(0);
+      const r = await runCli(['serve', '--port', String(port), '--data-dir', newDataDir()], { env: { CASTELLAN_SMTP_IN_PORT: '0' } });
+      expect(r.code).toBe(1);
       expect(expectOneLineError(r.stderr)).toContain('already in use');
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
@@ -162,19 +171,20 @@ describe('castellan serve', () => {
   });
 
   it('shuts down cleanly on SIGTERM', async () => {
-    const server = await startServer({ env: { CASTELLAN_DATA_DIR: newDataDir() } });
-    const health = await server.request('/api/v1/me');
+    const server = await serveInProcess({ env: { CASTELLAN_DATA_DIR: newDataDir() } });
+    const health = await fetch(`${server.url}/api/v1/me`);
     expect(health.status).toBe(401);
-    const exit = await server.kill('SIGTERM');
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(server.logs.some((l) => l.msg === 'shutting down')).toBe(true);
+    server.signal('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.logs().some((l) => l.msg === 'shutting down')).toBe(true);
+    // Closed: nothing listens any more.
+    await expect(fetch(`${server.url}/api/v1/me`)).rejects.toThrow();
   });
 });
 
 describe('castellan serve with an SMTP transfer that never ends', () => {
   const sinks: SmtpSink[] = [];
   afterEach(async () => {
-    await killAll();
     for (const s of sinks.splice(0)) await s.close();
   });
 
@@ -191,8 +201,9 @@ describe('castellan serve with an SMTP transfer that never ends', () => {
       },
     });
     sinks.push(smtp);
-    const server = await startServer({ env: { CASTELLAN_DATA_DIR: newDataDir(), CASTELLAN_SMTP_URL: smtp.url } });
-    expect((await postJson(server, '/api/v1/signup', signupBody())).status).toBe(201);
+    const server = await serveInProcess({ env: { CASTELLAN_DATA_DIR: newDataDir(), CASTELLAN_SMTP_URL: smtp.url } });
+    const res = await fetch(`${server.url}/api/v1/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signupBody()) });
+    expect(res.status).toBe(201);
     await inFlight;
     return server;
   }
@@ -200,24 +211,24 @@ describe('castellan serve with an SMTP transfer that never ends', () => {
   it('SIGTERM waits for the transfer at most the grace period, then exits', async () => {
     const server = await serverWithMailInFlight();
     const started = Date.now();
-    server.child.kill('SIGTERM');
-    const exit = await server.exited;
+    server.signal('SIGTERM');
+    const code = await server.exited;
     const took = Date.now() - started;
-    expect(exit.code).toBe(1);
+    expect(code).toBe(1);
     expect(took).toBeGreaterThanOrEqual(SHUTDOWN_GRACE_MS - 500);
     expect(took).toBeLessThan(SHUTDOWN_GRACE_MS + 5_000);
-    expect(server.logs.some((l) => l.msg?.includes('shutdown took too long'))).toBe(true);
+    expect(server.logs().some((l) => l.msg?.includes('shutdown took too long'))).toBe(true);
   });
 
   it('a second SIGTERM stops the server at once', async () => {
     const server = await serverWithMailInFlight();
-    server.child.kill('SIGTERM');
+    server.signal('SIGTERM');
     await server.waitForLog((l) => l.msg === 'shutting down');
     const started = Date.now();
-    server.child.kill('SIGTERM');
-    const exit = await server.exited;
-    expect(exit.code).toBe(1);
+    server.signal('SIGTERM');
+    expect(await server.exited).toBe(1);
     expect(Date.now() - started).toBeLessThan(3_000);
+    expect(server.logs().some((l) => l.msg === 'stopping now, without waiting for work in flight')).toBe(true);
   });
 });
 

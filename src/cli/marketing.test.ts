@@ -1,9 +1,10 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp, verifiedUser } from '../../test/helpers/app.ts';
 import { dialects } from '../../test/helpers/databases.ts';
-import { killAll, runCli, until } from '../../test/helpers/process.ts';
+import { runCliInProcess } from '../../test/helpers/cli.ts';
+import { until } from '../../test/helpers/process.ts';
 
 type User = Awaited<ReturnType<typeof verifiedUser>>;
 const PUBLIC_URL = 'https://mail.castellan.test';
@@ -19,9 +20,8 @@ describe.each(dialects)('castellan mail campaign / export contacts on $name', (d
     t = await startTestApp(dialect, { realClock: true, env: { CASTELLAN_PUBLIC_URL: PUBLIC_URL } });
   });
   afterEach(() => t.close());
-  afterAll(killAll);
 
-  const cli = (args: string[]) => runCli([...args, '--data-dir', t.db.dataDir], { env: { DATABASE_URL: t.db.url, CASTELLAN_PUBLIC_URL: PUBLIC_URL, CASTELLAN_LOG_LEVEL: 'warn' }, timeoutMs: 60_000 });
+  const cli = (args: string[]) => runCliInProcess([...args, '--data-dir', t.db.dataDir], { env: { DATABASE_URL: t.db.url, CASTELLAN_PUBLIC_URL: PUBLIC_URL, CASTELLAN_LOG_LEVEL: 'warn' } });
 
   async function choose(u: User, purpose: string, granted: boolean) {
     const res = await t.app.http.inject({ method: 'POST', url: '/api/v1/consent', headers: u.auth, payload: { purpose, granted } });

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { killAll, runCli } from '../../test/helpers/process.ts';
+import { describe, expect, it } from 'vitest';
+import { runCliInProcess as runCli } from '../../test/helpers/cli.ts';
 
 /** stderr must be exactly one line, `castellan: ...`. */
 function expectOneLineError(stderr: string): string {
@@ -9,10 +9,19 @@ function expectOneLineError(stderr: string): string {
   return lines[0] as string;
 }
 
-const due = (from: string, hours: string, env: Record<string, string> = {}) =>
-  runCli(['support', 'due', '--from', from, '--business-hours', hours], { env });
+const due = (from: string, hours: string) => runCli(['support', 'due', '--from', from, '--business-hours', hours]);
 
-afterEach(killAll);
+/** Runs `work` with this process's time zone set to `tz` (Node applies a TZ change at once), then restores it. */
+async function underTimeZone<T>(tz: string, work: () => Promise<T>): Promise<T> {
+  const before = process.env.TZ;
+  process.env.TZ = tz;
+  try {
+    return await work();
+  } finally {
+    if (before === undefined) delete process.env.TZ;
+    else process.env.TZ = before;
+  }
+}
 
 describe('castellan support due', () => {
   it('SUP-4: prints the due instant in ISO-8601 with the Denver offset', async () => {
@@ -34,10 +43,15 @@ describe('castellan support due', () => {
   });
 
   it('SUP-4: the same answer under TZ=UTC and TZ=Pacific/Auckland, across the spring-forward weekend', async () => {
-    const [utc, auckland] = await Promise.all([
-      due('2026-03-06T16:00:00-07:00', '2', { TZ: 'UTC' }),
-      due('2026-03-06T16:00:00-07:00', '2', { TZ: 'Pacific/Auckland' }),
-    ]);
+    const utc = await underTimeZone('UTC', async () => {
+      expect(new Date('2026-07-01T00:00:00Z').getTimezoneOffset()).toBe(0);
+      return due('2026-03-06T16:00:00-07:00', '2');
+    });
+    const auckland = await underTimeZone('Pacific/Auckland', async () => {
+      // The zone really changed for this process.
+      expect(new Date('2026-07-01T00:00:00Z').getTimezoneOffset()).toBe(-720);
+      return due('2026-03-06T16:00:00-07:00', '2');
+    });
     expect(utc.code, utc.stderr).toBe(0);
     expect(utc.stdout).toBe('2026-03-09T10:00:00-06:00\n');
     expect(auckland.stdout).toBe(utc.stdout);

@@ -1,7 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { isAppError } from '../core/errors.ts';
 import { addBusinessHours, formatSupportTime } from '../modules/support/index.ts';
-import { describeError, fail } from './common.ts';
+import { CliError, type CliIo, action, describeError } from './common.ts';
 
 /**
  * An ISO-8601 instant: a date, a time and a UTC offset or Z. A time without an
@@ -33,18 +32,21 @@ export function hoursArg(value: string): number {
 }
 
 /** SUP-4: `castellan support due`, the business-hours calculator; it needs no database. */
-export function supportCommand(program: Command): void {
+export function supportCommand(program: Command, io: CliIo): void {
   const support = program.command('support').description('the support desk');
   support
     .command('due')
     .description('the instant a target of business hours (Mon-Fri 09:00-17:00 America/Denver, without federal holidays) falls due')
     .requiredOption('--from <instant>', 'the start, ISO-8601 with an offset or Z (e.g. 2026-11-25T09:00:00-07:00)', instantArg)
     .requiredOption('--business-hours <n>', 'business hours to count, a non-negative number (fractions allowed)', hoursArg)
-    .action((opts: { from: Date; businessHours: number }) => {
-      try {
-        process.stdout.write(`${formatSupportTime(addBusinessHours(opts.from, opts.businessHours))}\n`);
-      } catch (e) {
-        fail(isAppError(e) ? e.message : describeError(e), 2);
-      }
-    });
+    .action(
+      action(io, (opts: { from: Date; businessHours: number }) => {
+        try {
+          io.stdout.write(`${formatSupportTime(addBusinessHours(opts.from, opts.businessHours))}\n`);
+        } catch (e) {
+          // The calculator refuses only what it was given (too many hours): a usage error.
+          throw new CliError(describeError(e), 2);
+        }
+      }),
+    );
 }

@@ -5,7 +5,8 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { signupBody } from '../../test/helpers/app.ts';
 import { tempDir } from '../../test/helpers/databases.ts';
-import { runCli } from '../../test/helpers/process.ts';
+import { runCliInProcess as runCli } from '../../test/helpers/cli.ts';
+import { fastHasher } from '../../test/helpers/hasher.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -16,7 +17,7 @@ afterAll(() => {
 async function orgInDataDir(): Promise<{ dataDir: string; orgId: string }> {
   const dataDir = tempDir('castellan-transfer-');
   dirs.push(dataDir);
-  const app = await buildApp({ config: loadConfig({ CASTELLAN_DATA_DIR: dataDir, CASTELLAN_LOG_LEVEL: 'silent' }), workers: false });
+  const app = await buildApp({ config: loadConfig({ CASTELLAN_DATA_DIR: dataDir, CASTELLAN_LOG_LEVEL: 'silent' }), workers: false, hasher: fastHasher });
   const res = await app.http.inject({ method: 'POST', url: '/api/v1/signup', payload: signupBody() });
   const orgId = (res.json() as { organization: { id: string } }).organization.id;
   await app.db.updateTable('organizations').set({ plan: 'paid' }).where('id', '=', orgId).execute();
@@ -30,7 +31,7 @@ describe('castellan import users / export users', () => {
     const file = path.join(dataDir, 'people.csv');
     const lines = ['email,name,username,groups', ...Array.from({ length: 1200 }, (_, i) => `person${i}@example.com,Person ${i},person${i},${i % 2 ? 'odd' : 'even'};all`)];
     writeFileSync(file, `${lines.join('\n')}\n`);
-    const imported = await runCli(['import', 'users', '--org', orgId, '--data-dir', dataDir, file], { timeoutMs: 60_000 });
+    const imported = await runCli(['import', 'users', '--org', orgId, '--data-dir', dataDir, file]);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toBe('imported 1200 user(s), created 3 group(s)\n');
     expect(imported.stderr).toMatch(/importing: 1200\/1200 \(100%\)/);
@@ -68,5 +69,11 @@ describe('castellan import users / export users', () => {
     expect(missing.stderr).toMatch(/^castellan: .*no such file/i);
     const wrongOrg = await runCli(['export', 'users', '--org', 'org_nope', '--format', 'csv', '--data-dir', dataDir]);
     expect(wrongOrg.code).toBe(1);
+    expect(wrongOrg.stderr).toBe('castellan: no organization org_nope\n');
+    const good = path.join(dataDir, 'good.csv');
+    writeFileSync(good, 'email,name,username,groups\nok@example.com,Ok,ok,\n');
+    const wrongOrgImport = await runCli(['import', 'users', '--org', 'org_nope', '--data-dir', dataDir, good]);
+    expect(wrongOrgImport.code).toBe(1);
+    expect(wrongOrgImport.stderr).toBe('castellan: no organization org_nope\n');
   });
 });

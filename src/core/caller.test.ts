@@ -13,7 +13,7 @@ const member = (over: Partial<Extract<Caller, { kind: 'member' }>> = {}): Caller
   ...over,
 });
 
-const ADMIN_ONLY: Capability[] = ['audit.read_org', 'directory.manage', 'directory.read', 'directory.transfer', 'billing.manage_card', 'support.open'];
+const ADMIN_ONLY: Capability[] = ['audit.read_org', 'directory.manage', 'directory.read', 'directory.invite', 'directory.transfer', 'billing.manage_card', 'support.open'];
 const codeOf = (f: () => void) => {
   try {
     f();
@@ -68,7 +68,7 @@ describe('can: the one permission check', () => {
 
   it('the operator at the command line does its chores in any organization, and nothing else; clients and the system hold no capability yet', () => {
     const operator: Caller = { kind: 'operator' };
-    for (const cap of ['staff.manage', 'directory.transfer', 'privacy.campaigns', 'billing.set_plan'] as const) expect(can(operator, cap, { orgId: 'org_x' })).toBe(true);
+    for (const cap of ['staff.manage', 'directory.read', 'directory.invite', 'directory.transfer', 'privacy.campaigns', 'billing.set_plan'] as const) expect(can(operator, cap, { orgId: 'org_x' })).toBe(true);
     for (const cap of ['directory.manage', 'support.open', 'billing.manage_card', 'support.desk'] as const) expect(can(operator, cap, { orgId: 'org_x' })).toBe(false);
     const client: Caller = { kind: 'client', orgId: 'org_a', clientId: 'c', scopes: ['*'] };
     const system: Caller = { kind: 'system' };

@@ -39,6 +39,11 @@ export type Capability =
   | 'directory.manage'
   /** Read an organization's directory: its admins. */
   | 'directory.read'
+  /**
+   * DIR-2, DIR-4: invite people into an organization, re-send and withdraw invitations (within the
+   * plan's limit and the invitation rate limits): its admins, and the operator at the command line.
+   */
+  | 'directory.invite'
   /** DIR-5: bulk import and export of an organization's users and groups. */
   | 'directory.transfer'
   | 'billing.set_plan'
@@ -94,10 +99,10 @@ export const CallerErrors = {
 export const lacksRequiredMfa = (caller: Caller): boolean => caller.kind === 'staff' && !caller.mfa && STAFF_ROLES_NEEDING_MFA.includes(caller.staffRole);
 
 /** What an organization's active, verified admins may do in their organization. */
-const ADMIN_CAPABILITIES: readonly Capability[] = ['audit.read_org', 'directory.manage', 'directory.read', 'directory.transfer', 'billing.manage_card', 'support.open'];
+const ADMIN_CAPABILITIES: readonly Capability[] = ['audit.read_org', 'directory.manage', 'directory.read', 'directory.invite', 'directory.transfer', 'billing.manage_card', 'support.open'];
 
 /** The operator at the command line: the instance-wide chores the CLI offers, for any organization. */
-const OPERATOR_CAPABILITIES: readonly Capability[] = ['staff.manage', 'directory.read', 'directory.transfer', 'billing.set_plan', 'privacy.campaigns', 'audit.read_all'];
+const OPERATOR_CAPABILITIES: readonly Capability[] = ['staff.manage', 'directory.read', 'directory.invite', 'directory.transfer', 'billing.set_plan', 'privacy.campaigns', 'audit.read_all'];
 
 export interface Target {
   /** The organization the capability is exercised in, for organization-scoped capabilities. */

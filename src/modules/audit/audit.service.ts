@@ -30,7 +30,13 @@ export interface AuditEntryView {
 
 export type VerifyResult =
   | { ok: true; entries: number }
-  | { ok: false; entries: number; firstBad: { seq: number; id: string | null; reason: string } };
+  | {
+      ok: false;
+      entries: number;
+      firstBad: { seq: number; id: string | null; reason: string };
+      /** Set when a checkpoint was refused (its mac does not match) before the chain was read. */
+      checkpointRefused?: true;
+    };
 
 export interface AuditDeps {
   db: Kysely<Database>;
@@ -96,7 +102,7 @@ export function createAudit(deps: AuditDeps) {
   async function verify(onProgress: (done: number, total: number) => void = () => {}, checkpoints: readonly Checkpoint[] = []): Promise<VerifyResult> {
     for (const c of checkpoints) {
       if (!constantTimeEqual(checkpointMac(deps.key, c), c.mac)) {
-        return bad(0, c.seq, null, `the checkpoint of ${c.at} was not made with this log's audit key, or was edited`);
+        return { ...bad(0, c.seq, null, `the checkpoint of ${c.at} was not made with this log's audit key, or was edited`), checkpointRefused: true };
       }
     }
     const total = await repo.countEntries(deps.db);
@@ -156,7 +162,7 @@ export function createAudit(deps: AuditDeps) {
     return { ...c, mac: checkpointMac(deps.key, c) };
   }
 
-  function bad(entries: number, seq: number, id: string | null, reason: string): VerifyResult {
+  function bad(entries: number, seq: number, id: string | null, reason: string): Extract<VerifyResult, { ok: false }> {
     return { ok: false, entries, firstBad: { seq, id, reason } };
   }
 

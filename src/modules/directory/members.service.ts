@@ -53,7 +53,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
 
   /** DIR-4: invites a person, within the plan's limit; the invitation counts as a seat until accepted or revoked. */
   async function invite(ctx: RequestContext, caller: Caller, orgId: string, input: InviteInput): Promise<MemberView> {
-    requireCapability(caller, 'directory.manage', { orgId });
+    requireCapability(caller, 'directory.invite', { orgId });
     const email = validEmail(input.email);
     const name = requiredText(input.name, 'name');
     const username = input.username === undefined ? usernameFromEmail(email) : validUsername(input.username);
@@ -198,7 +198,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
 
   /** Sends a pending invitation again with a new link (the old one stops working). */
   async function resendInvitation(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string): Promise<MemberView> {
-    requireCapability(caller, 'directory.manage', { orgId });
+    requireCapability(caller, 'directory.invite', { orgId });
     const m = await getRow(db, orgId, membershipId);
     if (m.status !== 'invited' || m.account_id !== null) throw new AppError(DirectoryErrors.notInvited);
     await invitations.limit(orgId, m.email_normalized);
@@ -215,7 +215,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
 
   /** Withdraws a pending invitation: the membership goes, and its seat is free again. */
   async function revokeInvitation(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string): Promise<void> {
-    requireCapability(caller, 'directory.manage', { orgId });
+    requireCapability(caller, 'directory.invite', { orgId });
     await db.transaction().execute(async (trx) => {
       const m = await getRow(trx, orgId, membershipId);
       if (m.account_id !== null) throw new AppError(DirectoryErrors.notInvited);

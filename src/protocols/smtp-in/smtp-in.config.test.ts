@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config.ts';
 import { tempDir } from '../../../test/helpers/databases.ts';
-import { freePort, killAll, runCli, startServer } from '../../../test/helpers/process.ts';
+import { runCliInProcess, serveInProcess } from '../../../test/helpers/cli.ts';
+import { freePort } from '../../../test/helpers/process.ts';
 import { smtpDialog } from '../../../test/helpers/smtp-client.ts';
 
 describe('inbound mail settings', () => {
@@ -44,22 +45,24 @@ describe('inbound mail settings', () => {
 
 describe('castellan serve', () => {
   const dirs: string[] = [];
-  afterAll(async () => {
-    await killAll();
+  afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('SUP-1: starts the inbound listener with the HTTP server and stops it on SIGTERM', async () => {
     const dataDir = tempDir();
     dirs.push(dataDir);
-    const server = await startServer({ env: { CASTELLAN_DATA_DIR: dataDir } });
+    const server = await serveInProcess({ env: { CASTELLAN_DATA_DIR: dataDir } });
     const line = await server.waitForLog((l) => l.msg === 'inbound mail listening');
     expect(line.address.host).toBe('127.0.0.1');
     const d = smtpDialog(line.address.port as number);
     expect((await d.greeting).text).toContain('Castellan');
     d.end();
     await d.closed;
-    expect((await server.kill('SIGTERM')).code).toBe(0);
+    server.signal('SIGTERM');
+    expect(await server.exited).toBe(0);
+    // Stopped with the server: the port is closed.
+    await expect(smtpDialog(line.address.port as number).greeting).rejects.toThrow();
   });
 
   it('SEC-3: an inbound mail port already in use stops the start with a one-line error naming it', async () => {
@@ -69,8 +72,8 @@ describe('castellan serve', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      const r = await runCli(['serve', '--port', String(await freePort()), '--data-dir', dataDir], { env: { CASTELLAN_SMTP_IN_PORT: String(port) } });
-      expect(r.code).not.toBe(0);
+      const r = await runCliInProcess(['serve', '--port', String(await freePort()), '--data-dir', dataDir], { env: { CASTELLAN_HOST: '127.0.0.1', CASTELLAN_SMTP_IN_PORT: String(port) } });
+      expect(r.code).toBe(1);
       const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain('CASTELLAN_SMTP_IN_PORT');
@@ -83,8 +86,8 @@ describe('castellan serve', () => {
   it('SUP-1: CASTELLAN_SMTP_IN_ENABLED=false leaves it off', async () => {
     const dataDir = tempDir();
     dirs.push(dataDir);
-    const server = await startServer({ env: { CASTELLAN_DATA_DIR: dataDir, CASTELLAN_SMTP_IN_ENABLED: 'false' } });
-    expect(server.logs.some((l) => l.msg === 'inbound mail listening')).toBe(false);
-    await server.kill('SIGTERM');
+    const server = await serveInProcess({ env: { CASTELLAN_DATA_DIR: dataDir, CASTELLAN_SMTP_IN_ENABLED: 'false' } });
+    expect(server.logs().some((l) => l.msg === 'inbound mail listening')).toBe(false);
+    expect(await server.stop()).toBe(0);
   });
 });
