@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { FieldCipher, hmac } from './core/crypto.ts';
 import { createMetrics, type Metrics } from './core/metrics.ts';
+import { createServedRegistry, type ServedRegistry } from './core/served.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
@@ -54,6 +55,8 @@ export interface Core {
   privacy: Privacy;
   /** SUP-7: articles, search, and the supported protocols and system versions. */
   knowledgeBase: KnowledgeBase;
+  /** SUP-7: what the running listeners serve; each listener registers itself when it starts. */
+  served: ServedRegistry;
   /** SUP-1..SUP-6: tickets by web and mail, the staff desk, service levels and verifications. */
   support: Support;
   ping(): Promise<unknown>;
@@ -154,7 +157,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const billing = createBilling({ db, dialect, clock, audit, plans: directory.plans, provider: config.paymentProvider === 'test' ? createTestProvider(clock) : null });
   const privacy = createPrivacy({ db, dialect, clock, audit, mail, people: privacyPeople(accounts, directory), secretKey: keys.secret, config: config.privacy });
   privacy.attach(hooks);
-  const knowledgeBase = createKnowledgeBase({ db, dialect, clock, audit, publicUrl: config.publicUrl });
+  const served = createServedRegistry();
+  const knowledgeBase = createKnowledgeBase({ db, dialect, clock, audit, publicUrl: config.publicUrl, served: () => served.list() });
   const support = createSupport({
     db,
     dialect,
@@ -216,6 +220,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     billing,
     privacy,
     knowledgeBase,
+    served,
     support,
     ping: () => sql`select 1`.execute(db),
     startWorkers() {

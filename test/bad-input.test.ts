@@ -410,7 +410,6 @@ describe.each(dialects)('bad input on $name', (dialect) => {
       'mail_opens',
       'cards',
       'kb_articles',
-      'kb_protocols',
       'kb_system_versions',
       'support_tickets',
       'support_messages',
