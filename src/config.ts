@@ -37,6 +37,8 @@ export interface Config {
   mail: { pollIntervalMs: number; leaseSeconds: number; maxAttempts: number; enabled: boolean };
   /** PRV-10: `test` turns on the built-in test payment provider (documented test cards only); `none` takes no cards. */
   paymentProvider: 'none' | 'test';
+  /** DIR-4: where customers write to change plan (above all when no payment provider takes cards). */
+  billingAddress: string;
   support: {
     /** The largest attachment a ticket takes, by web or by mail (SUP-1). */
     maxAttachmentBytes: number;
@@ -159,6 +161,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       maxAttempts: int(env, 'CASTELLAN_MAIL_MAX_ATTEMPTS', 8, 1, 100),
     },
     paymentProvider: paymentProvider(env.CASTELLAN_PAYMENT_PROVIDER ?? 'none'),
+    billingAddress: billingAddress(env.CASTELLAN_BILLING_ADDRESS, supportAddress(env.CASTELLAN_SUPPORT_ADDRESS, mailFrom)),
     support: {
       maxAttachmentBytes: int(env, 'CASTELLAN_SUPPORT_MAX_ATTACHMENT_BYTES', 5 * 1024 * 1024, 1024, 25 * 1024 * 1024),
       address: supportAddress(env.CASTELLAN_SUPPORT_ADDRESS, mailFrom),
@@ -189,6 +192,13 @@ const BARE_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\
 function supportAddress(value: string | undefined, mailFrom: string): string {
   const address = (value?.trim() || `support@${/@([^>\s]+)/.exec(mailFrom)?.[1] ?? 'castellan.localhost'}`).toLowerCase();
   if (!BARE_ADDRESS.test(address)) throw new ConfigError(`CASTELLAN_SUPPORT_ADDRESS must be a plain address such as support@example.com, got "${address}"`);
+  return address;
+}
+
+/** CASTELLAN_BILLING_ADDRESS, else the support address. */
+function billingAddress(value: string | undefined, support: string): string {
+  const address = value?.trim().toLowerCase() || support;
+  if (!BARE_ADDRESS.test(address)) throw new ConfigError(`CASTELLAN_BILLING_ADDRESS must be a plain address such as billing@example.com, got "${address}"`);
   return address;
 }
 
