@@ -52,6 +52,8 @@ export interface Config {
     siteName: string;
     /** The third party that runs the SMTP service, if any: each message handed to it is a disclosure (PRV-9). */
     mailProvider: { name: string; address: string } | null;
+    /** The operator's contact address for privacy questions (CASTELLAN_PRIVACY_ADDRESS), as the starter policy names it. */
+    privacyAddress: string | null;
   };
   limits: {
     signInMaxFailures: number;
@@ -171,6 +173,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       publicUrl,
       siteName: env.CASTELLAN_SITE_NAME ?? 'Castellan',
       mailProvider: mailProvider(env),
+      privacyAddress: privacyAddress(env.CASTELLAN_PRIVACY_ADDRESS),
     },
     limits: {
       signInMaxFailures: int(env, 'CASTELLAN_SIGNIN_MAX_FAILURES', 5, 1, 1_000_000),
@@ -192,6 +195,14 @@ const BARE_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\
 function supportAddress(value: string | undefined, mailFrom: string): string {
   const address = (value?.trim() || `support@${/@([^>\s]+)/.exec(mailFrom)?.[1] ?? 'castellan.localhost'}`).toLowerCase();
   if (!BARE_ADDRESS.test(address)) throw new ConfigError(`CASTELLAN_SUPPORT_ADDRESS must be a plain address such as support@example.com, got "${address}"`);
+  return address;
+}
+
+/** CASTELLAN_PRIVACY_ADDRESS: free text (a postal address, lines joined by commas or newlines), at most 500 characters. */
+function privacyAddress(value: string | undefined): string | null {
+  const address = value?.trim().replace(/\s*\n\s*/g, ', ');
+  if (!address) return null;
+  if (address.length > 500) throw new ConfigError('CASTELLAN_PRIVACY_ADDRESS must be at most 500 characters');
   return address;
 }
 
