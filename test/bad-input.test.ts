@@ -237,7 +237,8 @@ const POLICY_ROUTES: RouteCase[] = [
     method: 'GET',
     path: '/api/v1/privacy/policies/{version}',
     auth: false,
-    badUrls: ['/api/v1/privacy/policies/0', '/api/v1/privacy/policies/-1', '/api/v1/privacy/policies/abc', '/api/v1/privacy/policies/1.5', '/api/v1/privacy/policies/1'],
+    // Version 1 is the starter policy every install publishes (PRV-8); no version 99999 exists.
+    badUrls: ['/api/v1/privacy/policies/0', '/api/v1/privacy/policies/-1', '/api/v1/privacy/policies/abc', '/api/v1/privacy/policies/1.5', '/api/v1/privacy/policies/99999'],
   },
   {
     method: 'POST',
