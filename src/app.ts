@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type Core, type CoreOptions, buildCore } from './core.ts';
+import type { ServedProtocol } from './core/served.ts';
 import { buildHttp } from './http/server.ts';
 import { BODY_MAX, MAX_ATTACHMENTS, SUBJECT_MAX } from './modules/support/index.ts';
 import { type SmtpIn, startSmtpIn } from './protocols/smtp-in/index.ts';
@@ -36,12 +37,35 @@ export interface App extends Core {
   close(): Promise<void>;
 }
 
+/** SUP-7: how the HTTP listener appears in the supported list. */
+function httpServed(core: Core): ServedProtocol {
+  return {
+    id: 'http',
+    name: 'HTTP API and web console',
+    version: 'HTTP/1.1',
+    notes: `The JSON API under ${core.config.publicUrl}/api/v1 (described at /openapi.json) and the web console; browsers sign in with a session cookie, automation with a bearer token.`,
+  };
+}
+
+/** SUP-7: how the inbound mail listener appears in the supported list. */
+function smtpServed(core: Core): ServedProtocol {
+  const bytes = core.config.smtpIn.maxMessageBytes;
+  const size = bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MiB` : `${Math.floor(bytes / 1024)} KiB`;
+  return {
+    id: 'smtp',
+    name: 'Inbound support mail (SMTP)',
+    version: 'RFC 5321',
+    notes: `Mail to ${core.config.support.address} opens a support ticket, or answers one when it replies to the desk's mail; messages up to ${size}.`,
+  };
+}
+
 /** The inbound mail listener of the support desk (SUP-1), over the core. */
 export function smtpInListener(core: Core): Listener<{ host: string; port: number }> & { readonly server: SmtpIn | null } {
   const { config } = core;
   const log = core.logger.child({ component: 'smtp-in' });
   let server: SmtpIn | null = null;
   let starting: Promise<SmtpIn> | null = null;
+  let unregister = () => {};
   return {
     get server() {
       return server;
@@ -60,6 +84,7 @@ export function smtpInListener(core: Core): Listener<{ host: string; port: numbe
       }).then(
         (s) => {
           server = s;
+          unregister = core.served.register(smtpServed(core));
           log.info({ address: s.address() }, 'inbound mail listening');
           return s;
         },
@@ -72,6 +97,7 @@ export function smtpInListener(core: Core): Listener<{ host: string; port: numbe
       return (await starting).address();
     },
     async close() {
+      unregister();
       // A message still being handed over finishes (or gets 421 and is sent again).
       await starting?.then((s) => s.close()).catch(() => {});
     },
@@ -81,10 +107,15 @@ export function smtpInListener(core: Core): Listener<{ host: string; port: numbe
 /** The HTTP listener: the API and the web app, over the core. */
 export async function httpListener(core: Core, webRoot = WEB_ROOT): Promise<Listener<string> & { http: FastifyInstance }> {
   const http = await buildHttp({ core, webRoot });
+  // It answers requests from now on (in-process ones too), so it is served from now on (SUP-7).
+  const unregister = core.served.register(httpServed(core));
   return {
     http,
     start: () => http.listen({ host: core.config.host, port: core.config.port }),
-    close: () => http.close(),
+    close: async () => {
+      unregister();
+      await http.close();
+    },
   };
 }
 

@@ -37,6 +37,8 @@ export interface Config {
   mail: { pollIntervalMs: number; leaseSeconds: number; maxAttempts: number; enabled: boolean };
   /** PRV-10: `test` turns on the built-in test payment provider (documented test cards only); `none` takes no cards. */
   paymentProvider: 'none' | 'test';
+  /** DIR-4: where customers write to change plan (above all when no payment provider takes cards). */
+  billingAddress: string;
   support: {
     /** The largest attachment a ticket takes, by web or by mail (SUP-1). */
     maxAttachmentBytes: number;
@@ -50,6 +52,8 @@ export interface Config {
     siteName: string;
     /** The third party that runs the SMTP service, if any: each message handed to it is a disclosure (PRV-9). */
     mailProvider: { name: string; address: string } | null;
+    /** The operator's contact address for privacy questions (CASTELLAN_PRIVACY_ADDRESS), as the starter policy names it. */
+    privacyAddress: string | null;
   };
   limits: {
     signInMaxFailures: number;
@@ -159,6 +163,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       maxAttempts: int(env, 'CASTELLAN_MAIL_MAX_ATTEMPTS', 8, 1, 100),
     },
     paymentProvider: paymentProvider(env.CASTELLAN_PAYMENT_PROVIDER ?? 'none'),
+    billingAddress: billingAddress(env.CASTELLAN_BILLING_ADDRESS, supportAddress(env.CASTELLAN_SUPPORT_ADDRESS, mailFrom)),
     support: {
       maxAttachmentBytes: int(env, 'CASTELLAN_SUPPORT_MAX_ATTACHMENT_BYTES', 5 * 1024 * 1024, 1024, 25 * 1024 * 1024),
       address: supportAddress(env.CASTELLAN_SUPPORT_ADDRESS, mailFrom),
@@ -168,6 +173,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       publicUrl,
       siteName: env.CASTELLAN_SITE_NAME ?? 'Castellan',
       mailProvider: mailProvider(env),
+      privacyAddress: privacyAddress(env.CASTELLAN_PRIVACY_ADDRESS),
     },
     limits: {
       signInMaxFailures: int(env, 'CASTELLAN_SIGNIN_MAX_FAILURES', 5, 1, 1_000_000),
@@ -189,6 +195,21 @@ const BARE_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\
 function supportAddress(value: string | undefined, mailFrom: string): string {
   const address = (value?.trim() || `support@${/@([^>\s]+)/.exec(mailFrom)?.[1] ?? 'castellan.localhost'}`).toLowerCase();
   if (!BARE_ADDRESS.test(address)) throw new ConfigError(`CASTELLAN_SUPPORT_ADDRESS must be a plain address such as support@example.com, got "${address}"`);
+  return address;
+}
+
+/** CASTELLAN_PRIVACY_ADDRESS: free text (a postal address, lines joined by commas or newlines), at most 500 characters. */
+function privacyAddress(value: string | undefined): string | null {
+  const address = value?.trim().replace(/\s*\n\s*/g, ', ');
+  if (!address) return null;
+  if (address.length > 500) throw new ConfigError('CASTELLAN_PRIVACY_ADDRESS must be at most 500 characters');
+  return address;
+}
+
+/** CASTELLAN_BILLING_ADDRESS, else the support address. */
+function billingAddress(value: string | undefined, support: string): string {
+  const address = value?.trim().toLowerCase() || support;
+  if (!BARE_ADDRESS.test(address)) throw new ConfigError(`CASTELLAN_BILLING_ADDRESS must be a plain address such as billing@example.com, got "${address}"`);
   return address;
 }
 

@@ -3,8 +3,10 @@ import { sql, type Kysely } from 'kysely';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Clock, systemClock } from './core/clock.ts';
+import { systemContext } from './core/context.ts';
 import { FieldCipher, hmac } from './core/crypto.ts';
 import { createMetrics, type Metrics } from './core/metrics.ts';
+import { createServedRegistry, type ServedRegistry } from './core/served.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
@@ -31,6 +33,8 @@ export interface CoreOptions {
   logStream?: DestinationStream;
   /** Run the migrations before anything else (on by default). */
   migrate?: boolean;
+  /** PRV-8: publish the starter privacy policy on a database that has none (on by default; tests of publishing from nothing turn it off). */
+  starterPolicy?: boolean;
   /** How passwords are hashed: argon2id (ACC-2) unless a test gives a cheap one. */
   hasher?: PasswordHasher;
 }
@@ -54,6 +58,8 @@ export interface Core {
   privacy: Privacy;
   /** SUP-7: articles, search, and the supported protocols and system versions. */
   knowledgeBase: KnowledgeBase;
+  /** SUP-7: what the running listeners serve; each listener registers itself when it starts. */
+  served: ServedRegistry;
   /** SUP-1..SUP-6: tickets by web and mail, the staff desk, service levels and verifications. */
   support: Support;
   ping(): Promise<unknown>;
@@ -154,7 +160,15 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const billing = createBilling({ db, dialect, clock, audit, plans: directory.plans, provider: config.paymentProvider === 'test' ? createTestProvider(clock) : null });
   const privacy = createPrivacy({ db, dialect, clock, audit, mail, people: privacyPeople(accounts, directory), secretKey: keys.secret, config: config.privacy });
   privacy.attach(hooks);
-  const knowledgeBase = createKnowledgeBase({ db, dialect, clock, audit, publicUrl: config.publicUrl });
+  // PRV-8: a fresh install publishes the starter policy as version 1 (a database with a policy is left alone).
+  try {
+    if (opts.starterPolicy !== false && (await privacy.policies.ensureStarter(systemContext()))) logger.info('published the starter privacy policy as version 1: review it and publish your own');
+  } catch (e) {
+    if (!opts.database) await database.destroy();
+    throw e;
+  }
+  const served = createServedRegistry();
+  const knowledgeBase = createKnowledgeBase({ db, dialect, clock, audit, publicUrl: config.publicUrl, served: () => served.list() });
   const support = createSupport({
     db,
     dialect,
@@ -216,6 +230,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     billing,
     privacy,
     knowledgeBase,
+    served,
     support,
     ping: () => sql`select 1`.execute(db),
     startWorkers() {

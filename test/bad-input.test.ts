@@ -141,6 +141,7 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
   ...KB_ROUTES,
   ...SUPPORT_ROUTES(f),
   { method: 'GET', path: '/healthz', auth: false },
+  { method: 'GET', path: '/api/v1/config', auth: false },
   { method: 'GET', path: '/metrics', auth: false },
   { method: 'GET', path: '/openapi.json', auth: false },
 ];
@@ -188,6 +189,12 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
   },
   { method: 'GET', path: `${o}/users/{userId}/access`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/users/usr_nobody/access`] },
   { method: 'GET', path: `${o}/resources/{resourceId}/access`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/access`] },
+  {
+    method: 'GET',
+    path: '/api/v1/staff/orgs',
+    auth: true,
+    badUrls: [`/api/v1/staff/orgs?q=${'x'.repeat(201)}`, '/api/v1/staff/orgs?limit=0', '/api/v1/staff/orgs?limit=abc', '/api/v1/staff/orgs?cursor=abc', '/api/v1/staff/orgs?cursor=99999999', '/api/v1/staff/orgs?sort=name'],
+  },
   { method: 'PATCH', path: '/api/v1/staff/orgs/{orgId}/plan', auth: true, body: { plan: 'jumpstart', endsAt: '2030-01-01T00:00:00Z' }, optional: ['endsAt'] },
   { method: 'POST', path: `${o}/groups`, auth: true, body: { name: 'g', description: 'd' }, optional: ['description'] },
   { method: 'GET', path: `${o}/groups`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/groups?limit=-5`] },
@@ -230,7 +237,8 @@ const POLICY_ROUTES: RouteCase[] = [
     method: 'GET',
     path: '/api/v1/privacy/policies/{version}',
     auth: false,
-    badUrls: ['/api/v1/privacy/policies/0', '/api/v1/privacy/policies/-1', '/api/v1/privacy/policies/abc', '/api/v1/privacy/policies/1.5', '/api/v1/privacy/policies/1'],
+    // Version 1 is the starter policy every install publishes (PRV-8); no version 99999 exists.
+    badUrls: ['/api/v1/privacy/policies/0', '/api/v1/privacy/policies/-1', '/api/v1/privacy/policies/abc', '/api/v1/privacy/policies/1.5', '/api/v1/privacy/policies/99999'],
   },
   {
     method: 'POST',
@@ -410,7 +418,6 @@ describe.each(dialects)('bad input on $name', (dialect) => {
       'mail_opens',
       'cards',
       'kb_articles',
-      'kb_protocols',
       'kb_system_versions',
       'support_tickets',
       'support_messages',

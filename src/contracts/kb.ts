@@ -86,10 +86,19 @@ export const SystemVersion = Type.Object({
 });
 export type SystemVersion = Static<typeof SystemVersion>;
 
-export const Protocol = Type.Object({ id: Type.String(), name: Type.String(), version: Nullable(Type.String()), notes: Nullable(Type.String()) });
+/** A protocol this instance serves, as its listener describes it (SUP-7). */
+export const Protocol = Type.Object({
+  id: Type.String({ description: 'http, smtp, and each protocol edge as it comes (ldap, radius, ...)' }),
+  name: Type.String(),
+  version: Nullable(Type.String(), { description: 'The protocol version or standard, e.g. HTTP/1.1, RFC 5321' }),
+  notes: Type.String({ description: 'What works' }),
+});
 export type Protocol = Static<typeof Protocol>;
 
-export const Supported = Type.Object({ protocols: Type.Array(Protocol), systemVersions: Type.Array(SystemVersion) });
+export const Supported = Type.Object({
+  served: Type.Array(Protocol, { description: 'What this instance serves now, from the listeners that are running (each node answers for its own)' }),
+  systemVersions: Type.Array(SystemVersion, { description: 'The system versions staff keep, those past their end of life marked' }),
+});
 export type Supported = Static<typeof Supported>;
 
 export const SystemVersionBody = StrictObject({

@@ -1,6 +1,6 @@
 /** DIR-2, DIR-4, DIR-5, ACC-6: an organization's users, bulk import and export, and the organization's plan. */
 import { type Static, Type } from 'typebox';
-import { Id, ORG_ROLES, Query, StrictObject, StringEnum, pageQuery } from './common.ts';
+import { Id, Nullable, ORG_ROLES, Query, StrictObject, StringEnum, pageQuery } from './common.ts';
 
 const username = Type.String({ minLength: 1, maxLength: 32 });
 const name = Type.String({ minLength: 1, maxLength: 200 });
@@ -54,3 +54,23 @@ export type Plan = (typeof PLANS)[number];
 
 export const SetPlanBody = StrictObject({ plan: StringEnum(PLANS), endsAt: Type.Optional(Type.String({ format: 'date-time' })) });
 export type SetPlanBody = Static<typeof SetPlanBody>;
+
+/** `GET /api/v1/staff/orgs?q=`: staff find an organization by name (or its id). */
+export const StaffOrgsQuery = Query({
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name, any case; or the whole id' })),
+  limit: pageQuery.limit,
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'nextCursor of the page before' })),
+});
+export type StaffOrgsQuery = Static<typeof StaffOrgsQuery>;
+
+/** An organization as staff find it; the plan and seats only for staff who set plans (`billing.set_plan`). */
+export const StaffOrg = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  createdAt: Type.String(),
+  plan: Type.Optional(Type.String()),
+  planEndsAt: Type.Optional(Nullable(Type.String())),
+  seats: Type.Optional(Type.Integer({ description: 'Active and invited members' })),
+  userLimit: Type.Optional(Nullable(Type.Integer({ description: 'The user limit in force now; null: none' }))),
+});
+export type StaffOrg = Static<typeof StaffOrg>;

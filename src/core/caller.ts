@@ -47,6 +47,8 @@ export type Capability =
   /** DIR-5: bulk import and export of an organization's users and groups. */
   | 'directory.transfer'
   | 'billing.set_plan'
+  /** Find any organization by name: staff whose work names organizations (plans, specialists, the ledger). */
+  | 'directory.find_orgs'
   /** PRV-10: add, see and remove the organization's card: its admins only, never staff. */
   | 'billing.manage_card'
   /** PRV-8: publish a new privacy policy version. */
@@ -69,6 +71,7 @@ const STAFF_CAPABILITIES: Record<StaffRole, readonly Capability[]> = {
     'audit.read_all',
     'staff.read_self',
     'billing.set_plan',
+    'directory.find_orgs',
     'privacy.policies',
     'privacy.ledger',
     'privacy.campaigns',
@@ -76,12 +79,12 @@ const STAFF_CAPABILITIES: Record<StaffRole, readonly Capability[]> = {
     'support.kb',
     'support.manage',
   ],
-  privacy: ['audit.read_all', 'staff.read_self', 'privacy.policies', 'privacy.ledger', 'privacy.campaigns'],
+  privacy: ['audit.read_all', 'staff.read_self', 'directory.find_orgs', 'privacy.policies', 'privacy.ledger', 'privacy.campaigns'],
   // SUP-6: no staff role has a capability that reads or sets a password, binds a user to a
   // resource, deletes an account or reads an account beyond a ticket; those exist only as
   // single-use grants an admin's recorded verification creates (support verifications).
-  support: ['staff.read_self', 'support.desk', 'support.kb'],
-  billing: ['staff.read_self', 'billing.set_plan'],
+  support: ['staff.read_self', 'directory.find_orgs', 'support.desk', 'support.kb'],
+  billing: ['staff.read_self', 'directory.find_orgs', 'billing.set_plan'],
 };
 
 /**
@@ -102,7 +105,7 @@ export const lacksRequiredMfa = (caller: Caller): boolean => caller.kind === 'st
 const ADMIN_CAPABILITIES: readonly Capability[] = ['audit.read_org', 'directory.manage', 'directory.read', 'directory.invite', 'directory.transfer', 'billing.manage_card', 'support.open'];
 
 /** The operator at the command line: the instance-wide chores the CLI offers, for any organization. */
-const OPERATOR_CAPABILITIES: readonly Capability[] = ['staff.manage', 'directory.read', 'directory.invite', 'directory.transfer', 'billing.set_plan', 'privacy.campaigns', 'audit.read_all'];
+const OPERATOR_CAPABILITIES: readonly Capability[] = ['staff.manage', 'directory.read', 'directory.invite', 'directory.find_orgs', 'directory.transfer', 'billing.set_plan', 'privacy.campaigns', 'audit.read_all'];
 
 export interface Target {
   /** The organization the capability is exercised in, for organization-scoped capabilities. */

@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008-accounts-memberships.ts';
 import * as m0009 from './migrations/0009-jobs.ts';
 import { type AuditKeyContext, keyAuditChain } from './migrations/0010-audit-keyed.ts';
 import * as m0011 from './migrations/0011-step-up.ts';
+import * as m0012 from './migrations/0012-served-protocols.ts';
 import type { Database } from './schema.ts';
 
 /** What some migrations need beyond the database: keys that never live in it. */
@@ -28,6 +29,7 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0009-jobs': m0009,
   '0010-audit-keyed': keyAuditChain(ctx),
   '0011-step-up': m0011,
+  '0012-served-protocols': m0012,
 });
 
 export async function migrateToLatest(

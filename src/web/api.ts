@@ -10,6 +10,7 @@ import { disclosuresApi } from './api/disclosures.ts';
 import { groupsApi } from './api/groups.ts';
 import { invitationsApi } from './api/invitations.ts';
 import { meApi } from './api/me.ts';
+import { plansApi } from './api/plans.ts';
 import { policiesApi } from './api/policies.ts';
 import { resourcesApi } from './api/resources.ts';
 import { supportApi } from './api/support.ts';
@@ -26,6 +27,7 @@ export type * from './api/disclosures.ts';
 export type * from './api/groups.ts';
 export type * from './api/invitations.ts';
 export type * from './api/me.ts';
+export type * from './api/plans.ts';
 export type * from './api/policies.ts';
 export type * from './api/resources.ts';
 export type * from './api/support.ts';
@@ -43,6 +45,7 @@ export const api = {
   ...groupsApi,
   ...resourcesApi,
   ...billingApi,
+  ...plansApi,
   ...disclosuresApi,
   ...policiesApi,
   ...supportApi,

@@ -33,6 +33,8 @@ export interface TestAppOptions {
   realHasher?: boolean;
   /** Another hasher to use (a counting one). */
   hasher?: PasswordHasher;
+  /** PRV-8: publish the starter privacy policy at start, as every install does (default); false for tests that publish from nothing. */
+  starterPolicy?: boolean;
 }
 
 /** The local operator at the command line, for fixtures that act as it (adding staff). */
@@ -59,7 +61,7 @@ export async function startTestApp(dialect: TestDialect, opts: TestAppOptions = 
     ...opts.env,
   });
   const clock = opts.clock ?? (opts.realClock ? undefined : new ManualClock(new Date()));
-  const app = await buildApp({ config, database: db.handle, clock, logStream, ...(opts.realHasher ? {} : { hasher: opts.hasher ?? fastHasher }) });
+  const app = await buildApp({ config, database: db.handle, clock, logStream, starterPolicy: opts.starterPolicy ?? true, ...(opts.realHasher ? {} : { hasher: opts.hasher ?? fastHasher }) });
   return {
     app,
     db,

@@ -54,12 +54,12 @@ export const launchBrowser = launchChromium;
  * A test file's Chromium and Castellan (on SQLite unless told otherwise):
  * started before its tests, stopped after them. Read `browser` and `app` inside tests.
  */
-export function browserSuite(env: Record<string, string> = {}, dialect?: TestDialect): { browser: Browser; app: BrowserApp } {
+export function browserSuite(env: Record<string, string> = {}, dialect?: TestDialect, options: BrowserAppOptions = {}): { browser: Browser; app: BrowserApp } {
   const suite = {} as { browser: Browser; app: BrowserApp };
   beforeAll(async () => {
     requireWebBuild();
     suite.browser = await launchBrowser();
-    suite.app = await startBrowserApp(dialect, env);
+    suite.app = await startBrowserApp(dialect, env, options);
   });
   afterAll(async () => {
     await suite.browser?.close();
@@ -78,7 +78,12 @@ export interface BrowserApp extends TestApp {
  * address, with mail going over SMTP to a sink. Shaped like startTestApp's
  * TestApp (with the real clock), so the helpers of test/helpers/app.ts work on it.
  */
-export async function startBrowserApp(dialect: TestDialect = sqliteDialect, env: Record<string, string> = {}): Promise<BrowserApp> {
+export interface BrowserAppOptions {
+  /** PRV-8: publish the starter privacy policy at start, as every install does (default); false for tests that publish from nothing. */
+  starterPolicy?: boolean;
+}
+
+export async function startBrowserApp(dialect: TestDialect = sqliteDialect, env: Record<string, string> = {}, options: BrowserAppOptions = {}): Promise<BrowserApp> {
   // The server reads index.html once, at start, and a rebuild of dist/web (someone
   // running npm run build:web meanwhile) deletes the hashed chunks it names: each
   // server serves its own copy of the build as it was when the server started.
@@ -111,7 +116,7 @@ export async function startBrowserApp(dialect: TestDialect = sqliteDialect, env:
         CASTELLAN_LOG_LEVEL: 'info',
         ...env,
       });
-      const app = await buildApp({ config, database: db.handle, logStream, webRoot });
+      const app = await buildApp({ config, database: db.handle, logStream, webRoot, starterPolicy: options.starterPolicy ?? true });
       try {
         await app.listen();
       } catch (e) {

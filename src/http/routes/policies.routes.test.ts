@@ -14,9 +14,9 @@ const V2 = '# Privacy policy\n\nWe keep your name, email and phone number.\n\nWe
 
 describe.each(dialects)('privacy policy versions on $name', (dialect) => {
   let t: TestApp;
-  // Policy versions are the operator's, shared by everyone: each test starts on an empty database.
+  // Policy versions are the operator's, shared by everyone: each test starts on an empty database (without the starter policy).
   beforeEach(async () => {
-    t = await startTestApp(dialect);
+    t = await startTestApp(dialect, { starterPolicy: false });
   });
   afterEach(() => t.close());
 

@@ -68,6 +68,7 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['get', '/api/v1/orgs/{orgId}/users/{userId}/access'],
       ['get', '/api/v1/orgs/{orgId}/resources/{resourceId}/access'],
       ['patch', '/api/v1/staff/orgs/{orgId}/plan'],
+      ['get', '/api/v1/staff/orgs'],
       ['post', '/api/v1/orgs/{orgId}/groups'],
       ['get', '/api/v1/orgs/{orgId}/groups'],
       ['get', '/api/v1/orgs/{orgId}/groups/{groupId}'],
@@ -140,6 +141,7 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['post', '/unsubscribe'],
       ['get', '/mail/open'],
       ['get', '/healthz'],
+      ['get', '/api/v1/config'],
       ['get', '/metrics'],
       ['get', '/openapi.json'],
     ];

@@ -1,10 +1,11 @@
-import { Health } from '../../contracts/system.ts';
+import { Health, PublicConfig } from '../../contracts/system.ts';
 import { constantTimeEqual } from '../../core/crypto.ts';
 import { AppError } from '../../core/errors.ts';
+import { FREE_USER_LIMIT } from '../../modules/directory/index.ts';
 import type { HttpApp, HttpDeps } from '../deps.ts';
 import { HttpErrors } from '../problems.ts';
 
-/** Health, metrics and the API description: the operator's endpoints. */
+/** Health, metrics, the API description, and the public configuration the console reads. */
 export function systemRoutes(app: HttpApp, deps: HttpDeps): void {
   app.get(
     '/healthz',
@@ -39,6 +40,23 @@ export function systemRoutes(app: HttpApp, deps: HttpDeps): void {
       const body = await deps.metrics.registry.metrics();
       return reply.type(deps.metrics.registry.contentType).send(body);
     },
+  );
+
+  app.get(
+    '/api/v1/config',
+    {
+      config: { auth: 'none' },
+      schema: {
+        tags: ['system'],
+        summary: 'What the web console needs to know about this instance (public; no secrets): whether cards are taken, where to write to change plan',
+        response: { 200: PublicConfig },
+      },
+    },
+    async () => ({
+      siteName: deps.config.privacy.siteName,
+      billing: { cards: deps.billing.takesCards, contact: deps.config.billingAddress, freeUserLimit: FREE_USER_LIMIT },
+      supportAddress: deps.config.support.address,
+    }),
   );
 
   app.get(

@@ -9,6 +9,8 @@ import {
   InviteUserBody,
   ListUsersQuery,
   SetPlanBody,
+  StaffOrg,
+  StaffOrgsQuery,
   UpdateUserBody,
   UserParams,
 } from '../../contracts/users.ts';
@@ -183,5 +185,19 @@ export function directoryRoutes(app: HttpApp, deps: HttpDeps): void {
       },
     },
     async (req) => directory.plans.setPlan(contextOf(req), callerOf(req), req.params.orgId, req.body),
+  );
+
+  app.get(
+    '/api/v1/staff/orgs',
+    {
+      config: auth,
+      schema: {
+        tags: ['staff'],
+        summary: 'Find organizations by name or id (staff); the plan and seats only for staff who set plans',
+        querystring: StaffOrgsQuery,
+        response: { 200: Page(StaffOrg), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req) => directory.orgSearch.search(callerOf(req), req.query),
   );
 }

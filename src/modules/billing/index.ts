@@ -2,7 +2,11 @@ import type { BillingDeps } from './billing.deps.ts';
 import { createCards } from './cards.service.ts';
 
 export function createBilling(deps: BillingDeps) {
-  return { cards: createCards(deps) };
+  return {
+    cards: createCards(deps),
+    /** A payment provider takes cards here; without one, plans change only through billing staff (DIR-4). */
+    takesCards: deps.provider !== null,
+  };
 }
 
 export type Billing = ReturnType<typeof createBilling>;

@@ -6,6 +6,7 @@ import { createInvitations } from './invitations.service.ts';
 import { createMembers } from './members.service.ts';
 import { createOnboarding } from './onboarding.service.ts';
 import { createOrganizations } from './organizations.service.ts';
+import { createOrgSearch } from './org-search.service.ts';
 import { createPlans } from './plans.service.ts';
 import { createResources } from './resources.service.ts';
 import { createTransfer } from './transfer.service.ts';
@@ -24,6 +25,8 @@ export function createDirectory(deps: DirectoryDeps) {
     resources: createResources(deps),
     access: createAccess(deps),
     plans: createPlans(deps),
+    /** Staff find organizations by name. */
+    orgSearch: createOrgSearch(deps),
     transfer: createTransfer(deps, invitations),
   };
 }

@@ -33,6 +33,19 @@ export async function countSeats(ex: Executor, orgId: string): Promise<number> {
   return Number(r.n);
 }
 
+/** Seats taken (active and invited members) in each of the organizations. */
+export async function countSeatsOf(ex: Executor, orgIds: readonly string[]): Promise<Map<string, number>> {
+  if (orgIds.length === 0) return new Map();
+  const rows = await ex
+    .selectFrom('memberships')
+    .select(['org_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('org_id', 'in', [...orgIds])
+    .where('status', 'in', ['active', 'invited'])
+    .groupBy('org_id')
+    .execute();
+  return new Map(rows.map((r) => [r.org_id, Number(r.n)]));
+}
+
 /** A search term taken literally by LIKE: its own % and _ match only themselves. */
 const likeTerm = (q: string) => `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { lockForUpdate } from '../../db/dialect.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { OrganizationsTable } from './directory.tables.ts';
@@ -25,4 +26,24 @@ export async function lockOrganization(ex: Executor, orgId: string): Promise<Org
 
 export async function setPlan(ex: Executor, orgId: string, plan: string, endsAt: string | null, at: string): Promise<void> {
   await ex.updateTable('organizations').set({ plan, plan_ends_at: endsAt, updated_at: at }).where('id', '=', orgId).execute();
+}
+
+/** A search term taken literally by LIKE: its own % and _ match only themselves. */
+const likeTerm = (q: string) => `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
+/**
+ * Organizations whose name contains `q` (any case), or whose id is `q`, by name: for staff who
+ * look an organization up (every organization, so only through a staff capability).
+ */
+export async function searchOrganizations(ex: Executor, opts: { q: string; offset: number; limit: number }): Promise<OrganizationsTable[]> {
+  const q = opts.q.trim();
+  return ex
+    .selectFrom('organizations')
+    .selectAll()
+    .$if(q.length > 0, (b) => b.where((eb) => eb.or([sql<boolean>`lower(name) like ${likeTerm(q)} escape '!'`, eb('id', '=', q)])))
+    .orderBy(sql`lower(name)`)
+    .orderBy('id')
+    .offset(opts.offset)
+    .limit(opts.limit)
+    .execute();
 }

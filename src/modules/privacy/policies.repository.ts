@@ -9,6 +9,12 @@ export async function insertVersion(ex: Executor, row: PolicyVersionsTable): Pro
   await ex.insertInto('policy_versions').values(row).execute();
 }
 
+/** Inserts the version unless one with its number exists (another node was first); answers whether it did. */
+export async function insertVersionIfAbsent(ex: Executor, row: PolicyVersionsTable): Promise<boolean> {
+  const r = await ex.insertInto('policy_versions').values(row).onConflict((oc) => oc.column('version').doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
 /** The newest version (highest number), without its text. */
 export async function latestVersion(ex: Executor) {
   return ex.selectFrom('policy_versions').select(SUMMARY_COLUMNS).orderBy('version', 'desc').limit(1).executeTakeFirst();

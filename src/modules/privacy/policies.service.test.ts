@@ -12,7 +12,7 @@ describe.each(dialects)('policy notices at scale on $name', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
     // The outbox is what is checked here: no worker sends the thousand messages.
-    t = await startTestApp(dialect, { env: { CASTELLAN_MAIL_WORKER: 'false' } });
+    t = await startTestApp(dialect, { env: { CASTELLAN_MAIL_WORKER: 'false' }, starterPolicy: false });
   });
   afterAll(() => t.close());
 

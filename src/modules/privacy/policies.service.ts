@@ -7,6 +7,7 @@ import { AccountsErrors, optionalText, requiredText } from '../accounts/index.ts
 import { diffLines } from './policies.diff.ts';
 import { policyChangeMail } from './policies.mail.ts';
 import * as repo from './policies.repository.ts';
+import { STARTER_POLICY_SUMMARY, STARTER_POLICY_TITLE, starterPolicyMarkdown } from './policies.starter.ts';
 import {
   type CurrentPolicyView,
   type PolicyAcknowledgementKind,
@@ -151,6 +152,37 @@ export function createPolicies(deps: PrivacyDeps) {
     return { ...(await get(version)), emailed };
   }
 
+  /**
+   * PRV-8: a fresh install publishes the starter policy as version 1, so its pages link to a policy
+   * from the first minute. Idempotent and safe on a cluster: version 1 is inserted only if no node
+   * (and no staff member) published it first, so a database that has a policy is never touched.
+   * Answers whether this call published it.
+   */
+  async function ensureStarter(ctx: RequestContext): Promise<boolean> {
+    if (await repo.latestVersion(db)) return false;
+    const now = clock.now().toISOString();
+    return db.transaction().execute(async (trx) => {
+      const inserted = await repo.insertVersionIfAbsent(trx, {
+        version: 1,
+        title: STARTER_POLICY_TITLE,
+        markdown: starterPolicyMarkdown({ siteName: config.siteName, publicUrl: config.publicUrl, privacyAddress: config.privacyAddress ?? null, mailProvider: config.mailProvider }),
+        summary: STARTER_POLICY_SUMMARY,
+        material: 0,
+        effective_at: now,
+        published_at: now,
+        published_by: null,
+      });
+      if (!inserted) return false;
+      await audit.record(trx, ctx, {
+        action: 'privacy.policy_published',
+        orgId: null,
+        target: { type: 'policy_version', id: '1' },
+        details: { version: 1, material: false, effectiveAt: now, emailed: 0, starter: true },
+      });
+      return true;
+    });
+  }
+
   /** The newest material change, while it is upcoming or took effect less than ANNOUNCEMENT_DAYS ago. */
   function announcementOf(all: PolicySummaryView[], now: Date): PolicyAnnouncement | null {
     const m = all.findLast((s) => s.material);
@@ -267,7 +299,7 @@ export function createPolicies(deps: PrivacyDeps) {
     }
   }
 
-  return { publish, current, list, get, diff, notice, acknowledge, acknowledgements, signedIn };
+  return { publish, ensureStarter, current, list, get, diff, notice, acknowledge, acknowledgements, signedIn };
 }
 
 export type Policies = ReturnType<typeof createPolicies>;

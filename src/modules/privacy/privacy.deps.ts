@@ -14,6 +14,8 @@ export interface PrivacyConfig {
    * party: each message handed to it is a disclosure (PRV-9). Unset: no record.
    */
   mailProvider: { name: string; address: string } | null;
+  /** The operator's postal or other contact address for privacy questions, as the starter policy names it. */
+  privacyAddress?: string | null;
 }
 
 /** A customer as the direct-marketing lists show them (PRV-7): with their organization's contact details. */

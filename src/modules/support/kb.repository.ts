@@ -2,7 +2,7 @@ import { type Insertable, type Updateable, sql } from 'kysely';
 import { dialectOf } from '../../db/dialect.ts';
 import type { Executor } from '../../db/schema.ts';
 import { fts5Match } from './kb.query.ts';
-import type { KbArticlesTable, KbProtocolsTable, KbSystemVersionsTable } from './kb.tables.ts';
+import type { KbArticlesTable, KbSystemVersionsTable } from './kb.tables.ts';
 
 /** Every column but the index's own (`seq`, and PostgreSQL's `search` vector). */
 const ARTICLE_COLUMNS = ['id', 'slug', 'title', 'body', 'tags', 'published', 'created_at', 'updated_at', 'created_by', 'updated_by'] as const;
@@ -79,10 +79,6 @@ export async function searchArticles(ex: Executor, s: ArticleSearch): Promise<Ar
     order by ts_rank(a.search, query.q) desc, a.seq
     limit ${s.limit} offset ${s.offset}`.execute(ex);
   return result.rows;
-}
-
-export async function listProtocols(ex: Executor): Promise<KbProtocolsTable[]> {
-  return ex.selectFrom('kb_protocols').selectAll().orderBy('sort_order').orderBy('id').execute();
 }
 
 export async function listSystemVersions(ex: Executor): Promise<KbSystemVersionsTable[]> {

@@ -8,11 +8,11 @@ import * as repo from './kb.repository.ts';
 import {
   type ArticleSummaryView,
   type ArticleView,
+  type ProtocolView,
   type SupportedView,
   isEndOfLife,
   toArticleSummary,
   toArticleView,
-  toProtocolView,
   toSuggestion,
   toSystemVersionView,
 } from './kb.views.ts';
@@ -38,6 +38,8 @@ export interface KnowledgeBaseDeps extends KbAdminDeps {
   dialect: DialectName;
   /** Suggestions link here (absolute links, for mail); without it they are paths on this site. */
   publicUrl?: string;
+  /** SUP-7: what the running listeners serve (the core's registry); nothing when not given. */
+  served?: () => ProtocolView[];
 }
 
 export const SEARCH_MAX = 200;
@@ -132,11 +134,14 @@ export function createKnowledgeBase(deps: KnowledgeBaseDeps) {
   const versionOrder = (a: { system: string; version: string }, b: { system: string; version: string }) =>
     a.system.localeCompare(b.system, 'en', { sensitivity: 'base' }) || a.version.localeCompare(b.version, 'en', { numeric: true, sensitivity: 'base' });
 
-  /** The supported protocols and system versions, each version's end of life judged at `at`. */
+  /**
+   * What this instance serves (from the listeners running, never a fixed list) and the system
+   * versions staff keep, each version's end of life judged at `at`.
+   */
   async function listSupported(at: Date = clock.now()): Promise<SupportedView> {
-    const protocols = (await repo.listProtocols(db)).map(toProtocolView);
+    const served = deps.served?.() ?? [];
     const systemVersions = (await repo.listSystemVersions(db)).sort(versionOrder).map((r) => toSystemVersionView(r, at));
-    return { protocols, systemVersions };
+    return { served, systemVersions };
   }
 
   /** KnowledgeBaseLookup: published articles sharing any word with the text, best first. */

@@ -21,14 +21,6 @@ export interface KbArticlesTable {
   updated_by: string | null;
 }
 
-export interface KbProtocolsTable {
-  id: string;
-  name: string;
-  version: string | null;
-  notes: string | null;
-  sort_order: number;
-}
-
 export interface KbSystemVersionsTable {
   id: string;
   /** e.g. `Ubuntu`, `Windows Server`. */
@@ -45,6 +37,5 @@ export interface KbSystemVersionsTable {
 
 export interface KnowledgeBaseTables {
   kb_articles: KbArticlesTable;
-  kb_protocols: KbProtocolsTable;
   kb_system_versions: KbSystemVersionsTable;
 }

@@ -1,6 +1,6 @@
 import type { Article, ArticleSummary, Protocol, Supported, SystemVersion } from '../../contracts/kb.ts';
 import type { ArticleSuggestion } from './support.deps.ts';
-import type { KbArticlesTable, KbProtocolsTable, KbSystemVersionsTable } from './kb.tables.ts';
+import type { KbArticlesTable, KbSystemVersionsTable } from './kb.tables.ts';
 
 // The knowledge base's views are the HTTP contract's types (src/contracts/kb.ts).
 export type ArticleView = Article;
@@ -58,7 +58,6 @@ export const toSuggestion = (r: Pick<ArticleRow, 'slug' | 'title'>, publicUrl: s
   url: `${publicUrl}/kb/articles/${encodeURIComponent(r.slug)}`,
 });
 
-export const toProtocolView = (r: KbProtocolsTable): ProtocolView => ({ id: r.id, name: r.name, version: r.version, notes: r.notes });
 
 /** SUP-7: end of life once the last day of support is before the day of `at` (UTC). */
 export const isEndOfLife = (endOfLifeOn: string | null, at: Date): boolean => endOfLifeOn !== null && endOfLifeOn < at.toISOString().slice(0, 10);

@@ -18,7 +18,6 @@ const CONSOLE_NAV = [
   { to: '/console/resources', label: 'Resources' },
   { to: '/console/support', label: 'Support' },
   { to: '/console/audit', label: 'Audit log' },
-  { to: '/console/settings', label: 'Settings' },
 ] as const;
 
 function NavItem({ to, label, exact, onNavigate }: { to: string; label: string; exact?: boolean; onNavigate: () => void }) {

@@ -163,6 +163,9 @@ export default function SignUpPage() {
           <Text size="sm" ta="center">
             Already have an account? <AppLink to="/sign-in">Sign in</AppLink>
           </Text>
+          <Text size="xs" ta="center" c="dimmed">
+            How we use your information: <AppLink to="/privacy" size="xs">Privacy policy</AppLink>
+          </Text>
         </Stack>
       </form>
     </PublicLayout>

@@ -33,6 +33,7 @@ const SupportSettingsPage = lazy(() => import('./staff/SupportSettings.tsx'));
 const KbArticlesPage = lazy(() => import('./staff/KbArticles.tsx'));
 const KbArticleEditPage = lazy(() => import('./staff/KbArticleEdit.tsx'));
 const KbVersionsPage = lazy(() => import('./staff/KbVersions.tsx'));
+const PlansPage = lazy(() => import('./staff/Plans.tsx'));
 
 /** PRV-9: the staff roles that read the disclosure ledger (the server decides; this only hides what would be refused). */
 const readsLedger = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'privacy');
@@ -40,6 +41,8 @@ const readsLedger = (user: User) => user.kind === 'staff' && (user.staffRole ===
 const publishesPolicy = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'privacy');
 /** SUP-1..SUP-6: the staff roles that work the support desk (again, the server decides). */
 const worksDesk = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'support');
+/** DIR-4: the staff roles that set organizations' plans (again, the server decides). */
+const setsPlans = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'billing');
 /** SUP-7: the staff roles that write the knowledge base (again, the server decides). */
 const writesKb = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'support');
 
@@ -75,17 +78,6 @@ function ConsoleHome() {
   );
 }
 
-function NotBuilt({ title }: { title: string }) {
-  return (
-    <>
-      <PageHeader title={title} />
-      <Paper withBorder radius="md" p="lg">
-        <Text>This page is not built yet.</Text>
-      </Paper>
-    </>
-  );
-}
-
 function StaffHome() {
   const { user } = useSignedIn();
   return (
@@ -98,11 +90,7 @@ function StaffHome() {
           {worksDesk(user) && <AppLink to="/staff/support">Support desk</AppLink>}
           {writesKb(user) && <AppLink to="/staff/kb">Knowledge base</AppLink>}
           {readsLedger(user) && <AppLink to="/staff/privacy/disclosures">Disclosure ledger</AppLink>}
-          {!readsLedger(user) && !worksDesk(user) && (
-            <Text size="sm" c="dimmed">
-              The staff tools for your role are not built yet.
-            </Text>
-          )}
+          {setsPlans(user) && <AppLink to="/staff/plans">Plans</AppLink>}
           {publishesPolicy(user) && <AppLink to="/staff/privacy/policies">Privacy policy versions</AppLink>}
           <AppLink to="/account">Your account settings</AppLink>
         </Stack>
@@ -148,9 +136,6 @@ function ConsoleRoutes() {
         <SupportNewPage />
       </Route>
       <Route path="/console/support/:ticketId">{(params) => <SupportTicketPage key={params.ticketId} ticketId={params.ticketId} />}</Route>
-      <Route path="/console/settings">
-        <NotBuilt title="Settings" />
-      </Route>
       <Route path="/console/audit">
         <AuditLogPage />
       </Route>
@@ -188,6 +173,7 @@ export default function SignedInArea() {
             {(params) => (writesKb(user) ? <KbArticleEditPage key={params.slug} slug={params.slug} /> : <Redirect to={homePath(user)} replace />)}
           </Route>
           <Route path="/staff/kb/versions">{writesKb(user) ? <KbVersionsPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/plans">{setsPlans(user) ? <PlansPage /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path="/staff/privacy/policies">{publishesPolicy(user) ? <PublishPolicyPage /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path={/^\/console(?:\/.*)?$/}>
             {isOrgAdmin(user) ? <ConsoleRoutes /> : <Redirect to={homePath(user)} replace />}

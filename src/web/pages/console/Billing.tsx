@@ -1,6 +1,6 @@
-import { Box, Button, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Box, Button, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
-import { type Card, api, toApiError } from '../../api.ts';
+import { type Card, type PublicConfig, api, toApiError } from '../../api.ts';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -164,12 +164,59 @@ function Billing({ orgId }: { orgId: string }) {
   );
 }
 
-/** The console home's billing section: the organization's card on file. */
+/**
+ * DIR-4: no payment provider takes cards here (CASTELLAN_PAYMENT_PROVIDER=none), so no card form:
+ * the plan changes through the operator's billing staff, at the address the operator configured.
+ */
+function UpgradeByContact({ config }: { config: PublicConfig }) {
+  const { organization } = useSignedIn();
+  const contact = config.billing.contact;
+  const subject = `Plan for ${organization?.name ?? 'our organization'}`;
+  const body = `Organization: ${organization?.name ?? ''}\nOrganization id: ${organization?.id ?? ''}\n\nWe would like to move to: `;
+  return (
+    <Section title="Billing" description={`The free plan allows ${config.billing.freeUserLimit} users; the paid plan and a jumpstart trial have no user limit.`}>
+      <Stack gap="xs" data-testid="billing-contact">
+        <Text>
+          {config.siteName} does not take cards online. To change your plan, write to{' '}
+          <Anchor href={`mailto:${contact}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`}>{contact}</Anchor> and name your
+          organization; billing staff change the plan, and the change shows here.
+        </Text>
+        {organization && (
+          <Text size="sm" c="dimmed">
+            Your organization: {organization.name} (id {organization.id})
+          </Text>
+        )}
+      </Stack>
+    </Section>
+  );
+}
+
+/** The console home's billing section: the organization's card on file, or how to change plan when no card is taken. */
 export default function BillingSection() {
   const { user } = useSignedIn();
+  const [config, setConfig] = useState<PublicConfig | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.publicConfig().then(
+      (c) => live && setConfig(c),
+      (e: unknown) => live && setError(toApiError(e).detail),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   return (
     <Box mt="lg">
-      <Billing orgId={user.orgId ?? ''} />
+      {error ? (
+        <ProblemAlert message={error} />
+      ) : !config ? (
+        <PageLoader minHeight={80} />
+      ) : config.billing.cards ? (
+        <Billing orgId={user.orgId ?? ''} />
+      ) : (
+        <UpgradeByContact config={config} />
+      )}
     </Box>
   );
 }

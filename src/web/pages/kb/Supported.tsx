@@ -5,7 +5,11 @@ import { SystemVersionsTable } from '../../components/SystemVersionsTable.tsx';
 import { useLoad } from '../../lib/policies.ts';
 import { KbFallback, KbFrame } from './KbFrame.tsx';
 
-/** SUP-7: `/kb/supported`, the supported protocols and system versions; versions past their end of life are marked. */
+/**
+ * SUP-7: `/kb/supported`: the protocols this instance serves (from the listeners that are running,
+ * so nothing is listed that does not answer) and the system versions staff keep, versions past their
+ * end of life marked.
+ */
 export default function KbSupportedPage() {
   const load = useCallback(() => kbApi.supported(), []);
   const { data, error, loading, reload } = useLoad(load);
@@ -18,8 +22,11 @@ export default function KbSupportedPage() {
         <Stack gap="lg">
           <Stack gap="xs">
             <Title order={2} fz="lg">
-              Protocols
+              Protocols served here
             </Title>
+            <Text size="sm" c="dimmed">
+              What this service answers now. Protocols that are not listed are not offered here yet.
+            </Text>
             <Paper withBorder radius="md">
               <Table data-testid="kb-protocols" verticalSpacing="sm" horizontalSpacing="md">
                 <Table.Thead>
@@ -29,12 +36,12 @@ export default function KbSupportedPage() {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {data.protocols.map((p) => (
-                    <Table.Tr key={p.id}>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }} fw={500}>
+                  {data.served.map((p) => (
+                    <Table.Tr key={p.id} data-protocol={p.id}>
+                      <Table.Td fw={500}>
                         {p.version ? `${p.name} ${p.version}` : p.name}
                       </Table.Td>
-                      <Table.Td>{p.notes ?? ''}</Table.Td>
+                      <Table.Td style={{ overflowWrap: 'anywhere' }}>{p.notes}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
