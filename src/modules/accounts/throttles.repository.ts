@@ -54,7 +54,7 @@ function reserveStatement(n: number): Statement<{ key: string; count: number }> 
         count = case when throttles.window_started_at < ${windowStart} then 1 else throttles.count + 1 end,
         window_started_at = case when throttles.window_started_at < ${windowStart} then excluded.window_started_at else throttles.window_started_at end
       where (throttles.locked_until is null or throttles.locked_until <= ?)
-        and (throttles.window_started_at < ${windowStart} or throttles.count < case throttles.key ${Array.from({ length: n }, () => 'when ? then ?').join(' ')} end)
+        and (throttles.window_started_at < ${windowStart} or throttles.count < case throttles.key ${Array.from({ length: n }, () => 'when ? then cast(? as integer)').join(' ')} end)
       returning key, count`);
     reserveStatements.set(n, s);
   }
