@@ -41,7 +41,7 @@ const moduleOf = (file: string) => {
   return rel[0] === 'modules' ? (rel[1] as string) : 'core';
 };
 
-/** Tables a file names in a query: the builders' first argument, and FROM/JOIN/INTO/UPDATE in raw SQL. */
+/** Tables a file names in a query: the builders' first argument, and FROM/JOIN/INTO/UPDATE in raw SQL and statements. */
 function tablesIn(text: string, known: Set<string>): Set<string> {
   const found = new Set<string>();
   const add = (name: string | undefined) => {
@@ -49,7 +49,8 @@ function tablesIn(text: string, known: Set<string>): Set<string> {
     if (base && known.has(base)) found.add(base);
   };
   for (const m of text.matchAll(/\b(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|with)\(\s*['"]([\w ]+)['"]/g)) add(m[1]);
-  for (const m of text.matchAll(/sql(?:<[^`]*?>)?`([^`]*)`/g)) {
+  // Raw SQL: Kysely's sql`...` templates, and statements written once (statement('...', '...')).
+  for (const m of [...text.matchAll(/sql(?:<[^`]*?>)?`([^`]*)`/g), ...text.matchAll(/\bstatement(?:<[^(]*?>)?\(([\s\S]*?)\);/g)]) {
     for (const t of (m[1] ?? '').matchAll(/\b(?:from|join|into|update)\s+(\w+)/gi)) add(t[1]);
   }
   return found;
@@ -70,6 +71,7 @@ describe('each module owns its tables', () => {
     expect(uses.size).toBeGreaterThan(10);
     // The reader itself catches a foreign query: this one names two tables of two modules.
     expect([...tablesIn("db.selectFrom('accounts').innerJoin('memberships', 'a', 'b'); sql`select 1 from cards`", known)].sort()).toEqual(['accounts', 'cards', 'memberships']);
+    expect([...tablesIn("const s = statement<{ id: string }>('select id from sessions s join memberships m on m.id = s.id', `update cards set x = 1`);", known)].sort()).toEqual(['cards', 'memberships', 'sessions']);
   });
 
   it('no code queries another module’s tables', () => {

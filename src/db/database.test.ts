@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, CommonErrors } from '../core/errors.ts';
 import { dialects } from '../../test/helpers/databases.ts';
+import { statement } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
 const org = (id: string) => ({
@@ -58,6 +59,50 @@ describe.each(dialects)('database on $name', (dialect) => {
         .catch((e) => e);
       expect((inTrx as AppError).code).toBe('common.conflict');
       expect(await db.selectFrom('organizations').select('id').where('id', '=', 'org_b').executeTakeFirst()).toBeUndefined();
+    } finally {
+      await tdb.cleanup();
+    }
+  });
+
+  it('a statement written once reads, writes and answers conflicts the same inside and outside transactions', async () => {
+    const tdb = await dialect.open();
+    try {
+      const { db } = tdb.handle;
+      await migrateToLatest(db);
+      const insert = statement('insert into organizations (id, name, plan, created_at, updated_at) values (?, ?, ?, ?, ?)');
+      const byId = statement<{ id: string; name: string }>('select id, name from organizations where id = ?');
+      const rename = statement<{ id: string }>('update organizations set name = ? where name = ? returning id');
+
+      expect(await insert.run(db, ['org_a', 'Acme', 'free', 'x', 'x'])).toBe(1);
+      expect(await byId.first(db, ['org_a'])).toEqual({ id: 'org_a', name: 'Acme' });
+      expect(await byId.first(db, ['org_none'])).toBeUndefined();
+      expect(await byId.all(db, ['org_a'])).toEqual([{ id: 'org_a', name: 'Acme' }]);
+
+      const conflict = await insert.run(db, ['org_a', 'Acme', 'free', 'x', 'x']).catch((e: unknown) => e);
+      expect((conflict as AppError).is(CommonErrors.conflict)).toBe(true);
+
+      // A transaction reads its own writes; a rolled-back one leaves nothing.
+      const failed = await db
+        .transaction()
+        .execute(async (trx) => {
+          await insert.run(trx, ['org_b', 'Beta', 'free', 'x', 'x']);
+          expect(await byId.first(trx, ['org_b'])).toEqual({ id: 'org_b', name: 'Beta' });
+          expect((await rename.all(trx, ['Gamma', 'Beta'])).map((r) => r.id)).toEqual(['org_b']);
+          throw new Error('roll back');
+        })
+        .catch((e: unknown) => e);
+      expect((failed as Error).message).toBe('roll back');
+      expect(await byId.first(db, ['org_b'])).toBeUndefined();
+
+      // A read outside a transaction never sees another transaction's uncommitted rows.
+      let outside: unknown = 'not read';
+      await db.transaction().execute(async (trx) => {
+        await insert.run(trx, ['org_c', 'Gamma', 'free', 'x', 'x']);
+        const read = byId.first(db, ['org_c']);
+        outside = await Promise.race([read, new Promise((resolve) => setTimeout(() => resolve('waiting'), 50))]);
+      });
+      expect(outside === undefined || outside === 'waiting').toBe(true);
+      expect(await byId.first(db, ['org_c'])).toEqual({ id: 'org_c', name: 'Gamma' });
     } finally {
       await tdb.cleanup();
     }

@@ -23,13 +23,25 @@ export async function whoAmI(deps: Pick<HttpDeps, 'accounts' | 'directory'>, acc
     deps.directory.callers.membershipsOf(accountId),
     deps.directory.invitations.pendingFor({ ...caller, emailVerified: account.emailVerified }),
   ]);
-  const chosen =
+  const chosen = chooseMembership(memberships, preferredOrgId);
+  const organization = chosen ? await deps.directory.callers.organization(chosen.orgId) : null;
+  return { user: personOf(account, chosen), organization, account, memberships, invitations };
+}
+
+/** The organization a person is seen in: the one asked for, else their first active membership, else their first not suspended. */
+function chooseMembership(memberships: MembershipView[], preferredOrgId?: string): MembershipView | null {
+  return (
     memberships.find((m) => m.orgId === preferredOrgId && m.status !== 'suspended') ??
     memberships.find((m) => m.status === 'active') ??
     memberships.find((m) => m.status !== 'suspended') ??
-    null;
-  const organization = chosen ? await deps.directory.callers.organization(chosen.orgId) : null;
-  return { user: personOf(account, chosen), organization, account, memberships, invitations };
+    null
+  );
+}
+
+/** whoAmI's `user` alone, for an account already in hand (a sign-in has just read it): one read, of the memberships. */
+export async function personOfAccount(deps: Pick<HttpDeps, 'directory'>, account: AccountView): Promise<PersonView> {
+  if (account.kind === 'staff') return personOf(account, null);
+  return personOf(account, chooseMembership(await deps.directory.callers.membershipsOf(account.id)));
 }
 
 function personOf(account: AccountView, m: MembershipView | null): PersonView {

@@ -48,7 +48,8 @@ function setVisitorCookie(reply: FastifyReply, id: string, secure: boolean): voi
 export function registerPrivacyHooks(app: FastifyInstance, privacy: Privacy, cookieSecure: boolean): void {
   app.decorateRequest('visitorId', null);
   app.decorateRequest('gpc', false);
-  app.addHook('onRequest', async (req, reply) => {
+  // A plain callback: only a request with the signal (and someone to apply it to) waits for the database.
+  app.addHook('onRequest', (req, reply, done) => {
     const cookie = req.cookies?.[VISITOR_COOKIE];
     req.visitorId = cookie && VISITOR_ID.test(cookie) ? cookie : null;
     req.gpc = false;
@@ -57,10 +58,18 @@ export function registerPrivacyHooks(app: FastifyInstance, privacy: Privacy, coo
       req.visitorId = `vis_${randomToken(16)}`;
       setVisitorCookie(reply, req.visitorId, cookieSecure);
     }
-    if (req.headers['sec-gpc'] === '1') {
-      const subjects = subjectsOf(req);
-      if (subjects.length > 0) await privacy.consent.applyGpc(contextOf(req), subjects);
+    if (req.headers['sec-gpc'] !== '1') return done();
+    const subjects = subjectsOf(req);
+    if (subjects.length === 0) {
       req.gpc = true;
+      return done();
     }
+    privacy.consent.applyGpc(contextOf(req), subjects).then(
+      () => {
+        req.gpc = true;
+        done();
+      },
+      (e: unknown) => done(e as Error),
+    );
   });
 }

@@ -114,17 +114,19 @@ export async function buildHttp(opts: { core: Core; webRoot: string }): Promise<
   app.decorateRequest('authVia', null);
   app.addHook('onRequest', authHook(deps));
   registerPrivacyHooks(app, deps.privacy, config.cookieSecure);
-  app.addHook('onResponse', async (req, reply) => {
+  // Every request runs these two: plain callbacks, so that neither costs a promise.
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    done();
   });
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler(sendProblem);

@@ -3,7 +3,7 @@ import { PasswordResetBody, PasswordResetConfirmBody, SignInBody, SignInResponse
 import { clearSessionCookie, contextOf, csrfTokenFor, callerOf, setSessionCookie } from '../auth.ts';
 import { errorResponses } from '../schemas.ts';
 import type { HttpApp, HttpDeps } from '../deps.ts';
-import { whoAmI } from '../people.ts';
+import { personOfAccount } from '../people.ts';
 
 /** Sign-in and sign-out (ACC-5, ACC-7), and password reset by emailed token (ACC-2). */
 export function sessionsRoutes(app: HttpApp, deps: HttpDeps): void {
@@ -23,7 +23,7 @@ export function sessionsRoutes(app: HttpApp, deps: HttpDeps): void {
     async (req, reply) => {
       const { token, account, sessionId } = await accounts.sessions.signIn(contextOf(req), req.body);
       setSessionCookie(reply, token, config.sessionTtlSeconds, config.cookieSecure);
-      const { user } = await whoAmI(deps, account.id);
+      const user = await personOfAccount(deps, account);
       return reply.status(201).send({ token, csrfToken: csrfTokenFor(keys.secret, sessionId), user });
     },
   );

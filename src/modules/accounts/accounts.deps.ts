@@ -55,6 +55,8 @@ export interface MemberLookup {
   resolveLogin(orgId: string, username: string): Promise<{ accountId: string; membershipId: string; status: string } | undefined>;
   /** False when every membership of the account is suspended: such a person may not sign in (ACC-6). */
   maySignIn(accountId: string): Promise<boolean>;
+  /** Both at once, in one read, for a sign-in: whether the person may sign in, and their organizations. */
+  standing(accountId: string): Promise<{ maySignIn: boolean; orgIds: string[] }>;
   /** The organizations the account is a member of: its events appear in each one's audit log (SEC-1). */
   orgIdsOf(ex: Executor, accountId: string): Promise<string[]>;
 }

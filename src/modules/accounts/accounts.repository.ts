@@ -1,3 +1,4 @@
+import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { AccountsTable } from './accounts.tables.ts';
 
@@ -6,8 +7,11 @@ export async function insertAccount(ex: Executor, row: AccountsTable): Promise<v
 }
 
 /** Sign-in, reset and invitations find an account by email before any organization is known: the one global lookup. */
+const byEmail = statement<AccountsTable>('select * from accounts where email_normalized = ?');
+
+/** Every sign-in asks this: one prepared statement. */
 export async function findAccountByEmail(ex: Executor, emailNormalized: string): Promise<AccountsTable | undefined> {
-  return ex.selectFrom('accounts').selectAll().where('email_normalized', '=', emailNormalized).executeTakeFirst();
+  return byEmail.first(ex, [emailNormalized]);
 }
 
 export async function findAccountById(ex: Executor, accountId: string): Promise<AccountsTable | undefined> {

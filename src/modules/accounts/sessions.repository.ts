@@ -1,10 +1,13 @@
-import { readRows } from '../../db/database.ts';
+import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
-import { sql } from 'kysely';
 import type { SessionsTable } from './accounts.tables.ts';
 
+const insert = statement(`
+  insert into sessions (id, account_id, token_hash, created_at, last_seen_at, expires_at, ip, user_agent, reauthenticated_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+
 export async function insertSession(ex: Executor, row: SessionsTable): Promise<void> {
-  await ex.insertInto('sessions').values(row).execute();
+  await insert.run(ex, [row.id, row.account_id, row.token_hash, row.created_at, row.last_seen_at, row.expires_at, row.ip, row.user_agent, row.reauthenticated_at]);
 }
 
 /** What a signed-in request is made of: the session and the few columns of its account that permissions need. */
@@ -23,16 +26,14 @@ export interface SessionRow {
  * A session and its account in one query: every authenticated request asks
  * this, so it is one plain statement reading only what a caller is made of.
  */
+const sessionWithAccount = statement<SessionRow>(`
+  select s.id as session_id, s.expires_at as session_expires_at, s.last_seen_at as session_last_seen_at,
+         a.id as account_id, a.staff_role, a.status, a.email_verified_at, a.totp_enabled_at
+  from sessions s join accounts a on a.id = s.account_id
+  where s.token_hash = ?`);
+
 export async function findSessionWithAccount(ex: Executor, tokenHash: string): Promise<SessionRow | undefined> {
-  const rows = await readRows(
-    ex,
-    sql<SessionRow>`
-      select s.id as session_id, s.expires_at as session_expires_at, s.last_seen_at as session_last_seen_at,
-             a.id as account_id, a.staff_role, a.status, a.email_verified_at, a.totp_enabled_at
-      from sessions s join accounts a on a.id = s.account_id
-      where s.token_hash = ${tokenHash}`,
-  );
-  return rows[0];
+  return sessionWithAccount.first(ex, [tokenHash]);
 }
 
 export async function markReauthenticated(ex: Executor, accountId: string, sessionId: string, at: string): Promise<void> {
@@ -44,8 +45,10 @@ export async function reauthenticatedAt(ex: Executor, accountId: string, session
   return row?.reauthenticated_at ?? null;
 }
 
+const touch = statement('update sessions set last_seen_at = ? where id = ?');
+
 export async function touchSession(ex: Executor, sessionId: string, at: string): Promise<void> {
-  await ex.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', sessionId).execute();
+  await touch.run(ex, [at, sessionId]);
 }
 
 export async function listAccountSessions(ex: Executor, accountId: string, now: string): Promise<SessionsTable[]> {

@@ -48,8 +48,10 @@ export function createSessions(deps: AccountsDeps, credentials: Credentials) {
    */
   async function signIn(ctx: RequestContext, input: SignInInput): Promise<{ token: string; account: AccountView; sessionId: string }> {
     const { account, secondFactor } = await credentials.verifyCredentials(ctx, { identity: { email: input.email }, password: input.password, totp: input.totp }, 'web');
-    if (!account.staff_role && !(await deps.members.maySignIn(account.id))) {
-      await recordAccountEvent(deps, db, ctx, account.id, { action: 'auth.signin_refused', target: { type: 'user', id: account.id }, details: { reason: 'suspended' } });
+    // One read answers both whether the person may sign in and whose audit logs record it.
+    const standing = account.staff_role ? undefined : await deps.members.standing(account.id);
+    if (standing && !standing.maySignIn) {
+      await recordAccountEvent(deps, db, ctx, account.id, { action: 'auth.signin_refused', target: { type: 'user', id: account.id }, details: { reason: 'suspended' } }, standing.orgIds);
       throw new AppError(AccountsErrors.accountSuspended);
     }
     const token = randomToken();
@@ -68,7 +70,7 @@ export function createSessions(deps: AccountsDeps, credentials: Credentials) {
         user_agent: ctx.userAgent?.slice(0, 300) ?? null,
         reauthenticated_at: null,
       });
-      await recordAccountEvent(deps, trx, actor, account.id, { action: 'auth.signin', target: { type: 'session', id: sessionId }, details: { mfa: secondFactor ?? 'none' } });
+      await recordAccountEvent(deps, trx, actor, account.id, { action: 'auth.signin', target: { type: 'session', id: sessionId }, details: { mfa: secondFactor ?? 'none' } }, standing?.orgIds);
       for (const hook of deps.hooks.signedIn) await hook(trx, actor, account.id);
     });
     return { token, account: toAccountView(account), sessionId };

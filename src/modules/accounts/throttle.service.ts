@@ -59,18 +59,16 @@ export function createThrottle(deps: { db: Kysely<Database>; clock: Clock }) {
    */
   async function reserve(keys: Array<{ key: string; rule: ThrottleRule }>, error: ErrorDefinition): Promise<Reservation> {
     const now = clock.now();
-    const taken: Array<{ key: string; rule: ThrottleRule; count: number }> = [];
-    for (const k of keys) {
-      const windowStart = new Date(now.getTime() - k.rule.windowSeconds * 1000).toISOString();
-      const count = await repo.reserve(db, k.key, k.rule.max, now.toISOString(), windowStart);
-      if (count === null) {
-        for (const t of taken) await repo.release(db, t.key);
-        const rows = await repo.findThrottles(db, [k.key]);
-        const lockedMs = Math.max(0, ...rows.map((r) => (r.locked_until ? new Date(r.locked_until).getTime() - now.getTime() : 0)));
-        throw new AppError(error, undefined, { retryAfterSeconds: Math.max(1, Math.ceil((lockedMs || k.rule.lockSeconds * 1000) / 1000)) });
-      }
-      taken.push({ ...k, count });
+    const windowStart = (k: { rule: ThrottleRule }) => new Date(now.getTime() - k.rule.windowSeconds * 1000).toISOString();
+    const counts = await repo.reserveAll(db, keys.map((k) => ({ key: k.key, max: k.rule.max, windowStart: windowStart(k) })), now.toISOString());
+    const refused = keys.find((k) => !counts.has(k.key));
+    if (refused) {
+      for (const k of keys) if (counts.has(k.key)) await repo.release(db, k.key);
+      const rows = await repo.findThrottles(db, [refused.key]);
+      const lockedMs = Math.max(0, ...rows.map((r) => (r.locked_until ? new Date(r.locked_until).getTime() - now.getTime() : 0)));
+      throw new AppError(error, undefined, { retryAfterSeconds: Math.max(1, Math.ceil((lockedMs || refused.rule.lockSeconds * 1000) / 1000)) });
     }
+    const taken = keys.map((k) => ({ ...k, count: counts.get(k.key) as number }));
     return {
       /** The attempt failed: it stays counted; a key that reached its max is locked. Answers the keys that locked now. */
       async failed(): Promise<string[]> {

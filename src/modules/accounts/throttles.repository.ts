@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { type Statement, statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 
 export async function findThrottles(ex: Executor, keys: string[]) {
@@ -27,32 +28,65 @@ export async function lock(ex: Executor, key: string, until: string, now: string
     .execute();
 }
 
+const clearOne = statement('delete from throttles where key = ?');
+
 export async function clearThrottle(ex: Executor, key: string): Promise<void> {
-  await ex.deleteFrom('throttles').where('key', '=', key).execute();
+  await clearOne.run(ex, [key]);
+}
+
+/** One key's reservation: its limit, and where its current window must have started to still count. */
+export interface ReserveKey {
+  key: string;
+  max: number;
+  windowStart: string;
+}
+
+const reserveStatements = new Map<number, Statement<{ key: string; count: number }>>();
+/** The reservation statement for `n` keys, written once per number of keys. */
+function reserveStatement(n: number): Statement<{ key: string; count: number }> {
+  let s = reserveStatements.get(n);
+  if (!s) {
+    // Each key's own window start and limit, picked by key: one row of VALUES and one CASE arm per key.
+    const windowStart = `case throttles.key ${Array.from({ length: n }, () => 'when ? then ?').join(' ')} end`;
+    s = statement(`
+      insert into throttles (key, count, window_started_at, locked_until) values ${Array.from({ length: n }, () => '(?, 1, ?, null)').join(', ')}
+      on conflict (key) do update set
+        count = case when throttles.window_started_at < ${windowStart} then 1 else throttles.count + 1 end,
+        window_started_at = case when throttles.window_started_at < ${windowStart} then excluded.window_started_at else throttles.window_started_at end
+      where (throttles.locked_until is null or throttles.locked_until <= ?)
+        and (throttles.window_started_at < ${windowStart} or throttles.count < case throttles.key ${Array.from({ length: n }, () => 'when ? then cast(? as integer)').join(' ')} end)
+      returning key, count`);
+    reserveStatements.set(n, s);
+  }
+  return s;
 }
 
 /**
- * Reserves one attempt against `key` in one atomic statement, BEFORE the attempt's work (a password
- * hash) is done: the row's count goes up only while the key is not locked and fewer than `max`
- * attempts are counted in the window. Answers the count after the reservation, or null when the
- * key is locked or full, so N concurrent attempts can never check more than `max` (ACC-7).
+ * Reserves one attempt against each key in one atomic statement (an upsert), BEFORE the attempt's
+ * work (a password hash) is done: a key's count goes up only while it is not locked and fewer than
+ * its `max` attempts are counted in its window. Answers the count after the reservation of each key
+ * that took it; a key that is locked or full is missing from the answer (and was not counted). So N
+ * concurrent attempts can never check more than `max` (ACC-7).
  */
-export async function reserve(ex: Executor, key: string, max: number, now: string, windowStart: string): Promise<number | null> {
-  const r = await sql<{ count: number }>`
-    insert into throttles (key, count, window_started_at, locked_until) values (${key}, 1, ${now}, null)
-    on conflict (key) do update set
-      count = case when throttles.window_started_at < ${windowStart} then 1 else throttles.count + 1 end,
-      window_started_at = case when throttles.window_started_at < ${windowStart} then ${now} else throttles.window_started_at end
-    where (throttles.locked_until is null or throttles.locked_until <= ${now})
-      and (throttles.window_started_at < ${windowStart} or throttles.count < ${max})
-    returning count`.execute(ex);
-  const row = r.rows[0];
-  return row === undefined ? null : Number(row.count);
+export async function reserveAll(ex: Executor, keys: readonly ReserveKey[], now: string): Promise<Map<string, number>> {
+  const windows = keys.flatMap((k) => [k.key, k.windowStart]);
+  const params = [
+    ...keys.flatMap((k) => [k.key, now]),
+    ...windows,
+    ...windows,
+    now,
+    ...windows,
+    ...keys.flatMap((k) => [k.key, k.max]),
+  ];
+  const rows = await reserveStatement(keys.length).all(ex, params);
+  return new Map(rows.map((r) => [r.key, Number(r.count)]));
 }
+
+const releaseOne = statement('update throttles set count = case when count > 0 then count - 1 else 0 end where key = ?');
 
 /** Gives back a reserved attempt that turned out not to be a failure. */
 export async function release(ex: Executor, key: string): Promise<void> {
-  await sql`update throttles set count = case when count > 0 then count - 1 else 0 end where key = ${key}`.execute(ex);
+  await releaseOne.run(ex, [key]);
 }
 
 /** Counters whose window started before `windowCutoff` and that hold no lockout still running at `now`. */

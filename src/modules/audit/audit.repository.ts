@@ -1,20 +1,32 @@
-import { lockForUpdate } from '../../db/dialect.ts';
+import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { AuditLogTable } from './audit.tables.ts';
 
+const head = statement<{ seq: number; hash: string; keyed_from: number; seal: string | null }>(
+  'select seq, hash, keyed_from, seal from audit_head where id = 1',
+  'select seq, hash, keyed_from, seal from audit_head where id = 1 for update',
+);
+
 /** The head of the chain, locked for the rest of the transaction, so appends from several nodes are serialized. */
 export async function lockHead(ex: Executor) {
-  return lockForUpdate(ex, ex.selectFrom('audit_head').select(['seq', 'hash', 'keyed_from', 'seal']).where('id', '=', 1)).executeTakeFirstOrThrow();
+  const row = await head.first(ex, []);
+  if (!row) throw new Error('the audit log has no head row: the database is not migrated');
+  return row;
 }
+
+const insertLog = statement(`
+  insert into audit_log (seq, id, at, org_id, actor_type, actor_id, action, target_type, target_id, ip, request_id, details, prev_hash, hash)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+const moveHead = statement('update audit_head set seq = ?, hash = ? where id = 1');
+const moveHeadSealed = statement('update audit_head set seq = ?, hash = ?, seal = ? where id = 1');
 
 /** Appends the entry and moves the head onto it; `seal` only with the first entry of a log that had none. */
 export async function insertEntry(ex: Executor, row: AuditLogTable, seal?: string): Promise<void> {
-  await ex.insertInto('audit_log').values(row).execute();
-  await ex
-    .updateTable('audit_head')
-    .set({ seq: row.seq, hash: row.hash, ...(seal ? { seal } : {}) })
-    .where('id', '=', 1)
-    .execute();
+  await insertLog.run(ex, [
+    row.seq, row.id, row.at, row.org_id, row.actor_type, row.actor_id, row.action, row.target_type, row.target_id, row.ip, row.request_id, row.details, row.prev_hash, row.hash,
+  ]);
+  if (seal) await moveHeadSealed.run(ex, [row.seq, row.hash, seal]);
+  else await moveHead.run(ex, [row.seq, row.hash]);
 }
 
 export async function readHead(ex: Executor) {

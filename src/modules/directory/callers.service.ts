@@ -65,8 +65,11 @@ export function createCallers(deps: DirectoryDeps) {
       return m?.account_id ? { accountId: m.account_id, membershipId: m.id, status: m.status } : undefined;
     },
     async maySignIn(accountId) {
-      const statuses = await members.statusesOfAccount(db, accountId);
-      return statuses.length === 0 || statuses.some((s) => s !== 'suspended');
+      return (await lookup.standing(accountId)).maySignIn;
+    },
+    async standing(accountId) {
+      const rows = await members.standingOfAccount(db, accountId);
+      return { maySignIn: rows.length === 0 || rows.some((r) => r.status !== 'suspended'), orgIds: rows.map((r) => r.org_id) };
     },
     orgIdsOf: (ex, accountId) => members.orgIdsOfAccount(ex, accountId),
   };

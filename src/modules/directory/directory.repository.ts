@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { readRows } from '../../db/database.ts';
+import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { BindingsTable, GroupsTable, ResourcesTable } from './directory.tables.ts';
 
@@ -124,29 +123,37 @@ export async function deleteBinding(ex: Executor, orgId: string, resourceId: str
  * user or the resource is not the organization's. The status row's binding is the
  * direct one, if any; the other rows are the group bindings, in no set order.
  */
-export async function accessRows(ex: Executor, orgId: string, userId: string, resourceId: string) {
-  // Point lookups only, never a scan of the resource's bindings: the first part finds the user and
-  // the resource (both the organization's) and the direct binding through the (resource, user) key;
-  // the second, each of the user's groups through the (resource, group) key. CROSS JOIN (conditions
-  // in WHERE, which both dialects accept) keeps SQLite's planner to that order. The first part's
-  // row, with the status, is there exactly when both the user and the resource exist.
-  return readRows(
-    ex,
-    sql<{ status: string | null; binding_id: string | null; user_id: string | null; group_id: string | null; group_name: string | null }>`
-    select u.status, b.id as binding_id, b.user_id, null as group_id, null as group_name
-      from memberships u
-      cross join resources r
-      left join bindings b on b.resource_id = r.id and b.user_id = u.id
-      where u.id = ${userId} and u.org_id = ${orgId} and r.id = ${resourceId} and r.org_id = ${orgId}
-    union all
-    select null, b.id, b.user_id, b.group_id, g.name
-      from group_members m
-      cross join bindings b
-      cross join groups g
-      where m.user_id = ${userId} and m.org_id = ${orgId}
-        and b.resource_id = ${resourceId} and b.group_id = m.group_id and b.org_id = m.org_id
-        and g.id = b.group_id`,
-  );
+export interface AccessRow {
+  status: string | null;
+  binding_id: string | null;
+  user_id: string | null;
+  group_id: string | null;
+  group_name: string | null;
+}
+
+// Point lookups only, never a scan of the resource's bindings: the first part finds the user and
+// the resource (both the organization's) and the direct binding through the (resource, user) key;
+// the second, each of the user's groups through the (resource, group) key. CROSS JOIN (conditions
+// in WHERE, which both dialects accept) keeps SQLite's planner to that order. The first part's
+// row, with the status, is there exactly when both the user and the resource exist.
+const access = statement<AccessRow>(`
+  select u.status, b.id as binding_id, b.user_id, null as group_id, null as group_name
+    from memberships u
+    cross join resources r
+    left join bindings b on b.resource_id = r.id and b.user_id = u.id
+    where u.id = ? and u.org_id = ? and r.id = ? and r.org_id = ?
+  union all
+  select null, b.id, b.user_id, b.group_id, g.name
+    from group_members m
+    cross join bindings b
+    cross join groups g
+    where m.user_id = ? and m.org_id = ?
+      and b.resource_id = ? and b.group_id = m.group_id and b.org_id = m.org_id
+      and g.id = b.group_id`);
+
+/** The rows of one access decision (DIR-3): one statement, asked on every decision. */
+export async function accessRows(ex: Executor, orgId: string, userId: string, resourceId: string): Promise<AccessRow[]> {
+  return access.all(ex, [userId, orgId, resourceId, orgId, userId, orgId, resourceId]);
 }
 
 /** Every binding that reaches `userId`, directly or through a group, with its resource. */

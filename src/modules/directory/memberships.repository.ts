@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { readRows } from '../../db/database.ts';
+import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { MembershipsTable } from './directory.tables.ts';
 
@@ -77,26 +77,24 @@ export async function allMemberships(ex: Executor, orgId: string): Promise<Membe
 }
 
 /** A person's memberships, with their organization's name: for /me and the organization switcher. */
+const ofAccount = statement<MembershipsTable & { org_name: string; org_plan: string }>(`
+  select m.*, o.name as org_name, o.plan as org_plan
+  from memberships m join organizations o on o.id = m.org_id
+  where m.account_id = ?
+  order by o.name, m.id`);
+
+/** A person's memberships with their organizations' names and plans: every sign-in and /me read this. */
 export async function membershipsOfAccount(ex: Executor, accountId: string) {
-  return ex
-    .selectFrom('memberships')
-    .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
-    .selectAll('memberships')
-    .select(['organizations.name as org_name', 'organizations.plan as org_plan'])
-    .where('memberships.account_id', '=', accountId)
-    .orderBy('organizations.name')
-    .orderBy('memberships.id')
-    .execute();
+  return ofAccount.all(ex, [accountId]);
 }
 
 /** What a caller is in one organization: read from the (account, organization) index alone on every request. */
+const membershipOfAccount = statement<{ id: string; role: string; status: string }>(
+  'select id, role, status from memberships where account_id = ? and org_id = ?',
+);
+
 export async function roleOf(ex: Executor, accountId: string, orgId: string) {
-  const rows = await readRows(
-    ex,
-    sql<{ id: string; role: string; status: string }>`
-      select id, role, status from memberships where account_id = ${accountId} and org_id = ${orgId}`,
-  );
-  return rows[0];
+  return membershipOfAccount.first(ex, [accountId, orgId]);
 }
 
 /** The membership an organization's username names, for a bind (LDAP, RADIUS). */
@@ -136,8 +134,15 @@ export async function acceptMembership(ex: Executor, membershipId: string, accou
 }
 
 /** How many of an account's memberships are in each status. */
+const standing = statement<{ org_id: string; status: string }>('select org_id, status from memberships where account_id = ? order by org_id');
+
 export async function statusesOfAccount(ex: Executor, accountId: string): Promise<string[]> {
-  return (await ex.selectFrom('memberships').select('status').where('account_id', '=', accountId).execute()).map((r) => r.status);
+  return (await standing.all(ex, [accountId])).map((r) => r.status);
+}
+
+/** The organizations of an account's memberships (in the order of the organizations' ids) and each one's status. */
+export async function standingOfAccount(ex: Executor, accountId: string): Promise<Array<{ org_id: string; status: string }>> {
+  return standing.all(ex, [accountId]);
 }
 
 /** Keeps the copy of an account's address on its memberships in step. */
@@ -145,14 +150,12 @@ export async function setAccountEmail(ex: Executor, accountId: string, email: st
   await ex.updateTable('memberships').set({ email, email_normalized: email.toLowerCase(), updated_at: at }).where('account_id', '=', accountId).execute();
 }
 
+const touchActive = statement("update memberships set last_sign_in_at = ? where account_id = ? and status = 'active'");
+const touchActiveIn = statement("update memberships set last_sign_in_at = ? where account_id = ? and status = 'active' and org_id = ?");
+
 export async function touchSignIn(ex: Executor, accountId: string, at: string, orgId?: string): Promise<void> {
-  await ex
-    .updateTable('memberships')
-    .set({ last_sign_in_at: at })
-    .where('account_id', '=', accountId)
-    .where('status', '=', 'active')
-    .$if(orgId !== undefined, (q) => q.where('org_id', '=', orgId as string))
-    .execute();
+  if (orgId === undefined) await touchActive.run(ex, [at, accountId]);
+  else await touchActiveIn.run(ex, [at, accountId, orgId]);
 }
 
 /** Accounts among `accountIds` with at least one active membership: the customers privacy writes to. */

@@ -1,3 +1,4 @@
+import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { AnalyticsEventsTable } from './privacy.tables.ts';
 
@@ -5,12 +6,12 @@ export async function insertPageView(ex: Executor, row: AnalyticsEventsTable): P
   await ex.insertInto('analytics_events').values(row).execute();
 }
 
+// Every sign-in from a browser runs these two: written once.
+const claimEvents = statement('update analytics_events set user_id = ? where visitor_id = ? and user_id is null');
+const insertLink = statement('insert into visitor_links (visitor_id, user_id, created_at) values (?, ?, ?) on conflict (visitor_id, user_id) do nothing');
+
 /** PRV-6: a visitor's anonymous page views join the account, and the link is recorded once. */
 export async function linkVisitor(ex: Executor, visitorId: string, userId: string, at: string): Promise<void> {
-  await ex.updateTable('analytics_events').set({ user_id: userId }).where('visitor_id', '=', visitorId).where('user_id', 'is', null).execute();
-  await ex
-    .insertInto('visitor_links')
-    .values({ visitor_id: visitorId, user_id: userId, created_at: at })
-    .onConflict((oc) => oc.columns(['visitor_id', 'user_id']).doNothing())
-    .execute();
+  await claimEvents.run(ex, [userId, visitorId]);
+  await insertLink.run(ex, [visitorId, userId, at]);
 }

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import { readRows } from '../../db/database.ts';
-import { dialectOf } from '../../db/dialect.ts';
+import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { Insertable } from 'kysely';
 import type { ConsentEventsTable } from './privacy.tables.ts';
@@ -25,20 +24,19 @@ export interface LatestChoice {
  * purpose, seq) index, in each dialect's own form: SQLite takes the other
  * columns of a group's max(seq) row from that row; PostgreSQL has DISTINCT ON.
  */
+const latest = statement<LatestChoice>(
+  `select purpose, granted, source, policy_version, created_at, max(seq) as seq
+   from consent_events
+   where subject_id = ? and subject_type = ?
+   group by purpose`,
+  `select distinct on (purpose) purpose, granted, source, policy_version, created_at
+   from consent_events
+   where subject_id = ? and subject_type = ?
+   order by purpose, seq desc`,
+);
+
 export async function latestChoices(ex: Executor, subjectType: string, subjectId: string): Promise<LatestChoice[]> {
-  const query =
-    dialectOf(ex) === 'sqlite'
-      ? sql<LatestChoice>`
-          select purpose, granted, source, policy_version, created_at, max(seq) as seq
-          from consent_events
-          where subject_id = ${subjectId} and subject_type = ${subjectType}
-          group by purpose`
-      : sql<LatestChoice>`
-          select distinct on (purpose) purpose, granted, source, policy_version, created_at
-          from consent_events
-          where subject_id = ${subjectId} and subject_type = ${subjectType}
-          order by purpose, seq desc`;
-  return readRows(ex, query);
+  return latest.all(ex, [subjectId, subjectType]);
 }
 
 export async function history(ex: Executor, subjectType: string, subjectId: string, opts: { before?: number | undefined; limit: number }) {

@@ -1,3 +1,4 @@
+import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { PolicyAcknowledgementsTable, PolicyNoticesTable, PolicyVersionsTable } from './privacy.tables.ts';
 
@@ -94,18 +95,13 @@ export async function insertAcknowledgement(ex: Executor, row: PolicyAcknowledge
  * email or in the app) before `at`, with no acceptance of any kind recorded yet:
  * signing in now is continued use after the notice (PRV-8).
  */
+// Asked on every sign-in (as a hook): one statement over the user's notices, which are few.
+const noticed = statement<{ version: number }>(`
+  select n.version from policy_notices n
+  join policy_versions v on v.version = n.version
+  where n.user_id = ? and v.material = 1 and v.effective_at <= ? and (n.emailed_at <= ? or n.first_shown_at <= ?)
+    and not exists (select 1 from policy_acknowledgements a where a.user_id = n.user_id and a.version = n.version)`);
+
 export async function noticedWithoutAcceptance(ex: Executor, userId: string, at: string): Promise<number[]> {
-  const rows = await ex
-    .selectFrom('policy_notices as n')
-    .innerJoin('policy_versions as v', 'v.version', 'n.version')
-    .select('n.version')
-    .where('n.user_id', '=', userId)
-    .where('v.material', '=', 1)
-    .where('v.effective_at', '<=', at)
-    .where((eb) => eb.or([eb('n.emailed_at', '<=', at), eb('n.first_shown_at', '<=', at)]))
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('policy_acknowledgements as a').select('a.version').whereRef('a.user_id', '=', 'n.user_id').whereRef('a.version', '=', 'n.version'))),
-    )
-    .execute();
-  return rows.map((r) => Number(r.version));
+  return (await noticed.all(ex, [userId, at, at, at])).map((r) => Number(r.version));
 }
