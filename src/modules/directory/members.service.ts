@@ -6,7 +6,7 @@ import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
 import { normalizeEmail, requiredText, validEmail } from '../accounts/index.ts';
 import { DirectoryErrors } from './directory.errors.ts';
-import { type DirectoryDeps, type Page, pageOf } from './directory.deps.ts';
+import type { DirectoryDeps, Page } from './directory.deps.ts';
 import type { MembershipsTable } from './directory.tables.ts';
 import type { Invitations } from './invitations.service.ts';
 import * as members from './memberships.repository.ts';
@@ -17,6 +17,19 @@ import { posixDefaults, usernameFromEmail, validUsername } from './posix.ts';
 import { allocatePosixId } from './posix.repository.ts';
 
 export type InviteInput = InviteUserBody;
+
+/** A list cursor is the last row's sort values and id, as base64url JSON: opaque to clients. */
+const encodeMemberCursor = (values: string[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+
+function decodeMemberCursor(cursor: string, width: number): string[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === width && values.every((v) => typeof v === 'string')) return values as string[];
+  } catch {
+    // Not JSON: refused below like any other foreign cursor.
+  }
+  throw new AppError(CommonErrors.invalid, 'The cursor is not valid for this order; start again from the first page.', { details: { field: 'cursor' } });
+}
 export type UpdateMemberInput = UpdateUserBody;
 
 /** The conflicts a membership write can hit, each named for the field that caused it. */
@@ -99,16 +112,25 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
     return toMemberView(created);
   }
 
-  /** Admins list and search their organization's members; a plain member sees only themselves. */
-  async function list(caller: Caller, orgId: string, opts: ListUsersQuery): Promise<Page<MemberView>> {
+  /**
+   * Admins list, search, filter and sort their organization's members (by name unless asked
+   * otherwise), with the total that match; a plain member sees only themselves.
+   */
+  async function list(caller: Caller, orgId: string, opts: ListUsersQuery): Promise<Page<MemberView> & { total: number }> {
     if (isMemberOf(caller, orgId) && caller.role !== 'admin') {
       const self = await getRow(db, orgId, caller.membershipId);
-      return { items: opts.cursor ? [] : [await view(db, self)], nextCursor: null };
+      const shown = (opts.status === undefined || opts.status === self.status) && !opts.cursor;
+      return { items: shown ? [await view(db, self)] : [], nextCursor: null, total: shown ? 1 : 0 };
     }
     requireCapability(caller, 'directory.read', { orgId });
-    const rows = await members.listMemberships(db, orgId, { q: opts.q, after: opts.cursor, limit: opts.limit + 1 });
-    const page = pageOf(rows, opts.limit, (r) => r);
-    return { items: await views(db, page.items), nextCursor: page.nextCursor };
+    const sort = opts.sort ?? 'name';
+    const filter = { q: opts.q, status: opts.status };
+    const after = opts.cursor === undefined ? undefined : decodeMemberCursor(opts.cursor, members.memberCursorWidth(sort));
+    const rows = await members.listMemberships(db, orgId, { ...filter, sort, order: opts.order ?? 'asc', after, limit: opts.limit + 1 });
+    const shown = rows.slice(0, opts.limit);
+    const last = shown.at(-1);
+    const nextCursor = rows.length > opts.limit && last ? encodeMemberCursor(last.cursor) : null;
+    return { items: await views(db, shown.map((r) => r.row)), nextCursor, total: await members.countMemberships(db, orgId, filter) };
   }
 
   async function get(caller: Caller, orgId: string, membershipId: string): Promise<MemberView> {

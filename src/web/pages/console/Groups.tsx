@@ -93,6 +93,7 @@ export default function GroupsPage() {
                   <Table.Tr>
                     <Table.Th scope="col">Name</Table.Th>
                     <Table.Th scope="col">Description</Table.Th>
+                    <Table.Th scope="col">Members</Table.Th>
                     <Table.Th scope="col">gidNumber</Table.Th>
                     <Table.Th scope="col">Created</Table.Th>
                   </Table.Tr>
@@ -106,6 +107,7 @@ export default function GroupsPage() {
                         </AppLink>
                       </Table.Td>
                       <Table.Td>{g.description ?? '—'}</Table.Td>
+                      <Table.Td>{g.memberCount}</Table.Td>
                       <Table.Td>{g.gidNumber}</Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(g.createdAt)}</Table.Td>
                     </Table.Tr>

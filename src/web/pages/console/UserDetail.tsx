@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
-import { type ApiError, type OrgRole, type User, type UserAccess, type UserPatch, api, toApiError } from '../../api.ts';
+import { type ApiError, type Group as DirectoryGroup, type OrgRole, type User, type UserAccess, type UserPatch, api, toApiError } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { DetailFallback } from '../../components/DetailFallback.tsx';
 import { AllowedBadge, StatusBadge, roleLabel, WHOLE } from '../../components/DirectoryBadges.tsx';
@@ -97,6 +97,48 @@ function EditUser({ orgId, user, isSelf, onSaved }: { orgId: string; user: User;
           </Group>
         </Stack>
       </form>
+    </Section>
+  );
+}
+
+/** DIR-2: the groups the user belongs to, each a link to its page with its member count. */
+function UserGroups({ orgId, userId }: { orgId: string; userId: string }) {
+  const [groups, setGroups] = useState<DirectoryGroup[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = useCallback(() => {
+    setError(null);
+    api
+      .userGroups(orgId, userId)
+      .then((r) => setGroups(r.items))
+      .catch((e: unknown) => setError(toApiError(e)));
+  }, [orgId, userId]);
+  useEffect(load, [load]);
+  return (
+    <Section title="Groups" description="The groups this user belongs to. Add or remove members on a group’s page.">
+      {error && (
+        <Stack gap="sm" align="flex-start">
+          <ProblemAlert message={error.detail} />
+          <Button variant="default" onClick={load}>
+            Try again
+          </Button>
+        </Stack>
+      )}
+      {groups === null && !error && <PageLoader label="Loading groups…" minHeight={60} />}
+      {groups !== null && groups.length === 0 && (
+        <Text c="dimmed">
+          In no group yet. <AppLink to="/console/groups">Open the groups</AppLink> to add them to one.
+        </Text>
+      )}
+      {groups !== null && groups.length > 0 && (
+        <Group gap="xs" data-testid="user-groups">
+          {groups.map((g) => (
+            <Badge key={g.id} variant="light" size="lg" style={{ ...WHOLE, textTransform: 'none' }}>
+              <AppLink to={`/console/groups/${encodeURIComponent(g.id)}`}>{g.name}</AppLink>
+              <Text span size="xs" c="dimmed">{` · ${g.memberCount === 1 ? '1 member' : `${g.memberCount} members`}`}</Text>
+            </Badge>
+          ))}
+        </Group>
+      )}
     </Section>
   );
 }
@@ -238,9 +280,12 @@ export default function UserDetailPage({ id }: { id: string }) {
               <Fact label="Login shell" value={user.loginShell} />
               <Fact label="Two-factor authentication" value={user.mfaEnabled ? 'On' : 'Off'} />
               <Fact label="Created" value={formatDateTime(user.createdAt)} />
+              <Fact label="Last sign-in" value={user.lastSignInAt ? formatDateTime(user.lastSignInAt) : user.status === 'invited' ? 'Not yet (invited)' : 'Never'} />
             </SimpleGrid>
           </Stack>
         </Paper>
+
+        <UserGroups orgId={orgId} userId={user.id} />
 
         <CanUse user={user} items={access} error={accessError} onRetry={refreshAccess} />
 
