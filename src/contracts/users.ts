@@ -46,6 +46,9 @@ export const UpdateUserBody = StrictObject({
   username: Type.Optional(username),
   loginShell: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^/' })),
   orgRole: Type.Optional(StringEnum(ORG_ROLES)),
+  moveHomeDirectory: Type.Optional(
+    Type.Boolean({ description: 'with a new username: the home directory follows it (/home/{username}); otherwise it stays where it was' }),
+  ),
 });
 export type UpdateUserBody = Static<typeof UpdateUserBody>;
 

@@ -15,6 +15,7 @@ import {
   DESKTOP,
   atPath,
   buttonOn,
+  descriptionOf,
   fieldOn,
   launchBrowser,
   nextResponse,
@@ -148,5 +149,53 @@ describe('item 11: console lists an admin can use', () => {
     await page.goto('/privacy/archive');
     await visible(page.getByRole('heading', { level: 1 }));
     await noTableClipped(page, 'privacy archive');
+  });
+});
+
+describe('item 12: clear errors in forms', () => {
+  it('SEC-3: the field named in a problem is the one marked, errors are written for people, a new error clears the last success, and a renamed username offers to move the home directory', async () => {
+    const admin = await adminSignedIn('Ada Admin');
+    noise.length = 0;
+    const email = uniqueEmail('dup');
+    await api(admin, 'POST', `/api/v1/orgs/${admin.organization.id}/users`, { email, name: 'First Try' });
+
+    await page.goto('/console/users');
+    await (await visible(buttonOn(page, 'Invite user'))).click();
+    const dialog = await visible(page.getByRole('dialog'));
+    await (await visible(fieldOn(dialog, 'Email'))).fill(email);
+    await fieldOn(dialog, 'Name').fill('Second Try');
+    const answer = nextResponse(page, 'POST', `/api/v1/orgs/${admin.organization.id}/users`);
+    await dialog.getByRole('button', { name: 'Send invitation', exact: true }).click();
+    expect((await answer).status()).toBe(409);
+    await expect.poll(() => descriptionOf(page, fieldOn(dialog, 'Email'))).toContain('already a member of, or invited to, this organization');
+    expect(await fieldOn(dialog, 'Username (optional)').getAttribute('aria-invalid')).not.toBe('true');
+    await shoot(page, 'console-invite-duplicate-email');
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+
+    await page.goto(`/console/users/${admin.user.id}`);
+    const form = await visible(page.getByRole('form', { name: 'Edit the user' }));
+    await fieldOn(form, 'Name').fill('Ada Renamed');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await visible(form.getByRole('status').filter({ hasText: 'Saved.' }));
+
+    await fieldOn(form, 'Login shell').fill('bash');
+    const refused = nextResponse(page, 'PATCH', `/api/v1/orgs/${admin.organization.id}/users/${admin.user.id}`);
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect((await refused).status()).toBe(400);
+    await expect.poll(() => descriptionOf(page, fieldOn(form, 'Login shell'))).toContain('Must be an absolute path, starting with "/"');
+    expect(await page.getByText(/must match pattern/i).count()).toBe(0);
+    expect(await form.getByRole('status').filter({ hasText: 'Saved.' }).count()).toBe(0);
+    await shoot(page, 'console-user-edit-error');
+
+    await fieldOn(form, 'Login shell').fill('/bin/zsh');
+    await fieldOn(form, 'Username').fill('ada.new');
+    const move = await visible(page.getByLabel('Move the home directory to /home/ada.new'));
+    expect(await move.isChecked()).toBe(true);
+    await shoot(page, 'console-user-rename');
+    const saved = nextResponse(page, 'PATCH', `/api/v1/orgs/${admin.organization.id}/users/${admin.user.id}`);
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect((await saved).status()).toBe(200);
+    await visible(page.locator('dd').filter({ hasText: /^\/home\/ada\.new$/ }));
+    expect(noise.filter((n) => !/^(409|400) /.test(n) && !/status of (409|400)/.test(n))).toEqual([]);
   });
 });

@@ -152,6 +152,33 @@ describe.each(dialects)('directory on $name', (dialect) => {
     expect(user.lastSignInAt).not.toBeNull();
   });
 
+  it('SEC-3: a second invitation of one address is named for its email, not for the username it suggested; a suggested username that is taken gets a number', async () => {
+    const a = await verifiedUser(t);
+    const email = uniqueEmail('twice');
+    const first = await addUser(a, { email });
+    const again = await call('POST', `${base(a)}/users`, a.auth, { email, name: 'Again' });
+    expect(again.statusCode).toBe(409);
+    expect(json(again)).toMatchObject({ code: 'directory.already_in_organization', errors: [{ field: 'email' }] });
+    // Another address with the same local part: the username it suggests is taken, so it gets the next free one.
+    const sameLocal = `${email.split('@')[0]}@other.example.org`;
+    const second = await addUser(a, { email: sameLocal });
+    expect(second.username).toBe(`${first.username}2`);
+    const chosen = await call('POST', `${base(a)}/users`, a.auth, { email: uniqueEmail(), name: 'Chosen', username: first.username });
+    expect(json(chosen)).toMatchObject({ code: 'directory.username_taken', errors: [{ field: 'username' }] });
+  });
+
+  it('DIR-2: renaming a username moves the home directory only when the admin asks', async () => {
+    const a = await verifiedUser(t);
+    const u = await addUser(a, { username: 'grace' });
+    expect(u.homeDirectory).toBe('/home/grace');
+    const kept = json(await call('PATCH', `${base(a)}/users/${u.id}`, a.auth, { username: 'ghopper' }));
+    expect(kept).toMatchObject({ username: 'ghopper', homeDirectory: '/home/grace' });
+    const moved = json(await call('PATCH', `${base(a)}/users/${u.id}`, a.auth, { username: 'hopper', moveHomeDirectory: true }));
+    expect(moved).toMatchObject({ username: 'hopper', homeDirectory: '/home/hopper' });
+    // Without a new username there is nothing to follow.
+    expect(json(await call('PATCH', `${base(a)}/users/${u.id}`, a.auth, { name: 'G', moveHomeDirectory: true })).homeDirectory).toBe('/home/hopper');
+  });
+
   it('DIR-1: another organization’s users, groups and resources answer 404, and nothing changes', async () => {
     const a = await verifiedUser(t);
     const b = await verifiedUser(t);

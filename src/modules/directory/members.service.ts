@@ -64,12 +64,22 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
   }
   const view = async (ex: Executor, row: MembershipsTable) => (await views(ex, [row]))[0] as MemberView;
 
+  /** A username made from an address that is free in the organization: `ada`, else `ada2`, `ada3`… */
+  async function freeUsername(ex: Executor, orgId: string, base: string): Promise<string> {
+    for (let n = 1; n < 1000; n++) {
+      const suffix = n === 1 ? '' : String(n);
+      const candidate = `${base.slice(0, 32 - suffix.length)}${suffix}`;
+      if (!(await members.findByUsername(ex, orgId, candidate))) return candidate;
+    }
+    return base;
+  }
+
   /** DIR-4: invites a person, within the plan's limit; the invitation counts as a seat until accepted or revoked. */
   async function invite(ctx: RequestContext, caller: Caller, orgId: string, input: InviteInput): Promise<MemberView> {
     requireCapability(caller, 'directory.manage', { orgId });
     const email = validEmail(input.email);
     const name = requiredText(input.name, 'name');
-    const username = input.username === undefined ? usernameFromEmail(email) : validUsername(input.username);
+    const chosen = input.username === undefined ? undefined : validUsername(input.username);
     await invitations.limit(orgId, normalizeEmail(email));
     const inviter = caller.kind === 'member' ? (await getRow(db, orgId, caller.membershipId)).name : null;
     const created = await db
@@ -77,7 +87,13 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       .execute(async (trx) => {
         const org = await orgs.lockOrganization(trx, orgId);
         if (!org) throw new AppError(CommonErrors.notFound);
+        // The address is checked first, so a second invitation of one address is named for its
+        // email, not for the username the address suggested (which would be taken too).
+        if (await members.findByEmail(trx, orgId, normalizeEmail(email))) {
+          throw new AppError(DirectoryErrors.alreadyInOrganization, undefined, { details: { field: 'email' } });
+        }
         await assertSeatFree(trx, org, clock.now());
+        const username = chosen ?? (await freeUsername(trx, orgId, usernameFromEmail(email)));
         const posixId = await allocatePosixId(trx, orgId);
         const now = clock.now().toISOString();
         const row: MembershipsTable = {
@@ -140,13 +156,17 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
 
   async function update(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string, input: UpdateMemberInput): Promise<MemberView> {
     requireCapability(caller, 'directory.manage', { orgId });
-    await getRow(db, orgId, membershipId);
     if (input.orgRole !== undefined && caller.kind === 'member' && membershipId === caller.membershipId && input.orgRole !== 'admin') {
       throw new AppError(DirectoryErrors.cannotChangeSelf, 'You cannot remove your own admin role.');
     }
+    const current = await getRow(db, orgId, membershipId);
+    const username = input.username === undefined ? undefined : validUsername(input.username);
+    // The home directory follows a renamed username only when the admin asks (files may live there).
+    const moveHome = input.moveHomeDirectory === true && username !== undefined && username !== current.username;
     const patch = {
       ...(input.name !== undefined ? { name: requiredText(input.name, 'name') } : {}),
-      ...(input.username !== undefined ? { username: validUsername(input.username) } : {}),
+      ...(username !== undefined ? { username } : {}),
+      ...(moveHome ? { home_directory: posixDefaults(username).home_directory } : {}),
       ...(input.loginShell !== undefined ? { login_shell: requiredText(input.loginShell, 'loginShell', 100) } : {}),
       ...(input.orgRole !== undefined ? { role: input.orgRole } : {}),
     };
@@ -158,7 +178,9 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
           action: 'directory.user_updated',
           orgId,
           target: { type: 'user', id: membershipId },
-          details: { fields: Object.keys(input).filter((k) => input[k as keyof UpdateMemberInput] !== undefined) },
+          details: {
+            fields: [...Object.keys(input).filter((k) => k !== 'moveHomeDirectory' && input[k as keyof UpdateMemberInput] !== undefined), ...(moveHome ? ['homeDirectory'] : [])],
+          },
         });
         return getRow(trx, orgId, membershipId);
       })

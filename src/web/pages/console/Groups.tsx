@@ -13,7 +13,7 @@ import { splitErrors, useRequest } from '../../lib/forms.ts';
 import { usePaged } from '../../lib/paged.ts';
 import { useSignedIn } from '../../session.tsx';
 
-function CreateGroup({ orgId, onCreated }: { orgId: string; onCreated: (g: DirectoryGroup) => void }) {
+function CreateGroup({ orgId, onCreated, onSubmit }: { orgId: string; onCreated: (g: DirectoryGroup) => void; onSubmit: () => void }) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const { loading, error, run } = useRequest();
@@ -21,6 +21,8 @@ function CreateGroup({ orgId, onCreated }: { orgId: string; onCreated: (g: Direc
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // A new attempt hides the last "Group … was created": it must not sit beside a new error.
+    onSubmit();
     const d = description.trim();
     const result = await run(() => api.createGroup(orgId, { name: name.trim(), ...(d ? { description: d } : {}) }));
     if (result.ok) {
@@ -71,6 +73,7 @@ export default function GroupsPage() {
       <Stack gap="lg">
         <CreateGroup
           orgId={orgId}
+          onSubmit={() => setNotice(null)}
           onCreated={(g) => {
             setNotice(g);
             list.update((items) => [g, ...items.filter((x) => x.id !== g.id)]);

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
 import { type ApiError, type Group as DirectoryGroup, type OrgRole, type User, type UserAccess, type UserPatch, api, toApiError } from '../../api.ts';
@@ -33,9 +33,11 @@ function EditUser({ orgId, user, isSelf, onSaved }: { orgId: string; user: User;
   const [username, setUsername] = useState(user.username ?? '');
   const [loginShell, setLoginShell] = useState(user.loginShell ?? '');
   const [role, setRole] = useState<OrgRole>(user.orgRole ?? 'member');
+  const [moveHome, setMoveHome] = useState(true);
   const [saved, setSaved] = useState(false);
   const { loading, error, run } = useRequest();
-  const errors = splitErrors(error, ['name', 'username', 'loginShell', 'orgRole']);
+  const errors = splitErrors(error, ['name', 'username', 'loginShell', 'orgRole'], { moveHomeDirectory: 'username' });
+  const renamed = username.trim() !== '' && username.trim() !== (user.username ?? '');
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -46,6 +48,7 @@ function EditUser({ orgId, user, isSelf, onSaved }: { orgId: string; user: User;
     if (username.trim() !== (user.username ?? '')) patch.username = username.trim();
     if (loginShell.trim() !== (user.loginShell ?? '')) patch.loginShell = loginShell.trim();
     if (role !== user.orgRole) patch.orgRole = role;
+    if (patch.username !== undefined && moveHome) patch.moveHomeDirectory = true;
     if (Object.keys(patch).length === 0) {
       setSaved(true);
       return;
@@ -68,6 +71,14 @@ function EditUser({ orgId, user, isSelf, onSaved }: { orgId: string; user: User;
           <ProblemAlert message={errors.alert} />
           <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.field('name')} />
           <TextInput label="Username" value={username} onChange={(e) => setUsername(e.currentTarget.value)} error={errors.field('username')} />
+          {renamed && (
+            <Checkbox
+              label={`Move the home directory to /home/${username.trim()}`}
+              description={`Now ${user.homeDirectory ?? 'not set'}. Leave unticked to keep it where it is (files on systems are not moved by Castellan).`}
+              checked={moveHome}
+              onChange={(e) => setMoveHome(e.currentTarget.checked)}
+            />
+          )}
           <TextInput
             label="Login shell"
             description="For systems, e.g. /bin/bash."

@@ -9,6 +9,7 @@ import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { VerifyEmailNotice } from '../../components/VerifyEmailNotice.tsx';
 import { PAGE_SIZE } from '../../lib/directory.ts';
+import { useOutcome } from '../../lib/forms.ts';
 import { usePaged } from '../../lib/paged.ts';
 import { importSummary } from '../../lib/transfer.ts';
 import { useSignedIn } from '../../session.tsx';
@@ -42,8 +43,7 @@ export default function UsersPage() {
   const [status, setStatus] = useState('');
   const [inviting, setInviting] = useState(false);
   const [importing, setImporting] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [problem, setProblem] = useState<{ title?: string; message: string } | null>(null);
+  const { notice, problem, succeed: setNotice, fail: setProblem } = useOutcome();
 
   const fetchPage = useCallback(
     (cursor: string | undefined) => {
