@@ -37,6 +37,7 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
     optional: ['totp'],
   },
   { method: 'DELETE', path: '/api/v1/sessions/current', auth: true },
+  { method: 'GET', path: '/api/v1/session', auth: false, badUrls: ['/api/v1/session?x=1'] },
   { method: 'GET', path: '/api/v1/me', auth: true },
   { method: 'PATCH', path: '/api/v1/me', auth: true, body: { name: 'Ada King' } },
   { method: 'POST', path: '/api/v1/password-resets', auth: false, body: { email: 'a@example.com' } },
@@ -277,6 +278,7 @@ const BILLING_ROUTES = (f: { orgId: string }): RouteCase[] => [
     auth: true,
     body: { number: '4242424242424242', cvc: '123', expMonth: 12, expYear: 2099, holderName: 'Ada Lovelace' },
   },
+  { method: 'GET', path: `${o}/billing`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/billing`] },
   { method: 'GET', path: `${o}/billing/card`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/billing/card`, `/api/v1/orgs/${f.orgId}/billing/card`] },
   { method: 'DELETE', path: `${o}/billing/card`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/billing/card`, `/api/v1/orgs/${f.orgId}/billing/card`] },
 ];

@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { json, uniqueEmail, verifiedUser } from '../helpers/app.ts';
+import { json, staffMember, uniqueEmail, verifiedUser } from '../helpers/app.ts';
 import {
   type BrowserApp,
   DESKTOP,
@@ -197,5 +197,51 @@ describe('item 12: clear errors in forms', () => {
     expect((await saved).status()).toBe(200);
     await visible(page.locator('dd').filter({ hasText: /^\/home\/ada\.new$/ }));
     expect(noise.filter((n) => !/^(409|400) /.test(n) && !/status of (409|400)/.test(n))).toEqual([]);
+  });
+});
+
+describe('item 18: quiet consoles', () => {
+  it('PRV-1: signed-out pages make no failing request and log no console error; the console home asks for no card that does not exist; the unsubscribe page uses the site layout; the invitation page names the organization', async () => {
+    // A published policy, as every install has (the sign-in page links to it).
+    const privacy = await staffMember(t, 'privacy');
+    await api(privacy, 'POST', '/api/v1/staff/privacy/policies', { title: 'Privacy policy', markdown: '# Privacy\n\nWe keep little.', material: false });
+
+    for (const path of ['/sign-in', '/sign-up', '/forgot-password', '/privacy', '/privacy/archive', '/privacy/choices', '/kb']) {
+      noise.length = 0;
+      await page.goto(path);
+      await visible(page.getByRole('heading', { level: 1 }));
+      await page.waitForLoadState('networkidle');
+      expect(noise, path).toEqual([]);
+    }
+    await shoot(page, 'public-kb-quiet');
+
+    const admin = await adminSignedIn('Quiet Admin');
+    noise.length = 0;
+    await page.goto('/console');
+    await visible(page.getByRole('heading', { name: 'Billing' }));
+    await page.waitForLoadState('networkidle');
+    expect(noise).toEqual([]);
+    await shoot(page, 'console-home-no-card');
+
+    // The invitation page names the organization, in its heading and its title.
+    const email = uniqueEmail('invitee');
+    await api(admin, 'POST', `/api/v1/orgs/${admin.organization.id}/users`, { email, name: 'Invitee' });
+    const mail = await t.smtp.waitFor((m) => m.to === email);
+    const link = /https?:\/\/\S+\/invitations\/[A-Za-z0-9_-]+/.exec(mail.text)?.[0] ?? '';
+    expect(link).not.toBe('');
+    const visitor = (await pages.open(browser, t.url)).page;
+    await visitor.goto(new URL(link).pathname);
+    await visible(visitor.getByRole('heading', { name: /Join .Analytical Engines Ltd./ }));
+    expect(await visitor.title()).toContain('Analytical Engines Ltd');
+    await visible(visitor.getByText(/You were invited to join/));
+    await shoot(visitor, 'invitation-names-organization');
+
+    // The unsubscribe page (server-rendered, no script) carries the site's frame: its name on top, one card, the privacy link.
+    await visitor.goto('/unsubscribe?token=not-a-real-token');
+    await visible(visitor.getByRole('heading', { level: 1 }));
+    await visible(visitor.locator('header a[href="/"]'));
+    await visible(visitor.getByRole('main'));
+    await visible(visitor.getByRole('link', { name: 'Your privacy choices' }));
+    await shoot(visitor, 'unsubscribe-layout');
   });
 });
