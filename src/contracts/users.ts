@@ -1,6 +1,6 @@
 /** DIR-2, DIR-4, DIR-5, ACC-6: an organization's users, bulk import and export, and the organization's plan. */
 import { type Static, Type } from 'typebox';
-import { Id, Nullable, ORG_ROLES, Query, StrictObject, StringEnum, UserRef, pageQuery } from './common.ts';
+import { Id, MEMBERSHIP_STATUSES, Nullable, ORG_ROLES, Query, StrictObject, StringEnum, UserRef, pageQuery } from './common.ts';
 
 const username = Type.String({ minLength: 1, maxLength: 32 });
 const name = Type.String({ minLength: 1, maxLength: 200 });
@@ -20,7 +20,6 @@ export type InviteUserBody = Static<typeof InviteUserBody>;
 
 export const USER_SORTS = ['name', 'email', 'status', 'created'] as const;
 export type UserSort = (typeof USER_SORTS)[number];
-export const MEMBERSHIP_STATUSES = ['invited', 'active', 'suspended'] as const;
 
 export const ListUsersQuery = Query({
   q: Type.Optional(Type.String({ maxLength: 200 })),

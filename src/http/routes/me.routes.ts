@@ -18,6 +18,7 @@ import {
   TotpConfirmBody,
   TotpEnrolment,
   SessionProbe,
+  SessionProbeQuery,
 } from '../../contracts/me.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import { callerOf, contextOf, csrfTokenFor, sessionOf } from '../auth.ts';
@@ -37,6 +38,7 @@ export function meRoutes(app: HttpApp, deps: HttpDeps): void {
       schema: {
         tags: ['me'],
         summary: 'Whether the request comes with a live session: `{signedIn}`, always 200, so public pages ask without a failed request',
+        querystring: SessionProbeQuery,
         response: { 200: SessionProbe, ...errorResponses(400) },
       },
     },
