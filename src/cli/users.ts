@@ -30,14 +30,14 @@ function explain(app: Core, opts: OrgOptions & { user?: string }) {
   };
 }
 
-/** Every member of the organization with `status` (all when undefined), page by page through the directory's own list. */
+/** Every member of the organization with `status` (all when undefined), by name, page by page through the directory's own list. */
 async function allMembers(app: Core, orgId: string, status: MembershipStatus | undefined): Promise<MemberView[]> {
   if (!(await app.directory.organizations.find(orgId))) throw new CliError(`no organization ${orgId}`, 1);
   const out: MemberView[] = [];
   let cursor: string | undefined;
   do {
-    const page = await app.directory.users.list(OPERATOR, orgId, { limit: PAGE, ...(cursor ? { cursor } : {}) });
-    out.push(...page.items.filter((m) => status === undefined || m.status === status));
+    const page = await app.directory.users.list(OPERATOR, orgId, { limit: PAGE, sort: 'name', order: 'asc', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
+    out.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return out;

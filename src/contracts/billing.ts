@@ -31,3 +31,7 @@ export const Card = Type.Object({
   addedAt: Type.String(),
 });
 export type Card = Static<typeof Card>;
+
+/** The organization's billing as the console home shows it: the card on file, or null (never a 404 to ask). */
+export const BillingSummary = Type.Object({ card: Type.Union([Card, Type.Null()]) });
+export type BillingSummary = Static<typeof BillingSummary>;

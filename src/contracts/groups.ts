@@ -9,10 +9,13 @@ export const Group = Type.Object({
   name: Type.String(),
   description: Nullable(Type.String()),
   gidNumber: Type.Integer(),
+  memberCount: Type.Integer({ minimum: 0, description: 'how many users are in the group' }),
   createdAt: Type.String(),
 });
 export type Group = Static<typeof Group>;
 export const GroupPage = Page(Group);
+/** The groups one user belongs to. */
+export const UserGroups = Items(Group);
 
 export const GroupParams = StrictObject({ orgId: Id, groupId: Id });
 export type GroupParams = Static<typeof GroupParams>;

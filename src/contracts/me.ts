@@ -118,3 +118,9 @@ export type EmailChangeStatus = Static<typeof EmailChangeStatus>;
 
 export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String()) });
 export type RecoveryCodes = Static<typeof RecoveryCodes>;
+
+/** Whether the request comes with a live session: a probe that never fails, for public pages (no 401 in the console). */
+export const SessionProbe = Type.Object({ signedIn: Type.Boolean() });
+/** The probe takes no parameters: anything in its query string is refused. */
+export const SessionProbeQuery = StrictObject({});
+export type SessionProbe = Static<typeof SessionProbe>;

@@ -1,6 +1,6 @@
 /** DIR-2, DIR-4, DIR-5, ACC-6: an organization's users, bulk import and export, and the organization's plan. */
 import { type Static, Type } from 'typebox';
-import { Id, Nullable, ORG_ROLES, Query, StrictObject, StringEnum, pageQuery } from './common.ts';
+import { Id, MEMBERSHIP_STATUSES, Nullable, ORG_ROLES, Query, StrictObject, StringEnum, UserRef, pageQuery } from './common.ts';
 
 const username = Type.String({ minLength: 1, maxLength: 32 });
 const name = Type.String({ minLength: 1, maxLength: 200 });
@@ -18,14 +18,36 @@ export const InviteUserBody = StrictObject({
 });
 export type InviteUserBody = Static<typeof InviteUserBody>;
 
-export const ListUsersQuery = Query({ q: Type.Optional(Type.String({ maxLength: 200 })), ...pageQuery });
+export const USER_SORTS = ['name', 'email', 'status', 'created'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+
+export const ListUsersQuery = Query({
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  status: Type.Optional(StringEnum(MEMBERSHIP_STATUSES, { description: 'only users with this status' })),
+  sort: StringEnum(USER_SORTS, { default: 'name', description: 'the order: by name (the default), email, status (then name) or creation time' }),
+  order: StringEnum(['asc', 'desc'] as const, { default: 'asc' }),
+  limit: pageQuery.limit,
+  // A cursor carries the last row's sort values, so it can be longer than other lists' cursors.
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+});
 export type ListUsersQuery = Static<typeof ListUsersQuery>;
+
+/** A page of users, with how many match the filter in all (DIR-2). */
+export const UserPage = Type.Object({
+  items: Type.Array(UserRef),
+  nextCursor: Nullable(Type.String()),
+  total: Type.Integer({ minimum: 0, description: 'how many users match the search and status filter, on every page' }),
+});
+export type UserPage = Static<typeof UserPage>;
 
 export const UpdateUserBody = StrictObject({
   name: Type.Optional(name),
   username: Type.Optional(username),
   loginShell: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^/' })),
   orgRole: Type.Optional(StringEnum(ORG_ROLES)),
+  moveHomeDirectory: Type.Optional(
+    Type.Boolean({ description: 'with a new username: the home directory follows it (/home/{username}); otherwise it stays where it was' }),
+  ),
 });
 export type UpdateUserBody = Static<typeof UpdateUserBody>;
 

@@ -1,5 +1,6 @@
 import type { FastifyError } from 'fastify';
 import { AppError, CommonErrors, type ErrorKind, defineError } from '../core/errors.ts';
+import { type AjvIssue, humanMessage } from './validation-messages.ts';
 
 export const HttpErrors = {
   validation: defineError('http.validation_failed', 'invalid', 'The request does not match the schema.'),
@@ -41,23 +42,11 @@ export interface Problem {
 
 export const problemType = (code: string) => `urn:castellan:problem:${code}`;
 
-interface AjvIssue {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
 
 function fieldOf(issue: AjvIssue): string {
   const base = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
   const extra = (issue.params.missingProperty as string | undefined) ?? (issue.params.additionalProperty as string | undefined);
   return [base, extra].filter(Boolean).join('.') || '(body)';
-}
-
-function messageOf(issue: AjvIssue): string {
-  if (issue.keyword === 'additionalProperties') return 'is not a known field';
-  if (issue.keyword === 'required') return 'is required';
-  return issue.message ?? 'is invalid';
 }
 
 /** Turns any error into a problem and its status. Unknown errors become a bare 500: internals never leak. */
@@ -82,7 +71,7 @@ export function toProblem(
 
   const fe = err as FastifyError & { validation?: AjvIssue[] };
   if (fe?.validation) {
-    const errors = fe.validation.map((i) => ({ field: fieldOf(i), message: messageOf(i) }));
+    const errors = fe.validation.map((i) => ({ field: fieldOf(i), message: humanMessage(i) }));
     const summary = errors.map((e) => `${e.field} ${e.message}`).join('; ');
     return make(400, HttpErrors.validation.code, HttpErrors.validation.title, summary, { errors });
   }

@@ -55,6 +55,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async (): Promise<User | null> => {
     try {
+      // A probe that answers 200 either way: signed-out visitors see no failed request in the console.
+      if (!(await api.session()).signedIn) {
+        setCsrfToken(null);
+        setState({ status: 'signedOut' });
+        return null;
+      }
       const me = await api.me(storedOrg());
       setCsrfToken(me.csrfToken);
       storeOrg(me.organization?.id ?? null);

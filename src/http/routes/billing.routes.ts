@@ -1,4 +1,4 @@
-import { Card, CardBody } from '../../contracts/billing.ts';
+import { BillingSummary, Card, CardBody } from '../../contracts/billing.ts';
 import { NoContent, OrgParams } from '../../contracts/common.ts';
 import { contextOf, callerOf } from '../auth.ts';
 import { errorResponses } from '../schemas.ts';
@@ -22,6 +22,20 @@ export function billingRoutes(app: HttpApp, deps: HttpDeps): void {
       },
     },
     async (req) => cards.add(contextOf(req), callerOf(req), req.params.orgId, req.body),
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/billing',
+    {
+      config: auth,
+      schema: {
+        tags: ['billing'],
+        summary: "The organization's billing: `{card}`, the card on file or null (org admins)",
+        params: OrgParams,
+        response: { 200: BillingSummary, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req) => ({ card: await cards.find(callerOf(req), req.params.orgId) }),
   );
 
   app.get(

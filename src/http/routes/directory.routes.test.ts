@@ -75,6 +75,110 @@ describe.each(dialects)('directory on $name', (dialect) => {
     expect((await call('POST', `${base(a)}/users`, auth, { email: uniqueEmail(), name: 'X' })).statusCode).toBe(403);
   });
 
+  it('DIR-2: users are sorted by name by default, sort by name, email, status or created either way, filter by status, and carry the total', async () => {
+    const a = await verifiedUser(t);
+    await call('PATCH', `${base(a)}/users/${a.user.id}`, a.auth, { name: 'mallory admin' });
+    const people = [
+      { name: 'delta', email: uniqueEmail('b-delta') },
+      { name: 'Alpha', email: uniqueEmail('d-alpha') },
+      { name: 'charlie', email: uniqueEmail('a-charlie') },
+      { name: 'Bravo', email: uniqueEmail('c-bravo') },
+    ];
+    const made: Record<string, string> = {};
+    for (const p of people) {
+      (t.clock as ManualClock).advance(1000);
+      made[p.name] = (await addUser(a, p)).id as string;
+    }
+    expect((await call('POST', `${base(a)}/users/${made.charlie}/suspend`, a.auth)).statusCode).toBe(200);
+    const names = async (query: string) => {
+      const body = json(await call('GET', `${base(a)}/users?${query}`, a.auth));
+      return { names: body.items.map((u: { name: string }) => u.name), total: body.total, nextCursor: body.nextCursor };
+    };
+    expect(await names('')).toEqual({ names: ['Alpha', 'Bravo', 'charlie', 'delta', 'mallory admin'], total: 5, nextCursor: null });
+    expect((await names('sort=name&order=desc')).names).toEqual(['mallory admin', 'delta', 'charlie', 'Bravo', 'Alpha']);
+    expect((await names('sort=email')).names.slice(0, 4)).toEqual(['charlie', 'delta', 'Bravo', 'Alpha']);
+    expect((await names('sort=created')).names).toEqual(['mallory admin', 'delta', 'Alpha', 'charlie', 'Bravo']);
+    expect((await names('sort=created&order=desc')).names).toEqual(['Bravo', 'charlie', 'Alpha', 'delta', 'mallory admin']);
+    // By status, then by name within each status.
+    expect((await names('sort=status')).names).toEqual(['mallory admin', 'Alpha', 'Bravo', 'delta', 'charlie']);
+    expect(await names('status=invited')).toEqual({ names: ['Alpha', 'Bravo', 'delta'], total: 3, nextCursor: null });
+    expect(await names('status=suspended')).toEqual({ names: ['charlie'], total: 1, nextCursor: null });
+    expect((await names('status=invited&q=a')).total).toBe(3);
+    expect((await names('q=alp')).total).toBe(1);
+
+    // Paging keeps the order and the total, in both directions and for every sort.
+    for (const query of ['sort=name', 'sort=name&order=desc', 'sort=status', 'sort=email&order=desc', 'sort=created']) {
+      const whole = (await names(query)).names;
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await names(`${query}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.total, query).toBe(5);
+        paged.push(...page.names);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(paged, query).toEqual(whole);
+    }
+    expect((await call('GET', `${base(a)}/users?sort=age`, a.auth)).statusCode).toBe(400);
+    // A cursor is opaque: a made-up one, or one of another order, is refused and names the field.
+    const nameCursor = (await names('limit=1')).nextCursor as string;
+    for (const cursor of ['not-a-cursor', nameCursor]) {
+      const res = await call('GET', `${base(a)}/users?sort=status&cursor=${cursor}`, a.auth);
+      expect(res.statusCode).toBe(422);
+      expect(json(res).errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    }
+  });
+
+  it('DIR-2: the user page shows the user’s groups, and every group its member count', async () => {
+    const a = await verifiedUser(t);
+    const u = await addUser(a, { name: 'Member One' });
+    const ops = json(await call('POST', `${base(a)}/groups`, a.auth, { name: 'ops' }));
+    const dev = json(await call('POST', `${base(a)}/groups`, a.auth, { name: 'dev' }));
+    json(await call('POST', `${base(a)}/groups`, a.auth, { name: 'empty' }));
+    expect(ops.memberCount).toBe(0);
+    for (const [g, id] of [[ops, u.id], [dev, u.id], [ops, a.user.id]] as const) {
+      expect((await call('POST', `${base(a)}/groups/${g.id}/members`, a.auth, { userId: id })).statusCode).toBe(204);
+    }
+    const mine = json(await call('GET', `${base(a)}/users/${u.id}/groups`, a.auth));
+    expect(mine.items.map((g: { name: string; memberCount: number }) => [g.name, g.memberCount])).toEqual([
+      ['dev', 1],
+      ['ops', 2],
+    ]);
+    const list = json(await call('GET', `${base(a)}/groups`, a.auth));
+    expect(Object.fromEntries(list.items.map((g: { name: string; memberCount: number }) => [g.name, g.memberCount]))).toEqual({ ops: 2, dev: 1, empty: 0 });
+    expect(json(await call('GET', `${base(a)}/groups/${ops.id}`, a.auth)).memberCount).toBe(2);
+    const user = json(await call('GET', `${base(a)}/users/${a.user.id}`, a.auth));
+    expect(user).toHaveProperty('lastSignInAt');
+    expect(user.lastSignInAt).not.toBeNull();
+  });
+
+  it('SEC-3: a second invitation of one address is named for its email, not for the username it suggested; a suggested username that is taken gets a number', async () => {
+    const a = await verifiedUser(t);
+    const email = uniqueEmail('twice');
+    const first = await addUser(a, { email });
+    const again = await call('POST', `${base(a)}/users`, a.auth, { email, name: 'Again' });
+    expect(again.statusCode).toBe(409);
+    expect(json(again)).toMatchObject({ code: 'directory.already_in_organization', errors: [{ field: 'email' }] });
+    // Another address with the same local part: the username it suggests is taken, so it gets the next free one.
+    const sameLocal = `${email.split('@')[0]}@other.example.org`;
+    const second = await addUser(a, { email: sameLocal });
+    expect(second.username).toBe(`${first.username}2`);
+    const chosen = await call('POST', `${base(a)}/users`, a.auth, { email: uniqueEmail(), name: 'Chosen', username: first.username });
+    expect(json(chosen)).toMatchObject({ code: 'directory.username_taken', errors: [{ field: 'username' }] });
+  });
+
+  it('DIR-2: renaming a username moves the home directory only when the admin asks', async () => {
+    const a = await verifiedUser(t);
+    const u = await addUser(a, { username: 'grace' });
+    expect(u.homeDirectory).toBe('/home/grace');
+    const kept = json(await call('PATCH', `${base(a)}/users/${u.id}`, a.auth, { username: 'ghopper' }));
+    expect(kept).toMatchObject({ username: 'ghopper', homeDirectory: '/home/grace' });
+    const moved = json(await call('PATCH', `${base(a)}/users/${u.id}`, a.auth, { username: 'hopper', moveHomeDirectory: true }));
+    expect(moved).toMatchObject({ username: 'hopper', homeDirectory: '/home/hopper' });
+    // Without a new username there is nothing to follow.
+    expect(json(await call('PATCH', `${base(a)}/users/${u.id}`, a.auth, { name: 'G', moveHomeDirectory: true })).homeDirectory).toBe('/home/hopper');
+  });
+
   it('DIR-1: another organization’s users, groups and resources answer 404, and nothing changes', async () => {
     const a = await verifiedUser(t);
     const b = await verifiedUser(t);
@@ -84,6 +188,8 @@ describe.each(dialects)('directory on $name', (dialect) => {
     for (const [method, url, body] of [
       ['GET', `${base(b)}/users`],
       ['GET', `${base(b)}/users/${bUser.id}`],
+      ['GET', `${base(b)}/users/${bUser.id}/groups`],
+      ['GET', `${base(a)}/users/${bUser.id}/groups`],
       ['PATCH', `${base(b)}/users/${bUser.id}`, { name: 'Hacked' }],
       ['POST', `${base(b)}/users/${bUser.id}/suspend`],
       ['DELETE', `${base(b)}/users/${bUser.id}`],

@@ -9,7 +9,9 @@ import {
   GroupParams,
   ListGroupsQuery,
   UpdateGroupBody,
+  UserGroups,
 } from '../../contracts/groups.ts';
+import { UserParams } from '../../contracts/users.ts';
 import { contextOf, callerOf } from '../auth.ts';
 import { errorResponses } from '../schemas.ts';
 import type { HttpApp, HttpDeps } from '../deps.ts';
@@ -40,6 +42,15 @@ export function groupsRoutes(app: HttpApp, deps: HttpDeps): void {
     '/api/v1/orgs/:orgId/groups',
     { config: auth, schema: { tags: ['groups'], summary: 'List groups', params: OrgParams, querystring: ListGroupsQuery, response: { 200: GroupPage, ...errorResponses(400, 401, 403, 404) } } },
     async (req) => groups.list(callerOf(req), req.params.orgId, req.query),
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/users/:userId/groups',
+    {
+      config: auth,
+      schema: { tags: ['groups', 'users'], summary: 'The groups a user belongs to, by name', params: UserParams, response: { 200: UserGroups, ...errorResponses(400, 401, 403, 404) } },
+    },
+    async (req) => ({ items: await groups.ofUser(callerOf(req), req.params.orgId, req.params.userId) }),
   );
 
   app.get(

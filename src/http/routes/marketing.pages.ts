@@ -15,14 +15,38 @@ export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAA
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
+/**
+ * The site's public layout, as the web app's signed-out pages draw it (PublicLayout): the mark and
+ * name on top, one card with the heading, the privacy-choices link below; in plain HTML and inline
+ * styles, since the page works without the app, scripts or other requests.
+ */
+const STYLE = `
+body{margin:0;background:#f8f9fa;color:#212529;font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;line-height:1.55}
+.frame{max-width:440px;margin:0 auto;padding:48px 16px}
+header,footer{text-align:center}
+header a{display:inline-flex;align-items:center;gap:8px;color:#212529;text-decoration:none;font-weight:700;font-size:18px}
+main{background:#fff;border:1px solid #dee2e6;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.05);padding:32px;margin:24px 0}
+h1{font-size:26px;line-height:1.3;margin:0 0 16px}
+p{margin:0 0 16px}
+button{background:#4c6ef5;color:#fff;border:0;border-radius:4px;font:inherit;font-weight:600;padding:8px 18px;cursor:pointer}
+button:focus-visible,a:focus-visible{outline:2px solid #4c6ef5;outline-offset:2px}
+footer a{color:#868e96;font-size:14px}
+@media (max-width:480px){.frame{padding:24px 16px}main{padding:16px}h1{font-size:24px}}`;
+
+const MARK = `<svg width="28" height="28" viewBox="0 0 32 32" aria-hidden="true" focusable="false"><rect width="32" height="32" rx="7" fill="#4c6ef5"/><path d="M8 25V11l3 2V9h3v3l2-2 2 2V9h3v4l3-2v14z" fill="white"/></svg>`;
+
 function page(siteName: string, title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)} · ${escapeHtml(siteName)}</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
+<meta name="robots" content="noindex"><title>${escapeHtml(title)} · ${escapeHtml(siteName)}</title><style>${STYLE}</style></head>
+<body><div class="frame">
+<header><a href="/" aria-label="${escapeHtml(siteName)} home">${MARK}<span>${escapeHtml(siteName)}</span></a></header>
+<main>
 <h1>${escapeHtml(title)}</h1>
 ${body}
-</body></html>`;
+</main>
+<footer><a href="/privacy/choices">Your privacy choices</a></footer>
+</div></body></html>`;
 }
 
 /**

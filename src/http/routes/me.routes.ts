@@ -17,6 +17,8 @@ import {
   SessionParams,
   TotpConfirmBody,
   TotpEnrolment,
+  SessionProbe,
+  SessionProbeQuery,
 } from '../../contracts/me.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import { callerOf, contextOf, csrfTokenFor, sessionOf } from '../auth.ts';
@@ -28,6 +30,20 @@ import type { HttpApp, HttpDeps } from '../deps.ts';
 export function meRoutes(app: HttpApp, deps: HttpDeps): void {
   const { accounts, keys } = deps;
   const auth = { auth: 'required' as const };
+
+  app.get(
+    '/api/v1/session',
+    {
+      config: { auth: 'optional' },
+      schema: {
+        tags: ['me'],
+        summary: 'Whether the request comes with a live session: `{signedIn}`, always 200, so public pages ask without a failed request',
+        querystring: SessionProbeQuery,
+        response: { 200: SessionProbe, ...errorResponses(400) },
+      },
+    },
+    async (req) => ({ signedIn: req.caller !== null }),
+  );
 
   app.get(
     '/api/v1/me',

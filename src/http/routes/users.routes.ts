@@ -12,6 +12,7 @@ import {
   StaffOrg,
   StaffOrgsQuery,
   UpdateUserBody,
+  UserPage,
   UserParams,
 } from '../../contracts/users.ts';
 import { contextOf, callerOf } from '../auth.ts';
@@ -46,10 +47,10 @@ export function directoryRoutes(app: HttpApp, deps: HttpDeps): void {
       config: auth,
       schema: {
         tags: ['users'],
-        summary: "List and search the organization's users (a plain user sees only themselves)",
+        summary: "List, search, filter by status and sort the organization's users, with the total that match (a plain user sees only themselves)",
         params: OrgParams,
         querystring: ListUsersQuery,
-        response: { 200: Page(UserRef), ...errorResponses(400, 401, 403, 404) },
+        response: { 200: UserPage, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (req) => directory.users.list(callerOf(req), req.params.orgId, req.query),

@@ -80,6 +80,13 @@ export function createCards(deps: BillingDeps) {
     return toCardView(row);
   }
 
+  /** The card on file, or null: for pages that ask whether there is one. */
+  async function find(caller: Caller, orgId: string): Promise<CardView | null> {
+    requireCapability(caller, 'billing.manage_card', { orgId });
+    const row = await repo.findCard(db, orgId);
+    return row ? toCardView(row) : null;
+  }
+
   /** Removes the card and detaches it at the provider. The plan is left as it is: billing staff decide any downgrade. */
   async function remove(ctx: RequestContext, caller: Caller, orgId: string): Promise<void> {
     requireCapability(caller, 'billing.manage_card', { orgId });
@@ -99,7 +106,7 @@ export function createCards(deps: BillingDeps) {
     await provider?.detach(removed.token);
   }
 
-  return { add, get, remove };
+  return { add, get, find, remove };
 }
 
 export type Cards = ReturnType<typeof createCards>;

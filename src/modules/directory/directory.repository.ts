@@ -8,19 +8,49 @@ export async function insertGroup(ex: Executor, row: GroupsTable) {
   await ex.insertInto('groups').values(row).execute();
 }
 
-export async function findGroup(ex: Executor, orgId: string, groupId: string) {
-  return ex.selectFrom('groups').selectAll().where('org_id', '=', orgId).where('id', '=', groupId).executeTakeFirst();
-}
+/** A group row with how many members it has (DIR-2). */
+export type GroupWithCount = GroupsTable & { member_count: number };
 
-export async function listGroups(ex: Executor, orgId: string, opts: { after?: string | undefined; limit: number }) {
+/** Groups of one organization, each with its member count (one correlated count, on the group_members key). */
+function groupsWithCount(ex: Executor, orgId: string) {
   return ex
     .selectFrom('groups')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .$if(opts.after !== undefined, (b) => b.where('id', '>', opts.after as string))
-    .orderBy('id')
+    .selectAll('groups')
+    .select((eb) =>
+      eb
+        .selectFrom('group_members')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('group_members.group_id', '=', 'groups.id')
+        .where('group_members.org_id', '=', orgId)
+        .as('member_count'),
+    )
+    .where('groups.org_id', '=', orgId);
+}
+
+const counted = (rows: (GroupsTable & { member_count: number | string | bigint | null })[]): GroupWithCount[] =>
+  rows.map((r) => ({ ...r, member_count: Number(r.member_count ?? 0) }));
+
+export async function findGroup(ex: Executor, orgId: string, groupId: string): Promise<GroupWithCount | undefined> {
+  return counted(await groupsWithCount(ex, orgId).where('groups.id', '=', groupId).execute())[0];
+}
+
+/** The groups a user belongs to, by name (the user page shows them). */
+export async function groupsOfMember(ex: Executor, orgId: string, userId: string): Promise<GroupWithCount[]> {
+  const rows = await groupsWithCount(ex, orgId)
+    .where('groups.id', 'in', (eb) => eb.selectFrom('group_members').select('group_id').where('org_id', '=', orgId).where('user_id', '=', userId))
+    .orderBy('groups.name')
+    .orderBy('groups.id')
+    .execute();
+  return counted(rows);
+}
+
+export async function listGroups(ex: Executor, orgId: string, opts: { after?: string | undefined; limit: number }): Promise<GroupWithCount[]> {
+  const rows = await groupsWithCount(ex, orgId)
+    .$if(opts.after !== undefined, (b) => b.where('groups.id', '>', opts.after as string))
+    .orderBy('groups.id')
     .limit(opts.limit)
     .execute();
+  return counted(rows);
 }
 
 export async function updateGroup(ex: Executor, orgId: string, groupId: string, patch: Partial<Pick<GroupsTable, 'name' | 'description' | 'updated_at'>>) {

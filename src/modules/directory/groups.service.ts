@@ -14,11 +14,12 @@ import type { GroupsTable } from './directory.tables.ts';
 
 export type GroupView = Group;
 
-export const toGroupView = (g: GroupsTable): GroupView => ({
+export const toGroupView = (g: GroupsTable & { member_count?: number }): GroupView => ({
   id: g.id,
   name: g.name,
   description: g.description,
   gidNumber: Number(g.gid_number),
+  memberCount: g.member_count ?? 0,
   createdAt: g.created_at,
 });
 
@@ -122,5 +123,12 @@ export function createGroups(deps: DirectoryDeps) {
     return rows.map((r) => toMemberView(r, r.account_id ? facts.get(r.account_id) : undefined));
   }
 
-  return { create, list, get, update, remove, addMember, removeMember, members: listMembers };
+  /** The groups one user belongs to (the user page); another organization's user is not found (DIR-1). */
+  async function ofUser(caller: Caller, orgId: string, userId: string): Promise<GroupView[]> {
+    requireCapability(caller, 'directory.read', { orgId });
+    if (!(await members.findMembership(db, orgId, userId))) throw new AppError(CommonErrors.notFound);
+    return (await repo.groupsOfMember(db, orgId, userId)).map(toGroupView);
+  }
+
+  return { create, list, get, update, remove, addMember, removeMember, members: listMembers, ofUser };
 }

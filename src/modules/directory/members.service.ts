@@ -6,7 +6,7 @@ import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
 import { normalizeEmail, requiredText, validEmail } from '../accounts/index.ts';
 import { DirectoryErrors } from './directory.errors.ts';
-import { type DirectoryDeps, type Page, pageOf } from './directory.deps.ts';
+import type { DirectoryDeps, Page } from './directory.deps.ts';
 import type { MembershipsTable } from './directory.tables.ts';
 import type { Invitations } from './invitations.service.ts';
 import * as members from './memberships.repository.ts';
@@ -17,6 +17,19 @@ import { posixDefaults, usernameFromEmail, validUsername } from './posix.ts';
 import { allocatePosixId } from './posix.repository.ts';
 
 export type InviteInput = InviteUserBody;
+
+/** A list cursor is the last row's sort values and id, as base64url JSON: opaque to clients. */
+const encodeMemberCursor = (values: string[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+
+function decodeMemberCursor(cursor: string, width: number): string[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === width && values.every((v) => typeof v === 'string')) return values as string[];
+  } catch {
+    // Not JSON: refused below like any other foreign cursor.
+  }
+  throw new AppError(CommonErrors.invalid, 'The cursor is not valid for this order; start again from the first page.', { details: { field: 'cursor' } });
+}
 export type UpdateMemberInput = UpdateUserBody;
 
 /** The conflicts a membership write can hit, each named for the field that caused it. */
@@ -51,12 +64,22 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
   }
   const view = async (ex: Executor, row: MembershipsTable) => (await views(ex, [row]))[0] as MemberView;
 
+  /** A username made from an address that is free in the organization: `ada`, else `ada2`, `ada3`… */
+  async function freeUsername(ex: Executor, orgId: string, base: string): Promise<string> {
+    for (let n = 1; n < 1000; n++) {
+      const suffix = n === 1 ? '' : String(n);
+      const candidate = `${base.slice(0, 32 - suffix.length)}${suffix}`;
+      if (!(await members.findByUsername(ex, orgId, candidate))) return candidate;
+    }
+    return base;
+  }
+
   /** DIR-4: invites a person, within the plan's limit; the invitation counts as a seat until accepted or revoked. */
   async function invite(ctx: RequestContext, caller: Caller, orgId: string, input: InviteInput): Promise<MemberView> {
     requireCapability(caller, 'directory.invite', { orgId });
     const email = validEmail(input.email);
     const name = requiredText(input.name, 'name');
-    const username = input.username === undefined ? usernameFromEmail(email) : validUsername(input.username);
+    const chosen = input.username === undefined ? undefined : validUsername(input.username);
     await invitations.limit(orgId, normalizeEmail(email));
     const inviter = caller.kind === 'member' ? (await getRow(db, orgId, caller.membershipId)).name : null;
     const created = await db
@@ -64,7 +87,13 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       .execute(async (trx) => {
         const org = await orgs.lockOrganization(trx, orgId);
         if (!org) throw new AppError(CommonErrors.notFound);
+        // The address is checked first, so a second invitation of one address is named for its
+        // email, not for the username the address suggested (which would be taken too).
+        if (await members.findByEmail(trx, orgId, normalizeEmail(email))) {
+          throw new AppError(DirectoryErrors.alreadyInOrganization, undefined, { details: { field: 'email' } });
+        }
         await assertSeatFree(trx, org, clock.now());
+        const username = chosen ?? (await freeUsername(trx, orgId, usernameFromEmail(email)));
         const posixId = await allocatePosixId(trx, orgId);
         const now = clock.now().toISOString();
         const row: MembershipsTable = {
@@ -99,16 +128,25 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
     return toMemberView(created);
   }
 
-  /** Admins list and search their organization's members; a plain member sees only themselves. */
-  async function list(caller: Caller, orgId: string, opts: ListUsersQuery): Promise<Page<MemberView>> {
+  /**
+   * Admins list, search, filter and sort their organization's members (by name unless asked
+   * otherwise), with the total that match; a plain member sees only themselves.
+   */
+  async function list(caller: Caller, orgId: string, opts: ListUsersQuery): Promise<Page<MemberView> & { total: number }> {
     if (isMemberOf(caller, orgId) && caller.role !== 'admin') {
       const self = await getRow(db, orgId, caller.membershipId);
-      return { items: opts.cursor ? [] : [await view(db, self)], nextCursor: null };
+      const shown = (opts.status === undefined || opts.status === self.status) && !opts.cursor;
+      return { items: shown ? [await view(db, self)] : [], nextCursor: null, total: shown ? 1 : 0 };
     }
     requireCapability(caller, 'directory.read', { orgId });
-    const rows = await members.listMemberships(db, orgId, { q: opts.q, after: opts.cursor, limit: opts.limit + 1 });
-    const page = pageOf(rows, opts.limit, (r) => r);
-    return { items: await views(db, page.items), nextCursor: page.nextCursor };
+    const sort = opts.sort ?? 'name';
+    const filter = { q: opts.q, status: opts.status };
+    const after = opts.cursor === undefined ? undefined : decodeMemberCursor(opts.cursor, members.memberCursorWidth(sort));
+    const rows = await members.listMemberships(db, orgId, { ...filter, sort, order: opts.order ?? 'asc', after, limit: opts.limit + 1 });
+    const shown = rows.slice(0, opts.limit);
+    const last = shown.at(-1);
+    const nextCursor = rows.length > opts.limit && last ? encodeMemberCursor(last.cursor) : null;
+    return { items: await views(db, shown.map((r) => r.row)), nextCursor, total: await members.countMemberships(db, orgId, filter) };
   }
 
   async function get(caller: Caller, orgId: string, membershipId: string): Promise<MemberView> {
@@ -118,13 +156,17 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
 
   async function update(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string, input: UpdateMemberInput): Promise<MemberView> {
     requireCapability(caller, 'directory.manage', { orgId });
-    await getRow(db, orgId, membershipId);
     if (input.orgRole !== undefined && caller.kind === 'member' && membershipId === caller.membershipId && input.orgRole !== 'admin') {
       throw new AppError(DirectoryErrors.cannotChangeSelf, 'You cannot remove your own admin role.');
     }
+    const current = await getRow(db, orgId, membershipId);
+    const username = input.username === undefined ? undefined : validUsername(input.username);
+    // The home directory follows a renamed username only when the admin asks (files may live there).
+    const moveHome = input.moveHomeDirectory === true && username !== undefined && username !== current.username;
     const patch = {
       ...(input.name !== undefined ? { name: requiredText(input.name, 'name') } : {}),
-      ...(input.username !== undefined ? { username: validUsername(input.username) } : {}),
+      ...(username !== undefined ? { username } : {}),
+      ...(moveHome ? { home_directory: posixDefaults(username).home_directory } : {}),
       ...(input.loginShell !== undefined ? { login_shell: requiredText(input.loginShell, 'loginShell', 100) } : {}),
       ...(input.orgRole !== undefined ? { role: input.orgRole } : {}),
     };
@@ -136,7 +178,9 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
           action: 'directory.user_updated',
           orgId,
           target: { type: 'user', id: membershipId },
-          details: { fields: Object.keys(input).filter((k) => input[k as keyof UpdateMemberInput] !== undefined) },
+          details: {
+            fields: [...Object.keys(input).filter((k) => k !== 'moveHomeDirectory' && input[k as keyof UpdateMemberInput] !== undefined), ...(moveHome ? ['homeDirectory'] : [])],
+          },
         });
         return getRow(trx, orgId, membershipId);
       })

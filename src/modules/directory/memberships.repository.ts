@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import { statement } from '../../db/database.ts';
+import { type RawBuilder, sql } from 'kysely';
+import { readRows, statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { MembershipsTable } from './directory.tables.ts';
 
@@ -49,13 +49,32 @@ export async function countSeatsOf(ex: Executor, orgIds: readonly string[]): Pro
 /** A search term taken literally by LIKE: its own % and _ match only themselves. */
 const likeTerm = (q: string) => `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
-export async function listMemberships(ex: Executor, orgId: string, opts: { q?: string | undefined; after?: string | undefined; limit: number }) {
-  const q = opts.q?.trim().toLowerCase();
+/** The orders a member list can take (DIR-2); each ends with the id, so the order is total. */
+export type MemberSort = 'name' | 'email' | 'status' | 'created';
+
+/** The expressions each order sorts on, in turn, before the id. */
+const SORT_SQL: Record<MemberSort, RawBuilder<string>[]> = {
+  name: [sql<string>`lower(name)`],
+  email: [sql<string>`email_normalized`],
+  status: [sql<string>`status`, sql<string>`lower(name)`],
+  created: [sql<string>`created_at`],
+};
+
+/** How many values a cursor of this order holds: its sort expressions, then the id. */
+export const memberCursorWidth = (sort: MemberSort) => SORT_SQL[sort].length + 1;
+
+export interface MemberFilter {
+  q?: string | undefined;
+  status?: string | undefined;
+}
+
+function filtered(ex: Executor, orgId: string, filter: MemberFilter) {
+  const q = filter.q?.trim().toLowerCase();
   const term = likeTerm(q ?? '');
   return ex
     .selectFrom('memberships')
-    .selectAll()
     .where('org_id', '=', orgId)
+    .$if(filter.status !== undefined, (b) => b.where('status', '=', filter.status as string))
     .$if(Boolean(q), (b) =>
       b.where((eb) =>
         eb.or([
@@ -64,11 +83,50 @@ export async function listMemberships(ex: Executor, orgId: string, opts: { q?: s
           sql<boolean>`username like ${term} escape '!'`,
         ]),
       ),
-    )
-    .$if(opts.after !== undefined, (b) => b.where('id', '>', opts.after as string))
-    .orderBy('id')
-    .limit(opts.limit)
-    .execute();
+    );
+}
+
+/**
+ * A page of members in the asked order (keyset paging: the rows after `after`, the cursor's
+ * values). The tuple comparison is spelled out, as an OR of prefixes, so both dialects read it alike.
+ */
+export async function listMemberships(
+  ex: Executor,
+  orgId: string,
+  opts: MemberFilter & { sort?: MemberSort; order?: 'asc' | 'desc'; after?: string[] | undefined; limit: number },
+): Promise<{ row: MembershipsTable; cursor: string[] }[]> {
+  const sort = opts.sort ?? 'name';
+  const desc = opts.order === 'desc';
+  const keys: RawBuilder<string>[] = [...SORT_SQL[sort], sql<string>`id`];
+  const after = opts.after;
+  // The sort values come back from the database itself, so a cursor compares exactly as the ORDER BY did.
+  let query = filtered(ex, orgId, opts)
+    .selectAll()
+    .select(SORT_SQL[sort].map((key, i) => key.as(`sort_${i}`)));
+  if (after && after.length === keys.length) {
+    const cmp = sql.raw(desc ? '<' : '>');
+    const alternatives = keys.map((key, i) => {
+      const equal = keys.slice(0, i).map((k, j) => sql`${k} = ${after[j]}`);
+      return sql`(${sql.join([...equal, sql`${key} ${cmp} ${after[i]}`], sql` and `)})`;
+    });
+    query = query.where(sql<boolean>`(${sql.join(alternatives, sql` or `)})`);
+  }
+  for (const key of keys) query = query.orderBy(key, desc ? 'desc' : 'asc');
+  const rows = (await query.limit(opts.limit).execute()) as (MembershipsTable & Record<string, unknown>)[];
+  return rows.map((r) => {
+    const cursor = SORT_SQL[sort].map((_, i) => String(r[`sort_${i}`]));
+    const row = { ...r };
+    for (let i = 0; i < SORT_SQL[sort].length; i++) delete row[`sort_${i}`];
+    return { row: row as MembershipsTable, cursor: [...cursor, r.id] };
+  });
+}
+
+/** How many members match a filter: the list's total. */
+export async function countMemberships(ex: Executor, orgId: string, filter: MemberFilter): Promise<number> {
+  const r = await filtered(ex, orgId, filter)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 /** Every member of an organization, for exports: in uidNumber order. */

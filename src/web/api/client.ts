@@ -82,14 +82,13 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
 }
 
-/** Turns the schema validator's terse messages into sentences; the server's own messages are kept. */
+/**
+ * A field's message as a sentence. The server writes schema errors for people already (SEC-3);
+ * this only starts them with a capital and ends them with a full stop.
+ */
 function humanize(code: string, field: string, message: string): string {
   if (code !== 'http.validation_failed') return message;
-  if (/format "email"/.test(message)) return 'Enter a valid email address.';
-  if (/format "date-time"/.test(message)) return 'Enter a valid date.';
-  if (message === 'is required' || /fewer than 1 characters?/.test(message)) return 'This field is required.';
-  const tooLong = /more than (\d+) characters/.exec(message);
-  if (tooLong) return `Use at most ${tooLong[1]} characters.`;
+  if (message === 'is required' || message === 'must not be empty') return 'This field is required.';
   if (message === 'is not a known field') return `${field} is not a known field.`;
   const text = message.charAt(0).toUpperCase() + message.slice(1);
   return /[.!?]$/.test(text) ? text : `${text}.`;

@@ -1,11 +1,13 @@
 // The signed-in person: who they are, their name and password, sessions and MFA (ACC-2, ACC-5, ACC-6).
-import type { EmailChangeStatus, Me, MfaStatus, ProfileResponse, Reauthenticated, RecoveryCodes, SessionInfo, StepUpBody, TotpEnrolment } from '../../contracts/me.ts';
+import type { EmailChangeStatus, Me, MfaStatus, ProfileResponse, Reauthenticated, RecoveryCodes, SessionInfo, SessionProbe, StepUpBody, TotpEnrolment } from '../../contracts/me.ts';
 import { enc, request } from './client.ts';
 
 export type { Me, Membership, PendingInvitation, SessionInfo } from '../../contracts/me.ts';
 
 export const meApi = {
   /** The signed-in person, seen in `orgId` (else their first organization); 401 when signed out (not treated as a lost session). */
+  /** Asks whether there is a session without failing when there is none (no 401 on public pages). */
+  session: () => request<SessionProbe>('GET', '/api/v1/session'),
   me: (orgId?: string) => request<Me>('GET', '/api/v1/me', { query: { orgId } }),
   updateName: (name: string) => request<ProfileResponse>('PATCH', '/api/v1/me', { body: { name }, authed: true }),
   /** With the current password (and the code when TOTP is on): a session alone cannot change it (ACC-7). */

@@ -1,15 +1,19 @@
 // An organization's users (DIR-2), bulk import and export (DIR-5), and who can use what (DIR-3).
 import type { UserAccess } from '../../contracts/access.ts';
-import type { Page, User } from '../../contracts/common.ts';
-import type { ImportResult, ImportUsersBody, InviteUserBody, ListUsersQuery, TransferFormat, UpdateUserBody } from '../../contracts/users.ts';
+import type { User } from '../../contracts/common.ts';
+import type { Group } from '../../contracts/groups.ts';
+import type { ImportResult, ImportUsersBody, InviteUserBody, ListUsersQuery, TransferFormat, UpdateUserBody, UserPage } from '../../contracts/users.ts';
 import { authed, download, enc, org, request } from './client.ts';
 
 export type { ResourceAccess, UserAccess, Via } from '../../contracts/access.ts';
-export type { ImportResult, TransferFormat } from '../../contracts/users.ts';
+export type { ImportResult, TransferFormat, UserSort } from '../../contracts/users.ts';
 export type { InviteUserBody as NewUserInput, UpdateUserBody as UserPatch } from '../../contracts/users.ts';
 
 export const usersApi = {
-  listUsers: (orgId: string, query: Partial<ListUsersQuery> = {}) => request<Page<User>>('GET', `${org(orgId)}/users`, { query: { ...query }, ...authed }),
+  /** DIR-2: sorted by name unless asked otherwise, with the total that match. */
+  listUsers: (orgId: string, query: Partial<ListUsersQuery> = {}) => request<UserPage>('GET', `${org(orgId)}/users`, { query: { ...query }, ...authed }),
+  /** The groups a user belongs to. */
+  userGroups: (orgId: string, userId: string) => request<{ items: Group[] }>('GET', `${org(orgId)}/users/${enc(userId)}/groups`, authed),
   getUser: (orgId: string, userId: string) => request<User>('GET', `${org(orgId)}/users/${enc(userId)}`, authed),
   createUser: (orgId: string, input: InviteUserBody) => request<User>('POST', `${org(orgId)}/users`, { body: input, ...authed }),
   updateUser: (orgId: string, userId: string, patch: UpdateUserBody) =>

@@ -55,3 +55,31 @@ export function splitErrors(
   else if (others.length > 0) alert = others.join(' ');
   return { field: (name) => mine[name], alert };
 }
+
+export interface Problem {
+  title?: string;
+  message: string;
+}
+
+/**
+ * A page's last outcome: a success notice or a problem, never both. A new problem clears the
+ * previous success (an old "Invitation sent" beside a new error reads as if the error succeeded),
+ * and a new success clears the previous problem.
+ */
+export function useOutcome() {
+  const [notice, setNotice] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const succeed = useCallback((message: string | null) => {
+    setProblem(null);
+    setNotice(message);
+  }, []);
+  const fail = useCallback((p: Problem | null) => {
+    if (p) setNotice(null);
+    setProblem(p);
+  }, []);
+  const clear = useCallback(() => {
+    setNotice(null);
+    setProblem(null);
+  }, []);
+  return { notice, problem, succeed, fail, clear };
+}

@@ -6,9 +6,11 @@ import { type ApiError, type Page, toApiError } from '../api.ts';
  * changes (a new search), "Load more" appends the next one. Answers that arrive
  * after a newer search started are dropped.
  */
-export function usePaged<T extends { id: string }>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {
+export function usePaged<T extends { id: string }>(fetchPage: (cursor: string | undefined) => Promise<Page<T> & { total?: number }>) {
   const [items, setItems] = useState<T[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
+  /** How many match in all, when the API says (users: `total`). */
+  const [total, setTotal] = useState<number | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -25,6 +27,7 @@ export function usePaged<T extends { id: string }>(fetchPage: (cursor: string | 
       if (mine !== seq.current) return;
       setItems(page.items);
       setNextCursor(page.nextCursor);
+      setTotal(page.total ?? null);
     } catch (e) {
       if (mine === seq.current) setError(toApiError(e));
     } finally {
@@ -46,6 +49,7 @@ export function usePaged<T extends { id: string }>(fetchPage: (cursor: string | 
       if (mine !== seq.current) return;
       setItems((list) => [...(list ?? []), ...page.items.filter((x) => !list?.some((y) => y.id === x.id))]);
       setNextCursor(page.nextCursor);
+      if (page.total !== undefined) setTotal(page.total);
     } catch (e) {
       if (mine === seq.current) setMoreError(toApiError(e));
     } finally {
@@ -56,5 +60,5 @@ export function usePaged<T extends { id: string }>(fetchPage: (cursor: string | 
   /** Changes the loaded items in place (after a row's action), without a round trip. */
   const update = useCallback((fn: (list: T[]) => T[]) => setItems((list) => (list ? fn(list) : list)), []);
 
-  return { items, nextCursor, loading, error, loadingMore, moreError, reload, loadMore, update };
+  return { items, nextCursor, total, loading, error, loadingMore, moreError, reload, loadMore, update };
 }

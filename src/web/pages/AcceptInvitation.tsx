@@ -63,7 +63,7 @@ export default function AcceptInvitationPage({ token }: { token: string }) {
   }
   if (accepted) {
     return (
-      <PublicLayout title="Welcome" documentTitle="Invitation accepted">
+      <PublicLayout title="Welcome" documentTitle={`Invitation to ${info.organization.name} accepted`}>
         <Text>
           Your account is ready. Sign in as <strong>{accepted.email}</strong> with your new password to start using the resources of “{info.organization.name}”.
         </Text>
@@ -76,7 +76,7 @@ export default function AcceptInvitationPage({ token }: { token: string }) {
   if (signedIn) {
     const same = signedIn.email.toLowerCase() === info.email.toLowerCase();
     return (
-      <PublicLayout title={title} documentTitle="Invitation">
+      <PublicLayout title={title} documentTitle={`Invitation to ${info.organization.name}`}>
         {same ? (
           <Stack gap="md">
             <Text>
@@ -98,18 +98,18 @@ export default function AcceptInvitationPage({ token }: { token: string }) {
   }
   if (info.account === 'exists') {
     return (
-      <PublicLayout title={title} documentTitle="Invitation">
+      <PublicLayout title={title} documentTitle={`Invitation to ${info.organization.name}`}>
         <Text>
-          <strong>{info.email}</strong> already has an account. Sign in with it to accept the invitation.
+          You were invited to join <strong>{info.organization.name}</strong>. <strong>{info.email}</strong> already has an account: sign in with it to accept the invitation.
         </Text>
         <AppLink to={nextHere}>Sign in to accept</AppLink>
       </PublicLayout>
     );
   }
   return (
-    <PublicLayout title={title} documentTitle="Create your account">
+    <PublicLayout title={title} documentTitle={`Create your account · ${info.organization.name}`}>
       <Text size="sm" c="dimmed">
-        You were invited as <strong>{info.email}</strong>. Choose the password you will sign in with; nobody else ever sees or sets it.
+        You were invited to join <strong>{info.organization.name}</strong> as <strong>{info.email}</strong>. Choose the password you will sign in with; nobody else ever sees or sets it.
       </Text>
       <form onSubmit={createAccount} noValidate>
         <Stack gap="md">

@@ -85,14 +85,10 @@ function Billing({ orgId }: { orgId: string }) {
 
   useEffect(() => {
     let live = true;
-    api.getCard(orgId).then(
-      (c) => live && setCard(c),
-      (e: unknown) => {
-        if (!live) return;
-        const err = toApiError(e);
-        if (err.code === 'billing.no_card') setCard(null);
-        else setLoadError(err.detail);
-      },
+    // GET …/billing answers null when there is no card: the console never asks for one that does not exist.
+    api.getBilling(orgId).then(
+      (b) => live && setCard(b.card),
+      (e: unknown) => live && setLoadError(toApiError(e).detail),
     );
     return () => {
       live = false;

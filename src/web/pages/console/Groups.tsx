@@ -13,7 +13,7 @@ import { splitErrors, useRequest } from '../../lib/forms.ts';
 import { usePaged } from '../../lib/paged.ts';
 import { useSignedIn } from '../../session.tsx';
 
-function CreateGroup({ orgId, onCreated }: { orgId: string; onCreated: (g: DirectoryGroup) => void }) {
+function CreateGroup({ orgId, onCreated, onSubmit }: { orgId: string; onCreated: (g: DirectoryGroup) => void; onSubmit: () => void }) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const { loading, error, run } = useRequest();
@@ -21,6 +21,8 @@ function CreateGroup({ orgId, onCreated }: { orgId: string; onCreated: (g: Direc
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // A new attempt hides the last "Group … was created": it must not sit beside a new error.
+    onSubmit();
     const d = description.trim();
     const result = await run(() => api.createGroup(orgId, { name: name.trim(), ...(d ? { description: d } : {}) }));
     if (result.ok) {
@@ -71,6 +73,7 @@ export default function GroupsPage() {
       <Stack gap="lg">
         <CreateGroup
           orgId={orgId}
+          onSubmit={() => setNotice(null)}
           onCreated={(g) => {
             setNotice(g);
             list.update((items) => [g, ...items.filter((x) => x.id !== g.id)]);
@@ -93,6 +96,7 @@ export default function GroupsPage() {
                   <Table.Tr>
                     <Table.Th scope="col">Name</Table.Th>
                     <Table.Th scope="col">Description</Table.Th>
+                    <Table.Th scope="col">Members</Table.Th>
                     <Table.Th scope="col">gidNumber</Table.Th>
                     <Table.Th scope="col">Created</Table.Th>
                   </Table.Tr>
@@ -106,6 +110,7 @@ export default function GroupsPage() {
                         </AppLink>
                       </Table.Td>
                       <Table.Td>{g.description ?? '—'}</Table.Td>
+                      <Table.Td>{g.memberCount}</Table.Td>
                       <Table.Td>{g.gidNumber}</Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(g.createdAt)}</Table.Td>
                     </Table.Tr>

@@ -94,7 +94,7 @@ export function UserActions({
   const invited = user.status === 'invited';
   return (
     <>
-      <Group gap="xs" wrap="nowrap">
+      <Group gap="xs" wrap="wrap">
         {invited ? (
           <Button size="xs" variant="default" loading={busy} onClick={resend} aria-describedby={describedBy}>
             Send invitation again

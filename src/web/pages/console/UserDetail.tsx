@@ -1,7 +1,7 @@
-import { Alert, Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
-import { type ApiError, type OrgRole, type User, type UserAccess, type UserPatch, api, toApiError } from '../../api.ts';
+import { type ApiError, type Group as DirectoryGroup, type OrgRole, type User, type UserAccess, type UserPatch, api, toApiError } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { DetailFallback } from '../../components/DetailFallback.tsx';
 import { AllowedBadge, StatusBadge, roleLabel, WHOLE } from '../../components/DirectoryBadges.tsx';
@@ -33,9 +33,11 @@ function EditUser({ orgId, user, isSelf, onSaved }: { orgId: string; user: User;
   const [username, setUsername] = useState(user.username ?? '');
   const [loginShell, setLoginShell] = useState(user.loginShell ?? '');
   const [role, setRole] = useState<OrgRole>(user.orgRole ?? 'member');
+  const [moveHome, setMoveHome] = useState(true);
   const [saved, setSaved] = useState(false);
   const { loading, error, run } = useRequest();
-  const errors = splitErrors(error, ['name', 'username', 'loginShell', 'orgRole']);
+  const errors = splitErrors(error, ['name', 'username', 'loginShell', 'orgRole'], { moveHomeDirectory: 'username' });
+  const renamed = username.trim() !== '' && username.trim() !== (user.username ?? '');
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -46,6 +48,7 @@ function EditUser({ orgId, user, isSelf, onSaved }: { orgId: string; user: User;
     if (username.trim() !== (user.username ?? '')) patch.username = username.trim();
     if (loginShell.trim() !== (user.loginShell ?? '')) patch.loginShell = loginShell.trim();
     if (role !== user.orgRole) patch.orgRole = role;
+    if (patch.username !== undefined && moveHome) patch.moveHomeDirectory = true;
     if (Object.keys(patch).length === 0) {
       setSaved(true);
       return;
@@ -68,6 +71,14 @@ function EditUser({ orgId, user, isSelf, onSaved }: { orgId: string; user: User;
           <ProblemAlert message={errors.alert} />
           <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.field('name')} />
           <TextInput label="Username" value={username} onChange={(e) => setUsername(e.currentTarget.value)} error={errors.field('username')} />
+          {renamed && (
+            <Checkbox
+              label={`Move the home directory to /home/${username.trim()}`}
+              description={`Now ${user.homeDirectory ?? 'not set'}. Leave unticked to keep it where it is (files on systems are not moved by Castellan).`}
+              checked={moveHome}
+              onChange={(e) => setMoveHome(e.currentTarget.checked)}
+            />
+          )}
           <TextInput
             label="Login shell"
             description="For systems, e.g. /bin/bash."
@@ -97,6 +108,48 @@ function EditUser({ orgId, user, isSelf, onSaved }: { orgId: string; user: User;
           </Group>
         </Stack>
       </form>
+    </Section>
+  );
+}
+
+/** DIR-2: the groups the user belongs to, each a link to its page with its member count. */
+function UserGroups({ orgId, userId }: { orgId: string; userId: string }) {
+  const [groups, setGroups] = useState<DirectoryGroup[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = useCallback(() => {
+    setError(null);
+    api
+      .userGroups(orgId, userId)
+      .then((r) => setGroups(r.items))
+      .catch((e: unknown) => setError(toApiError(e)));
+  }, [orgId, userId]);
+  useEffect(load, [load]);
+  return (
+    <Section title="Groups" description="The groups this user belongs to. Add or remove members on a group’s page.">
+      {error && (
+        <Stack gap="sm" align="flex-start">
+          <ProblemAlert message={error.detail} />
+          <Button variant="default" onClick={load}>
+            Try again
+          </Button>
+        </Stack>
+      )}
+      {groups === null && !error && <PageLoader label="Loading groups…" minHeight={60} />}
+      {groups !== null && groups.length === 0 && (
+        <Text c="dimmed">
+          In no group yet. <AppLink to="/console/groups">Open the groups</AppLink> to add them to one.
+        </Text>
+      )}
+      {groups !== null && groups.length > 0 && (
+        <Group gap="xs" data-testid="user-groups">
+          {groups.map((g) => (
+            <Badge key={g.id} variant="light" size="lg" style={{ ...WHOLE, textTransform: 'none' }}>
+              <AppLink to={`/console/groups/${encodeURIComponent(g.id)}`}>{g.name}</AppLink>
+              <Text span size="xs" c="dimmed">{` · ${g.memberCount === 1 ? '1 member' : `${g.memberCount} members`}`}</Text>
+            </Badge>
+          ))}
+        </Group>
+      )}
     </Section>
   );
 }
@@ -238,9 +291,12 @@ export default function UserDetailPage({ id }: { id: string }) {
               <Fact label="Login shell" value={user.loginShell} />
               <Fact label="Two-factor authentication" value={user.mfaEnabled ? 'On' : 'Off'} />
               <Fact label="Created" value={formatDateTime(user.createdAt)} />
+              <Fact label="Last sign-in" value={user.lastSignInAt ? formatDateTime(user.lastSignInAt) : user.status === 'invited' ? 'Not yet (invited)' : 'Never'} />
             </SimpleGrid>
           </Stack>
         </Paper>
+
+        <UserGroups orgId={orgId} userId={user.id} />
 
         <CanUse user={user} items={access} error={accessError} onRetry={refreshAccess} />
 

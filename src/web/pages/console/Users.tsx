@@ -1,7 +1,7 @@
-import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Loader, NativeSelect, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useState } from 'react';
-import { type User, api } from '../../api.ts';
+import { type User, type UserSort, api } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { StatusBadge, roleLabel, WHOLE } from '../../components/DirectoryBadges.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -9,6 +9,7 @@ import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { VerifyEmailNotice } from '../../components/VerifyEmailNotice.tsx';
 import { PAGE_SIZE } from '../../lib/directory.ts';
+import { useOutcome } from '../../lib/forms.ts';
 import { usePaged } from '../../lib/paged.ts';
 import { importSummary } from '../../lib/transfer.ts';
 import { useSignedIn } from '../../session.tsx';
@@ -16,18 +17,42 @@ import { InviteUserModal } from './InviteUser.tsx';
 import { UserActions } from './UserActions.tsx';
 import { ExportUsersButtons, ImportUsersModal } from './UserTransfer.tsx';
 
+/** The orders the list offers: by name first (the default), as an admin reads a directory. */
+const ORDERS: { value: string; label: string; sort: UserSort; order: 'asc' | 'desc' }[] = [
+  { value: 'name', label: 'Name (A to Z)', sort: 'name', order: 'asc' },
+  { value: 'name-desc', label: 'Name (Z to A)', sort: 'name', order: 'desc' },
+  { value: 'email', label: 'Email', sort: 'email', order: 'asc' },
+  { value: 'status', label: 'Status', sort: 'status', order: 'asc' },
+  { value: 'created-desc', label: 'Newest first', sort: 'created', order: 'desc' },
+  { value: 'created', label: 'Oldest first', sort: 'created', order: 'asc' },
+];
+const STATUSES = [
+  { value: '', label: 'All statuses' },
+  { value: 'active', label: 'Active' },
+  { value: 'invited', label: 'Invited' },
+  { value: 'suspended', label: 'Suspended' },
+];
+
 /** DIR-2, DIR-5: the organization's users, searchable, with invitations, suspension and deletion, import and export. */
 export default function UsersPage() {
   const { user: me } = useSignedIn();
   const orgId = me.orgId ?? '';
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 300);
+  const [orderKey, setOrderKey] = useState('name');
+  const [status, setStatus] = useState('');
   const [inviting, setInviting] = useState(false);
   const [importing, setImporting] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [problem, setProblem] = useState<{ title?: string; message: string } | null>(null);
+  const { notice, problem, succeed: setNotice, fail: setProblem } = useOutcome();
 
-  const fetchPage = useCallback((cursor: string | undefined) => api.listUsers(orgId, { q: q || undefined, limit: PAGE_SIZE, cursor }), [orgId, q]);
+  const fetchPage = useCallback(
+    (cursor: string | undefined) => {
+      const order = ORDERS.find((o) => o.value === orderKey) ?? ORDERS[0];
+      const statusFilter = status === 'active' || status === 'invited' || status === 'suspended' ? status : undefined;
+      return api.listUsers(orgId, { q: q || undefined, status: statusFilter, sort: order?.sort, order: order?.order, limit: PAGE_SIZE, cursor });
+    },
+    [orgId, q, orderKey, status],
+  );
   const list = usePaged(fetchPage);
   const { update, reload } = list;
 
@@ -38,7 +63,7 @@ export default function UsersPage() {
       <PageHeader title="Users" description="The people of your organization. Invite them, suspend them, or remove them." />
       <VerifyEmailNotice consequence="Until then, you cannot manage users." />
       <Stack gap="md">
-        <Group justify="space-between" align="flex-end" gap="md" wrap="wrap">
+        <Group align="flex-end" gap="md" wrap="wrap">
           <TextInput
             label="Search users"
             placeholder="Name, email or username"
@@ -46,9 +71,12 @@ export default function UsersPage() {
             value={search}
             onChange={(e) => setSearch(e.currentTarget.value)}
             rightSection={list.loading && list.items !== null ? <Loader size="xs" aria-label="Searching" /> : null}
-            w={{ base: '100%', xs: 320 }}
+            w={{ base: '100%', xs: 280 }}
           />
-          <Group gap="sm" wrap="wrap">
+          <NativeSelect label="Status" data={STATUSES} value={status} onChange={(e) => setStatus(e.currentTarget.value)} w={{ base: '100%', xs: 160 }} />
+          <NativeSelect label="Sort by" data={ORDERS.map(({ value, label }) => ({ value, label }))} value={orderKey} onChange={(e) => setOrderKey(e.currentTarget.value)} w={{ base: '100%', xs: 180 }} />
+        </Group>
+        <Group gap="sm" wrap="wrap">
             <Button
               onClick={() => {
                 setNotice(null);
@@ -67,7 +95,6 @@ export default function UsersPage() {
               Import users
             </Button>
             <ExportUsersButtons orgId={orgId} onError={setProblem} />
-          </Group>
         </Group>
 
         {notice && (
@@ -78,12 +105,17 @@ export default function UsersPage() {
         <ProblemAlert title={problem?.title} message={problem?.message} />
         <ProblemAlert message={list.error?.detail} />
 
+        {list.total !== null && (
+          <Text size="sm" c="dimmed" data-testid="users-total" aria-live="polite">
+            {countLabel(list.total, q !== '' || status !== '')}
+          </Text>
+        )}
         {list.items === null && list.loading && <PageLoader label="Loading users…" minHeight={160} />}
 
         {list.items !== null && (
           <Paper withBorder radius="md">
             <Table.ScrollContainer minWidth={760}>
-              <Table data-testid="users-table" style={{ whiteSpace: 'nowrap' }} striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-busy={list.loading}>
+              <Table data-testid="users-table" striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-busy={list.loading}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">Name</Table.Th>
@@ -109,7 +141,7 @@ export default function UsersPage() {
                           )}
                         </Group>
                       </Table.Td>
-                      <Table.Td>{u.email}</Table.Td>
+                      <Table.Td style={{ wordBreak: 'break-word' }}>{u.email}</Table.Td>
                       <Table.Td>{u.username ?? '—'}</Table.Td>
                       <Table.Td>
                         <StatusBadge status={u.status} />
@@ -136,7 +168,7 @@ export default function UsersPage() {
             </Table.ScrollContainer>
             {list.items.length === 0 && (
               <Text p="md" c="dimmed" role="status">
-                {q ? 'No users match this search.' : 'No users yet.'}
+                {q || status ? 'No users match this search.' : 'No users yet.'}
               </Text>
             )}
           </Paper>
@@ -175,4 +207,9 @@ export default function UsersPage() {
       />
     </>
   );
+}
+
+function countLabel(total: number, filtered: boolean): string {
+  const users = total === 1 ? '1 user' : `${total} users`;
+  return filtered ? `${users} match` : `${users} in all`;
 }
