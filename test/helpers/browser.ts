@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { TestApp } from './app.ts';
+import { fastHasher } from './hasher.ts';
 import { type TestDialect, dialects } from './databases.ts';
 import { freePort, ROOT } from './process.ts';
 import { type ReceivedMail, type SmtpSink, startSmtpSink, tokenFrom } from './smtp.ts';
@@ -84,7 +85,7 @@ export async function startBrowserApp(dialect: TestDialect = sqliteDialect, env:
   // server serves its own copy of the build as it was when the server started.
   const webRoot = mkdtempSync(path.join(tmpdir(), 'castellan-web-'));
   cpSync(WEB_ROOT, webRoot, { recursive: true });
-  const db = await dialect.open();
+  const db = await dialect.openMigrated();
   const smtp = await startSmtpSink();
   const logs: string[] = [];
   const logStream = new Writable({
@@ -111,7 +112,7 @@ export async function startBrowserApp(dialect: TestDialect = sqliteDialect, env:
         CASTELLAN_LOG_LEVEL: 'info',
         ...env,
       });
-      const app = await buildApp({ config, database: db.handle, logStream, webRoot });
+      const app = await buildApp({ config, database: db.handle, logStream, webRoot, hasher: fastHasher });
       try {
         await app.listen();
       } catch (e) {
