@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/app.ts';
-import { WAIT_MS, browserSuite, newPage, shoot } from '../helpers/browser.ts';
+import { WAIT_MS, browserSuite, newPage, nextFrames, nextResponse, shoot } from '../helpers/browser.ts';
 
 const suite = browserSuite();
 
@@ -31,9 +31,12 @@ describe('privacy in the browser', () => {
 
       await refuse.click();
       await expect.poll(() => banner.isVisible(), { timeout: WAIT_MS }).toBe(false);
+      // The banner shows (or not) once the page has read the consent state: wait for that read.
+      const stateRead = nextResponse(page, 'GET', '/api/v1/consent');
       await page.reload();
+      expect((await stateRead).status()).toBe(200);
       await page.getByRole('button', { name: 'Create account' }).waitFor({ timeout: WAIT_MS });
-      await page.waitForTimeout(500);
+      await nextFrames(page);
       expect(await page.getByTestId('consent-banner').isVisible()).toBe(false);
 
       await page.goto('/privacy/choices');

@@ -42,7 +42,7 @@ export const OPERATOR: Caller = { kind: 'operator' };
 
 /** A Castellan on a real database, sending mail over real SMTP to a sink on loopback. */
 export async function startTestApp(dialect: TestDialect, opts: TestAppOptions = {}): Promise<TestApp> {
-  const db = await dialect.open();
+  const db = await dialect.openMigrated();
   const smtp = await startSmtpSink();
   const logs: string[] = [];
   const logStream = new Writable({

@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { TestApp } from './app.ts';
+import { fastHasher } from './hasher.ts';
 import { type TestDialect, dialects } from './databases.ts';
 import { freePort, ROOT } from './process.ts';
 import { type ReceivedMail, type SmtpSink, startSmtpSink, tokenFrom } from './smtp.ts';
@@ -25,6 +26,7 @@ interface BrowserStorage {
 declare const document: {
   fonts: { ready: Promise<unknown> };
   documentElement: { scrollWidth: number; clientWidth: number };
+  getAnimations(): Array<{ playState: string; effect: { getComputedTiming(): { endTime?: number | string } } | null }>;
 };
 declare const requestAnimationFrame: (cb: () => void) => number;
 declare const scrollTo: (x: number, y: number) => void;
@@ -33,6 +35,8 @@ declare const sessionStorage: BrowserStorage;
 
 export const WEB_ROOT = path.join(ROOT, 'dist/web');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results/screenshots');
+/** Screenshots are written when a test fails, and by every shoot() only when SCREENSHOTS=1 asks for them. */
+export const TAKE_SCREENSHOTS = process.env.SCREENSHOTS === '1';
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 375, height: 812 } as const;
 /** How long a browser test waits for the page to show something or to move on. */
@@ -89,7 +93,7 @@ export async function startBrowserApp(dialect: TestDialect = sqliteDialect, env:
   // server serves its own copy of the build as it was when the server started.
   const webRoot = mkdtempSync(path.join(tmpdir(), 'castellan-web-'));
   cpSync(WEB_ROOT, webRoot, { recursive: true });
-  const db = await dialect.open();
+  const db = await dialect.openMigrated();
   const smtp = await startSmtpSink();
   const logs: string[] = [];
   const logStream = new Writable({
@@ -116,7 +120,7 @@ export async function startBrowserApp(dialect: TestDialect = sqliteDialect, env:
         CASTELLAN_LOG_LEVEL: 'info',
         ...env,
       });
-      const app = await buildApp({ config, database: db.handle, logStream, webRoot, starterPolicy: options.starterPolicy ?? true });
+      const app = await buildApp({ config, database: db.handle, logStream, webRoot, hasher: fastHasher, starterPolicy: options.starterPolicy ?? true });
       try {
         await app.listen();
       } catch (e) {
@@ -199,7 +203,17 @@ export interface WatchedPages {
  */
 export function watchPages(): WatchedPages {
   const opened: Watched[] = [];
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
+    // A failed test leaves a picture of each page it had open, to see what went wrong.
+    if (task.result?.state === 'fail') {
+      const base = `failed-${task.name.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 80)}`;
+      await mkdir(SCREENSHOT_DIR, { recursive: true });
+      for (const [i, w] of opened.entries()) {
+        for (const p of w.context.pages()) {
+          await p.screenshot({ path: path.join(SCREENSHOT_DIR, `${base}-${i}.png`), fullPage: true }).catch(() => {});
+        }
+      }
+    }
     const problems = opened.flatMap((w) => w.problems);
     for (const w of opened.splice(0)) await w.context.close();
     expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
@@ -244,23 +258,36 @@ export function atPath(page: Page, pathname: string | RegExp | ((p: string) => b
   return page.waitForURL((u) => matches(u.pathname), { timeout: WAIT_MS });
 }
 
+/** Waits until the page has drawn two more frames (React commits what it was given before then). */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
+/**
+ * Waits until the page holds still: fonts loaded, two frames drawn, and every finite animation
+ * and transition (Mantine's last up to a few hundred milliseconds) finished.
+ */
 async function settle(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await document.fonts.ready;
     await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
   });
-  // Mantine's transitions last up to a few hundred milliseconds.
-  await page.waitForTimeout(250);
+  await page.waitForFunction(
+    () =>
+      document.getAnimations().every((a) => a.playState !== 'running' || !Number.isFinite(Number(a.effect?.getComputedTiming().endTime ?? Infinity))),
+    undefined,
+    { timeout: WAIT_MS },
+  );
 }
 
 /**
- * Screenshots of the page as it is now, at desktop (1280x800) and phone (375x812)
- * widths, into test-results/screenshots/<name>-desktop.png and <name>-phone.png
- * (full page: the width is the viewport's, the height the page's). At phone width
- * the page must not scroll sideways. The viewport is restored afterwards.
+ * At desktop (1280x800) and phone (375x812) widths: the page must not scroll sideways at phone
+ * width. With SCREENSHOTS=1, also screenshots of the page as it is now, into
+ * test-results/screenshots/<name>-desktop.png and <name>-phone.png (full page: the width is the
+ * viewport's, the height the page's). The viewport is restored afterwards.
  */
 export async function shoot(page: Page, name: string): Promise<void> {
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  if (TAKE_SCREENSHOTS) await mkdir(SCREENSHOT_DIR, { recursive: true });
   const before = page.viewportSize() ?? DESKTOP;
   try {
     for (const [suffix, size] of [
@@ -271,7 +298,7 @@ export async function shoot(page: Page, name: string): Promise<void> {
       // From the top: fixed headers would otherwise be drawn where the page was scrolled to.
       await page.evaluate(() => scrollTo(0, 0));
       await settle(page);
-      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${suffix}.png`), fullPage: true });
+      if (TAKE_SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${suffix}.png`), fullPage: true });
       if (suffix === 'phone') {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${name}: the page scrolls sideways at ${size.width} px`).toBeLessThanOrEqual(1);

@@ -19,6 +19,8 @@ export interface SmtpSink {
   waitFor(match: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** Refuse the next `n` messages with a temporary failure (451). */
   failNext(n: number): void;
+  /** How many clients are connected right now (Castellan opens one connection per message). */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export async function startSmtpSink(opts: { port?: number; onData?: (raw: string
     failNext(n) {
       failures = n;
     },
+    openConnections: () => (server as unknown as { connections: Set<unknown> }).connections.size,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -15,7 +15,7 @@ describe.each(dialects)('audit chain on $name', (dialect) => {
   const key = randomBytes(32);
   const clock = new ManualClock();
   beforeEach(async () => {
-    tdb = await dialect.open();
+    tdb = await dialect.openMigrated();
     await migrateToLatest(tdb.handle.db, undefined, { auditKey: key });
     audit = createAudit({ db: tdb.handle.db, dialect: tdb.handle.dialect, clock, key });
     for (let i = 0; i < 5; i++) {

@@ -24,7 +24,7 @@ describe.each(dialects)('two nodes sharing the jobs table on $name', (dialect) =
   });
 
   it('two runners working the same jobs at once never run one twice, and both take a share', async () => {
-    const tdb: TestDatabase = await dialect.open();
+    const tdb: TestDatabase = await dialect.openMigrated();
     cleanups.push(() => tdb.cleanup());
     await migrateToLatest(tdb.handle.db);
     let other: DatabaseHandle = tdb.handle;

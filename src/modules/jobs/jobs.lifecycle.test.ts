@@ -17,7 +17,7 @@ describe.each(dialects)('a running job runner on $name', (dialect) => {
   const status = async (id: string) => (await db().selectFrom('jobs').select('status').where('id', '=', id).executeTakeFirst())?.status;
 
   beforeEach(async () => {
-    tdb = await dialect.open();
+    tdb = await dialect.openMigrated();
     await migrateToLatest(tdb.handle.db);
   });
   afterEach(async () => {

@@ -16,7 +16,7 @@ describe.each(dialects)('the job runner on $name', (dialect) => {
   const msFromNow = (iso: string | null) => new Date(iso ?? 0).getTime() - clock.now().getTime();
 
   beforeEach(async () => {
-    tdb = await dialect.open();
+    tdb = await dialect.openMigrated();
     await migrateToLatest(tdb.handle.db);
   });
   afterEach(() => tdb.cleanup());

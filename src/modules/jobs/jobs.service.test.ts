@@ -11,7 +11,7 @@ describe.each(dialects)('enqueueing jobs on $name', (dialect) => {
   const rows = () => tdb.handle.db.selectFrom('jobs').selectAll().orderBy('created_at').orderBy('id').execute();
 
   beforeEach(async () => {
-    tdb = await dialect.open();
+    tdb = await dialect.openMigrated();
     await migrateToLatest(tdb.handle.db);
   });
   afterEach(() => tdb.cleanup());

@@ -50,7 +50,7 @@ describe.each(dialects)('mail outbox on $name', (dialect) => {
   const mailJobs = () => tdb.handle.db.selectFrom('jobs').selectAll().where('kind', '=', MAIL_SEND).orderBy('created_at').execute();
 
   beforeEach(async () => {
-    tdb = await dialect.open();
+    tdb = await dialect.openMigrated();
     await migrateToLatest(tdb.handle.db);
     sink = await startSmtpSink();
   });

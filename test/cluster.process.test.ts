@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signupBody } from './helpers/app.ts';
 import { createPgSchema, hasPostgres, tempDir } from './helpers/databases.ts';
+import { untilMailSettled } from './helpers/outbox.ts';
 import { type ServerProcess, clusterKeys, killAll, postJson, sleep, startServer, until } from './helpers/process.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp.ts';
 
@@ -85,8 +86,9 @@ describe.skipIf(!hasPostgres)('a two-node cluster on PostgreSQL', () => {
     const recipients = new Set(bodies.map((x) => x.email));
     const ours = () => smtp.messages.slice(before).filter((m) => recipients.has(m.to));
     await until(() => ours().length >= bodies.length, 30_000, `${bodies.length} verification mails`);
-    // A duplicate would come late (a second claim after a lease, a retry): give it time to show up.
-    await sleep(1500);
+    // A duplicate would come late (a second claim after a lease, a retry): wait until no send is
+    // in progress and none can start.
+    await untilMailSettled({ dataDir: dirs[0] as string, databaseUrl: schema.url }, [smtp]);
 
     const received = ours();
     expect(received).toHaveLength(bodies.length);
@@ -142,6 +144,7 @@ describe.skipIf(!hasPostgres)('a cluster whose SMTP server is slower than the ma
 
   it('ACC-3: each mail is still sent exactly once', async () => {
     schema = await createPgSchema();
+    // The server itself is slow: it takes 400 ms over every message (a simulated delay, not a wait).
     smtp = await startSmtpSink({ onData: () => sleep(400) });
     const common = {
       DATABASE_URL: schema.url,
@@ -164,7 +167,7 @@ describe.skipIf(!hasPostgres)('a cluster whose SMTP server is slower than the ma
 
     const sink = smtp;
     await until(() => new Set(sink.messages.map((m) => m.to)).size >= bodies.length, 30_000, 'every mail');
-    await sleep(3000);
+    await untilMailSettled({ dataDir: dirs[0] as string, databaseUrl: schema.url }, [sink]);
     const counts = new Map<string, number>();
     for (const m of sink.messages) counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
     console.info(`slow SMTP: ${sink.messages.length} deliveries of ${bodies.length} mails`);

@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { signupBody } from './helpers/app.ts';
 import { createPgSchema, hasPostgres, tempDir } from './helpers/databases.ts';
-import { type ServerProcess, killAll, postJson, sleep, startServer, until } from './helpers/process.ts';
+import { untilMailSettled } from './helpers/outbox.ts';
+import { type ServerProcess, killAll, postJson, startServer, until } from './helpers/process.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp.ts';
 
 const variants = [{ name: 'sqlite' as const }, ...(hasPostgres ? [{ name: 'postgres' as const }] : [])];
@@ -23,19 +24,27 @@ async function holdingSink(acceptFirst: number) {
     release = () => reject(Object.assign(new Error('connection lost'), { responseCode: 451 }));
   });
   released.catch(() => {});
+  let onRefused: () => void = () => {};
+  const refused = new Promise<void>((resolve) => {
+    onRefused = resolve;
+  });
   const sink = await startSmtpSink({
     onData: async () => {
       seen += 1;
       if (seen <= acceptFirst) return;
       if (seen === acceptFirst + 1) {
         onHeld();
-        await released;
+        try {
+          await released;
+        } finally {
+          onRefused();
+        }
       }
       // Anything after the held message cannot arrive: the client waits on the held one.
       throw Object.assign(new Error('unexpected message'), { responseCode: 451 });
     },
   });
-  return { sink, held, release };
+  return { sink, held, release, refused };
 }
 
 describe.each(variants)('a server killed with mail queued and in flight ($name)', ({ name }) => {
@@ -51,10 +60,12 @@ describe.each(variants)('a server killed with mail queued and in flight ($name)'
     const dataDir = tempDir('castellan-crash-');
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const dbEnv: Record<string, string> = { CASTELLAN_DATA_DIR: dataDir };
+    let databaseUrl: string | undefined;
     if (name === 'postgres') {
       const schema = await createPgSchema();
       cleanups.push(() => schema.drop());
       dbEnv.DATABASE_URL = schema.url;
+      databaseUrl = schema.url;
     }
     const env = {
       ...dbEnv,
@@ -81,7 +92,7 @@ describe.each(variants)('a server killed with mail queued and in flight ($name)'
     expect(exit.signal).toBe('SIGKILL');
     // The held transaction now fails: the message was never accepted, so it counts as not delivered.
     first.release();
-    await sleep(50);
+    await first.refused;
 
     // Second life: same data, a sink that accepts everything.
     const second = await startSmtpSink();
@@ -93,8 +104,9 @@ describe.each(variants)('a server killed with mail queued and in flight ($name)'
     const all = (sinks: SmtpSink[]) => sinks.flatMap((s) => s.messages).map((m) => m.to);
     const wanted = new Set(bodies.map((b) => b.email));
     await until(() => new Set(all([first.sink, second])).size >= wanted.size, 30_000, 'every verification mail');
-    // Let a duplicate (a second claim once a lease runs out) show itself: more than one lease.
-    await sleep(3000);
+    // A duplicate (a second claim once a lease runs out) would be a send still in progress: wait
+    // until none is, and none can start.
+    await untilMailSettled({ dataDir, databaseUrl }, [first.sink, second]);
 
     const delivered = all([first.sink, second]).filter((to) => wanted.has(to));
     const counts = new Map<string, number>();
