@@ -65,7 +65,7 @@ export default function AcceptInvitationPage({ token }: { token: string }) {
     return (
       <PublicLayout title="Welcome" documentTitle={`Invitation to ${info.organization.name} accepted`}>
         <Text>
-          Your account is ready. Sign in as <strong>{accepted.email}</strong> with your new password to start using the resources of “{info.organization.name}”.
+          Your account is ready. Sign in as <strong style={{ overflowWrap: 'anywhere' }}>{accepted.email}</strong> with your new password to start using the resources of “{info.organization.name}”.
         </Text>
         <AppLink to="/sign-in">Sign in</AppLink>
       </PublicLayout>
