@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import { readRows, statement } from '../../db/database.ts';
+import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { MembershipsTable } from './directory.tables.ts';
 
