@@ -9,7 +9,7 @@ import { PolicyNotice } from '../components/PolicyNotice.tsx';
 import { Shell } from '../components/Shell.tsx';
 import { VerifyEmailNotice } from '../components/VerifyEmailNotice.tsx';
 import { formatDate } from '../lib/format.ts';
-import { STAFF_PAGES, type StaffPage, staffMayUse, staffPagesFor } from '../lib/staffPages.ts';
+import { STAFF_PAGES, type StaffPage, staffMayUse } from '../lib/staffPages.ts';
 import { homePath, isOrgAdmin, isStaff, useSignedIn } from '../session.tsx';
 
 const AccountPage = lazy(() => import('./Account.tsx'));
@@ -76,13 +76,7 @@ function StaffHome() {
       <Paper withBorder radius="md" p="lg">
         <Stack gap="sm">
           <Text fw={500}>Role: {user.staffRole ?? 'none'}</Text>
-          {staffPagesFor(user)
-            .filter((p) => p.to !== '/staff')
-            .map((p) => (
-              <AppLink key={p.to} to={p.to}>
-                {p.label}
-              </AppLink>
-            ))}
+          <Text size="sm">The pages your role can use are in the navigation.</Text>
           <AppLink to="/account">Your account settings</AppLink>
         </Stack>
       </Paper>

@@ -1,7 +1,6 @@
 import { Alert, Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useState } from 'react';
 import { type ApiError, type SupportTargets, type SupportTargetsInput, api } from '../../api.ts';
-import { AppLink } from '../../components/AppLink.tsx';
 import { type PickerOption, RemotePicker } from '../../components/RemotePicker.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
@@ -259,7 +258,6 @@ export default function SupportSettingsPage() {
         description="Service-level targets per plan and priority, and the dedicated specialists of jumpstart organizations."
       />
       <Stack gap="lg">
-        <AppLink to="/staff/support">Support desk</AppLink>
         {!owner && (
           <Alert color="yellow" variant="light" title="Read only" role="note">
             Only staff with the owner role change these settings; the server refuses anyone else (403). You can read the targets here.
