@@ -80,7 +80,6 @@ describe('the staff area', () => {
     await visible(page.getByRole('option', { name: new RegExp(`${tag} Specialist`) }));
     // Billing staff cannot be specialists: they are not offered.
     expect(await page.getByRole('option', { name: new RegExp(`${tag} Biller`) }).count()).toBe(0);
-    await shoot(page, 'staff-specialist-picker');
     await page.getByRole('option', { name: new RegExp(`${tag} Specialist`) }).click();
 
     const put = nextResponse(page, 'PUT', `/api/v1/staff/support/orgs/${customer.organization.id}/specialist`);
@@ -89,5 +88,6 @@ describe('the staff area', () => {
     expect(res.status()).toBe(200);
     expect((await res.json()).staffId).toBe(specialist.id);
     await visible(page.getByRole('status').getByText(`${tag} Specialist is now the dedicated specialist of ${tag} Freight`));
+    await shoot(page, 'staff-specialist-picker');
   });
 });
