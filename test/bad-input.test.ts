@@ -205,6 +205,12 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
     auth: true,
     badUrls: [`/api/v1/staff/orgs?q=${'x'.repeat(201)}`, '/api/v1/staff/orgs?limit=0', '/api/v1/staff/orgs?limit=abc', '/api/v1/staff/orgs?cursor=abc', '/api/v1/staff/orgs?cursor=99999999', '/api/v1/staff/orgs?sort=name'],
   },
+  {
+    method: 'GET',
+    path: '/api/v1/staff/members',
+    auth: true,
+    badUrls: [`/api/v1/staff/members?q=${'x'.repeat(201)}`, '/api/v1/staff/members?limit=0', '/api/v1/staff/members?limit=51', '/api/v1/staff/members?sort=name'],
+  },
   { method: 'PATCH', path: '/api/v1/staff/orgs/{orgId}/plan', auth: true, body: { plan: 'jumpstart', endsAt: '2030-01-01T00:00:00Z' }, optional: ['endsAt'] },
   { method: 'POST', path: `${o}/groups`, auth: true, body: { name: 'g', description: 'd' }, optional: ['description'] },
   { method: 'GET', path: `${o}/groups`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/groups?limit=-5`] },

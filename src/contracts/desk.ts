@@ -1,6 +1,6 @@
 /** The staff desk (SUP-2..SUP-6): the queue, staff views of tickets, macros, verifications and settings. */
 import { type Static, Type } from 'typebox';
-import { Id, Items, Nullable, NullableEnum, Query, StrictObject, StringEnum } from './common.ts';
+import { Id, Items, Nullable, NullableEnum, Query, STAFF_ROLES, StrictObject, StringEnum } from './common.ts';
 import {
   CLOSE_REASON_NAMES,
   MESSAGE_MAX,
@@ -93,3 +93,15 @@ export type SpecialistBody = Static<typeof SpecialistBody>;
 /** SUP-2: a jumpstart organization's dedicated specialist. */
 export const Specialist = Type.Object({ orgId: Type.String(), staffId: Type.String(), name: Type.String() });
 export type Specialist = Static<typeof Specialist>;
+
+/** `GET /api/v1/staff/members?q=`: desk staff find a colleague by name, address or id (SUP-2 specialists). */
+export const StaffMembersQuery = Query({
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name or address, any case; or the whole id' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+});
+export type StaffMembersQuery = Static<typeof StaffMembersQuery>;
+
+/** An active staff member as colleagues find them: never more than who they are and their role. */
+export const StaffMember = Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), staffRole: StringEnum(STAFF_ROLES) });
+export type StaffMember = Static<typeof StaffMember>;
+export const StaffMemberList = Items(StaffMember);

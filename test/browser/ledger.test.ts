@@ -112,12 +112,12 @@ describe('the disclosure ledger page', () => {
     await visible(page.getByRole('status').filter({ hasText: 'No disclosures match these filters.' }));
   });
 
-  it('PRV-9: support staff are offered no ledger, and its address sends them back to the staff home', async () => {
+  it('PRV-9: support staff are offered no ledger, and its address says their role cannot use it', async () => {
     await staffSignedIn('support');
     await visible(page.getByRole('link', { name: 'Support desk', exact: true }));
     expect(await page.getByRole('link', { name: 'Disclosure ledger', exact: true }).count()).toBe(0);
     await page.goto('/staff/privacy/disclosures');
-    await atPath(page, '/staff');
-    await visible(page.getByRole('heading', { name: 'Staff home', exact: true }));
+    await visible(page.getByTestId('role-forbidden').getByText('Your role (support) cannot use this page'));
+    await atPath(page, '/staff/privacy/disclosures');
   });
 });

@@ -8,6 +8,8 @@ import {
   RequestVerificationBody,
   Specialist,
   SpecialistBody,
+  StaffMemberList,
+  StaffMembersQuery,
   StaffAttachmentParams,
   StaffTicket,
   StaffTicketParams,
@@ -235,4 +237,19 @@ export function deskRoutes(app: HttpApp, deps: HttpDeps): void {
       return reply.status(204).send();
     },
   );
+
+  app.get(
+    '/api/v1/staff/members',
+    {
+      config: auth,
+      schema: {
+        tags: ['support desk'],
+        summary: 'SUP-2: find active staff by name, address or id, with their role (support or owner staff), to pick a specialist',
+        querystring: StaffMembersQuery,
+        response: { 200: StaffMemberList, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (req) => deps.accounts.searchStaff(callerOf(req), req.query),
+  );
+
 }

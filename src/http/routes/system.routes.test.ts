@@ -137,6 +137,7 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['put', '/api/v1/staff/support/targets/{plan}/{priority}'],
       ['put', '/api/v1/staff/support/orgs/{orgId}/specialist'],
       ['delete', '/api/v1/staff/support/orgs/{orgId}/specialist'],
+      ['get', '/api/v1/staff/members'],
       ['get', '/unsubscribe'],
       ['post', '/unsubscribe'],
       ['get', '/mail/open'],

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { AccountsTable } from './accounts.tables.ts';
@@ -64,4 +65,23 @@ export async function deleteAccount(ex: Executor, accountId: string): Promise<bo
 export async function markEmailVerified(ex: Executor, accountId: string, at: string): Promise<boolean> {
   const r = await ex.updateTable('accounts').set({ email_verified_at: at, updated_at: at }).where('id', '=', accountId).where('email_verified_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+const likeTerm = (q: string) => `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
+/** Active staff accounts whose name or address contains `q` (any case), or whose id is `q`; by name. */
+export async function searchStaffAccounts(ex: Executor, opts: { q: string; limit: number }) {
+  const q = opts.q.trim();
+  return ex
+    .selectFrom('accounts')
+    .select(['id', 'name', 'email', 'staff_role'])
+    .where('status', '=', 'active')
+    .where('staff_role', 'is not', null)
+    .$if(q.length > 0, (b) =>
+      b.where((eb) => eb.or([sql<boolean>`lower(name) like ${likeTerm(q)} escape '!'`, sql<boolean>`email_normalized like ${likeTerm(q)} escape '!'`, eb('id', '=', q)])),
+    )
+    .orderBy(sql`lower(name)`)
+    .orderBy('id')
+    .limit(opts.limit)
+    .execute();
 }

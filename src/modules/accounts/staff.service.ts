@@ -1,4 +1,4 @@
-import { type Caller, STAFF_ROLES, isStaffRole, requireCapability } from '../../core/caller.ts';
+import { type Caller, STAFF_ROLES, type StaffRole, isStaffRole, requireCapability } from '../../core/caller.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
@@ -50,5 +50,16 @@ export function createStaff(deps: AccountsDeps) {
     return toAccountView(row);
   }
 
-  return { addStaff };
+  /**
+   * Staff who work the support desk find their colleagues by name, to pick an organization's
+   * specialist (SUP-2) without copying ids; only active staff, with their role, never anything else.
+   */
+  async function searchStaff(caller: Caller, query: { q?: string | undefined; limit?: number | undefined }) {
+    requireCapability(caller, 'support.desk');
+    const limit = Math.max(1, Math.min(query.limit ?? 20, 50));
+    const rows = await accounts.searchStaffAccounts(db, { q: query.q ?? '', limit });
+    return { items: rows.map((r) => ({ id: r.id, name: r.name, email: r.email, staffRole: r.staff_role as StaffRole })) };
+  }
+
+  return { addStaff, searchStaff };
 }

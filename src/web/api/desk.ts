@@ -7,6 +7,7 @@ import type {
   QueueItem,
   RequestVerificationBody,
   Specialist,
+  StaffMember,
   StaffTicket,
   SupportTargets,
   SupportVerification,
@@ -20,6 +21,7 @@ export type {
   Macro as SupportMacro,
   QueueItem as DeskTicketSummary,
   Specialist as SupportSpecialist,
+  StaffMember,
   StaffTicket as DeskTicket,
   SupportTargets,
   SupportVerification,
@@ -50,5 +52,6 @@ export const deskApi = {
   setSupportTargets: (plan: string, priority: Priority, input: TargetsBody) =>
     request<SupportTargets>('PUT', `${desk}/targets/${enc(plan)}/${enc(priority)}`, { body: input, ...authed }),
   setSpecialist: (orgId: string, staffId: string) => request<Specialist>('PUT', `${desk}/orgs/${enc(orgId)}/specialist`, { body: { staffId }, ...authed }),
+  findStaff: (q: string) => request<{ items: StaffMember[] }>('GET', '/api/v1/staff/members', { query: { q, limit: 20 }, ...authed }),
   removeSpecialist: (orgId: string) => request<void>('DELETE', `${desk}/orgs/${enc(orgId)}/specialist`, authed),
 };

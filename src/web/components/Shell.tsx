@@ -4,7 +4,8 @@ import { type MouseEvent, type ReactNode, useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
 import { toApiError } from '../api.ts';
 import { useConsent } from '../lib/consent.tsx';
-import { homePath, isOrgAdmin, useSession, useSignedIn } from '../session.tsx';
+import { staffPagesFor } from '../lib/staffPages.ts';
+import { homePath, isOrgAdmin, isStaff, useSession, useSignedIn } from '../session.tsx';
 import { AppLink, isModifiedClick } from './AppLink.tsx';
 import { GpcHonored } from './GpcHonored.tsx';
 import { Logo } from './Logo.tsx';
@@ -51,7 +52,8 @@ export function Shell({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
   const [signingOut, setSigningOut] = useState(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
-  const withNav = isOrgAdmin(user);
+  const staffNav = isStaff(user);
+  const withNav = isOrgAdmin(user) || staffNav;
   // Below the sm breakpoint the navigation slides off-screen when closed; hide it from
   // keyboard and screen readers too, not only from sight.
   const small = useMediaQuery(`(max-width: ${em(767.98)})`, false, { getInitialValueInEffect: false });
@@ -114,15 +116,15 @@ export function Shell({ children }: { children: ReactNode }) {
         </Group>
       </AppShell.Header>
       {withNav && (
-        <AppShell.Navbar id="console-nav" p="sm" aria-label="Console" style={{ visibility: small && !opened ? 'hidden' : undefined }}>
+        <AppShell.Navbar id="console-nav" p="sm" aria-label={staffNav ? 'Staff' : 'Console'} style={{ visibility: small && !opened ? 'hidden' : undefined }}>
           <AppShell.Section grow component={ScrollArea}>
             <Box>
-              {CONSOLE_NAV.map((item) => (
-                <NavItem key={item.to} to={item.to} label={item.label} exact={'exact' in item} onNavigate={close} />
-              ))}
+              {staffNav
+                ? staffPagesFor(user).map((item) => <NavItem key={item.to} to={item.to} label={item.label} exact={'exact' in item} onNavigate={close} />)
+                : CONSOLE_NAV.map((item) => <NavItem key={item.to} to={item.to} label={item.label} exact={'exact' in item} onNavigate={close} />)}
               <Divider my="sm" />
               <NavItem to="/account" label="Account" exact onNavigate={close} />
-              <NavItem to="/account/privacy" label="Privacy" onNavigate={close} />
+              {!staffNav && <NavItem to="/account/privacy" label="Privacy" onNavigate={close} />}
             </Box>
           </AppShell.Section>
         </AppShell.Navbar>

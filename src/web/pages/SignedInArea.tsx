@@ -1,5 +1,5 @@
-import { Group, Paper, Stack, Text } from '@mantine/core';
-import { Suspense, lazy } from 'react';
+import { Alert, Group, Paper, Stack, Text } from '@mantine/core';
+import { type ReactNode, Suspense, lazy } from 'react';
 import { Redirect, Route, Switch } from 'wouter';
 import { AppLink } from '../components/AppLink.tsx';
 import { StaffMfaNotice } from '../components/StaffMfaNotice.tsx';
@@ -8,8 +8,8 @@ import { PageLoader } from '../components/PageLoader.tsx';
 import { PolicyNotice } from '../components/PolicyNotice.tsx';
 import { Shell } from '../components/Shell.tsx';
 import { VerifyEmailNotice } from '../components/VerifyEmailNotice.tsx';
-import type { User } from '../api.ts';
 import { formatDate } from '../lib/format.ts';
+import { STAFF_PAGES, type StaffPage, staffMayUse } from '../lib/staffPages.ts';
 import { homePath, isOrgAdmin, isStaff, useSignedIn } from '../session.tsx';
 
 const AccountPage = lazy(() => import('./Account.tsx'));
@@ -34,17 +34,6 @@ const KbArticlesPage = lazy(() => import('./staff/KbArticles.tsx'));
 const KbArticleEditPage = lazy(() => import('./staff/KbArticleEdit.tsx'));
 const KbVersionsPage = lazy(() => import('./staff/KbVersions.tsx'));
 const PlansPage = lazy(() => import('./staff/Plans.tsx'));
-
-/** PRV-9: the staff roles that read the disclosure ledger (the server decides; this only hides what would be refused). */
-const readsLedger = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'privacy');
-/** PRV-8: the staff roles that publish privacy policy versions (again, the server decides). */
-const publishesPolicy = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'privacy');
-/** SUP-1..SUP-6: the staff roles that work the support desk (again, the server decides). */
-const worksDesk = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'support');
-/** DIR-4: the staff roles that set organizations' plans (again, the server decides). */
-const setsPlans = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'billing');
-/** SUP-7: the staff roles that write the knowledge base (again, the server decides). */
-const writesKb = (user: User) => user.kind === 'staff' && (user.staffRole === 'owner' || user.staffRole === 'support');
 
 const PLANS: Record<string, string> = {
   free: 'Up to 10 users, at no cost.',
@@ -87,16 +76,41 @@ function StaffHome() {
       <Paper withBorder radius="md" p="lg">
         <Stack gap="sm">
           <Text fw={500}>Role: {user.staffRole ?? 'none'}</Text>
-          {worksDesk(user) && <AppLink to="/staff/support">Support desk</AppLink>}
-          {writesKb(user) && <AppLink to="/staff/kb">Knowledge base</AppLink>}
-          {readsLedger(user) && <AppLink to="/staff/privacy/disclosures">Disclosure ledger</AppLink>}
-          {setsPlans(user) && <AppLink to="/staff/plans">Plans</AppLink>}
-          {publishesPolicy(user) && <AppLink to="/staff/privacy/policies">Privacy policy versions</AppLink>}
+          <Text size="sm">The pages your role can use are in the navigation.</Text>
           <AppLink to="/account">Your account settings</AppLink>
         </Stack>
       </Paper>
     </>
   );
+}
+
+const pageAt = (to: StaffPage['to']): StaffPage => STAFF_PAGES.find((p) => p.to === to) as StaffPage;
+
+/** A staff page the signed-in role cannot use says so, with the staff navigation beside it, instead of sending them away. */
+function RoleForbidden({ page }: { page: StaffPage }) {
+  const { user } = useSignedIn();
+  const role = user.kind === 'staff' ? (user.staffRole ?? 'none') : user.kind;
+  const allowed = page.roles.join(', ');
+  return (
+    <>
+      <PageHeader title={page.label} />
+      <Alert color="yellow" variant="light" title="Not available to your role" role="note" data-testid="role-forbidden">
+        <Stack gap="xs">
+          <Text>{`Your role (${role}) cannot use this page. It is for staff with the ${allowed} role${page.roles.length > 1 ? 's' : ''}.`}</Text>
+          <Text size="sm">
+            The pages your role can use are in the navigation. <AppLink to={homePath(user)}>Go to your home page</AppLink>
+          </Text>
+        </Stack>
+      </Alert>
+    </>
+  );
+}
+
+/** The page if the role may use it (the server still decides each request), else the panel saying it may not. */
+function StaffGate({ to, children }: { to: StaffPage['to']; children: ReactNode }) {
+  const { user } = useSignedIn();
+  const page = pageAt(to);
+  return staffMayUse(user, page) ? <>{children}</> : <RoleForbidden page={page} />;
 }
 
 function InnerNotFound() {
@@ -161,20 +175,20 @@ export default function SignedInArea() {
             <AccountPrivacyPage />
           </Route>
           <Route path="/staff">{isStaff(user) ? <StaffHome /> : <Redirect to={homePath(user)} replace />}</Route>
-          <Route path="/staff/privacy/disclosures">{readsLedger(user) ? <DisclosuresPage /> : <Redirect to={homePath(user)} replace />}</Route>
-          <Route path="/staff/support">{worksDesk(user) ? <DeskPage /> : <Redirect to={homePath(user)} replace />}</Route>
-          <Route path="/staff/support/settings">{worksDesk(user) ? <SupportSettingsPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/privacy/disclosures">{<StaffGate to="/staff/privacy/disclosures"><DisclosuresPage /></StaffGate>}</Route>
+          <Route path="/staff/support">{<StaffGate to="/staff/support"><DeskPage /></StaffGate>}</Route>
+          <Route path="/staff/support/settings">{<StaffGate to="/staff/support/settings"><SupportSettingsPage /></StaffGate>}</Route>
           <Route path="/staff/support/:ticketId">
-            {(params) => (worksDesk(user) ? <DeskTicketPage key={params.ticketId} ticketId={params.ticketId} /> : <Redirect to={homePath(user)} replace />)}
+            {(params) => <StaffGate to="/staff/support"><DeskTicketPage key={params.ticketId} ticketId={params.ticketId} /></StaffGate>}
           </Route>
-          <Route path="/staff/kb">{writesKb(user) ? <KbArticlesPage /> : <Redirect to={homePath(user)} replace />}</Route>
-          <Route path="/staff/kb/new">{writesKb(user) ? <KbArticleEditPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/kb">{<StaffGate to="/staff/kb"><KbArticlesPage /></StaffGate>}</Route>
+          <Route path="/staff/kb/new">{<StaffGate to="/staff/kb"><KbArticleEditPage /></StaffGate>}</Route>
           <Route path="/staff/kb/articles/:slug">
-            {(params) => (writesKb(user) ? <KbArticleEditPage key={params.slug} slug={params.slug} /> : <Redirect to={homePath(user)} replace />)}
+            {(params) => <StaffGate to="/staff/kb"><KbArticleEditPage key={params.slug} slug={params.slug} /></StaffGate>}
           </Route>
-          <Route path="/staff/kb/versions">{writesKb(user) ? <KbVersionsPage /> : <Redirect to={homePath(user)} replace />}</Route>
-          <Route path="/staff/plans">{setsPlans(user) ? <PlansPage /> : <Redirect to={homePath(user)} replace />}</Route>
-          <Route path="/staff/privacy/policies">{publishesPolicy(user) ? <PublishPolicyPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/kb/versions">{<StaffGate to="/staff/kb"><KbVersionsPage /></StaffGate>}</Route>
+          <Route path="/staff/plans">{<StaffGate to="/staff/plans"><PlansPage /></StaffGate>}</Route>
+          <Route path="/staff/privacy/policies">{<StaffGate to="/staff/privacy/policies"><PublishPolicyPage /></StaffGate>}</Route>
           <Route path={/^\/console(?:\/.*)?$/}>
             {isOrgAdmin(user) ? <ConsoleRoutes /> : <Redirect to={homePath(user)} replace />}
           </Route>

@@ -10,7 +10,6 @@ import { NearestDue } from '../../components/SupportTimes.tsx';
 import { EligibilityBadge, EnvironmentBadge, StatusBadge } from '../../components/TicketFacts.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { PRIORITY_LABELS, dueState, nearestDue, useNow, usePolled } from '../../lib/support.ts';
-import { useSignedIn } from '../../session.tsx';
 
 function Row({ t, position, now }: { t: DeskTicketSummary; position: number; now: Date }) {
   const due = t.sla.paused ? null : nearestDue(t.sla);
@@ -67,7 +66,6 @@ function Row({ t, position, now }: { t: DeskTicketSummary; position: number; now
  */
 export default function DeskPage() {
   const now = useNow();
-  const { user } = useSignedIn();
   const fetchQueue = useCallback(() => api.deskQueue(), []);
   const queue = usePolled(fetchQueue);
   const items = queue.data?.items ?? null;
@@ -80,11 +78,8 @@ export default function DeskPage() {
       />
       <Stack gap="md">
         <Group justify="space-between">
-          <Group gap="lg">
-            <AppLink to="/staff">Staff home</AppLink>
-            {/* SUP-2, SUP-4: changing targets and specialists is for owners (the server decides). */}
-            {user.staffRole === 'owner' && <AppLink to="/staff/support/settings">Support settings</AppLink>}
-          </Group>
+          {/* The staff navigation links the staff home and the support settings. */}
+          <span />
           {queue.data && (
             <Text size="sm" c="dimmed" role="status">
               {`${queue.data.items.length} ${queue.data.items.length === 1 ? 'ticket' : 'tickets'} in the queue · updated ${formatDateTime(now.toISOString())}`}

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useState } from 'react';
 import { type ApiError, type SupportTargets, type SupportTargetsInput, api } from '../../api.ts';
-import { AppLink } from '../../components/AppLink.tsx';
+import { type PickerOption, RemotePicker } from '../../components/RemotePicker.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -149,30 +149,42 @@ function TargetsTable({ items, owner, onChange }: { items: SupportTargets[]; own
   );
 }
 
+const findOrgOptions = async (q: string): Promise<PickerOption[]> => {
+  const r = await api.findOrgs({ q, limit: 20 });
+  return r.items.map((o) => ({ value: o.id, label: `${o.name} (${o.id})` }));
+};
+
+/** SUP-2: only staff who work the desk may be specialists (the server decides); the list shows them. */
+const findSpecialistOptions = async (q: string): Promise<PickerOption[]> => {
+  const r = await api.findStaff(q);
+  return r.items.filter((m) => m.staffRole === 'support' || m.staffRole === 'owner').map((m) => ({ value: m.id, label: `${m.name} <${m.email}> (${m.staffRole})` }));
+};
+
 function SpecialistForm() {
-  const [orgId, setOrgId] = useState('');
-  const [staffId, setStaffId] = useState('');
+  const [org, setOrg] = useState<PickerOption | null>(null);
+  const [staff, setStaff] = useState<PickerOption | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const { loading, error, run } = useRequest();
   const [action, setAction] = useState<'assign' | 'remove'>('assign');
   const errors = splitErrors(error, ['orgId', 'staffId']);
-  const notFound = action === 'assign' ? 'There is no organization with this ID.' : 'This organization has no dedicated specialist, or there is no organization with this ID.';
+  const notFound = action === 'assign' ? 'There is no such organization any more.' : 'This organization has no dedicated specialist.';
   const problem = problemOf(error, error?.status === 404 ? notFound : errors.alert);
 
   async function assign(e: FormEvent) {
     e.preventDefault();
+    if (!org || !staff) return;
     setDone(null);
     setAction('assign');
-    const r = await run(() => api.setSpecialist(orgId.trim(), staffId.trim()));
-    if (r.ok) setDone(`${r.value.name} is now the dedicated specialist of organization ${r.value.orgId}; its new tickets go to them.`);
+    const r = await run(() => api.setSpecialist(org.value, staff.value));
+    if (r.ok) setDone(`${r.value.name} is now the dedicated specialist of ${org.label}; its new tickets go to them.`);
   }
 
   async function remove() {
+    if (!org) return;
     setDone(null);
     setAction('remove');
-    const id = orgId.trim();
-    const r = await run(() => api.removeSpecialist(id));
-    if (r.ok) setDone(`Organization ${id} has no dedicated specialist any more.`);
+    const r = await run(() => api.removeSpecialist(org.value));
+    if (r.ok) setDone(`${org.label} has no dedicated specialist any more.`);
   }
 
   return (
@@ -185,21 +197,30 @@ function SpecialistForm() {
           </Text>
         )}
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label="Organization ID" required value={orgId} onChange={(e) => setOrgId(e.currentTarget.value)} error={errors.field('orgId')} maxLength={100} />
-          <TextInput
-            label="Staff member ID"
-            description="Not needed to remove the specialist."
-            value={staffId}
-            onChange={(e) => setStaffId(e.currentTarget.value)}
+          <RemotePicker
+            label="Organization"
+            placeholder="Type part of its name"
+            required
+            value={org}
+            onChange={setOrg}
+            find={findOrgOptions}
+            error={errors.field('orgId')}
+          />
+          <RemotePicker
+            label="Specialist"
+            description="Staff with the support or owner role. Not needed to remove the specialist."
+            placeholder="Type part of a name"
+            value={staff}
+            onChange={setStaff}
+            find={findSpecialistOptions}
             error={errors.field('staffId')}
-            maxLength={100}
           />
         </SimpleGrid>
         <Group gap="sm">
-          <Button type="submit" loading={loading && action === 'assign'} disabled={!orgId.trim() || !staffId.trim() || (loading && action !== 'assign')}>
+          <Button type="submit" loading={loading && action === 'assign'} disabled={!org || !staff || (loading && action !== 'assign')}>
             Assign specialist
           </Button>
-          <Button variant="default" color="red" onClick={remove} loading={loading && action === 'remove'} disabled={!orgId.trim() || (loading && action !== 'remove')}>
+          <Button variant="default" color="red" onClick={remove} loading={loading && action === 'remove'} disabled={!org || (loading && action !== 'remove')}>
             Remove specialist
           </Button>
         </Group>
@@ -237,7 +258,6 @@ export default function SupportSettingsPage() {
         description="Service-level targets per plan and priority, and the dedicated specialists of jumpstart organizations."
       />
       <Stack gap="lg">
-        <AppLink to="/staff/support">Support desk</AppLink>
         {!owner && (
           <Alert color="yellow" variant="light" title="Read only" role="note">
             Only staff with the owner role change these settings; the server refuses anyone else (403). You can read the targets here.
