@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, uniqueEmail, verifiedUser } from '../helpers/app.ts';
+import { json, staffMember, uniqueEmail, verifiedUser } from '../helpers/app.ts';
 import { type BrowserApp, DESKTOP, atPath, buttonOn, fieldOn, launchBrowser, nextResponse, requireWebBuild, shoot, sqliteDialect, startBrowserApp, visible, watchPages } from '../helpers/browser.ts';
 
 let browser: Browser;
@@ -89,5 +89,36 @@ describe('item 15: an audit log people can read', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.split(',')[2]?.startsWith('directory.'))).toBe(true);
     expect(text).toContain('Night operations');
+  });
+
+  it('SEC-1: staff with the privacy role read the whole log by name at /staff/audit, filtered by organization', async () => {
+    const page = (await pages.open(browser, t.url)).page;
+    await page.setViewportSize({ ...DESKTOP });
+    const admin = await verifiedUser(t, { email: uniqueEmail('org'), name: 'Olga Org' });
+    const group = await t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${admin.organization.id}/groups`, headers: admin.auth, payload: { name: 'Staff sees this' } });
+    expect(group.statusCode).toBe(201);
+    const privacy = await staffMember(t, 'privacy', { name: 'Priya Privacy' });
+
+    await page.goto('/sign-in');
+    await (await visible(fieldOn(page, 'Email'))).fill(privacy.email);
+    await fieldOn(page, 'Password').fill(privacy.password);
+    await buttonOn(page, 'Sign in').click();
+    const code = await visible(fieldOn(page, 'Authentication code'));
+    await code.fill(privacy.code());
+    const answer = nextResponse(page, 'POST', '/api/v1/sessions');
+    await buttonOn(page, 'Verify').click();
+    expect((await answer).status()).toBe(201);
+    await atPath(page, (p) => p.startsWith('/staff'));
+    await page.goto('/staff/audit');
+    await fieldOn(page, 'Organization').fill(admin.organization.id);
+    await fieldOn(page, 'Action starts with').fill('directory.group');
+    const listed = nextResponse(page, 'GET', '/api/v1/staff/audit');
+    await buttonOn(page, 'Apply filters').click();
+    const url = new URL((await listed).url());
+    expect(url.searchParams.get('orgId')).toBe(admin.organization.id);
+    const table = page.getByTestId('audit-table');
+    await visible(table.getByText('Staff sees this'));
+    await visible(table.getByText('Olga Org'));
+    await shoot(page, 'audit-log-staff');
   });
 });

@@ -1,6 +1,6 @@
 import { Button, Code, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { type AuditEntry, type AuditFilters, api } from '../api.ts';
+import { type AuditEntry, type StaffAuditFilters as AuditFilters, api } from '../api.ts';
 import { AppLink } from '../components/AppLink.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
@@ -12,6 +12,7 @@ import { saveDownload } from '../lib/transfer.ts';
 import { useSignedIn } from '../session.tsx';
 
 interface Draft {
+  orgId: string;
   action: string;
   actorId: string;
   from: string;
@@ -29,6 +30,7 @@ function startOfDay(day: string, plusDays = 0): string | undefined {
 /** "From" is inclusive from the start of its day; "To" includes its whole day (the API's `until` is exclusive). */
 function toFilters(d: Draft): AuditFilters {
   return {
+    orgId: d.orgId.trim() || undefined,
     actionPrefix: d.action.trim() || undefined,
     actorId: d.actorId || undefined,
     since: d.from ? startOfDay(d.from) : undefined,
@@ -45,9 +47,9 @@ function pageOf(id: string): string | null {
 }
 
 /** A name (or, lacking one, the kind of object) with its id on hover, linked when it has a page. */
-function Named({ type, id, name }: { type: string; id: string; name: string | null }) {
+function Named({ type, id, name, links }: { type: string; id: string; name: string | null; links: boolean }) {
   const label = name ?? `${type.replace(/_/g, ' ')} (no name)`;
-  const to = pageOf(id);
+  const to = links ? pageOf(id) : null;
   const title = `${type} ${id}`;
   if (to && name) {
     return (
@@ -63,18 +65,23 @@ function Named({ type, id, name }: { type: string; id: string; name: string | nu
   );
 }
 
-function Actor({ entry, myAccountId }: { entry: AuditEntry; myAccountId: string | null }) {
+function Actor({ entry, myAccountId, links }: { entry: AuditEntry; myAccountId: string | null; links: boolean }) {
   if (!entry.actor.id) return <Text span c="dimmed" fz="sm">{entry.actor.type === 'anonymous' ? 'Someone not signed in' : entry.actor.type}</Text>;
   if (entry.actor.id === myAccountId) return <Text span title={`${entry.actor.type} ${entry.actor.id}`} fz="sm">You</Text>;
-  return <Named type={entry.actor.type} id={entry.actor.id} name={entry.actorName} />;
+  return <Named type={entry.actor.type} id={entry.actor.id} name={entry.actorName} links={links} />;
 }
 
-/** SEC-1: the organization's audit log, newest first, with filters and "Load more". */
-export default function AuditLogPage() {
+/**
+ * SEC-1: the organization's audit log, newest first, with filters and "Load more"; with
+ * `scope="staff"`, the whole log for staff whose role reads it, filterable by organization.
+ */
+export default function AuditLogPage({ scope = 'org' }: { scope?: 'org' | 'staff' }) {
   const { user } = useSignedIn();
+  const staff = scope === 'staff';
   const orgId = user.orgId ?? '';
+  const fetchPage = useCallback((f: AuditFilters) => (staff ? api.staffAuditLog(f) : api.auditLog(orgId, f)), [staff, orgId]);
   const myAccountId = user.id;
-  const [draft, setDraft] = useState<Draft>({ action: '', actorId: '', from: '', to: '' });
+  const [draft, setDraft] = useState<Draft>({ orgId: '', action: '', actorId: '', from: '', to: '' });
   const [actors, setActors] = useState<Map<string, string>>(new Map());
   const [applied, setApplied] = useState<AuditFilters>({});
   const [items, setItems] = useState<AuditEntry[] | null>(null);
@@ -83,7 +90,7 @@ export default function AuditLogPage() {
   const first = useRequest();
   const more = useRequest();
   const csv = useRequest();
-  const errors = splitErrors(first.error, ['action', 'actor', 'from', 'to'], { actionPrefix: 'action', actorId: 'actor', since: 'from', until: 'to' });
+  const errors = splitErrors(first.error, ['organization', 'action', 'actor', 'from', 'to'], { orgId: 'organization', actionPrefix: 'action', actorId: 'actor', since: 'from', until: 'to' });
 
   /** Everyone seen acting in the log so far, to filter by. */
   function rememberActors(list: AuditEntry[]) {
@@ -97,14 +104,14 @@ export default function AuditLogPage() {
   const fetchFirst = first.run;
   const load = useCallback(
     async (filters: AuditFilters) => {
-      const r = await fetchFirst(() => api.auditLog(orgId, filters));
+      const r = await fetchFirst(() => fetchPage(filters));
       if (r.ok) {
         setItems(r.value.items);
         setNextCursor(r.value.nextCursor);
         rememberActors(r.value.items);
       }
     },
-    [orgId, fetchFirst],
+    [fetchPage, fetchFirst],
   );
 
   useEffect(() => {
@@ -125,7 +132,7 @@ export default function AuditLogPage() {
 
   async function loadMore() {
     if (!nextCursor) return;
-    const r = await more.run(() => api.auditLog(orgId, { ...applied, cursor: nextCursor }));
+    const r = await more.run(() => fetchPage({ ...applied, cursor: nextCursor }));
     if (r.ok) {
       setItems((list) => [...(list ?? []), ...r.value.items.filter((e) => !list?.some((x) => x.id === e.id))]);
       setNextCursor(r.value.nextCursor);
@@ -134,18 +141,34 @@ export default function AuditLogPage() {
   }
 
   async function exportCsv() {
-    const r = await csv.run(() => api.auditCsv(orgId, applied));
+    const r = await csv.run(() => (staff ? api.staffAuditCsv(applied) : api.auditCsv(orgId, applied)));
     if (r.ok) saveDownload(r.value);
   }
 
   return (
     <>
-      <PageHeader title="Audit log" description="Every security event and every change in your organization, newest first." />
-      <VerifyEmailNotice consequence="The audit log opens once your address is verified." />
+      {staff ? (
+        <PageHeader title="Audit log" description="Every security event and every change in every organization, and staff actions, newest first." />
+      ) : (
+        <>
+          <PageHeader title="Audit log" description="Every security event and every change in your organization, newest first." />
+          <VerifyEmailNotice consequence="The audit log opens once your address is verified." />
+        </>
+      )}
       <Stack gap="md">
         <Paper withBorder radius="md" p="md">
           <form onSubmit={apply} noValidate aria-label="Filter the audit log">
             <Group align="flex-end" gap="md" wrap="wrap">
+              {staff && (
+                <TextInput
+                  label="Organization"
+                  placeholder="Organization id (org_…)"
+                  value={draft.orgId}
+                  onChange={(e) => setDraft((d) => ({ ...d, orgId: e.currentTarget.value }))}
+                  error={errors.field('organization')}
+                  w={{ base: '100%', xs: 220 }}
+                />
+              )}
               <TextInput
                 label="Action starts with"
                 placeholder="e.g. directory. or auth.signin"
@@ -206,6 +229,7 @@ export default function AuditLogPage() {
                     <Table.Th scope="col">Action</Table.Th>
                     <Table.Th scope="col">Actor</Table.Th>
                     <Table.Th scope="col">Target</Table.Th>
+                    {staff && <Table.Th scope="col">Organization</Table.Th>}
                     <Table.Th scope="col">IP</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -219,9 +243,10 @@ export default function AuditLogPage() {
                         <Code>{e.action}</Code>
                       </Table.Td>
                       <Table.Td style={{ overflowWrap: 'anywhere' }}>
-                        <Actor entry={e} myAccountId={myAccountId} />
+                        <Actor entry={e} myAccountId={myAccountId} links={!staff} />
                       </Table.Td>
-                      <Table.Td style={{ overflowWrap: 'anywhere' }}>{e.target ? <Named type={e.target.type} id={e.target.id} name={e.targetName} /> : '—'}</Table.Td>
+                      <Table.Td style={{ overflowWrap: 'anywhere' }}>{e.target ? <Named type={e.target.type} id={e.target.id} name={e.targetName} links={!staff} /> : '—'}</Table.Td>
+                      {staff && <Table.Td style={{ overflowWrap: 'anywhere' }}>{e.orgId ? <Code>{e.orgId}</Code> : '—'}</Table.Td>}
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{e.ip ?? '—'}</Table.Td>
                     </Table.Tr>
                   ))}

@@ -173,6 +173,7 @@ export default function SignedInArea() {
             {(params) => (writesKb(user) ? <KbArticleEditPage key={params.slug} slug={params.slug} /> : <Redirect to={homePath(user)} replace />)}
           </Route>
           <Route path="/staff/kb/versions">{writesKb(user) ? <KbVersionsPage /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/audit">{readsLedger(user) ? <AuditLogPage scope="staff" /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path="/staff/plans">{setsPlans(user) ? <PlansPage /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path="/staff/privacy/policies">{publishesPolicy(user) ? <PublishPolicyPage /> : <Redirect to={homePath(user)} replace />}</Route>
           <Route path={/^\/console(?:\/.*)?$/}>
