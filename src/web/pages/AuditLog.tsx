@@ -31,7 +31,8 @@ function startOfDay(day: string, plusDays = 0): string | undefined {
 function toFilters(d: Draft): AuditFilters {
   return {
     orgId: d.orgId.trim() || undefined,
-    actionPrefix: d.action.trim() || undefined,
+    // One action, or a family of them when it ends with a dot (`directory.`): the API reads it so.
+    action: d.action.trim() || undefined,
     actorId: d.actorId || undefined,
     since: d.from ? startOfDay(d.from) : undefined,
     until: d.to ? startOfDay(d.to, 1) : undefined,
@@ -170,7 +171,8 @@ export default function AuditLogPage({ scope = 'org' }: { scope?: 'org' | 'staff
                 />
               )}
               <TextInput
-                label="Action starts with"
+                label="Action"
+                description="One action, or a family ending with a dot"
                 placeholder="e.g. directory. or auth.signin"
                 value={draft.action}
                 onChange={(e) => setDraft((d) => ({ ...d, action: e.currentTarget.value }))}
