@@ -84,7 +84,28 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
       `/api/v1/orgs/${'x'.repeat(101)}/audit`,
       `/api/v1/orgs/${'x'.repeat(600)}/audit`,
       '/api/v1/orgs/%E0%A4%A/audit',
+      `/api/v1/orgs/${f.orgId}/audit?actionPrefix=`,
+      `/api/v1/orgs/${f.orgId}/audit?actionPrefix=${'a'.repeat(101)}`,
+      `/api/v1/orgs/${f.orgId}/audit?actorId=${'x'.repeat(600)}`,
     ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/orgs/{orgId}/audit.csv',
+    auth: true,
+    badUrls: [
+      `/api/v1/orgs/${f.orgId}/audit.csv?since=yesterday`,
+      `/api/v1/orgs/${f.orgId}/audit.csv?actionPrefix=`,
+      `/api/v1/orgs/${f.orgId}/audit.csv?limit=10`,
+      `/api/v1/orgs/${f.orgId}/audit.csv?unknown=1`,
+      `/api/v1/orgs/${'x'.repeat(600)}/audit.csv`,
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/staff/audit.csv',
+    auth: true,
+    badUrls: ['/api/v1/staff/audit.csv?until=soon', '/api/v1/staff/audit.csv?orgId=', '/api/v1/staff/audit.csv?cursor=1'],
   },
   {
     method: 'GET',

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { AuditLogTable } from './audit.tables.ts';
@@ -52,6 +53,8 @@ export async function pageAfter(ex: Executor, afterSeq: number, limit: number): 
 export interface AuditFilter {
   orgId: string | null;
   action?: string | undefined;
+  /** Only actions that start with each of these. */
+  actionPrefixes?: readonly string[] | undefined;
   actorId?: string | undefined;
   targetId?: string | undefined;
   since?: string | undefined;
@@ -67,6 +70,7 @@ export async function listEntries(ex: Executor, f: AuditFilter, allOrgs: boolean
     .selectAll()
     .$if(!allOrgs, (q) => q.where('org_id', '=', f.orgId))
     .$if(f.action !== undefined, (q) => q.where('action', '=', f.action as string))
+    .$call((q) => (f.actionPrefixes ?? []).reduce((acc, p) => acc.where(sql<string>`substr(action, 1, ${sql.lit(p.length)})`, '=', p), q))
     .$if(f.actorId !== undefined, (q) => q.where('actor_id', '=', f.actorId as string))
     .$if(f.targetId !== undefined, (q) => q.where('target_id', '=', f.targetId as string))
     .$if(f.since !== undefined, (q) => q.where('at', '>=', f.since as string))

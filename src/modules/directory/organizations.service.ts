@@ -5,6 +5,7 @@ import * as members from './memberships.repository.ts';
 import type { MembershipsTable } from './directory.tables.ts';
 import { type OrganizationView, toOrganizationView } from './members.views.ts';
 import * as orgs from './organizations.repository.ts';
+import { findGroup, findResource } from './directory.repository.ts';
 
 /** What other modules may read of organizations and their members, through the directory's own queries. */
 export interface MemberFacts {
@@ -66,7 +67,26 @@ export function createOrganizations(deps: DirectoryDeps) {
     return (await members.membershipsOfAccount(ex, accountId)).map(facts);
   }
 
-  return { find: (orgId: string) => find(db, orgId), findIn: find, findMany, member, memberByEmail, membershipOf, membershipsOfAccount };
+  /**
+   * SEC-1: the names of objects an audit log names by id, resolved inside one organization only
+   * (DIR-1): a member (`usr_`), an account through its membership (`acc_`), a group, a resource, or
+   * the organization itself. An id that is not this organization's gets no name.
+   */
+  async function namesIn(ex: Executor, orgId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const id of new Set(ids)) {
+      let name: string | undefined;
+      if (id === orgId) name = (await orgs.findOrganization(ex, orgId))?.name;
+      else if (id.startsWith('usr_')) name = (await members.findMembership(ex, orgId, id))?.name;
+      else if (id.startsWith('acc_')) name = (await membershipOf(ex, id, orgId))?.name;
+      else if (id.startsWith('grp_')) name = (await findGroup(ex, orgId, id))?.name;
+      else if (id.startsWith('res_')) name = (await findResource(ex, orgId, id))?.name;
+      if (name) out.set(id, name);
+    }
+    return out;
+  }
+
+  return { find: (orgId: string) => find(db, orgId), findIn: find, findMany, member, memberByEmail, membershipOf, membershipsOfAccount, namesIn };
 }
 
 export type Organizations = ReturnType<typeof createOrganizations>;

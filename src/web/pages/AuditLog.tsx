@@ -1,16 +1,20 @@
-import { Button, Code, Group, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Code, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { type AuditEntry, type AuditFilters, api } from '../api.ts';
+import { type AuditEntry, type StaffAuditFilters as AuditFilters, api } from '../api.ts';
+import { AppLink } from '../components/AppLink.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { VerifyEmailNotice } from '../components/VerifyEmailNotice.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { splitErrors, useRequest } from '../lib/forms.ts';
+import { saveDownload } from '../lib/transfer.ts';
 import { useSignedIn } from '../session.tsx';
 
 interface Draft {
+  orgId: string;
   action: string;
+  actorId: string;
   from: string;
   to: string;
 }
@@ -26,41 +30,89 @@ function startOfDay(day: string, plusDays = 0): string | undefined {
 /** "From" is inclusive from the start of its day; "To" includes its whole day (the API's `until` is exclusive). */
 function toFilters(d: Draft): AuditFilters {
   return {
+    orgId: d.orgId.trim() || undefined,
+    // One action, or a family of them when it ends with a dot (`directory.`): the API reads it so.
     action: d.action.trim() || undefined,
+    actorId: d.actorId || undefined,
     since: d.from ? startOfDay(d.from) : undefined,
     until: d.to ? startOfDay(d.to, 1) : undefined,
   };
 }
 
-function who(entry: AuditEntry, myId: string): string {
-  if (entry.actor.id && entry.actor.id === myId) return 'You';
-  if (!entry.actor.id) return entry.actor.type;
-  return `${entry.actor.type} ${entry.actor.id}`;
+/** Where the console shows an object the log names, when it has a page of its own. */
+function pageOf(id: string): string | null {
+  if (id.startsWith('usr_')) return `/console/users/${encodeURIComponent(id)}`;
+  if (id.startsWith('grp_')) return `/console/groups/${encodeURIComponent(id)}`;
+  if (id.startsWith('res_')) return `/console/resources/${encodeURIComponent(id)}`;
+  return null;
 }
 
-/** SEC-1: the organization's audit log, newest first, with filters and "Load more". */
-export default function AuditLogPage() {
+/** A name (or, lacking one, the kind of object) with its id on hover, linked when it has a page. */
+function Named({ type, id, name, links }: { type: string; id: string; name: string | null; links: boolean }) {
+  const label = name ?? `${type.replace(/_/g, ' ')} (no name)`;
+  const to = links ? pageOf(id) : null;
+  const title = `${type} ${id}`;
+  if (to && name) {
+    return (
+      <span title={title}>
+        <AppLink to={to}>{label}</AppLink>
+      </span>
+    );
+  }
+  return (
+    <Text span title={title} c={name ? undefined : 'dimmed'} fz="sm">
+      {label}
+    </Text>
+  );
+}
+
+function Actor({ entry, myAccountId, links }: { entry: AuditEntry; myAccountId: string | null; links: boolean }) {
+  if (!entry.actor.id) return <Text span c="dimmed" fz="sm">{entry.actor.type === 'anonymous' ? 'Someone not signed in' : entry.actor.type}</Text>;
+  if (entry.actor.id === myAccountId) return <Text span title={`${entry.actor.type} ${entry.actor.id}`} fz="sm">You</Text>;
+  return <Named type={entry.actor.type} id={entry.actor.id} name={entry.actorName} links={links} />;
+}
+
+/**
+ * SEC-1: the organization's audit log, newest first, with filters and "Load more"; with
+ * `scope="staff"`, the whole log for staff whose role reads it, filterable by organization.
+ */
+export default function AuditLogPage({ scope = 'org' }: { scope?: 'org' | 'staff' }) {
   const { user } = useSignedIn();
+  const staff = scope === 'staff';
   const orgId = user.orgId ?? '';
-  const [draft, setDraft] = useState<Draft>({ action: '', from: '', to: '' });
+  const fetchPage = useCallback((f: AuditFilters) => (staff ? api.staffAuditLog(f) : api.auditLog(orgId, f)), [staff, orgId]);
+  const myAccountId = user.id;
+  const [draft, setDraft] = useState<Draft>({ orgId: '', action: '', actorId: '', from: '', to: '' });
+  const [actors, setActors] = useState<Map<string, string>>(new Map());
   const [applied, setApplied] = useState<AuditFilters>({});
   const [items, setItems] = useState<AuditEntry[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [rangeError, setRangeError] = useState<string | null>(null);
   const first = useRequest();
   const more = useRequest();
-  const errors = splitErrors(first.error, ['action', 'from', 'to'], { since: 'from', until: 'to' });
+  const csv = useRequest();
+  const errors = splitErrors(first.error, ['organization', 'action', 'actor', 'from', 'to'], { orgId: 'organization', actionPrefix: 'action', actorId: 'actor', since: 'from', until: 'to' });
+
+  /** Everyone seen acting in the log so far, to filter by. */
+  function rememberActors(list: AuditEntry[]) {
+    setActors((known) => {
+      const next = new Map(known);
+      for (const e of list) if (e.actor.id && !next.has(e.actor.id)) next.set(e.actor.id, e.actorName ?? `${e.actor.type} ${e.actor.id}`);
+      return next.size === known.size ? known : next;
+    });
+  }
 
   const fetchFirst = first.run;
   const load = useCallback(
     async (filters: AuditFilters) => {
-      const r = await fetchFirst(() => api.auditLog(orgId, filters));
+      const r = await fetchFirst(() => fetchPage(filters));
       if (r.ok) {
         setItems(r.value.items);
         setNextCursor(r.value.nextCursor);
+        rememberActors(r.value.items);
       }
     },
-    [orgId, fetchFirst],
+    [fetchPage, fetchFirst],
   );
 
   useEffect(() => {
@@ -81,27 +133,61 @@ export default function AuditLogPage() {
 
   async function loadMore() {
     if (!nextCursor) return;
-    const r = await more.run(() => api.auditLog(orgId, { ...applied, cursor: nextCursor }));
+    const r = await more.run(() => fetchPage({ ...applied, cursor: nextCursor }));
     if (r.ok) {
       setItems((list) => [...(list ?? []), ...r.value.items.filter((e) => !list?.some((x) => x.id === e.id))]);
       setNextCursor(r.value.nextCursor);
+      rememberActors(r.value.items);
     }
+  }
+
+  async function exportCsv() {
+    const r = await csv.run(() => (staff ? api.staffAuditCsv(applied) : api.auditCsv(orgId, applied)));
+    if (r.ok) saveDownload(r.value);
   }
 
   return (
     <>
-      <PageHeader title="Audit log" description="Every security event and every change in your organization, newest first." />
-      <VerifyEmailNotice consequence="The audit log opens once your address is verified." />
+      {staff ? (
+        <PageHeader title="Audit log" description="Every security event and every change in every organization, and staff actions, newest first." />
+      ) : (
+        <>
+          <PageHeader title="Audit log" description="Every security event and every change in your organization, newest first." />
+          <VerifyEmailNotice consequence="The audit log opens once your address is verified." />
+        </>
+      )}
       <Stack gap="md">
         <Paper withBorder radius="md" p="md">
           <form onSubmit={apply} noValidate aria-label="Filter the audit log">
             <Group align="flex-end" gap="md" wrap="wrap">
+              {staff && (
+                <TextInput
+                  label="Organization"
+                  placeholder="Organization id (org_…)"
+                  value={draft.orgId}
+                  onChange={(e) => setDraft((d) => ({ ...d, orgId: e.currentTarget.value }))}
+                  error={errors.field('organization')}
+                  w={{ base: '100%', xs: 220 }}
+                />
+              )}
               <TextInput
                 label="Action"
-                placeholder="e.g. auth.signin"
+                description="One action, or a family ending with a dot"
+                placeholder="e.g. directory. or auth.signin"
                 value={draft.action}
                 onChange={(e) => setDraft((d) => ({ ...d, action: e.currentTarget.value }))}
                 error={errors.field('action')}
+                w={{ base: '100%', xs: 220 }}
+              />
+              <Select
+                label="Actor"
+                placeholder="Anyone"
+                clearable
+                searchable
+                data={[...actors].map(([value, label]) => ({ value, label: value === myAccountId ? `${label} (you)` : label }))}
+                value={draft.actorId || null}
+                onChange={(v) => setDraft((d) => ({ ...d, actorId: v ?? '' }))}
+                error={errors.field('actor')}
                 w={{ base: '100%', xs: 220 }}
               />
               <TextInput
@@ -123,24 +209,29 @@ export default function AuditLogPage() {
               <Button type="submit" loading={first.loading}>
                 Apply filters
               </Button>
+              <Button variant="default" onClick={exportCsv} loading={csv.loading}>
+                Export CSV
+              </Button>
             </Group>
           </form>
         </Paper>
 
         <ProblemAlert message={errors.alert} />
+        <ProblemAlert message={csv.error?.detail} />
 
         {items === null && first.loading && <PageLoader label="Loading the audit log…" minHeight={160} />}
 
         {items !== null && (
           <Paper withBorder radius="md">
             <Table.ScrollContainer minWidth={720}>
-              <Table data-testid="audit-table" style={{ whiteSpace: 'nowrap' }} striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md">
+              <Table data-testid="audit-table" striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">When</Table.Th>
                     <Table.Th scope="col">Action</Table.Th>
                     <Table.Th scope="col">Actor</Table.Th>
                     <Table.Th scope="col">Target</Table.Th>
+                    {staff && <Table.Th scope="col">Organization</Table.Th>}
                     <Table.Th scope="col">IP</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -153,8 +244,11 @@ export default function AuditLogPage() {
                       <Table.Td>
                         <Code>{e.action}</Code>
                       </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{who(e, user.id)}</Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{e.target ? `${e.target.type} ${e.target.id}` : '—'}</Table.Td>
+                      <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                        <Actor entry={e} myAccountId={myAccountId} links={!staff} />
+                      </Table.Td>
+                      <Table.Td style={{ overflowWrap: 'anywhere' }}>{e.target ? <Named type={e.target.type} id={e.target.id} name={e.targetName} links={!staff} /> : '—'}</Table.Td>
+                      {staff && <Table.Td style={{ overflowWrap: 'anywhere' }}>{e.orgId ? <Code>{e.orgId}</Code> : '—'}</Table.Td>}
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{e.ip ?? '—'}</Table.Td>
                     </Table.Tr>
                   ))}

@@ -187,6 +187,7 @@ export default function SignedInArea() {
             {(params) => <StaffGate to="/staff/kb"><KbArticleEditPage key={params.slug} slug={params.slug} /></StaffGate>}
           </Route>
           <Route path="/staff/kb/versions">{<StaffGate to="/staff/kb"><KbVersionsPage /></StaffGate>}</Route>
+          <Route path="/staff/audit">{<StaffGate to="/staff/audit"><AuditLogPage scope="staff" /></StaffGate>}</Route>
           <Route path="/staff/plans">{<StaffGate to="/staff/plans"><PlansPage /></StaffGate>}</Route>
           <Route path="/staff/privacy/policies">{<StaffGate to="/staff/privacy/policies"><PublishPolicyPage /></StaffGate>}</Route>
           <Route path={/^\/console(?:\/.*)?$/}>
