@@ -21,6 +21,7 @@ export const PATTERNS: Readonly<Record<string, string>> = {
   '^[^\\r\\n]*$': 'must be on one line',
   '^[0-9]{1,15}$': 'is not valid: start again from the first page',
   '^[0-9]{1,6}$': 'is not valid: start again from the first page',
+  '^[0-9]{1,5}$': 'is not valid: start again from the first page',
   '^[a-z0-9]+(?:-[a-z0-9]+)*$': 'may use only lower-case letters, digits and single hyphens between them (for example reset-your-password)',
   '^[a-z0-9][a-z0-9-]{0,39}$': 'may use only lower-case letters, digits and hyphens, starting with a letter or digit, at most 40 characters',
 };
