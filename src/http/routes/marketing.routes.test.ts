@@ -288,6 +288,11 @@ describe.each(dialects)('marketing mail (PRV-7) on $name', (dialect) => {
     await choose(ada, 'marketing_email', false);
     const res = await t.app.http.inject({ method: 'POST', url: '/api/v1/password-resets', payload: { email: ada.body.email } });
     expect(res.statusCode).toBe(202);
+    // The request only queues a job; the message exists once that job has run (on whichever runner took it).
+    await until(async () => {
+      await t.app.jobRunner.drain();
+      return (await outbox('Reset your password')).length > 0;
+    }, 10_000, 'the reset message to be queued');
     const [reset] = (await deliver('Reset your password'))(ada.body.email);
     expect(reset?.text).toContain('/reset-password?token=');
     expect(rawHeader(reset?.raw ?? '', 'List-Unsubscribe')).toBeUndefined();
