@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { json, staffMember, uniqueEmail, verifiedUser } from '../helpers/app.ts';
 import {
   type BrowserApp,
-  DESKTOP,
+  noTableClipped,
   atPath,
   buttonOn,
   descriptionOf,
@@ -83,20 +83,6 @@ async function api(admin: { auth: Record<string, string> }, method: 'GET' | 'POS
   return res.statusCode === 204 ? null : json(res);
 }
 
-/**
- * At 1280 px no table is cut off: each fits the box it scrolls in (its cells wrap), so every
- * column shows without scrolling sideways, and the page itself does not scroll sideways either.
- */
-async function noTableClipped(p: Page, name: string) {
-  await p.setViewportSize({ ...DESKTOP });
-  const clipped = (await p.evaluate(`[...document.querySelectorAll('table')].filter((table) => {
-    let box = table.parentElement;
-    while (box && box !== document.body && !/(auto|scroll|hidden)/.test(getComputedStyle(box).overflowX)) box = box.parentElement;
-    const limit = box && box !== document.body ? box.getBoundingClientRect().right : document.documentElement.clientWidth;
-    return table.getBoundingClientRect().right > limit + 1;
-  }).map((table) => table.getAttribute('data-testid') || 'a table')`)) as string[];
-  expect(clipped, `${name}: tables cut off at 1280 px`).toEqual([]);
-}
 
 describe('item 11: console lists an admin can use', () => {
   it('DIR-2: users are sorted by name, sortable and filterable by status, with the total; the user page shows groups and last sign-in; groups show their member count', async () => {

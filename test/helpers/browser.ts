@@ -360,3 +360,18 @@ export async function signInOnPage(p: Page, email: string, password: string, cod
   await buttonOn(p, 'Verify').click();
   expect((await second).status()).toBe(201);
 }
+
+/**
+ * At 1280 px no table is cut off: each fits the box it scrolls in (its cells wrap), so every
+ * column shows without scrolling sideways, and the page itself does not scroll sideways either.
+ */
+export async function noTableClipped(p: Page, name: string) {
+  await p.setViewportSize({ ...DESKTOP });
+  const clipped = (await p.evaluate(`[...document.querySelectorAll('table')].filter((table) => {
+    let box = table.parentElement;
+    while (box && box !== document.body && !/(auto|scroll|hidden)/.test(getComputedStyle(box).overflowX)) box = box.parentElement;
+    const limit = box && box !== document.body ? box.getBoundingClientRect().right : document.documentElement.clientWidth;
+    return table.getBoundingClientRect().right > limit + 1;
+  }).map((table) => table.getAttribute('data-testid') || 'a table')`)) as string[];
+  expect(clipped, `${name}: tables cut off at 1280 px`).toEqual([]);
+}

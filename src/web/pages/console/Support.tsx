@@ -61,7 +61,7 @@ export default function SupportPage() {
 
         {list.items !== null && (
           <Paper withBorder radius="md">
-            <Table.ScrollContainer minWidth={820}>
+            <Table.ScrollContainer minWidth={640}>
               <Table data-testid="tickets-table" striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-busy={list.loading}>
                 <Table.Thead>
                   <Table.Tr>
@@ -76,7 +76,7 @@ export default function SupportPage() {
                 <Table.Tbody>
                   {list.items.map((t) => (
                     <Table.Tr key={t.id}>
-                      <Table.Td style={{ minWidth: 220 }}>
+                      <Table.Td style={{ minWidth: 160, overflowWrap: 'anywhere' }}>
                         <AppLink to={`/console/support/${encodeURIComponent(t.id)}`} fw={500}>
                           {t.subject}
                         </AppLink>
@@ -93,7 +93,7 @@ export default function SupportPage() {
                       <Table.Td>
                         <NearestDue ticket={t} now={now} />
                       </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Table.Td>
                         <time dateTime={t.updatedAt}>{formatDateTime(t.updatedAt)}</time>
                       </Table.Td>
                     </Table.Tr>

@@ -17,7 +17,7 @@ function Row({ t, position, now }: { t: DeskTicketSummary; position: number; now
   return (
     <Table.Tr bg={overdue ? 'var(--mantine-color-red-0)' : undefined}>
       <Table.Td>{position}</Table.Td>
-      <Table.Td style={{ minWidth: 180 }}>
+      <Table.Td style={{ minWidth: 140, overflowWrap: 'anywhere' }}>
         <Stack gap={2}>
           <AppLink to={`/staff/support/${encodeURIComponent(t.id)}`} fw={500}>
             {t.subject}
@@ -28,7 +28,7 @@ function Row({ t, position, now }: { t: DeskTicketSummary; position: number; now
         </Stack>
       </Table.Td>
       <Table.Td>
-        <Group gap={4} wrap="nowrap">
+        <Group gap={4}>
           <EnvironmentBadge ticket={t} />
           {t.criticalDefect && (
             <Badge color="red" variant="light" style={WHOLE}>
@@ -52,7 +52,7 @@ function Row({ t, position, now }: { t: DeskTicketSummary; position: number; now
       <Table.Td>
         <NearestDue ticket={t} now={now} />
       </Table.Td>
-      <Table.Td style={{ minWidth: 110 }}>
+      <Table.Td style={{ minWidth: 90 }}>
         <time dateTime={t.createdAt}>{formatDateTime(t.createdAt)}</time>
       </Table.Td>
     </Table.Tr>
@@ -90,8 +90,8 @@ export default function DeskPage() {
         {items === null && queue.loading && <PageLoader label="Loading the queue…" minHeight={160} />}
         {items !== null && (
           <Paper withBorder radius="md">
-            <Table.ScrollContainer minWidth={900}>
-              <Table data-testid="queue-table" striped highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-busy={queue.loading}>
+            <Table.ScrollContainer minWidth={700}>
+              <Table data-testid="queue-table" striped highlightOnHover verticalSpacing="sm" horizontalSpacing="sm" aria-busy={queue.loading}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">#</Table.Th>
