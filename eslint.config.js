@@ -50,7 +50,7 @@ const boundaries = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'test-results/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'test-results/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
