@@ -33,6 +33,9 @@ export async function startSmtpSink(opts: { port?: number; onData?: (raw: string
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Closing ends the connections still open after a moment (the default waits 30 s for a client
+    // that some tests keep hanging on purpose).
+    closeTimeout: 250,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
