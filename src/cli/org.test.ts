@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp, verifiedUser } from '../../test/helpers/app.ts';
 import { runCliInProcess } from '../../test/helpers/cli.ts';
 import { dialects } from '../../test/helpers/databases.ts';
@@ -10,10 +10,11 @@ import { dialects } from '../../test/helpers/databases.ts';
  */
 describe.each(dialects)('castellan org plan on $name', (dialect) => {
   let t: TestApp;
-  beforeEach(async () => {
+  // One server for the file: each test makes its own organization.
+  beforeAll(async () => {
     t = await startTestApp(dialect, { realClock: true });
   });
-  afterEach(() => t.close());
+  afterAll(() => t.close());
 
   const cli = (args: string[]) =>
     runCliInProcess([...args, '--data-dir', t.db.dataDir], { env: { ...(t.db.url ? { DATABASE_URL: t.db.url } : {}), CASTELLAN_LOG_LEVEL: 'warn' } });

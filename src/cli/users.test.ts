@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Admin, type TestApp, startTestApp, uniqueEmail, verifiedUser } from '../../test/helpers/app.ts';
 import { runCliInProcess } from '../../test/helpers/cli.ts';
 import { dialects } from '../../test/helpers/databases.ts';
@@ -12,12 +12,15 @@ describe.each(dialects)('castellan users on $name', (dialect) => {
   let t: TestApp;
   let admin: Admin;
   let orgId: string;
-  beforeEach(async () => {
+  // One server for the file; each test gets an organization of its own.
+  beforeAll(async () => {
     t = await startTestApp(dialect, { realClock: true });
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
     admin = await verifiedUser(t);
     orgId = admin.organization.id as string;
   });
-  afterEach(() => t.close());
 
   const cli = (args: string[], env: Record<string, string> = {}) =>
     runCliInProcess([...args, '--data-dir', t.db.dataDir], {
