@@ -5,11 +5,10 @@
  *
  * SQLite only: the page does not depend on the database; the route tests cover both.
  */
-import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, staffMember, uniqueEmail, verifiedUser } from '../helpers/app.ts';
-import { type BrowserApp, DESKTOP, atPath, buttonOn, fieldOn, launchBrowser, nextResponse, requireWebBuild, shoot, sqliteDialect, startBrowserApp, visible, watchPages } from '../helpers/browser.ts';
+import { type BrowserApp, DESKTOP, atPath, buttonOn, downloadedText, fieldOn, launchBrowser, nextResponse, requireWebBuild, shoot, sqliteDialect, startBrowserApp, visible, watchPages } from '../helpers/browser.ts';
 
 let browser: Browser;
 let t: BrowserApp;
@@ -84,7 +83,7 @@ describe('item 15: an audit log people can read', () => {
     await buttonOn(page, 'Export CSV').click();
     const file = await download;
     expect(file.suggestedFilename()).toBe('audit.csv');
-    const text = await readFile((await file.path()) as string, 'utf8');
+    const text = await downloadedText(file);
     const rows = text.trim().split('\r\n').slice(1);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.split(',')[2]?.startsWith('directory.'))).toBe(true);

@@ -5,7 +5,6 @@
  *
  * SQLite only, like console.test.ts: the API tests cover the import on PostgreSQL.
  */
-import { readFile } from 'node:fs/promises';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { json, uniqueEmail, verifiedUser } from '../helpers/app.ts';
@@ -15,6 +14,7 @@ import {
   atPath,
   bodyOf,
   buttonOn,
+  downloadedText,
   fieldOn,
   launchBrowser,
   nextResponse,
@@ -172,7 +172,7 @@ describe('importing and exporting users in the console', () => {
     expect((await exported).status()).toBe(200);
     const file = await download;
     expect(file.suggestedFilename()).toBe('users.csv');
-    const text = await readFile((await file.path())!, 'utf8');
+    const text = await downloadedText(file);
     const lines = text.trim().split('\n');
     expect(lines[0]).toBe('email,name,username,groups');
     expect(lines).toContain(`${people[0]!.email},Grace Hopper,grace,engineering;ops`);
@@ -186,6 +186,6 @@ describe('importing and exporting users in the console', () => {
     await button('Export LDIF').click();
     const ldifFile = await ldif;
     expect(ldifFile.suggestedFilename()).toBe('users.ldif');
-    expect(await readFile((await ldifFile.path())!, 'utf8')).toContain(people[0]!.email);
+    expect(await downloadedText(ldifFile)).toContain(people[0]!.email);
   });
 });

@@ -1,4 +1,3 @@
-import { launchChromium } from './chromium.ts';
 /**
  * Browser tests: Debian's Chromium driven by playwright-core, against a Castellan
  * running in this process on a real port of 127.0.0.1, sending its mail over
@@ -9,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Download, Locator, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { TestApp } from './app.ts';
 import { fastHasher } from './hasher.ts';
 import { type TestDialect, dialects } from './databases.ts';
+import { connectChromium } from './chromium.ts';
 import { freePort, ROOT } from './process.ts';
 import { type ReceivedMail, type SmtpSink, startSmtpSink, tokenFrom } from './smtp.ts';
 
@@ -51,8 +51,15 @@ export function requireWebBuild(): void {
   if (!existsSync(path.join(WEB_ROOT, 'index.html'))) throw new Error(`${WEB_ROOT}/index.html is missing: run npm run build:web`);
 }
 
-/** One Chromium per test file; close it in afterAll. */
-export const launchBrowser = launchChromium;
+/** What a download holds, as text (streamed: the run's Chromium may keep its files elsewhere). */
+export async function downloadedText(download: Download): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The run's Chromium, connected to once per test file (close the connection in afterAll). */
+export const launchBrowser = () => connectChromium(inject('chromiumEndpoint'));
 
 /**
  * A test file's Chromium and Castellan (on SQLite unless told otherwise):
