@@ -3,6 +3,7 @@ import type { Core } from '../core.ts';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
@@ -36,17 +37,57 @@ import { AppError } from '../core/errors.ts';
  * Two validators: bodies are taken exactly as sent (no type coercion, no
  * silently dropped fields: unknown fields are refused); query strings and path
  * parameters are text, so they are coerced to the declared types.
+ *
+ * Compiled validators and serializers are shared by every server this process
+ * builds (a node builds one; the tests build hundreds): compiling them is most of
+ * the cost of building a server. They are keyed by the schema's JSON text, since
+ * Fastify may hand over a copy of the same schema.
  */
+let validatorsByText: { body: Ajv.default; text: Ajv.default } | undefined;
+const validators = new Map<string, ReturnType<Ajv.default['compile']>>();
+
 function validatorCompiler() {
-  const common = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false } as const;
-  const body = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
-  const text = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
-  for (const s of SHARED_SCHEMAS) {
-    body.addSchema(s);
-    text.addSchema(s);
-  }
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : text).compile(schema);
+  validatorsByText ??= (() => {
+    const common = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false } as const;
+    const body = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
+    const text = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
+    for (const s of SHARED_SCHEMAS) {
+      body.addSchema(s);
+      text.addSchema(s);
+    }
+    return { body, text };
+  })();
+  const ajv = validatorsByText;
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => {
+    const part = httpPart === 'body' ? 'body' : 'text';
+    const key = `${part} ${JSON.stringify(schema)}`;
+    let validate = validators.get(key);
+    if (!validate) {
+      validate = ajv[part].compile(schema);
+      validators.set(key, validate);
+    }
+    return validate;
+  };
 }
+
+type SerializerFactory = (externalSchemas: unknown, options: unknown) => (route: { schema: object }) => (data: unknown) => string;
+const serializers = new Map<string, (data: unknown) => string>();
+
+/** Fastify's own response serializers (fast-json-stringify), compiled once per schema in this process. */
+const sharedSerializers: SerializerFactory = (externalSchemas, options) => {
+  const compile = (SerializerSelector as unknown as () => SerializerFactory)()(externalSchemas, options);
+  let context: string | undefined;
+  return (route) => {
+    context ??= JSON.stringify([externalSchemas ?? null, options ?? null]);
+    const key = `${context} ${JSON.stringify(route.schema)}`;
+    let serialize = serializers.get(key);
+    if (!serialize) {
+      serialize = compile(route);
+      serializers.set(key, serialize);
+    }
+    return serialize;
+  };
+};
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -86,6 +127,7 @@ export async function buildHttp(opts: { core: Core; webRoot: string }): Promise<
     // Errors the router raises before any route runs (a bad URL, an over-long parameter) are problems too.
     frameworkErrors: (err, req, reply) => sendProblem(err, req, reply),
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers as never } },
   };
   const app = Fastify(options) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler() as Parameters<FastifyInstance['setValidatorCompiler']>[0]);
