@@ -10,6 +10,10 @@ import { defineConfig } from 'vitest/config';
  *  - browser: test/browser/**, Debian's Chromium against a Castellan on a real port;
  *  - process: files named *.process.test.ts, which start real child processes (castellan serve).
  * A new test file is integration unless it is named for another project or listed as unit.
+ *
+ * Unit and integration files share their worker's modules (`isolate: false`): importing the
+ * server's code again for every file cost more than many of the files' tests. A test file that
+ * changes process-wide state (the environment, a module's variables) puts it back when it ends.
  */
 const UNIT = [
   'src/core/caller.test.ts',
@@ -49,8 +53,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT } },
-      { extends: true, test: { name: 'integration', include: ALL, exclude: [...UNIT, ...BROWSER, ...PROCESS] } },
+      { extends: true, test: { name: 'unit', include: UNIT, isolate: false } },
+      { extends: true, test: { name: 'integration', include: ALL, exclude: [...UNIT, ...BROWSER, ...PROCESS], isolate: false } },
       {
         extends: true,
         test: {
