@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../core/context.ts';
 import { hmac } from '../../core/crypto.ts';
 import { AppError } from '../../core/errors.ts';
+import type { Executor } from '../../db/schema.ts';
 import { type AccountsDeps, recordAccountEvent } from './accounts.deps.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import { AccountsErrors } from './accounts.errors.ts';
@@ -29,6 +30,16 @@ export interface VerifiedCredentials {
   /** The membership a username named (LDAP, RADIUS); null for an email or an account. */
   membershipId: string | null;
   secondFactor: 'totp' | 'recovery_code' | null;
+}
+
+/** Credentials that checked out, whose throttle reservation the caller settles (see `checkCredentials`). */
+export interface UnsettledCredentials extends VerifiedCredentials {
+  /**
+   * Gives the attempt's reservation back (it was no failure) and clears the identity's count: in
+   * `ex` when given (the caller's transaction, committed with its own writes), else on its own.
+   * The caller calls it once whatever happens next, a refusal or an error included.
+   */
+  settle(ex?: Executor): Promise<void>;
 }
 
 /** Channels that ask for the second factor when the account has one (ACC-5); an LDAP bind cannot carry one. */
@@ -69,7 +80,12 @@ export function createCredentials(deps: AccountsDeps, mfa: SecondFactor) {
     return { account: member ? await accounts.findAccountById(db, member.accountId) : undefined, membership: member ?? null };
   }
 
-  async function verifyCredentials(ctx: RequestContext, input: CredentialInput, channel: Channel): Promise<VerifiedCredentials> {
+  /**
+   * The check itself, leaving the success's settlement to the caller, so that a sign-in gives the
+   * reservation back in the transaction that creates its session (one commit instead of several).
+   * Failures and refusals are settled here, as in `verifyCredentials`.
+   */
+  async function checkCredentials(ctx: RequestContext, input: CredentialInput, channel: Channel): Promise<UnsettledCredentials> {
     const { key, ref, account: known } = await keyOf(input.identity);
     const keys = [{ key, rule: rule(limits.signInMaxFailures) }];
     if (COUNTS_BY_IP[channel]) keys.push({ key: `signin:ip:${ctx.ip ?? 'unknown'}`, rule: rule(limits.signInIpMaxFailures) });
@@ -108,11 +124,21 @@ export function createCredentials(deps: AccountsDeps, mfa: SecondFactor) {
       secondFactor = await mfa.verifySecondFactor(account, input.totp);
       if (!secondFactor) return fail('invalid_mfa_code', channel === 'reauth' ? AccountsErrors.reauthenticationFailed : AccountsErrors.invalidMfaCode);
     }
-    await reservation.succeeded([key]);
-    return { account, membershipId: membership?.membershipId ?? null, secondFactor };
+    return {
+      account,
+      membershipId: membership?.membershipId ?? null,
+      secondFactor,
+      settle: (ex?: Executor) => reservation.succeeded([key], ex),
+    };
   }
 
-  return { verifyCredentials };
+  async function verifyCredentials(ctx: RequestContext, input: CredentialInput, channel: Channel): Promise<VerifiedCredentials> {
+    const { settle, ...verified } = await checkCredentials(ctx, input, channel);
+    await settle();
+    return verified;
+  }
+
+  return { verifyCredentials, checkCredentials };
 }
 
 export type Credentials = ReturnType<typeof createCredentials>;

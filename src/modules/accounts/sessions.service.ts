@@ -47,33 +47,46 @@ export function createSessions(deps: AccountsDeps, credentials: Credentials) {
    * suspended may not sign in (ACC-6).
    */
   async function signIn(ctx: RequestContext, input: SignInInput): Promise<{ token: string; account: AccountView; sessionId: string }> {
-    const { account, secondFactor } = await credentials.verifyCredentials(ctx, { identity: { email: input.email }, password: input.password, totp: input.totp }, 'web');
-    // One read answers both whether the person may sign in and whose audit logs record it.
-    const standing = account.staff_role ? undefined : await deps.members.standing(account.id);
-    if (standing && !standing.maySignIn) {
-      await recordAccountEvent(deps, db, ctx, account.id, { action: 'auth.signin_refused', target: { type: 'user', id: account.id }, details: { reason: 'suspended' } }, standing.orgIds);
-      throw new AppError(AccountsErrors.accountSuspended);
-    }
-    const token = randomToken();
-    const now = clock.now();
-    const sessionId = newId('ses');
-    const actor = { ...ctx, actor: { type: account.staff_role ? ('staff' as const) : ('user' as const), id: account.id } };
-    await db.transaction().execute(async (trx) => {
-      await sessions.insertSession(trx, {
-        id: sessionId,
-        account_id: account.id,
-        token_hash: sha256(token),
-        created_at: now.toISOString(),
-        last_seen_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + config.sessionTtlSeconds * 1000).toISOString(),
-        ip: ctx.ip,
-        user_agent: ctx.userAgent?.slice(0, 300) ?? null,
-        reauthenticated_at: null,
+    const { account, secondFactor, settle } = await credentials.checkCredentials(ctx, { identity: { email: input.email }, password: input.password, totp: input.totp }, 'web');
+    // The throttle reservation is given back in the session's own transaction, one commit for
+    // both; on a refusal or an error, on its own.
+    let settled = false;
+    try {
+      // One read answers both whether the person may sign in and whose audit logs record it.
+      const standing = account.staff_role ? undefined : await deps.members.standing(account.id);
+      if (standing && !standing.maySignIn) {
+        settled = true;
+        await settle();
+        await recordAccountEvent(deps, db, ctx, account.id, { action: 'auth.signin_refused', target: { type: 'user', id: account.id }, details: { reason: 'suspended' } }, standing.orgIds);
+        throw new AppError(AccountsErrors.accountSuspended);
+      }
+      const token = randomToken();
+      const now = clock.now();
+      const sessionId = newId('ses');
+      const actor = { ...ctx, actor: { type: account.staff_role ? ('staff' as const) : ('user' as const), id: account.id } };
+      await db.transaction().execute(async (trx) => {
+        await sessions.insertSession(trx, {
+          id: sessionId,
+          account_id: account.id,
+          token_hash: sha256(token),
+          created_at: now.toISOString(),
+          last_seen_at: now.toISOString(),
+          expires_at: new Date(now.getTime() + config.sessionTtlSeconds * 1000).toISOString(),
+          ip: ctx.ip,
+          user_agent: ctx.userAgent?.slice(0, 300) ?? null,
+          reauthenticated_at: null,
+        });
+        await recordAccountEvent(deps, trx, actor, account.id, { action: 'auth.signin', target: { type: 'session', id: sessionId }, details: { mfa: secondFactor ?? 'none' } }, standing?.orgIds);
+        for (const hook of deps.hooks.signedIn) await hook(trx, actor, account.id);
+        await settle(trx);
       });
-      await recordAccountEvent(deps, trx, actor, account.id, { action: 'auth.signin', target: { type: 'session', id: sessionId }, details: { mfa: secondFactor ?? 'none' } }, standing?.orgIds);
-      for (const hook of deps.hooks.signedIn) await hook(trx, actor, account.id);
-    });
-    return { token, account: toAccountView(account), sessionId };
+      settled = true;
+      return { token, account: toAccountView(account), sessionId };
+    } catch (e) {
+      // The reservation is given back all the same; the error to report is the first one.
+      if (!settled) await settle().catch(() => undefined);
+      throw e;
+    }
   }
 
   /** Resolves a bearer or cookie token to its session; expired sessions and inactive accounts get nothing. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
 import { AppError, type ErrorDefinition } from '../../core/errors.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Database, Executor } from '../../db/schema.ts';
 import * as repo from './throttles.repository.ts';
 
 export interface ThrottleRule {
@@ -81,11 +81,14 @@ export function createThrottle(deps: { db: Kysely<Database>; clock: Clock }) {
         }
         return locked;
       },
-      /** The attempt succeeded: its reservation is given back, and `clearKeys` are cleared altogether. */
-      async succeeded(clearKeys: readonly string[] = []): Promise<void> {
+      /**
+       * The attempt succeeded: its reservation is given back, and `clearKeys` are cleared altogether;
+       * in `ex` when given, so that a caller's transaction commits the settlement with its own writes.
+       */
+      async succeeded(clearKeys: readonly string[] = [], ex: Executor = db): Promise<void> {
         for (const t of taken) {
-          if (clearKeys.includes(t.key)) await repo.clearThrottle(db, t.key);
-          else await repo.release(db, t.key);
+          if (clearKeys.includes(t.key)) await repo.clearThrottle(ex, t.key);
+          else await repo.release(ex, t.key);
         }
       },
     };
@@ -96,7 +99,7 @@ export function createThrottle(deps: { db: Kysely<Database>; clock: Clock }) {
 
 export interface Reservation {
   failed(): Promise<string[]>;
-  succeeded(clearKeys?: readonly string[]): Promise<void>;
+  succeeded(clearKeys?: readonly string[], ex?: Executor): Promise<void>;
 }
 
 export type Throttle = ReturnType<typeof createThrottle>;
