@@ -57,6 +57,20 @@ describe.each(dialects)('verifyCredentials on $name', (dialect) => {
     expect(counter.verifies).toBe(after);
   });
 
+  it('ACC-7: a sign-in gives its slot back and clears the account’s failures, with the session it creates', async () => {
+    const a = await verifiedUser(t);
+    const ip = '198.51.100.10';
+    const signIn = (password: string) => t.app.http.inject({ method: 'POST', url: '/api/v1/sessions', remoteAddress: ip, payload: { email: a.body.email, password } });
+    for (let i = 0; i < 4; i++) expect((await signIn(`wrong-password-${i}`)).statusCode).toBe(401);
+    expect((await signIn(GOOD_PASSWORD)).statusCode).toBe(201);
+    // The address keeps its four failures; the sign-in's own slot was given back.
+    const counts = await t.app.db.selectFrom('throttles').select('count').where('key', '=', `signin:ip:${ip}`).execute();
+    expect(counts.map((r) => Number(r.count))).toEqual([4]);
+    // The account's count was cleared: four more failures do not lock it (five would).
+    for (let i = 0; i < 4; i++) expect((await signIn(`wrong-password-${i}`)).statusCode).toBe(401);
+    expect((await signIn(GOOD_PASSWORD)).statusCode).toBe(201);
+  });
+
   it('ACC-7: an unknown address and a wrong password get the same error after the same work', async () => {
     const a = await verifiedUser(t);
     const start = counter.verifies;
