@@ -79,7 +79,8 @@ export async function startTestApp(dialect: TestDialect, opts: TestAppOptions = 
 export const json = (r: LightMyRequestResponse) => r.json() as Record<string, any>;
 
 let counter = 0;
-export const uniqueEmail = (prefix = 'user') => `${prefix}.${Date.now().toString(36)}.${counter++}@example.com`;
+// Digits only after the prefix, so that a search for letters in a test never matches the address by chance.
+export const uniqueEmail = (prefix = 'user') => `${prefix}.${Date.now()}.${counter++}@example.com`;
 
 export const GOOD_PASSWORD = 'violet-harbour-lantern-42';
 
