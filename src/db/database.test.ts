@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, CommonErrors } from '../core/errors.ts';
-import { dialects } from '../../test/helpers/databases.ts';
-import { statement } from './database.ts';
+import { createPgSchema, dialects } from '../../test/helpers/databases.ts';
+import { openDatabase, statement } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
 const org = (id: string) => ({
@@ -121,10 +121,10 @@ describe.each(dialects)('database on $name', (dialect) => {
 
 describe.skipIf(!dialects.some((d) => d.name === 'postgres'))('migrations beside another schema on postgres', () => {
   it('a database whose other schema already holds migrated tables is still migrated in its own schema', async () => {
-    const postgres = dialects.find((d) => d.name === 'postgres');
-    if (!postgres) return;
-    const first = await postgres.open();
-    const second = await postgres.open();
+    const firstSchema = await createPgSchema();
+    const secondSchema = await createPgSchema({ name: firstSchema.database });
+    const first = { handle: openDatabase({ databaseUrl: firstSchema.url, poolSize: 1 }) };
+    const second = { handle: openDatabase({ databaseUrl: secondSchema.url, poolSize: 1 }) };
     try {
       await migrateToLatest(first.handle.db);
       // The second schema is empty while the first holds Kysely's migration tables.
@@ -134,8 +134,10 @@ describe.skipIf(!dialects.some((d) => d.name === 'postgres'))('migrations beside
       await second.handle.db.insertInto('organizations').values(org('org_b')).execute();
       expect(await first.handle.db.selectFrom('organizations').select('id').execute()).toEqual([]);
     } finally {
-      await second.cleanup();
-      await first.cleanup();
+      await second.handle.destroy();
+      await first.handle.destroy();
+      await secondSchema.drop();
+      await firstSchema.drop();
     }
   });
 });

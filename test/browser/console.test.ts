@@ -116,6 +116,7 @@ async function fillInvite(email: string, name: string, username?: string) {
 // ---- the journey -----------------------------------------------------------------
 
 describe('the directory console', () => {
+  // The longest journey of the suite: it gets twice the usual time, for a busy machine.
   it('DIR-2, DIR-3, ACC-2, ACC-6: invite a user who sets their own password from the emailed link; a group grants a resource; who can use what from both sides; suspension leaves nothing allowed', async () => {
     const admin = await adminSignedIn();
     const orgId = admin.organization.id as string;
@@ -282,7 +283,7 @@ describe('the directory console', () => {
     } finally {
       await invitee.context.close();
     }
-  });
+  }, 120_000);
 
   it('DIR-4: the free plan refuses the 11th active user with a clear error; deleting one (after confirming) makes room', async () => {
     const admin = await adminSignedIn('Katherine Johnson');

@@ -36,22 +36,44 @@ const pgBase = process.env.TEST_DATABASE_URL;
  */
 const TEST_OPTIONS = '-c synchronous_commit=off';
 
-/** A fresh schema per test database, so test files can run side by side on one PostgreSQL. */
-export async function createPgSchema(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh schema, in a fresh database of its own unless `inDatabase` names one (the database is
+ * dropped with the schema then). Kysely's migrator looks at the tables of every schema of its
+ * database, which fails when another test drops its schema meanwhile: test files running side by
+ * side never share a database.
+ */
+export async function createPgSchema(inDatabase?: { name: string }): Promise<{ url: string; database: string; drop(): Promise<void> }> {
   if (!pgBase) throw new Error('TEST_DATABASE_URL is not set');
   const schema = `t_${randomBytes(6).toString('hex')}`;
+  const database = inDatabase?.name ?? schema;
   const admin = new pg.Client(pgBase);
   await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const sep = pgBase.includes('?') ? '&' : '?';
+  try {
+    if (!inDatabase) await admin.query(`create database ${database}`);
+  } finally {
+    await admin.end();
+  }
+  const inside = new pg.Client(databaseUrl(pgBase, database));
+  await inside.connect();
+  try {
+    await inside.query(`create schema ${schema}`);
+  } finally {
+    await inside.end();
+  }
+  const u = new URL(pgBase);
+  u.pathname = `/${database}`;
+  u.searchParams.set('options', `-c search_path=${schema} ${TEST_OPTIONS}`);
   return {
-    url: `${pgBase}${sep}options=${encodeURIComponent(`-c search_path=${schema} ${TEST_OPTIONS}`)}`,
+    url: u.toString(),
+    database,
     async drop() {
-      const c = new pg.Client(pgBase);
+      const c = new pg.Client(inDatabase ? databaseUrl(pgBase, database) : pgBase);
       await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
+      try {
+        await c.query(inDatabase ? `drop schema if exists ${schema} cascade` : `drop database if exists ${database} with (force)`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }
