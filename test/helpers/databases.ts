@@ -224,38 +224,26 @@ const sqlite: TestDialect = {
   },
 };
 
+/** A test database on PostgreSQL at `url`, which `drop` removes after the handle closes. */
+function pgTestDatabase({ url, drop }: { url: string; drop(): Promise<void> }): TestDatabase {
+  const dataDir = tempDir();
+  const handle = openDatabase({ databaseUrl: url, poolSize: 5 });
+  return {
+    handle,
+    url,
+    dataDir,
+    async cleanup() {
+      await handle.destroy();
+      await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 const postgres: TestDialect = {
   name: 'postgres',
-  async open() {
-    const { url, drop } = await createPgSchema();
-    const dataDir = tempDir();
-    const handle = openDatabase({ databaseUrl: url, poolSize: 5 });
-    return {
-      handle,
-      url,
-      dataDir,
-      async cleanup() {
-        await handle.destroy();
-        await drop();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  },
-  async openMigrated() {
-    const { url, drop } = await createPgDatabaseFromTemplate();
-    const dataDir = tempDir();
-    const handle = openDatabase({ databaseUrl: url, poolSize: 5 });
-    return {
-      handle,
-      url,
-      dataDir,
-      async cleanup() {
-        await handle.destroy();
-        await drop();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: async () => pgTestDatabase(await createPgSchema()),
+  openMigrated: async () => pgTestDatabase(await createPgDatabaseFromTemplate()),
 };
 
 /** SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
