@@ -11,8 +11,9 @@ import { defineConfig } from 'vitest/config';
  *  - process: files named *.process.test.ts, which start real child processes (castellan serve).
  * A new test file is integration unless it is named for another project or listed as unit.
  *
- * Unit and integration files share their worker's modules (`isolate: false`): importing the
- * server's code again for every file cost more than many of the files' tests. A test file that
+ * Unit, integration and browser files share their worker's modules (`isolate: false`): importing
+ * the server's code again for every file cost more than many of the files' tests (in the browser
+ * project, a sixth of its CPU time). A test file that
  * changes process-wide state (the environment, a module's variables) puts it back when it ends.
  */
 const UNIT = [
@@ -62,6 +63,7 @@ export default defineConfig({
           include: BROWSER,
           // Builds dist/web when it is missing or stale (a quick check when it is current).
           globalSetup: ['./test/global-setup.ts'],
+          isolate: false,
         },
       },
       { extends: true, test: { name: 'process', include: PROCESS } },
