@@ -193,11 +193,20 @@ describe('SUP-4: business hours', () => {
 /** The slow reference: one minute at a time, each minute checked in Denver wall time with Luxon. */
 function referenceDue(from: number, minutes: number): number {
   const holidays = new Map<number, Set<string>>();
+  // Denver's offsets are whole hours, so the local day and hour, and with them whether support is
+  // open, are the same for every minute of a UTC hour: each hour is looked up once.
+  const openHours = new Map<number, boolean>();
   const open = (t: number) => {
-    const dt = DateTime.fromMillis(t, { zone: SUPPORT_ZONE });
-    let set = holidays.get(dt.year);
-    if (!set) holidays.set(dt.year, (set = new Set(federalHolidays(dt.year).map((h) => h.observed))));
-    return dt.weekday <= 5 && dt.hour >= 9 && dt.hour < 17 && !set.has(dt.toISODate() as string);
+    const hour = Math.floor(t / 3_600_000);
+    let isOpen = openHours.get(hour);
+    if (isOpen === undefined) {
+      const dt = DateTime.fromMillis(t, { zone: SUPPORT_ZONE });
+      let set = holidays.get(dt.year);
+      if (!set) holidays.set(dt.year, (set = new Set(federalHolidays(dt.year).map((h) => h.observed))));
+      isOpen = dt.weekday <= 5 && dt.hour >= 9 && dt.hour < 17 && !set.has(dt.toISODate() as string);
+      openHours.set(hour, isOpen);
+    }
+    return isOpen;
   };
   let t = from;
   let left = minutes;
