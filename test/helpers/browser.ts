@@ -22,6 +22,7 @@ import { type ReceivedMail, type SmtpSink, startSmtpSink, tokenFrom } from './sm
 // The few browser globals used in page.evaluate callbacks (this project's types are Node's, without the DOM).
 interface BrowserStorage {
   getItem(key: string): string | null;
+  clear(): void;
 }
 declare const document: {
   fonts: { ready: Promise<unknown> };
@@ -189,47 +190,99 @@ export interface Watched {
 export async function newPage(browser: Browser, base: string, options: BrowserContextOptions = {}): Promise<Watched> {
   const context = await browser.newContext({ baseURL: base, viewport: { ...DESKTOP }, ...options });
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (/content security policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  return { context, page, problems };
+  const w: Watched = { context, page, problems: [] };
+  watch(w);
+  return w;
 }
 
 export interface WatchedPages {
-  /** A page in a fresh context, as newPage opens it, closed and checked after the test. */
+  /** A page in a clean context, as newPage opens it, checked after the test and then cleaned for the next one. */
   open(browser: Browser, base: string, options?: BrowserContextOptions): Promise<Watched>;
+}
+
+/** The page events a test may listen to; their listeners are removed when a context is cleaned for reuse. */
+const PAGE_EVENTS = ['console', 'pageerror', 'request', 'requestfinished', 'requestfailed', 'response', 'dialog', 'download', 'popup', 'framenavigated', 'load', 'domcontentloaded'] as const;
+
+function watch(w: Watched): void {
+  w.page.on('pageerror', (e) => w.problems.push(`page error: ${e.message}`));
+  w.page.on('console', (m) => {
+    if (/content security policy/i.test(m.text())) w.problems.push(`console: ${m.text()}`);
+  });
+}
+
+/**
+ * Makes a context that a test used as good as new for the next test of its file: no cookies, no
+ * Web Storage, no routes, no listeners, no permissions, on about:blank at the size it was opened
+ * with. Only the HTTP cache stays (the app's assets are immutable; its API answers are not cached).
+ * False when it cannot be (the test opened more pages in it, or a step failed): then it is closed.
+ */
+async function cleanForReuse(w: Watched, options: BrowserContextOptions): Promise<boolean> {
+  try {
+    if (w.context.pages().length !== 1 || w.context.pages()[0] !== w.page || w.page.isClosed()) return false;
+    for (const event of PAGE_EVENTS) w.page.removeAllListeners(event);
+    await w.page.unrouteAll({ behavior: 'wait' });
+    await w.context.unrouteAll({ behavior: 'wait' });
+    if (w.page.url().startsWith('http')) {
+      await w.page.evaluate(() => {
+        localStorage.clear();
+        sessionStorage.clear();
+      });
+    }
+    await w.page.goto('about:blank');
+    await w.context.clearCookies();
+    await w.context.clearPermissions();
+    await w.context.setOffline(false);
+    await w.page.setViewportSize({ ...(options.viewport ?? DESKTOP) });
+    w.problems.length = 0;
+    watch(w);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Pages that must stay free of page errors. Call it at the top of a test file or
- * describe block: it registers an afterEach there that closes the pages the test
+ * describe block: it registers an afterEach there that checks the pages the test
  * opened through it, and fails the test if any of them had an uncaught exception
  * or a Content-Security-Policy refusal.
+ *
+ * A context (Chromium's and Playwright's setup of one cost more CPU than most pages) is cleaned
+ * after a passing test and handed to the next test of the file that asks for the same options;
+ * after a failure, every context the test used is closed.
  */
 export function watchPages(): WatchedPages {
-  const opened: Watched[] = [];
+  const opened: Array<{ w: Watched; key: string; options: BrowserContextOptions }> = [];
+  const idle: Array<{ w: Watched; key: string; options: BrowserContextOptions }> = [];
   afterEach(async ({ task }) => {
+    const failed = task.result?.state === 'fail';
     // A failed test leaves a picture of each page it had open, to see what went wrong.
-    if (task.result?.state === 'fail') {
+    if (failed) {
       const base = `failed-${task.name.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 80)}`;
       await mkdir(SCREENSHOT_DIR, { recursive: true });
-      for (const [i, w] of opened.entries()) {
+      for (const [i, { w }] of opened.entries()) {
         for (const p of w.context.pages()) {
           await p.screenshot({ path: path.join(SCREENSHOT_DIR, `${base}-${i}.png`), fullPage: true }).catch(() => {});
         }
       }
     }
-    const problems = opened.flatMap((w) => w.problems);
-    for (const w of opened.splice(0)) await w.context.close();
+    const problems = opened.flatMap(({ w }) => w.problems);
+    for (const entry of opened.splice(0)) {
+      if (!failed && problems.length === 0 && (await cleanForReuse(entry.w, entry.options))) idle.push(entry);
+      else await entry.w.context.close().catch(() => {});
+    }
     expect(problems, 'uncaught errors or CSP refusals in the page').toEqual([]);
   });
+  afterAll(async () => {
+    for (const { w } of idle.splice(0)) await w.context.close().catch(() => {});
+  });
   return {
-    async open(browser, base, options) {
-      const w = await newPage(browser, base, options);
-      opened.push(w);
-      return w;
+    async open(browser, base, options = {}) {
+      const key = JSON.stringify([base, options]);
+      const i = idle.findIndex((e) => e.key === key && e.w.context.browser() === browser);
+      const entry = i >= 0 ? idle.splice(i, 1)[0]! : { w: await newPage(browser, base, options), key, options };
+      opened.push(entry);
+      return entry.w;
     },
   };
 }
