@@ -66,7 +66,11 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { extends: true, test: { name: 'process', include: PROCESS } },
+      {
+        extends: true,
+        // Bundles the CLI that the child processes run (test/process-setup.ts).
+        test: { name: 'process', include: PROCESS, globalSetup: ['./test/process-setup.ts'] },
+      },
     ],
   },
 });

@@ -24,7 +24,8 @@ afterAll(async () => {
 
 describe('castellan as a process', () => {
   it('serve starts, answers HTTP, and exits 0 on SIGTERM', async () => {
-    const server = await startServer({ env: { CASTELLAN_DATA_DIR: newDataDir() } });
+    // As `npm start` runs it: the TypeScript sources through tsx (the other children run the bundle).
+    const server = await startServer({ env: { CASTELLAN_DATA_DIR: newDataDir() }, source: true });
     expect((await server.request('/api/v1/me')).status).toBe(401);
     expect(await server.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(server.logs.some((l) => l.msg === 'shutting down')).toBe(true);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { inject } from 'vitest';
 
 /** The repository root: every CLI process runs here. */
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -54,8 +55,17 @@ export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-function spawnCli(args: string[], env: Record<string, string | undefined>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+/**
+ * How a child runs the CLI: the bundle the process project's global setup built (test/process-setup.ts),
+ * or with `source` (and wherever there is no bundle) the sources through tsx, as `npm start` does.
+ */
+function cliEntry(source: boolean): string[] {
+  const bundle = source ? '' : (inject('cliBundle') ?? '');
+  return bundle ? [bundle] : ['--import', 'tsx', 'src/main.ts'];
+}
+
+function spawnCli(args: string[], env: Record<string, string | undefined>, source = false): ChildProcess {
+  const child = spawn(process.execPath, [...cliEntry(source), ...args], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -75,9 +85,9 @@ export interface CliResult {
 /** Runs one CLI command to its end; `input` is written to its stdin (a pipe, never a TTY), which is then closed. */
 export function runCli(
   args: string[],
-  opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
+  opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number; source?: boolean } = {},
 ): Promise<CliResult> {
-  const child = spawnCli(args, opts.env ?? {});
+  const child = spawnCli(args, opts.env ?? {}, opts.source);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (c: Buffer) => {
@@ -129,10 +139,10 @@ export interface ServerProcess {
  * Starts `castellan serve` on a free loopback port and waits for "castellan listening".
  * Give `env` the data directory or DATABASE_URL and anything else the test needs.
  */
-export async function startServer(opts: { env: Record<string, string | undefined>; timeoutMs?: number }): Promise<ServerProcess> {
+export async function startServer(opts: { env: Record<string, string | undefined>; timeoutMs?: number; source?: boolean }): Promise<ServerProcess> {
   const port = await freePort();
   // Inbound mail on a free port too, so that servers started side by side do not compete for 2525.
-  const child = spawnCli(['serve', '--port', String(port)], { CASTELLAN_HOST: '127.0.0.1', CASTELLAN_SMTP_IN_PORT: '0', ...opts.env });
+  const child = spawnCli(['serve', '--port', String(port)], { CASTELLAN_HOST: '127.0.0.1', CASTELLAN_SMTP_IN_PORT: '0', ...opts.env }, opts.source);
   const logs: Array<Record<string, any>> = [];
   const waiters: Array<{ match: (l: Record<string, any>) => boolean; resolve: (l: Record<string, any>) => void }> = [];
   let stderr = '';
