@@ -13,8 +13,8 @@ import { defineConfig } from 'vitest/config';
  *
  * Unit, integration and browser files share their worker's modules (`isolate: false`): importing
  * the server's code again for every file cost more than many of the files' tests (in the browser
- * project, a sixth of its CPU time). A test file that
- * changes process-wide state (the environment, a module's variables) puts it back when it ends.
+ * project, a sixth of its CPU time). A test file that changes process-wide state (the
+ * environment, a module's variables) puts it back when it ends.
  */
 const UNIT = [
   'src/core/caller.test.ts',
