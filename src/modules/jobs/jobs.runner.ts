@@ -59,8 +59,15 @@ export function createJobRunner(deps: JobRunnerDeps) {
   let pass: Promise<void> | undefined;
   let again = false;
   let lastPruneAt = Number.NEGATIVE_INFINITY;
+  /**
+   * At start the node gives back the jobs it held before it restarted. No claim
+   * of this node may run before that: on a pool of connections it could commit
+   * first, and the release would then hand back a job this node is running.
+   */
+  let released: Promise<void> = Promise.resolve();
 
   async function claim(h: JobHandler<any>, limit: number): Promise<JobsTable[]> {
+    await released;
     const now = deps.clock.now();
     return repo.claim(deps.db, deps.dialect, {
       kind: h.kind,
@@ -150,11 +157,11 @@ export function createJobRunner(deps: JobRunnerDeps) {
       const background = [...handlers.values()].filter((h) => h.background !== false);
       timer = setInterval(kick, Math.min(deps.pollIntervalMs, ...background.map((h) => h.pollIntervalMs ?? deps.pollIntervalMs)));
       timer.unref();
-      repo
+      released = repo
         .releaseOwn(deps.db, deps.nodeId, deps.clock.now().toISOString())
-        .then((n) => n > 0 && deps.log.info({ released: n }, 'released jobs this node held before it restarted'))
-        .catch(() => {})
-        .finally(kick);
+        .then((n) => void (n > 0 && deps.log.info({ released: n }, 'released jobs this node held before it restarted')))
+        .catch((e: unknown) => deps.log.error({ err: describeFailure(e) }, 'could not release the jobs this node held before it restarted'));
+      void released.finally(kick);
     },
     /** Takes no new jobs, and waits (at most stopTimeoutMs) for those in flight. */
     async stop(): Promise<void> {
