@@ -57,10 +57,11 @@ export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS
 
 /**
  * How a child runs the CLI: the bundle the process project's global setup built (test/process-setup.ts),
- * or with `source` (and wherever there is no bundle) the sources through tsx, as `npm start` does.
+ * or with `source` (and wherever there is no bundle: outside Vitest, as in the benchmarks) the sources
+ * through tsx, as `npm start` does.
  */
 function cliEntry(source: boolean): string[] {
-  const bundle = source ? '' : (inject('cliBundle') ?? '');
+  const bundle = source || !process.env.VITEST ? '' : (inject('cliBundle') ?? '');
   return bundle ? [bundle] : ['--import', 'tsx', 'src/main.ts'];
 }
 
