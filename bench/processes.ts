@@ -165,6 +165,7 @@ export function serverEnv(env: Record<string, string> = {}): Record<string, stri
     CASTELLAN_LOG_LEVEL: 'warn',
     CASTELLAN_MAIL_WORKER: 'false',
     CASTELLAN_SMTP_IN_ENABLED: 'false',
+    CASTELLAN_LDAP_ENABLED: 'false',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...env,
   };

@@ -7,6 +7,7 @@ import type { ServedProtocol } from './core/served.ts';
 import { buildHttp } from './http/server.ts';
 import { BODY_MAX, MAX_ATTACHMENTS, SUBJECT_MAX } from './modules/support/index.ts';
 import { type SmtpIn, startSmtpIn } from './protocols/smtp-in/index.ts';
+import { type LdapPort, type LdapServer, ldapTls, startLdap } from './protocols/ldap/index.ts';
 
 export { createLogger } from './core.ts';
 
@@ -34,6 +35,10 @@ export interface App extends Core {
   listen(): Promise<string>;
   /** Starts the inbound mail listener alone (listen() does it too); answers where it listens. */
   startSmtpIn(): Promise<{ host: string; port: number }>;
+  /** The LDAP listeners (PRO-1) once started, else null. */
+  readonly ldap: LdapServer | null;
+  /** Starts the LDAP listeners alone (listen() does it too); answers where they listen. */
+  startLdap(): Promise<{ host: string; port: number; ldapsPort: number }>;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,71 @@ function smtpServed(core: Core): ServedProtocol {
     name: 'Inbound support mail (SMTP)',
     version: 'RFC 5321',
     notes: `Mail to ${core.config.support.address} opens a support ticket, or answers one when it replies to the desk's mail; messages up to ${size}.`,
+  };
+}
+
+/** SUP-7: how the LDAP listeners appear in the supported list. */
+function ldapServed(core: Core): ServedProtocol {
+  const { ldap } = core.config;
+  return {
+    id: 'ldap',
+    name: 'LDAP',
+    version: 'v3',
+    notes: `Simple bind, search with the full filter grammar, paged results, WhoAmI; StartTLS on port ${ldap.port} and LDAPS on port ${ldap.ldapsPort}; the tree under ${ldap.suffix}.`,
+  };
+}
+
+/** PRO-1: what the LDAP edge may ask of the core. */
+function ldapPort(core: Core): LdapPort {
+  const { directory, accounts, audit, db } = core;
+  return {
+    organizationBySlug: (slug) => directory.ldap.organizationBySlug(slug),
+    resourceIds: (orgId) => directory.ldap.resourceIds(orgId),
+    mayUse: (orgId, membershipId) => directory.ldap.mayUse(orgId, membershipId),
+    async verifyMember(ctx, orgId, username, password) {
+      const v = await accounts.verifyCredentials(ctx, { identity: { orgId, username }, password }, 'ldap');
+      return { membershipId: v.membershipId as string, accountId: v.account.id };
+    },
+    changeOwnPassword: (ctx, accountId, currentPassword, newPassword) =>
+      accounts.changePassword(ctx, { kind: 'account', accountId, sessionId: null, emailVerified: true }, { currentPassword, newPassword }),
+    verifyService: (orgId, name, secret) => directory.serviceAccounts.verify(orgId, name, secret),
+    serviceValid: (orgId, id) => directory.serviceAccounts.stillValid(orgId, id),
+    searchUsers: (orgId, filter, opts) => directory.query.searchUsers(orgId, filter, opts),
+    searchGroups: (orgId, filter, opts) => directory.query.searchGroups(orgId, filter, opts),
+    recordSession: (ctx, orgId, who, summary) =>
+      audit.record(db, ctx, { action: 'ldap.session', orgId, target: who, details: summary }),
+  };
+}
+
+/** PRO-1: the LDAP listeners (plain with StartTLS, and LDAPS), over the core. */
+export function ldapListener(core: Core): Listener<{ host: string; port: number; ldapsPort: number }> & { readonly server: LdapServer | null } {
+  const { config } = core;
+  const log = core.logger.child({ component: 'ldap' });
+  let server: LdapServer | null = null;
+  let starting: Promise<LdapServer> | null = null;
+  let unregister = () => {};
+  return {
+    get server() {
+      return server;
+    },
+    async start() {
+      starting ??= (async () => {
+        const tls = await ldapTls({ dataDir: config.dataDir, cert: config.ldap.tlsCert, key: config.ldap.tlsKey, hostnames: [new URL(config.publicUrl).hostname] });
+        const s = await startLdap({ ...config.ldap, tls, directory: ldapPort(core), log });
+        server = s;
+        unregister = core.served.register(ldapServed(core));
+        log.info({ ...s.address(), suffix: config.ldap.suffix, ...(tls.caPath ? { caCertificate: tls.caPath } : {}) }, 'LDAP listening');
+        return s;
+      })().catch((e: unknown) => {
+        starting = null;
+        throw e;
+      });
+      return (await starting).address();
+    },
+    async close() {
+      unregister();
+      await starting?.then((s) => s.close()).catch(() => {});
+    },
   };
 }
 
@@ -130,6 +200,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     throw e;
   }
   const smtp = smtpInListener(core);
+  const ldap = ldapListener(core);
   const metrics = metricsListener(core);
   if (opts.workers ?? true) core.startWorkers();
   let closed = false;
@@ -139,18 +210,24 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     get smtpIn() {
       return smtp.server;
     },
+    get ldap() {
+      return ldap.server;
+    },
     async listen() {
       const address = await web.start();
       if (core.config.smtpIn.enabled) await smtp.start();
+      if (core.config.ldap.enabled) await ldap.start();
       if (core.config.metrics.port !== undefined) core.logger.info({ address: await metrics.start() }, 'metrics listening');
       return address;
     },
     startSmtpIn: () => smtp.start(),
+    startLdap: () => ldap.start(),
     async close() {
       if (closed) return;
       closed = true;
       // Stop taking mail first, then requests, then the workers and the database.
       await smtp.close();
+      await ldap.close();
       await metrics.close();
       await web.close();
       await core.close();

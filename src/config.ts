@@ -47,6 +47,23 @@ export interface Config {
   };
   /** The inbound mail listener of the support desk (SUP-1), started by `castellan serve`. */
   smtpIn: { enabled: boolean; host: string; port: number; maxMessageBytes: number; maxClients: number };
+  /** PRO-1: the LDAP listeners (plain with StartTLS, and LDAPS), started by `castellan serve`. */
+  ldap: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    ldapsPort: number;
+    /** The tree's root, `dc=castellan` by default: organizations are `o=<slug>,<suffix>`. */
+    suffix: string;
+    /** A simple bind over a connection without TLS is refused (confidentialityRequired) unless this is on. */
+    allowPlainBind: boolean;
+    /** PEM files given by the operator; when unset, a CA and a server certificate are generated into the data directory. */
+    tlsCert: string | undefined;
+    tlsKey: string | undefined;
+    idleTimeoutSeconds: number;
+    maxMessageBytes: number;
+    maxConnections: number;
+  };
   privacy: {
     publicUrl: string;
     siteName: string;
@@ -169,6 +186,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       address: supportAddress(env.CASTELLAN_SUPPORT_ADDRESS, mailFrom),
     },
     smtpIn: smtpIn(env, host, port),
+    ldap: ldap(env, host, port),
     privacy: {
       publicUrl,
       siteName: env.CASTELLAN_SITE_NAME ?? 'Castellan',
@@ -226,6 +244,38 @@ function smtpIn(env: Env, httpHost: string, httpPort: number): Config['smtpIn'] 
     throw new ConfigError(`CASTELLAN_SMTP_IN_PORT ${config.port} is the HTTP port: give inbound mail another port`);
   }
   return config;
+}
+
+function ldap(env: Env, httpHost: string, httpPort: number): Config['ldap'] {
+  const config = {
+    enabled: bool(env, 'CASTELLAN_LDAP_ENABLED', true),
+    host: env.CASTELLAN_LDAP_HOST || '127.0.0.1',
+    // 389 and 636 need privileges: forward them to these, or run with the capability to bind low ports.
+    port: int(env, 'CASTELLAN_LDAP_PORT', 3389, 0, 65535),
+    ldapsPort: int(env, 'CASTELLAN_LDAPS_PORT', 6636, 0, 65535),
+    suffix: ldapSuffix(env.CASTELLAN_LDAP_SUFFIX ?? 'dc=castellan'),
+    allowPlainBind: bool(env, 'CASTELLAN_LDAP_ALLOW_PLAIN_BIND', false),
+    tlsCert: env.CASTELLAN_LDAP_TLS_CERT || undefined,
+    tlsKey: env.CASTELLAN_LDAP_TLS_KEY || undefined,
+    idleTimeoutSeconds: int(env, 'CASTELLAN_LDAP_IDLE_TIMEOUT_SECONDS', 300, 1, 86_400),
+    maxMessageBytes: int(env, 'CASTELLAN_LDAP_MAX_MESSAGE_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+    maxConnections: int(env, 'CASTELLAN_LDAP_MAX_CONNECTIONS', 1000, 1, 100_000),
+  };
+  if (!config.tlsCert !== !config.tlsKey) throw new ConfigError('CASTELLAN_LDAP_TLS_CERT and CASTELLAN_LDAP_TLS_KEY go together: give both, or neither to use a generated certificate');
+  if (config.enabled && config.port !== 0 && config.port === config.ldapsPort) throw new ConfigError(`CASTELLAN_LDAPS_PORT ${config.port} is the LDAP port: give LDAPS another port`);
+  if (config.enabled && config.host === httpHost && [config.port, config.ldapsPort].some((p) => p !== 0 && p === httpPort)) {
+    throw new ConfigError(`the LDAP ports (CASTELLAN_LDAP_PORT, CASTELLAN_LDAPS_PORT) must differ from the HTTP port ${httpPort}`);
+  }
+  return config;
+}
+
+/** CASTELLAN_LDAP_SUFFIX: one or more `dc=`, `o=` or `ou=` names, such as `dc=example,dc=com`; kept lower-case. */
+function ldapSuffix(value: string): string {
+  const suffix = value.trim().toLowerCase().replace(/\s*,\s*/g, ',').replace(/\s*=\s*/g, '=');
+  if (!/^(dc|o|ou)=[a-z0-9][a-z0-9-]*(,(dc|o|ou)=[a-z0-9][a-z0-9-]*)*$/.test(suffix)) {
+    throw new ConfigError(`CASTELLAN_LDAP_SUFFIX must be a DN of dc=, o= or ou= names of letters, digits and hyphens, such as dc=example,dc=com; got "${value}"`);
+  }
+  return suffix;
 }
 
 function metricsToken(value: string | undefined): string | undefined {

@@ -133,6 +133,8 @@ export const OrganizationSchema = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
+    /** The name of the organization's LDAP subtree, `o=<slug>` (PRO-1); made from the name at creation, kept on renames. */
+    slug: Type.String(),
     plan: Type.String(),
     planEndsAt: Type.Optional(Nullable(Type.String())),
     companySize: Type.Optional(Nullable(Type.String())),

@@ -41,3 +41,13 @@ export type UpdateResourceBody = Static<typeof UpdateResourceBody>;
 /** Exactly one of the two: a user or a group of the organization. */
 export const BindBody = StrictObject({ userId: Type.Optional(Id), groupId: Type.Optional(Id) }, { minProperties: 1, maxProperties: 1 });
 export type BindBody = Static<typeof BindBody>;
+
+/** PRO-1: a service account of an LDAP application, with the DN it binds as. */
+export const ServiceAccount = Type.Object({ id: Type.String(), name: Type.String(), resourceId: Type.String(), dn: Type.String(), createdAt: Type.String() });
+export type ServiceAccount = Static<typeof ServiceAccount>;
+export const ServiceAccountList = Items(ServiceAccount);
+/** Answered once, when the service account is made: the secret is never shown again. */
+export const CreatedServiceAccount = Type.Object({ ...ServiceAccount.properties, secret: Type.String() });
+export const CreateServiceAccountBody = StrictObject({ name: Type.String({ minLength: 1, maxLength: 32 }) });
+export type CreateServiceAccountBody = Static<typeof CreateServiceAccountBody>;
+export const ServiceAccountParams = StrictObject({ orgId: Id, resourceId: Id, serviceAccountId: Id });

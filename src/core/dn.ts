@@ -68,3 +68,6 @@ export function parseDn(dn: string): Rdn[] | undefined {
   }
   return rdns;
 }
+
+/** PRO-1: the DN a service account binds to LDAP as (the LDAP edge and the API both write it). */
+export const serviceAccountDn = (name: string, orgSlug: string, suffix: string): string => `uid=${escapeDnValue(name)},ou=services,o=${escapeDnValue(orgSlug)},${suffix}`;

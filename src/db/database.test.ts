@@ -7,6 +7,7 @@ import { migrateToLatest } from './migrate.ts';
 const org = (id: string) => ({
   id,
   name: 'Acme',
+  slug: id,
   plan: 'free',
   company_size: null,
   phone: null,

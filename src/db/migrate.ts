@@ -11,6 +11,9 @@ import * as m0009 from './migrations/0009-jobs.ts';
 import { type AuditKeyContext, keyAuditChain } from './migrations/0010-audit-keyed.ts';
 import * as m0011 from './migrations/0011-step-up.ts';
 import * as m0012 from './migrations/0012-served-protocols.ts';
+import * as m0013 from './migrations/0013-ldap-query.ts';
+import * as m0014 from './migrations/0014-organization-slugs.ts';
+import * as m0015 from './migrations/0015-service-accounts.ts';
 import type { Database } from './schema.ts';
 
 /** What some migrations need beyond the database: keys that never live in it. */
@@ -30,6 +33,9 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0010-audit-keyed': keyAuditChain(ctx),
   '0011-step-up': m0011,
   '0012-served-protocols': m0012,
+  '0013-ldap-query': m0013,
+  '0014-organization-slugs': m0014,
+  '0015-service-accounts': m0015,
 });
 
 export async function migrateToLatest(

@@ -6,12 +6,18 @@ import {
   BindingList,
   BindingParams,
   CreateResourceBody,
+  CreateServiceAccountBody,
+  CreatedServiceAccount,
   ListResourcesQuery,
   Resource,
   ResourcePage,
   ResourceParams,
+  ServiceAccountList,
+  ServiceAccountParams,
   UpdateResourceBody,
 } from '../../contracts/resources.ts';
+import { serviceAccountDn } from '../../core/dn.ts';
+import type { ServiceAccountView } from '../../modules/directory/index.ts';
 import { contextOf, callerOf } from '../auth.ts';
 import { errorResponses } from '../schemas.ts';
 import type { HttpApp, HttpDeps } from '../deps.ts';
@@ -121,6 +127,50 @@ export function resourcesRoutes(app: HttpApp, deps: HttpDeps): void {
     async (req, reply) => {
       const { orgId, resourceId, bindingId } = req.params;
       await resources.unbind(contextOf(req), callerOf(req), orgId, resourceId, bindingId);
+      return reply.status(204).send();
+    },
+  );
+
+  // PRO-1: service accounts of an LDAP application, with the DN they bind as.
+  const withDn = (v: ServiceAccountView) => ({ id: v.id, name: v.name, resourceId: v.resourceId, dn: serviceAccountDn(v.name, v.orgSlug, deps.config.ldap.suffix), createdAt: v.createdAt });
+  const services = deps.directory.serviceAccounts;
+
+  app.post(
+    '/api/v1/orgs/:orgId/resources/:resourceId/service-accounts',
+    {
+      config: auth,
+      schema: {
+        tags: ['access'],
+        summary: 'Make an LDAP service account under an LDAP application; its secret is answered this once (org admins only)',
+        params: ResourceParams,
+        body: CreateServiceAccountBody,
+        response: { 201: CreatedServiceAccount, ...writeErrors },
+      },
+    },
+    async (req, reply) => {
+      const created = await services.create(contextOf(req), callerOf(req), req.params.orgId, req.params.resourceId, req.body);
+      return reply.status(201).send({ ...withDn(created), secret: created.secret });
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/resources/:resourceId/service-accounts',
+    {
+      config: auth,
+      schema: { tags: ['access'], summary: "The LDAP application's service accounts (never their secrets)", params: ResourceParams, response: { 200: ServiceAccountList, ...errorResponses(400, 401, 403, 404, 422) } },
+    },
+    async (req) => ({ items: (await services.list(callerOf(req), req.params.orgId, req.params.resourceId)).map(withDn) }),
+  );
+
+  app.delete(
+    '/api/v1/orgs/:orgId/resources/:resourceId/service-accounts/:serviceAccountId',
+    {
+      config: auth,
+      schema: { tags: ['access'], summary: 'Delete a service account: it is revoked at once, open connections included', params: ServiceAccountParams, response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) } },
+    },
+    async (req, reply) => {
+      const { orgId, resourceId, serviceAccountId } = req.params;
+      await services.remove(contextOf(req), callerOf(req), orgId, resourceId, serviceAccountId);
       return reply.status(204).send();
     },
   );

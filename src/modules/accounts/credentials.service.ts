@@ -44,8 +44,8 @@ export interface UnsettledCredentials extends VerifiedCredentials {
 
 /** Channels that ask for the second factor when the account has one (ACC-5); an LDAP bind cannot carry one. */
 const ASKS_SECOND_FACTOR: Record<Channel, boolean> = { web: true, oidc: true, radius: true, ldap: false, reauth: true };
-/** Channels whose failures also count against the address they come from; LDAP and RADIUS clients are systems, limited at their edges. */
-const COUNTS_BY_IP: Record<Channel, boolean> = { web: true, oidc: true, radius: false, ldap: false, reauth: false };
+/** Channels whose failures also count against the address they come from (LDAP as the web, PRO-1); RADIUS clients are network devices speaking for many users, limited at their edge. */
+const COUNTS_BY_IP: Record<Channel, boolean> = { web: true, oidc: true, radius: false, ldap: true, reauth: false };
 
 /**
  * THE credential check (ACC-2, ACC-5, ACC-7): the only code that checks a password or a second

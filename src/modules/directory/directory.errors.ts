@@ -22,4 +22,8 @@ export const DirectoryErrors = {
   importInvalid: defineError('directory.import_invalid', 'invalid', 'The file has errors; nothing was imported.'),
   importTooLarge: defineError('directory.import_too_large', 'invalid', 'The import file is too large for the plan.'),
   cannotChangeSelf: defineError('directory.cannot_change_self', 'forbidden', 'You cannot suspend or delete your own account.'),
+  /** The directory query language refuses extensible matches, and filters too large or too deeply nested to be a real client's. */
+  notLdapApplication: defineError('directory.not_ldap_application', 'invalid', 'Service accounts belong to an application resource whose settings.protocol is "ldap".'),
+  serviceAccountNameTaken: defineError('directory.service_account_name_taken', 'conflict', 'A service account with this name already exists in the organization.'),
+  unsupportedFilter: defineError('directory.unsupported_filter', 'invalid', 'The search filter is not supported.'),
 } as const;

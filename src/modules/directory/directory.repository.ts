@@ -1,6 +1,6 @@
 import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
-import type { BindingsTable, GroupsTable, ResourcesTable } from './directory.tables.ts';
+import type { BindingsTable, GroupsTable, ResourcesTable, ServiceAccountsTable } from './directory.tables.ts';
 
 // Every function takes the organization id and filters by it (DIR-1).
 
@@ -231,4 +231,27 @@ export async function usersReachedByResource(ex: Executor, orgId: string, resour
     .orderBy('memberships.id')
     .orderBy('r.binding_id')
     .execute();
+}
+
+// ---- service accounts (PRO-1) ----
+
+export async function insertServiceAccount(ex: Executor, row: ServiceAccountsTable) {
+  await ex.insertInto('service_accounts').values(row).execute();
+}
+
+export async function listServiceAccounts(ex: Executor, orgId: string, resourceId: string) {
+  return ex.selectFrom('service_accounts').selectAll().where('org_id', '=', orgId).where('resource_id', '=', resourceId).orderBy('name').execute();
+}
+
+export async function findServiceAccount(ex: Executor, orgId: string, id: string) {
+  return ex.selectFrom('service_accounts').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findServiceAccountByName(ex: Executor, orgId: string, name: string) {
+  return ex.selectFrom('service_accounts').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
+}
+
+/** Deletes it; answers the deleted row, or undefined when it was not there. */
+export async function deleteServiceAccount(ex: Executor, orgId: string, resourceId: string, id: string) {
+  return ex.deleteFrom('service_accounts').where('org_id', '=', orgId).where('resource_id', '=', resourceId).where('id', '=', id).returning(['id', 'name']).executeTakeFirst();
 }

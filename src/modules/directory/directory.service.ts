@@ -3,17 +3,21 @@ import { createCallers } from './callers.service.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import { createGroups } from './groups.service.ts';
 import { createInvitations } from './invitations.service.ts';
+import { createLdapView } from './ldap.service.ts';
+import { createServiceAccounts } from './service-accounts.service.ts';
 import { createMembers } from './members.service.ts';
 import { createOnboarding } from './onboarding.service.ts';
 import { createOrganizations } from './organizations.service.ts';
 import { createOrgSearch } from './org-search.service.ts';
 import { createPlans } from './plans.service.ts';
+import { createDirectoryQuery } from './query.ts';
 import { createResources } from './resources.service.ts';
 import { createTransfer } from './transfer.service.ts';
 
 export function createDirectory(deps: DirectoryDeps) {
   const invitations = createInvitations(deps);
   const members = createMembers(deps, invitations);
+  const access = createAccess(deps);
   return {
     /** The API calls them users: an organization's memberships. */
     users: members,
@@ -23,8 +27,14 @@ export function createDirectory(deps: DirectoryDeps) {
     organizations: createOrganizations(deps),
     groups: createGroups(deps),
     resources: createResources(deps),
-    access: createAccess(deps),
+    access,
+    /** PRO-1: the directory as the LDAP edge sees it. */
+    ldap: createLdapView(deps, access),
+    /** PRO-1: the identities systems and applications bind to LDAP with. */
+    serviceAccounts: createServiceAccounts(deps),
     plans: createPlans(deps),
+    /** PRO-1, PRO-4: the directory query language: users and groups searched with a filter, a page at a time. */
+    query: createDirectoryQuery(deps),
     /** Staff find organizations by name. */
     orgSearch: createOrgSearch(deps),
     transfer: createTransfer(deps, invitations),

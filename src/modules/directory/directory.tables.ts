@@ -4,6 +4,8 @@
 export interface OrganizationsTable {
   id: string;
   name: string;
+  /** PRO-1: the stable name of its LDAP subtree (`o=<slug>`), made from the name at creation; a rename keeps it. */
+  slug: string;
   plan: string;
   /** When a `jumpstart` trial ends (DIR-4). */
   plan_ends_at: string | null;
@@ -90,6 +92,18 @@ export interface BindingsTable {
   created_at: string;
 }
 
+/** PRO-1: an identity a system or an application binds to LDAP with, under one LDAP application resource. */
+export interface ServiceAccountsTable {
+  id: string;
+  org_id: string;
+  resource_id: string;
+  name: string;
+  /** SHA-256 (hex) of the generated secret; the secret itself is shown once and never kept. */
+  secret_hash: string;
+  created_by: string | null;
+  created_at: string;
+}
+
 export interface DirectoryTables {
   organizations: OrganizationsTable;
   memberships: MembershipsTable;
@@ -98,4 +112,5 @@ export interface DirectoryTables {
   group_members: GroupMembersTable;
   resources: ResourcesTable;
   bindings: BindingsTable;
+  service_accounts: ServiceAccountsTable;
 }

@@ -12,3 +12,16 @@ export type { MemberFacts } from './organizations.service.ts';
 export type { InvitationLookup } from './invitations.service.ts';
 export type { SignupInput, OrganizationInput } from './onboarding.service.ts';
 export { validUsername, usernameFromEmail } from './posix.ts';
+export type { DirectoryFilter } from './filter.ts';
+export {
+  GROUP_OBJECT_CLASSES,
+  USER_OBJECT_CLASSES,
+  givenNameOf,
+  surnameOf,
+  type DirectoryGroupEntry,
+  type DirectoryQuery,
+  type DirectoryUserEntry,
+  type SearchOptions,
+  type SearchPage,
+} from './query.ts';
+export type { ServiceAccountView } from './service-accounts.service.ts';

@@ -32,6 +32,8 @@ export interface MemberView {
 export interface OrganizationView {
   id: string;
   name: string;
+  /** The name of its LDAP subtree (PRO-1). */
+  slug: string;
   plan: string;
   planEndsAt: string | null;
   companySize: string | null;
@@ -71,6 +73,7 @@ export function toOrganizationView(o: OrganizationsTable): OrganizationView {
   return {
     id: o.id,
     name: o.name,
+    slug: o.slug,
     plan: o.plan,
     planEndsAt: o.plan_ends_at,
     companySize: o.company_size,

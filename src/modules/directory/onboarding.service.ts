@@ -9,6 +9,7 @@ import type { DirectoryDeps } from './directory.deps.ts';
 import type { MembershipsTable, OrganizationsTable } from './directory.tables.ts';
 import * as members from './memberships.repository.ts';
 import { type MemberView, type OrganizationView, toMemberView, toOrganizationView } from './members.views.ts';
+import { slugFrom } from './slug.ts';
 import * as orgs from './organizations.repository.ts';
 import { posixDefaults, usernameFromEmail } from './posix.ts';
 import { allocatePosixId } from './posix.repository.ts';
@@ -23,9 +24,11 @@ export function createOnboarding(deps: DirectoryDeps) {
 
   function organizationRow(input: OrganizationInput): OrganizationsTable {
     const now = clock.now().toISOString();
+    const name = requiredText(input.companyName, 'companyName');
     return {
       id: newId('org'),
-      name: requiredText(input.companyName, 'companyName'),
+      name,
+      slug: slugFrom(name),
       plan: 'free',
       plan_ends_at: null,
       company_size: optionalText(input.companySize, 'companySize', 50),
@@ -63,6 +66,7 @@ export function createOnboarding(deps: DirectoryDeps) {
   }
 
   async function insertOrganizationWithAdmin(trx: Executor, ctx: RequestContext, org: OrganizationsTable, admin: MembershipsTable): Promise<MembershipsTable> {
+    org.slug = await orgs.freeSlug(trx, org.slug);
     await orgs.insertOrganization(trx, org);
     // The organization's first member gets its first POSIX id.
     const posixId = await allocatePosixId(trx, org.id);

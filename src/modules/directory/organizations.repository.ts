@@ -7,6 +7,20 @@ export async function insertOrganization(ex: Executor, row: OrganizationsTable):
   await ex.insertInto('organizations').values(row).execute();
 }
 
+export async function findOrganizationBySlug(ex: Executor, slug: string): Promise<OrganizationsTable | undefined> {
+  return ex.selectFrom('organizations').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+/** The slug itself when free, else the first free one of `slug-2`, `slug-3`, … (read in the creating transaction). */
+export async function freeSlug(ex: Executor, slug: string): Promise<string> {
+  const taken = new Set(
+    (await ex.selectFrom('organizations').select('slug').where((eb) => eb.or([eb('slug', '=', slug), eb('slug', 'like', `${slug}-%`)])).execute()).map((r) => r.slug),
+  );
+  let candidate = slug;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${slug}-${n}`;
+  return candidate;
+}
+
 export async function findOrganization(ex: Executor, orgId: string): Promise<OrganizationsTable | undefined> {
   return ex.selectFrom('organizations').selectAll().where('id', '=', orgId).executeTakeFirst();
 }

@@ -19,7 +19,7 @@ describe('inbound mail settings', () => {
     const c = loadConfig({
       CASTELLAN_SMTP_IN_ENABLED: 'false',
       CASTELLAN_SMTP_IN_HOST: '0.0.0.0',
-      CASTELLAN_SMTP_IN_PORT: '0',
+      CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0',
       CASTELLAN_SMTP_IN_MAX_BYTES: '1048576',
       CASTELLAN_SMTP_IN_MAX_CLIENTS: '5',
       CASTELLAN_SUPPORT_ADDRESS: ' Help@Example.com ',
