@@ -245,6 +245,52 @@ describe.each(dialects)('PRO-1: LDAP with real clients on $name', (dialect) => {
     }
   });
 
+  it('PRO-1: malformed and truncated messages on many connections never disturb a healthy connection beside them', async () => {
+    const healthy = new Client({ url: `ldaps://127.0.0.1:${ldapsPort}`, tlsOptions: { ca: [readFileSync(tlsEnv.LDAPTLS_CACERT as string)] } });
+    await healthy.bind(dnOf('alice'), alice.password);
+    // A valid search request, then mutated: flipped bytes, cut short, lengths broken, random bytes.
+    const valid = Buffer.from('3025020107632004000a01000a0100020100020100010100870b6f626a656374436c6173733000', 'hex');
+    let seed = 20261207;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const mutate = (): Buffer => {
+      const b = Buffer.from(valid);
+      switch (rand(4)) {
+        case 0:
+          for (let i = 0; i < 1 + rand(4); i++) b[rand(b.length)] = rand(256);
+          return b;
+        case 1:
+          return b.subarray(0, rand(b.length));
+        case 2:
+          b[1] = rand(256);
+          return b;
+        default:
+          return Buffer.from(Array.from({ length: 1 + rand(64) }, () => rand(256)));
+      }
+    };
+    const attack = async () => {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('error', () => {});
+      s.on('data', () => {});
+      await new Promise((r) => s.once('connect', r));
+      for (let i = 0; i < 5; i++) s.write(mutate());
+      s.end();
+      await new Promise((r) => s.once('close', r));
+    };
+    try {
+      for (let round = 0; round < 20; round++) {
+        await Promise.all(Array.from({ length: 20 }, attack));
+        const r = await healthy.search(base(), { filter: '(uid=bob)', attributes: ['uid'] });
+        expect(r.searchEntries.map((e) => e.uid)).toEqual(['bob']);
+      }
+    } finally {
+      await healthy.unbind().catch(() => {});
+    }
+    expect(t.app.ldap?.connections()).toBeLessThanOrEqual(1);
+  });
+
   it('PRO-1: suspension takes effect on the next operation of an open connection, and binds are audited per connection', async () => {
     const client = new Client({ url: `ldaps://127.0.0.1:${ldapsPort}`, tlsOptions: { ca: [readFileSync(tlsEnv.LDAPTLS_CACERT as string)] } });
     try {

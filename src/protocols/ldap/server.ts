@@ -98,6 +98,9 @@ function listen(server: net.Server, host: string, port: number, setting: string)
   });
 }
 
+/** Requests of one connection waiting to be answered before it is read from again. */
+const MAX_PENDING = 64;
+
 class Connection {
   private socket: net.Socket;
   private buffer: Buffer = Buffer.alloc(0);
@@ -191,8 +194,13 @@ class Connection {
     return true;
   }
 
+  /**
+   * Requests wait their turn here. A client that sends faster than it reads its answers is stopped
+   * reading from (TCP pushes back on it) while too many wait, so it cannot grow the server's memory.
+   */
   private enqueue(work: () => Promise<void>): void {
     this.pending++;
+    if (this.pending > MAX_PENDING) this.socket.pause();
     this.queue = this.queue
       .then(work)
       .catch((e: unknown) => {
@@ -201,6 +209,7 @@ class Connection {
       })
       .finally(() => {
         this.pending--;
+        if (this.pending <= MAX_PENDING / 2 && this.socket.isPaused() && !this.closing) this.socket.resume();
       });
   }
 
