@@ -25,7 +25,8 @@ export const Membership = Type.Object({
   orgRole: StringEnum(ORG_ROLES),
   status: StringEnum(MEMBERSHIP_STATUSES),
   username: Nullable(Type.String()),
-  organization: Type.Object({ id: Type.String(), name: Type.String(), plan: Type.String() }),
+  /** `slug` names the organization's LDAP subtree, `o=<slug>` (PRO-1). */
+  organization: Type.Object({ id: Type.String(), name: Type.String(), slug: Type.String(), plan: Type.String() }),
 });
 export type Membership = Static<typeof Membership>;
 

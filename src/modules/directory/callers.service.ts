@@ -49,7 +49,7 @@ export function createCallers(deps: DirectoryDeps) {
       gidNumber: r.gid_number === null ? null : Number(r.gid_number),
       homeDirectory: r.home_directory,
       loginShell: r.login_shell,
-      organization: { id: r.org_id, name: r.org_name, plan: r.org_plan },
+      organization: { id: r.org_id, name: r.org_name, slug: r.org_slug, plan: r.org_plan },
     }));
   }
 

@@ -94,7 +94,7 @@ export interface MembershipView {
   gidNumber: number | null;
   homeDirectory: string | null;
   loginShell: string | null;
-  organization: { id: string; name: string; plan: string };
+  organization: { id: string; name: string; slug: string; plan: string };
 }
 
 /** An invitation waiting for the address's owner, as they see it. */

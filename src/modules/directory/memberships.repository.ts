@@ -135,8 +135,8 @@ export async function allMemberships(ex: Executor, orgId: string): Promise<Membe
 }
 
 /** A person's memberships, with their organization's name: for /me and the organization switcher. */
-const ofAccount = statement<MembershipsTable & { org_name: string; org_plan: string }>(`
-  select m.*, o.name as org_name, o.plan as org_plan
+const ofAccount = statement<MembershipsTable & { org_name: string; org_plan: string; org_slug: string }>(`
+  select m.*, o.name as org_name, o.plan as org_plan, o.slug as org_slug
   from memberships m join organizations o on o.id = m.org_id
   where m.account_id = ?
   order by o.name, m.id`);

@@ -14,5 +14,3 @@ export function slugFrom(name: string): string {
     .replace(/-+$/, '');
   return s || 'org';
 }
-
-export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
