@@ -29,21 +29,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchFlags, pairedRounds, verdict } from './load.ts';
 import { cpuCount } from './proc.ts';
-import { describePlacement, runToEnd, startCastellan } from './processes.ts';
+import { NO_LIMITS, describePlacement, runToEnd, startCastellan } from './processes.ts';
 import { profiled } from './profile.ts';
 import { PASSWORD, seedSignIn } from './seed.ts';
 import { type LoadResult, requireWrk, wrk, writeRequests } from './wrk.ts';
 
 const EMAIL = 'bench.signin@example.com';
 const TARGET = 0.9;
-
-/** A bench must never be slowed or refused by a limit meant for attackers, whatever happens in it. */
-const NO_LIMITS = {
-  CASTELLAN_SIGNIN_MAX_FAILURES: '1000000',
-  CASTELLAN_SIGNIN_IP_MAX_FAILURES: '1000000',
-  CASTELLAN_RESET_MAX_PER_WINDOW: '1000000',
-  CASTELLAN_VERIFY_MAX_FAILURES: '1000000',
-};
 
 const options = (args: string[]) =>
   benchFlags(args, {
