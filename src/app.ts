@@ -65,13 +65,12 @@ function smtpServed(core: Core): ServedProtocol {
 }
 
 /** SUP-7: how the LDAP listeners appear in the supported list. */
-function ldapServed(core: Core): ServedProtocol {
-  const { ldap } = core.config;
+function ldapServed(core: Core, at: { port: number; ldapsPort: number }): ServedProtocol {
   return {
     id: 'ldap',
     name: 'LDAP',
     version: 'v3',
-    notes: `Simple bind, search with the full filter grammar, paged results, WhoAmI; StartTLS on port ${ldap.port} and LDAPS on port ${ldap.ldapsPort}; the tree under ${ldap.suffix}.`,
+    notes: `Simple bind, search with the full filter grammar, paged results, WhoAmI and Password Modify; StartTLS on port ${at.port} and LDAPS on port ${at.ldapsPort}; the tree under ${core.config.ldap.suffix}.`,
   };
 }
 
@@ -113,7 +112,7 @@ export function ldapListener(core: Core): Listener<{ host: string; port: number;
         const tls = await ldapTls({ dataDir: config.dataDir, cert: config.ldap.tlsCert, key: config.ldap.tlsKey, hostnames: [new URL(config.publicUrl).hostname] });
         const s = await startLdap({ ...config.ldap, tls, directory: ldapPort(core), log });
         server = s;
-        unregister = core.served.register(ldapServed(core));
+        unregister = core.served.register(ldapServed(core, s.address()));
         log.info({ ...s.address(), suffix: config.ldap.suffix, ...(tls.caPath ? { caCertificate: tls.caPath } : {}) }, 'LDAP listening');
         return s;
       })().catch((e: unknown) => {
