@@ -22,6 +22,7 @@ const UNIT = [
   'src/core/dn.test.ts',
   'src/core/errors.test.ts',
   'src/http/contracts.test.ts',
+  'src/modules/accounts/legacy-hashes.test.ts',
   'src/modules/billing/payment-provider.test.ts',
   'src/modules/privacy/ip.test.ts',
   'src/modules/privacy/marketing.tokens.test.ts',
@@ -37,6 +38,7 @@ const UNIT = [
   'src/web/lib/markdown.test.ts',
   'src/web/lib/navigation.test.ts',
   'src/web/lib/support.test.ts',
+  'src/web/lib/transfer.test.ts',
   'test/table-ownership.test.ts',
 ];
 const BROWSER = ['test/browser/**/*.test.ts'];

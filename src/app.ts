@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type Core, type CoreOptions, buildCore } from './core.ts';
 import type { ServedProtocol } from './core/served.ts';
+import type { LdapEndpoint } from './http/deps.ts';
 import { buildHttp } from './http/server.ts';
 import { BODY_MAX, MAX_ATTACHMENTS, SUBJECT_MAX } from './modules/support/index.ts';
 import { type SmtpIn, startSmtpIn } from './protocols/smtp-in/index.ts';
-import { type LdapPort, type LdapServer, ldapTls, startLdap } from './protocols/ldap/index.ts';
+import { type LdapPort, type LdapServer, ldapCaCertificate, ldapTls, startLdap } from './protocols/ldap/index.ts';
 
 export { createLogger } from './core.ts';
 
@@ -83,7 +84,7 @@ function ldapPort(core: Core): LdapPort {
     mayUse: (orgId, membershipId) => directory.ldap.mayUse(orgId, membershipId),
     async verifyMember(ctx, orgId, username, password) {
       const v = await accounts.verifyCredentials(ctx, { identity: { orgId, username }, password }, 'ldap');
-      return { membershipId: v.membershipId as string, accountId: v.account.id };
+      return { membershipId: v.membershipId as string, accountId: v.account?.id ?? null };
     },
     changeOwnPassword: (ctx, accountId, currentPassword, newPassword) =>
       accounts.changePassword(ctx, { kind: 'account', accountId, sessionId: null, emailVerified: true }, { currentPassword, newPassword }),
@@ -125,6 +126,15 @@ export function ldapListener(core: Core): Listener<{ host: string; port: number;
       unregister();
       await starting?.then((s) => s.close()).catch(() => {});
     },
+  };
+}
+
+/** PRO-1: what the console's LDAP page shows of the LDAP listeners: the ports they are bound to, and the CA clients trust. */
+function ldapEndpoint(core: Core, ldap: { readonly server: LdapServer | null }): LdapEndpoint {
+  const { config } = core;
+  return {
+    address: () => ldap.server?.address() ?? null,
+    caCertificate: () => ldapCaCertificate({ dataDir: config.dataDir, cert: config.ldap.tlsCert }),
   };
 }
 
@@ -174,8 +184,8 @@ export function smtpInListener(core: Core): Listener<{ host: string; port: numbe
 }
 
 /** The HTTP listener: the API and the web app, over the core. */
-export async function httpListener(core: Core, webRoot = WEB_ROOT): Promise<Listener<string> & { http: FastifyInstance }> {
-  const http = await buildHttp({ core, webRoot });
+export async function httpListener(core: Core, webRoot = WEB_ROOT, ldap: LdapEndpoint = ldapEndpoint(core, { server: null })): Promise<Listener<string> & { http: FastifyInstance }> {
+  const http = await buildHttp({ core, webRoot, ldapEndpoint: ldap });
   // It answers requests from now on (in-process ones too), so it is served from now on (SUP-7).
   const unregister = core.served.register(httpServed(core));
   return {
@@ -191,15 +201,15 @@ export async function httpListener(core: Core, webRoot = WEB_ROOT): Promise<List
 /** The composition root: the core plus the listeners (HTTP and inbound mail; the protocol edges join here). */
 export async function buildApp(opts: AppOptions): Promise<App> {
   const core = await buildCore(opts);
+  const ldap = ldapListener(core);
   let web: Awaited<ReturnType<typeof httpListener>>;
   try {
-    web = await httpListener(core, opts.webRoot);
+    web = await httpListener(core, opts.webRoot, ldapEndpoint(core, ldap));
   } catch (e) {
     await core.close();
     throw e;
   }
   const smtp = smtpInListener(core);
-  const ldap = ldapListener(core);
   const metrics = metricsListener(core);
   if (opts.workers ?? true) core.startWorkers();
   let closed = false;

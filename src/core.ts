@@ -132,7 +132,14 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const throttle = createThrottle({ db, clock });
   const hooks: IdentityHooks = { signedUp: [], signedIn: [], emailChanged: [], renamed: [] };
   // Accounts asks memberships questions through this port; the directory answers once it exists.
-  const members: MemberLookup = { resolveLogin: async () => undefined, maySignIn: async () => true, standing: async () => ({ maySignIn: true, orgIds: [] }), orgIdsOf: async () => [] };
+  const members: MemberLookup = {
+    resolveLogin: async () => undefined,
+    maySignIn: async () => true,
+    standing: async () => ({ maySignIn: true, orgIds: [] }),
+    orgIdsOf: async () => [],
+    organizationsRequiringMfa: async () => [],
+    replaceKeptPassword: async () => {},
+  };
   const accounts = createAccounts({ db, dialect, clock, audit, mail, jobs, cipher, secretKey: keys.secret, throttle, hasher: opts.hasher ?? argon2Hasher, config, hooks, members });
   const planHooks: PlanHooks = { changed: [] };
   const directory = createDirectory({
@@ -144,6 +151,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     accounts,
     throttle,
     secretKey: keys.secret,
+    cipher,
     planHooks,
     config: {
       publicUrl: config.publicUrl,

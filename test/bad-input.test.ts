@@ -197,7 +197,14 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
   { method: 'DELETE', path: `${o}/users/{userId}`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/users/usr_nobody`] },
   { method: 'POST', path: `${o}/users/{userId}/suspend`, auth: true, badUrls: [] },
   { method: 'POST', path: `${o}/users/{userId}/reactivate`, auth: true, badUrls: [] },
-  { method: 'POST', path: `${o}/users/import`, auth: true, body: { format: 'csv', data: 'email,name\n', invite: false }, optional: ['invite'], bodyLimit: 20 * 1024 * 1024 },
+  {
+    method: 'POST',
+    path: `${o}/users/import`,
+    auth: true,
+    body: { format: 'csv', data: 'email,name\n', invite: false, keepPasswordHashes: false },
+    optional: ['invite', 'keepPasswordHashes'],
+    bodyLimit: 20 * 1024 * 1024,
+  },
   {
     method: 'GET',
     path: `${o}/users/export`,
@@ -212,6 +219,8 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
   { method: 'GET', path: '/api/v1/me/invitations', auth: true },
   { method: 'POST', path: '/api/v1/me/invitations/{membershipId}/accept', auth: true, badUrls: ['/api/v1/me/invitations/usr_nobody/accept'] },
   { method: 'POST', path: '/api/v1/orgs', auth: true, body: { companyName: 'Second Co', companySize: '1-10', phone: '1', address: 'x' }, optional: ['companySize', 'phone', 'address'] },
+  { method: 'GET', path: `${o}`, auth: true, badUrls: ['/api/v1/orgs/org_nobody', `/api/v1/orgs/${'x'.repeat(101)}`] },
+  { method: 'PATCH', path: `${o}`, auth: true, body: { name: 'Acme Renamed', requireMfa: false }, optional: ['name', 'requireMfa'] },
   {
     method: 'GET',
     path: `${o}/access`,
@@ -253,6 +262,9 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
   { method: 'POST', path: `${o}/resources/{resourceId}/service-accounts`, auth: true, body: { name: 'svc' } },
   { method: 'GET', path: `${o}/resources/{resourceId}/service-accounts`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/service-accounts`] },
   { method: 'DELETE', path: `${o}/resources/{resourceId}/service-accounts/{serviceAccountId}`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/service-accounts/svc_nobody`] },
+  { method: 'GET', path: `${o}/ldap`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/ldap`, '/api/v1/orgs/%E0%A4%A/ldap'] },
+  // LDAP has not started in this test, so there is no CA certificate yet (ldap.no_ca_certificate).
+  { method: 'GET', path: `${o}/ldap/ca.pem`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/ldap/ca.pem`, `/api/v1/orgs/${f.orgId}/ldap/ca.pem`] },
 ];
 
 /** PRV-8: policy versions (public), publishing (staff), notices and acknowledgements (users). No version exists here. */

@@ -71,7 +71,7 @@ const KINDS = [
   ...['createUser', 'createUser', 'createUser', 'listUsers', 'getUser', 'getUser', 'patchUser', 'patchUser', 'deleteUser', 'suspendUser', 'reactivateUser', 'userAccess'],
   ...['createGroup', 'createGroup', 'listGroups', 'getGroup', 'patchGroup', 'deleteGroup', 'listMembers', 'addMember', 'addMember', 'addMember', 'removeMember'],
   ...['createResource', 'createResource', 'listResources', 'getResource', 'patchResource', 'deleteResource', 'listBindings', 'bind', 'bind', 'bind', 'unbind'],
-  ...['resourceAccess', 'access', 'access', 'audit', 'importUsers', 'exportUsers'],
+  ...['resourceAccess', 'access', 'access', 'audit', 'importUsers', 'exportUsers', 'ldap', 'ldapCa', 'getOrg', 'patchOrg'],
 ] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -395,6 +395,14 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
         const u = pick('user');
         return { method: 'GET', url: `${base}/access?userId=${u}&resourceId=${pick('resource')}`, urlOrg, foreign };
       }
+      case 'ldap':
+        return { method: 'GET', url: `${base}/ldap`, urlOrg, foreign };
+      case 'ldapCa':
+        return { method: 'GET', url: `${base}/ldap/ca.pem`, urlOrg, foreign };
+      case 'getOrg':
+        return { method: 'GET', url: base, urlOrg, foreign };
+      case 'patchOrg':
+        return { method: 'PATCH', url: base, payload: next() % 4 === 0 ? { requireMfa: true } : { name: `Renamed ${next() % 1000}` }, urlOrg, foreign };
       case 'audit': {
         // Filters by the other organization's ids are filters, not targets: they must simply find nothing.
         const filter = next() % 3 === 0 ? `&targetId=${anyId()}` : next() % 3 === 0 ? `&actorId=${anyId()}` : '';
@@ -434,7 +442,7 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
       if (!ok.includes(s)) fail(`a call naming the other organization's objects answered ${s}, not ${ok.join(' or ')}`);
     } else if (actor.role === 'member') {
       const self = `/users/${actor.userId}`;
-      const mayRead = (op.kind === 'listUsers' || (op.kind === 'getUser' && req.url.endsWith(self))) && req.method === 'GET';
+      const mayRead = (op.kind === 'listUsers' || op.kind === 'getOrg' || (op.kind === 'getUser' && req.url.endsWith(self))) && req.method === 'GET';
       if (mayRead ? s !== 200 : s !== 403) fail(`a plain member's call answered ${s}`);
       if (mayRead && op.kind === 'listUsers') {
         const ids = (json(res).items as Array<{ id: string }>).map((u) => u.id);

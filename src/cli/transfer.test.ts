@@ -7,6 +7,7 @@ import { signupBody } from '../../test/helpers/app.ts';
 import { tempDir } from '../../test/helpers/databases.ts';
 import { runCliInProcess as runCli } from '../../test/helpers/cli.ts';
 import { fastHasher } from '../../test/helpers/hasher.ts';
+import { OPENLDAP_EXPORT, OPENLDAP_HASHES } from '../../test/helpers/ldif-exports.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -75,5 +76,27 @@ describe('castellan import users / export users', () => {
     const wrongOrgImport = await runCli(['import', 'users', '--org', 'org_nope', '--data-dir', dataDir, good]);
     expect(wrongOrgImport.code).toBe(1);
     expect(wrongOrgImport.stderr).toBe('castellan: no organization org_nope\n');
+  });
+
+  it('DIR-5, ACC-2: --keep-password-hashes keeps an OpenLDAP export’s {SSHA} and {CRYPT} hashes and says so; without it, none is kept and a note says why', async () => {
+    const { dataDir, orgId } = await orgInDataDir();
+    const file = path.join(dataDir, 'slapcat.ldif');
+    writeFileSync(file, OPENLDAP_EXPORT);
+    const kept = await runCli(['import', 'users', '--org', orgId, '--keep-password-hashes', '--data-dir', dataDir, file]);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toBe('imported 3 user(s), created 3 group(s), skipped 4 other entries, kept 2 password hash(es)\n');
+    expect(kept.stderr).toContain('note: the password hash of 1 user(s) was not kept, in a scheme that cannot be kept');
+
+    const again = path.join(dataDir, 'one.ldif');
+    writeFileSync(again, ['dn: uid=zed,ou=people,dc=example,dc=org', 'objectClass: inetOrgPerson', 'uid: zed', 'cn: Zed', 'mail: zed@example.org', `userPassword: ${OPENLDAP_HASHES.ada}`, ''].join('\n'));
+    const ignored = await runCli(['import', 'users', '--org', orgId, '--data-dir', dataDir, again]);
+    expect(ignored.code, ignored.stderr).toBe(0);
+    expect(ignored.stdout).toBe('imported 1 user(s)\n');
+    expect(ignored.stderr).toContain('note: the password hash of 1 user(s) was not kept, without --keep-password-hashes');
+
+    const exported = await runCli(['export', 'users', '--org', orgId, '--format', 'ldif', '--data-dir', dataDir]);
+    expect(exported.stdout).toContain('uidNumber: 2001');
+    expect(exported.stdout).toMatch(/^dn: uid=grace,.*\n(?:.*\n)*?uidNumber: 12000\ngidNumber: 12000\nhomeDirectory: \/srv\/home\/grace\nloginShell: \/bin\/bash$/m);
+    for (const out of [kept, ignored, exported]) for (const hash of Object.values(OPENLDAP_HASHES)) expect(out.stdout + out.stderr).not.toContain(hash.slice(7, 27));
   });
 });

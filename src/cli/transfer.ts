@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { systemContext } from '../core/context.ts';
 import { isAppError } from '../core/errors.ts';
-import type { TransferFormat } from '../modules/directory/index.ts';
+import type { ImportResult, TransferFormat } from '../modules/directory/index.ts';
 import { type CliIo, type GlobalOptions, OPERATOR, action, progress, withCore, withDataDir } from './common.ts';
 import { noSuchOrganization } from './org.ts';
 
@@ -18,6 +18,19 @@ function reportProblems(io: CliIo, e: unknown): void {
   if (more > 0) io.stderr.write(`… and ${more} more\n`);
 }
 
+/** What an import did: one line on stdout; a note on stderr for the password hashes it did not keep. */
+function reportImport(io: CliIo, r: ImportResult, keep: boolean): void {
+  const parts = [`imported ${r.created} user(s)`];
+  if (r.groupsCreated) parts.push(`created ${r.groupsCreated} group(s)`);
+  if (r.skipped) parts.push(`skipped ${r.skipped} other entr${r.skipped === 1 ? 'y' : 'ies'}`);
+  if (r.passwordHashesKept) parts.push(`kept ${r.passwordHashesKept} password hash(es)`);
+  io.stdout.write(`${parts.join(', ')}\n`);
+  if (r.passwordHashesIgnored) {
+    const why = keep ? 'in a scheme that cannot be kept ({SSHA}, {SSHA512}, {CRYPT} SHA-512 or bcrypt, and {ARGON2} can)' : 'without --keep-password-hashes';
+    io.stderr.write(`note: the password hash of ${r.passwordHashesIgnored} user(s) was not kept, ${why}; they choose a password when they accept an invitation\n`);
+  }
+}
+
 /** DIR-5: `castellan import users` and `castellan export users`. */
 export function transferCommands(program: Command, io: CliIo): void {
   withDataDir(program.command('import').description('bulk import into an organization').command('users'))
@@ -25,21 +38,23 @@ export function transferCommands(program: Command, io: CliIo): void {
     .requiredOption('--org <id>', 'the organization')
     .addOption(formatOption())
     .option('--invite', 'email each imported user an invitation to set their password')
-    .argument('<file>', 'CSV (email,name,username,groups) or LDIF (inetOrgPerson) file')
+    .option('--keep-password-hashes', 'LDIF: keep each user’s {SSHA}, {SSHA512}, {CRYPT} (SHA-512, bcrypt) or {ARGON2} userPassword until their first sign-in or bind')
+    .argument('<file>', 'CSV (email,name,username,groups) or LDIF (OpenLDAP, Active Directory, JumpCloud export) file')
     .action(
-      action(io, async (file: string, opts: GlobalOptions & { org: string; format?: TransferFormat; invite?: boolean }) => {
+      action(io, async (file: string, opts: GlobalOptions & { org: string; format?: TransferFormat; invite?: boolean; keepPasswordHashes?: boolean }) => {
         const format = opts.format ?? (path.extname(file).toLowerCase() === '.ldif' ? 'ldif' : 'csv');
         const text = readFileSync(file, 'utf8');
         await withCore(io, opts, async (app) => {
           const bar = progress(io, 'importing');
-          const result = await app.directory.transfer.importUsers(systemContext(), OPERATOR, opts.org, { format, text, invite: opts.invite }, bar.update).catch((e: unknown) => {
+          const input = { format, text, invite: opts.invite, keepPasswordHashes: opts.keepPasswordHashes };
+          const result = await app.directory.transfer.importUsers(systemContext(), OPERATOR, opts.org, input, bar.update).catch((e: unknown) => {
             bar.end();
             reportProblems(io, e);
             return noSuchOrganization(opts.org)(e);
           });
           bar.end();
           if (opts.invite) await app.jobRunner.drain();
-          io.stdout.write(`imported ${result.created} user(s)${result.groupsCreated ? `, created ${result.groupsCreated} group(s)` : ''}\n`);
+          reportImport(io, result, Boolean(opts.keepPasswordHashes));
         });
       }),
     );

@@ -26,6 +26,13 @@ export const OrganizationBody = StrictObject({
 });
 export type OrganizationBody = Static<typeof OrganizationBody>;
 
+/** What an organization's admins change of it: its name (its LDAP slug stays), and whether every member needs MFA (ACC-5). */
+export const UpdateOrganizationBody = StrictObject({
+  name: Type.Optional(text(200, 1)),
+  requireMfa: Type.Optional(Type.Boolean({ description: 'Every member must have two-step verification on (ACC-5); the admin making the change must have it on already' })),
+});
+export type UpdateOrganizationBody = Static<typeof UpdateOrganizationBody>;
+
 export const VerifyEmailBody = StrictObject({ token: text(200, 1) });
 export type VerifyEmailBody = Static<typeof VerifyEmailBody>;
 

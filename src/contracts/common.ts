@@ -140,6 +140,8 @@ export const OrganizationSchema = Type.Object(
     companySize: Type.Optional(Nullable(Type.String())),
     phone: Type.Optional(Nullable(Type.String())),
     address: Type.Optional(Nullable(Type.String())),
+    /** ACC-5: every member must have two-step verification on; LDAP binds and RADIUS take the code after the password. */
+    requireMfa: Type.Boolean(),
     createdAt: Type.String(),
   },
   { $id: 'Organization' },

@@ -25,8 +25,8 @@ export const Membership = Type.Object({
   orgRole: StringEnum(ORG_ROLES),
   status: StringEnum(MEMBERSHIP_STATUSES),
   username: Nullable(Type.String()),
-  /** `slug` names the organization's LDAP subtree, `o=<slug>` (PRO-1). */
-  organization: Type.Object({ id: Type.String(), name: Type.String(), slug: Type.String(), plan: Type.String() }),
+  /** `slug` names the organization's LDAP subtree, `o=<slug>` (PRO-1); `requireMfa`: every member must have two-step verification on (ACC-5). */
+  organization: Type.Object({ id: Type.String(), name: Type.String(), slug: Type.String(), plan: Type.String(), requireMfa: Type.Boolean() }),
 });
 export type Membership = Static<typeof Membership>;
 

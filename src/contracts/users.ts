@@ -58,11 +58,23 @@ export const ImportUsersBody = StrictObject({
   format: StringEnum(TRANSFER_FORMATS),
   data: Type.String({ minLength: 1, maxLength: IMPORT_BODY_LIMIT }),
   invite: Type.Optional(Type.Boolean({ description: 'email each new user an invitation' })),
+  keepPasswordHashes: Type.Optional(
+    Type.Boolean({
+      description:
+        'LDIF: keep each user’s userPassword in {SSHA}, {SSHA512}, {CRYPT} (SHA-512 or bcrypt) or {ARGON2} until their first bind, which replaces it with argon2id (such users are active in the directory at once); other schemes are not kept',
+    }),
+  ),
 });
 export type ImportUsersBody = Static<typeof ImportUsersBody>;
 
 /** What a bulk import did (DIR-5). */
-export const ImportResult = Type.Object({ created: Type.Integer(), groupsCreated: Type.Integer() });
+export const ImportResult = Type.Object({
+  created: Type.Integer(),
+  groupsCreated: Type.Integer(),
+  skipped: Type.Integer({ description: 'LDIF entries that are neither users nor groups (the base, containers, computers…), left out' }),
+  passwordHashesKept: Type.Integer({ description: 'users whose userPassword hash was kept (keepPasswordHashes)' }),
+  passwordHashesIgnored: Type.Integer({ description: 'users whose userPassword was not kept: a scheme that cannot be kept, or keepPasswordHashes not set' }),
+});
 export type ImportResult = Static<typeof ImportResult>;
 
 export const ExportUsersQuery = StrictObject({ format: StringEnum(TRANSFER_FORMATS) });

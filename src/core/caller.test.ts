@@ -10,6 +10,7 @@ const member = (over: Partial<Extract<Caller, { kind: 'member' }>> = {}): Caller
   orgId: 'org_a',
   role: 'admin',
   status: 'active',
+  mfaMissing: false,
   ...over,
 });
 
@@ -45,6 +46,16 @@ describe('can: the one permission check', () => {
     expect(codeOf(() => requireCapability(outsider, 'directory.read', { orgId: 'org_a' }))).toBe('common.not_found');
     const staff: Caller = { kind: 'staff', accountId: 'acc_3', sessionId: null, staffRole: 'owner', mfa: true };
     expect(codeOf(() => requireCapability(staff, 'directory.read', { orgId: 'org_a' }))).toBe('common.forbidden');
+  });
+
+  it('ACC-5: in an organization that requires MFA, an admin without it holds no capability and is told why; another organization still answers 404', () => {
+    const without = member({ mfaMissing: true });
+    for (const cap of ADMIN_ONLY) {
+      expect(can(without, cap, { orgId: 'org_a' }), cap).toBe(false);
+      expect(codeOf(() => requireCapability(without, cap, { orgId: 'org_a' })), cap).toBe('directory.mfa_required');
+    }
+    expect(codeOf(() => requireCapability(without, 'directory.manage', { orgId: 'org_b' }))).toBe('common.not_found');
+    expect(codeOf(() => requireCapability(member({ mfaMissing: true, role: 'member' }), 'directory.manage', { orgId: 'org_a' }))).toBe('common.forbidden');
   });
 
   it('SUP-6: no staff role manages a directory, reads it, or opens tickets for an organization', () => {

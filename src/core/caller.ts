@@ -17,7 +17,16 @@ interface Signed {
  */
 export type Caller =
   /** A person acting in an organization they belong to. */
-  | (Signed & { kind: 'member'; emailVerified: boolean; membershipId: string; orgId: string; role: OrgRole; status: MembershipStatus })
+  | (Signed & {
+      kind: 'member';
+      emailVerified: boolean;
+      membershipId: string;
+      orgId: string;
+      role: OrgRole;
+      status: MembershipStatus;
+      /** ACC-5: the organization requires two-step verification and this person has not turned it on. */
+      mfaMissing: boolean;
+    })
   /** A signed-in person acting for themselves, or in an organization they do not belong to. */
   | (Signed & { kind: 'account'; emailVerified: boolean })
   /** One of the operator's staff, by role; `mfa`: whether their account has TOTP on. */
@@ -96,6 +105,7 @@ const WITHOUT_MFA: readonly Capability[] = ['staff.read_self'];
 
 export const CallerErrors = {
   staffMfaRequired: defineError('staff.mfa_required', 'forbidden', 'Your staff role needs two-step verification: turn it on in your account first.'),
+  memberMfaRequired: defineError('directory.mfa_required', 'forbidden', 'Your organization requires two-step verification: turn it on in your account first.'),
 } as const;
 
 /** A staff member whose role needs MFA and who has not turned it on. */
@@ -123,6 +133,7 @@ export function can(caller: Caller, capability: Capability, target: Target = {})
         caller.status === 'active' &&
         caller.role === 'admin' &&
         caller.emailVerified &&
+        !caller.mfaMissing &&
         target.orgId === caller.orgId &&
         ADMIN_CAPABILITIES.includes(capability)
       );
@@ -144,6 +155,9 @@ export function requireCapability(caller: Caller, capability: Capability, target
   if (can(caller, capability, target)) return;
   if (lacksRequiredMfa(caller) && caller.kind === 'staff' && STAFF_CAPABILITIES[caller.staffRole].includes(capability)) {
     throw new AppError(CallerErrors.staffMfaRequired);
+  }
+  if (caller.kind === 'member' && caller.mfaMissing && can({ ...caller, mfaMissing: false }, capability, target)) {
+    throw new AppError(CallerErrors.memberMfaRequired);
   }
   if (target.orgId !== undefined && !isMemberOf(caller, target.orgId) && caller.kind !== 'staff' && caller.kind !== 'operator') {
     throw new AppError(CommonErrors.notFound);

@@ -8,6 +8,7 @@ const org = (id: string) => ({
   id,
   name: 'Acme',
   slug: id,
+  require_mfa: 0,
   plan: 'free',
   company_size: null,
   phone: null,

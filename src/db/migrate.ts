@@ -14,6 +14,8 @@ import * as m0012 from './migrations/0012-served-protocols.ts';
 import * as m0013 from './migrations/0013-ldap-query.ts';
 import * as m0014 from './migrations/0014-organization-slugs.ts';
 import * as m0015 from './migrations/0015-service-accounts.ts';
+import * as m0016 from './migrations/0016-imported-password-hashes.ts';
+import * as m0017 from './migrations/0017-organization-mfa.ts';
 import type { Database } from './schema.ts';
 
 /** What some migrations need beyond the database: keys that never live in it. */
@@ -36,6 +38,8 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0013-ldap-query': m0013,
   '0014-organization-slugs': m0014,
   '0015-service-accounts': m0015,
+  '0016-imported-password-hashes': m0016,
+  '0017-organization-mfa': m0017,
 });
 
 export async function migrateToLatest(

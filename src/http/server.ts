@@ -8,7 +8,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { authHook } from './auth.ts';
-import type { HttpDeps } from './deps.ts';
+import type { HttpDeps, LdapEndpoint } from './deps.ts';
 import { registerPrivacyHooks } from './privacy.ts';
 import { registerJsonParser } from './json.ts';
 import { HttpErrors, toProblem } from './problems.ts';
@@ -30,6 +30,7 @@ import { billingRoutes } from './routes/billing.routes.ts';
 import { kbRoutes } from './routes/kb.routes.ts';
 import { supportRoutes } from './routes/support.routes.ts';
 import { deskRoutes } from './routes/desk.routes.ts';
+import { ldapRoutes } from './routes/ldap.routes.ts';
 import { SHARED_SCHEMAS } from '../contracts/common.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -107,8 +108,8 @@ function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply) {
   return reply.status(status).type('application/problem+json').send(problem);
 }
 
-export async function buildHttp(opts: { core: Core; webRoot: string }): Promise<FastifyInstance> {
-  const deps: HttpDeps = { ...opts.core, webRoot: opts.webRoot };
+export async function buildHttp(opts: { core: Core; webRoot: string; ldapEndpoint: LdapEndpoint }): Promise<FastifyInstance> {
+  const deps: HttpDeps = { ...opts.core, webRoot: opts.webRoot, ldapEndpoint: opts.ldapEndpoint };
   const { config, metrics } = deps;
   const options: FastifyServerOptions = {
     loggerInstance: deps.logger.child(
@@ -188,6 +189,7 @@ export async function buildHttp(opts: { core: Core; webRoot: string }): Promise<
     invitationsRoutes,
     groupsRoutes,
     resourcesRoutes,
+    ldapRoutes,
     consentRoutes,
     policiesRoutes,
     disclosuresRoutes,

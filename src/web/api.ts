@@ -9,7 +9,9 @@ import { deskApi } from './api/desk.ts';
 import { disclosuresApi } from './api/disclosures.ts';
 import { groupsApi } from './api/groups.ts';
 import { invitationsApi } from './api/invitations.ts';
+import { ldapApi } from './api/ldap.ts';
 import { meApi } from './api/me.ts';
+import { organizationsApi } from './api/organizations.ts';
 import { plansApi } from './api/plans.ts';
 import { policiesApi } from './api/policies.ts';
 import { resourcesApi } from './api/resources.ts';
@@ -26,6 +28,8 @@ export type * from './api/desk.ts';
 export type * from './api/disclosures.ts';
 export type * from './api/groups.ts';
 export type * from './api/invitations.ts';
+export type * from './api/ldap.ts';
+export { ldapCaCertificateUrl } from './api/ldap.ts';
 export type * from './api/me.ts';
 export type * from './api/plans.ts';
 export type * from './api/policies.ts';
@@ -44,6 +48,8 @@ export const api = {
   ...usersApi,
   ...groupsApi,
   ...resourcesApi,
+  ...ldapApi,
+  ...organizationsApi,
   ...billingApi,
   ...plansApi,
   ...disclosuresApi,

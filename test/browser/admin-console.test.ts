@@ -187,7 +187,7 @@ describe('item 12: clear errors in forms', () => {
 });
 
 describe('item 18: quiet consoles', () => {
-  it('PRV-1: signed-out pages make no failing request and log no console error; the console home asks for no card that does not exist; the unsubscribe page uses the site layout; the invitation page names the organization', async () => {
+  it('PRV-1, ACC-5: signed-out pages make no failing request and log no console error; the console home asks for no card that does not exist and requires MFA only of an admin who has it; the unsubscribe page uses the site layout; the invitation page names the organization', async () => {
     // A published policy, as every install has (the sign-in page links to it).
     const privacy = await staffMember(t, 'privacy');
     await api(privacy, 'POST', '/api/v1/staff/privacy/policies', { title: 'Privacy policy', markdown: '# Privacy\n\nWe keep little.', material: false });
@@ -208,6 +208,11 @@ describe('item 18: quiet consoles', () => {
     await page.waitForLoadState('networkidle');
     expect(noise).toEqual([]);
     await shoot(page, 'console-home-no-card');
+
+    // ACC-5: the console home's settings require two-step verification only of an admin who has it.
+    await page.getByLabel('Require two-step verification for every member').click({ force: true });
+    await visible(page.getByText('Turn on two-step verification for your own account before requiring it of the organization.'));
+    expect(await page.getByLabel('Require two-step verification for every member').isChecked()).toBe(false);
 
     // The invitation page names the organization, in its heading and its title.
     const email = uniqueEmail('invitee');

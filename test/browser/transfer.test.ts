@@ -118,7 +118,7 @@ describe('importing and exporting users in the console', () => {
     const { dialog, response } = await importThroughModal(orgId, 'people.csv', csv);
     expect(response.status()).toBe(200);
     expect(response.request().postDataJSON()).toMatchObject({ format: 'csv', data: csv });
-    expect(await bodyOf(response)).toEqual({ created: 3, groupsCreated: 2 });
+    expect(await bodyOf(response)).toEqual({ created: 3, groupsCreated: 2, skipped: 0, passwordHashesKept: 0, passwordHashesIgnored: 0 });
     await dialog.waitFor({ state: 'detached', timeout: WAIT_MS });
     await visible(page.getByRole('status').filter({ hasText: 'Imported 3 users and created 2 groups.' }));
 

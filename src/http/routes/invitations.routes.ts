@@ -1,5 +1,5 @@
-import { OrganizationBody } from '../../contracts/accounts.ts';
-import { NoContent, UserAndOrganization, UserRef } from '../../contracts/common.ts';
+import { OrganizationBody, UpdateOrganizationBody } from '../../contracts/accounts.ts';
+import { NoContent, OrgParams, OrganizationRef, UserAndOrganization, UserRef } from '../../contracts/common.ts';
 import {
   AcceptInvitationBody,
   AcceptWithTokenBody,
@@ -145,5 +145,29 @@ export function invitationsRoutes(app: HttpApp, deps: HttpDeps): void {
       },
     },
     async (req, reply) => reply.status(201).send(await directory.onboarding.createOrganization(contextOf(req), callerOf(req), req.body)),
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId',
+    {
+      config: { auth: 'required' },
+      schema: { tags: ['users'], summary: 'The organization, as its members see it', params: OrgParams, response: { 200: OrganizationRef, ...errorResponses(400, 401, 403, 404) } },
+    },
+    async (req) => directory.organizations.view(callerOf(req), req.params.orgId),
+  );
+
+  app.patch(
+    '/api/v1/orgs/:orgId',
+    {
+      config: { auth: 'required' },
+      schema: {
+        tags: ['users'],
+        summary: 'Rename the organization (its LDAP slug stays) or require two-step verification of every member (ACC-5)',
+        params: OrgParams,
+        body: UpdateOrganizationBody,
+        response: { 200: OrganizationRef, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (req) => directory.organizations.update(contextOf(req), callerOf(req), req.params.orgId, req.body),
   );
 }

@@ -109,15 +109,15 @@ export function directoryRoutes(app: HttpApp, deps: HttpDeps): void {
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags: ['users'],
-        summary: 'Import users and their group memberships from CSV or LDIF text: all or nothing; every bad row is reported by line',
+        summary: 'Import users and their group memberships from CSV or LDIF text (OpenLDAP, Active Directory, JumpCloud exports): all or nothing; every bad row is reported by line',
         params: OrgParams,
         body: ImportUsersBody,
         response: { 200: ImportResult, ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
       },
     },
     async (req) => {
-      const { format, data, invite } = req.body;
-      return directory.transfer.importUsers(contextOf(req), callerOf(req), req.params.orgId, { format, text: data, invite });
+      const { format, data, invite, keepPasswordHashes } = req.body;
+      return directory.transfer.importUsers(contextOf(req), callerOf(req), req.params.orgId, { format, text: data, invite, keepPasswordHashes });
     },
   );
 

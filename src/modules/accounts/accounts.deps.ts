@@ -6,6 +6,7 @@ import type { Database, DialectName, Executor } from '../../db/schema.ts';
 import type { Audit, AuditEvent } from '../audit/index.ts';
 import type { Jobs } from '../jobs/index.ts';
 import type { Mail } from '../mail/index.ts';
+import type { LegacyHash } from './legacy-hashes.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { Throttle } from './throttle.service.ts';
 
@@ -50,13 +51,34 @@ export interface SignupChoices {
  * What accounts asks of the directory, which owns memberships; given by the composition root,
  * so that accounts imports nothing of it.
  */
+/**
+ * What a member imported with their former directory's password binds with (DIR-5): the hash that
+ * directory made (`legacy`, checked with `verifyLegacyHash`), or, once a check succeeded, the
+ * PasswordHasher's argon2id hash of the same password (`legacy` null), until they have an account.
+ */
+export interface KeptPassword {
+  value: string;
+  legacy: LegacyHash | null;
+}
+
 export interface MemberLookup {
   /** The account behind an organization's member, for a bind by username (LDAP, RADIUS). */
-  resolveLogin(orgId: string, username: string): Promise<{ accountId: string; membershipId: string; status: string } | undefined>;
+  /**
+   * The member an organization's username names, for a bind (LDAP, RADIUS): with their account, or
+   * without one yet but with the password their former directory had (`keptPassword`, DIR-5).
+   */
+  resolveLogin(
+    orgId: string,
+    username: string,
+  ): Promise<{ accountId: string | null; membershipId: string; status: string; orgRequiresMfa: boolean; keptPassword: KeptPassword | null } | undefined>;
+  /** After a successful check against a kept legacy hash: the PasswordHasher's argon2id hash of the same password in its place (ACC-2). */
+  replaceKeptPassword(orgId: string, membershipId: string, passwordHash: string): Promise<void>;
   /** False when every membership of the account is suspended: such a person may not sign in (ACC-6). */
   maySignIn(accountId: string): Promise<boolean>;
   /** Both at once, in one read, for a sign-in: whether the person may sign in, and their organizations. */
   standing(accountId: string): Promise<{ maySignIn: boolean; orgIds: string[] }>;
+  /** The names of the organizations the account is an active member of that require MFA (ACC-5): it stays on while there are any. */
+  organizationsRequiringMfa(accountId: string): Promise<string[]>;
   /** The organizations the account is a member of: its events appear in each one's audit log (SEC-1). */
   orgIdsOf(ex: Executor, accountId: string): Promise<string[]>;
 }

@@ -34,6 +34,11 @@ export const AccountsErrors = {
     'forbidden',
     'Enter your password again (and your code, with two-step verification on) to make this change.',
   ),
+  mfaRequiredByOrganization: defineError(
+    'accounts.mfa_required_by_organization',
+    'conflict',
+    'An organization you belong to requires two-step verification, so it cannot be turned off.',
+  ),
   accountSuspended: defineError('accounts.account_suspended', 'forbidden', 'This account is suspended.'),
   invalidRole: defineError('accounts.invalid_role', 'invalid', 'Unknown staff role.'),
 } as const;

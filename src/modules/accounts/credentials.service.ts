@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../core/context.ts';
 import { hmac } from '../../core/crypto.ts';
+import { CallerErrors } from '../../core/caller.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
 import { type AccountsDeps, recordAccountEvent } from './accounts.deps.ts';
@@ -9,6 +10,7 @@ import * as accounts from './accounts.repository.ts';
 import type { AccountsTable } from './accounts.tables.ts';
 import { normalizeEmail } from './accounts.views.ts';
 import type { SecondFactor } from './second-factor.ts';
+import { verifyLegacyHash } from './legacy-hashes.ts';
 import { verifyAgainstDecoy } from './passwords.ts';
 import type { ThrottleRule } from './throttle.service.ts';
 
@@ -18,22 +20,28 @@ export type Identity = { email: string } | { orgId: string; username: string } |
 /** Every way a password reaches Castellan. */
 export type Channel = 'web' | 'oidc' | 'ldap' | 'radius' | 'reauth';
 
-export interface CredentialInput {
-  identity: Identity;
+export interface CredentialInput<I extends Identity = Identity> {
+  identity: I;
   password: string;
   /** A TOTP code or a recovery code, where the channel asks for one and the account has MFA on. */
   totp?: string | undefined;
 }
 
-export interface VerifiedCredentials {
-  account: AccountsTable;
+/**
+ * Whose credentials checked out: always an account for an email or an account; for a username,
+ * possibly none yet (a member imported with their former directory's password, DIR-5).
+ */
+type AccountFor<I extends Identity> = I extends { username: string } ? AccountsTable | null : AccountsTable;
+
+export interface VerifiedCredentials<A extends AccountsTable | null = AccountsTable> {
+  account: A;
   /** The membership a username named (LDAP, RADIUS); null for an email or an account. */
   membershipId: string | null;
   secondFactor: 'totp' | 'recovery_code' | null;
 }
 
 /** Credentials that checked out, whose throttle reservation the caller settles (see `checkCredentials`). */
-export interface UnsettledCredentials extends VerifiedCredentials {
+export interface UnsettledCredentials<A extends AccountsTable | null = AccountsTable> extends VerifiedCredentials<A> {
   /**
    * Gives the attempt's reservation back (it was no failure) and clears the identity's count: in
    * `ex` when given (the caller's transaction, committed with its own writes), else on its own.
@@ -42,8 +50,14 @@ export interface UnsettledCredentials extends VerifiedCredentials {
   settle(ex?: Executor): Promise<void>;
 }
 
-/** Channels that ask for the second factor when the account has one (ACC-5); an LDAP bind cannot carry one. */
-const ASKS_SECOND_FACTOR: Record<Channel, boolean> = { web: true, oidc: true, radius: true, ldap: false, reauth: true };
+/** Channels that ask for the second factor in its own field when the account has one (ACC-5). */
+const ASKS_SECOND_FACTOR: Record<Channel, boolean> = { web: true, oidc: true, radius: false, ldap: false, reauth: true };
+/**
+ * Channels with one password field (an LDAP bind, a RADIUS Access-Request): when the member's
+ * organization requires MFA (ACC-5), the TOTP code is typed after the password (`password123456`).
+ */
+const APPENDS_SECOND_FACTOR: Record<Channel, boolean> = { web: false, oidc: false, radius: true, ldap: true, reauth: false };
+const APPENDED_CODE = /^([\s\S]+?)(\d{6})$/;
 /** Channels whose failures also count against the address they come from (LDAP as the web, PRO-1); RADIUS clients are network devices speaking for many users, limited at their edge. */
 const COUNTS_BY_IP: Record<Channel, boolean> = { web: true, oidc: true, radius: false, ldap: true, reauth: false };
 
@@ -77,7 +91,7 @@ export function createCredentials(deps: AccountsDeps, mfa: SecondFactor) {
     if ('email' in identity) return { account: await accounts.findAccountByEmail(db, normalizeEmail(identity.email)), membership: null };
     if ('accountId' in identity) return { account: known, membership: null };
     const member = await deps.members.resolveLogin(identity.orgId, identity.username);
-    return { account: member ? await accounts.findAccountById(db, member.accountId) : undefined, membership: member ?? null };
+    return { account: member?.accountId ? await accounts.findAccountById(db, member.accountId) : undefined, membership: member ?? null };
   }
 
   /**
@@ -85,16 +99,28 @@ export function createCredentials(deps: AccountsDeps, mfa: SecondFactor) {
    * reservation back in the transaction that creates its session (one commit instead of several).
    * Failures and refusals are settled here, as in `verifyCredentials`.
    */
-  async function checkCredentials(ctx: RequestContext, input: CredentialInput, channel: Channel): Promise<UnsettledCredentials> {
+  async function checkCredentials<I extends Identity>(ctx: RequestContext, input: CredentialInput<I>, channel: Channel): Promise<UnsettledCredentials<AccountFor<I>>> {
     const { key, ref, account: known } = await keyOf(input.identity);
     const keys = [{ key, rule: rule(limits.signInMaxFailures) }];
     if (COUNTS_BY_IP[channel]) keys.push({ key: `signin:ip:${ctx.ip ?? 'unknown'}`, rule: rule(limits.signInIpMaxFailures) });
     const reservation = await throttle.reserve(keys, AccountsErrors.locked);
 
     const { account, membership } = await find(input.identity, known);
-    const ok = account?.password_hash ? await hasher.verify(account.password_hash, input.password) : await verifyAgainstDecoy(hasher, input.password);
+    // ACC-5: an organization that requires MFA takes the code after the password on one-field channels.
+    const appended = APPENDS_SECOND_FACTOR[channel] && membership?.orgRequiresMfa === true && account?.totp_enabled_at ? APPENDED_CODE.exec(input.password) : null;
+    const password = appended ? (appended[1] as string) : input.password;
+    // DIR-5: a member imported with their former directory's password, and no account yet.
+    const kept = !account && membership?.keptPassword ? membership.keptPassword : null;
+    const ok = account?.password_hash
+      ? await hasher.verify(account.password_hash, password)
+      : kept
+        ? kept.legacy
+          ? // An {SSHA} check takes microseconds: the decoy's argon2id beside it keeps the work that of any sign-in.
+            (await Promise.all([verifyLegacyHash(kept.legacy, password), verifyAgainstDecoy(hasher, password)]))[0]
+          : await hasher.verify(kept.value, password)
+        : await verifyAgainstDecoy(hasher, password);
     const fail = async (reason: string, error = channel === 'reauth' ? AccountsErrors.reauthenticationFailed : AccountsErrors.invalidCredentials) => {
-      const target = account ? { type: 'user', id: account.id } : null;
+      const target = account ? { type: 'user', id: account.id } : kept && membership ? { type: 'user', id: membership.membershipId } : null;
       // Unknown identities are recorded by a keyed hash: correlatable, but not personal data in clear.
       const details = { reason, channel, ...(account ? {} : { ref }) };
       // A bind names its organization; a known account's failures go to each of its organizations' logs.
@@ -108,14 +134,26 @@ export function createCredentials(deps: AccountsDeps, mfa: SecondFactor) {
       const field = reason === 'invalid_mfa_code' ? (channel === 'reauth' ? 'code' : 'totp') : channel === 'reauth' ? 'password' : undefined;
       throw new AppError(error, undefined, field ? { details: { field } } : {});
     };
-    if (!account || !ok || account.status !== 'active') return fail('invalid_credentials');
+    if (!(account || kept) || !ok || (account && account.status !== 'active')) return fail('invalid_credentials');
     if (membership && membership.status !== 'active') {
       // The right password of a suspended member: not a guess, so not counted.
       await reservation.succeeded();
       throw new AppError(AccountsErrors.accountSuspended);
     }
     let secondFactor: VerifiedCredentials['secondFactor'] = null;
-    if (ASKS_SECOND_FACTOR[channel] && account.totp_enabled_at) {
+    if (APPENDS_SECOND_FACTOR[channel] && membership?.orgRequiresMfa) {
+      // The right password; what is missing is the person's own setup, or the code: not guesses, so not counted.
+      if (!account?.totp_enabled_at) {
+        await reservation.succeeded();
+        throw new AppError(CallerErrors.memberMfaRequired);
+      }
+      if (!appended) {
+        await reservation.succeeded();
+        throw new AppError(AccountsErrors.mfaRequired, 'Type the code from your authenticator app right after the password.', { details: { field: 'password' } });
+      }
+      secondFactor = (await mfa.checkTotp(account, appended[2] as string)) ? 'totp' : null;
+      if (!secondFactor) return fail('invalid_mfa_code', AccountsErrors.invalidMfaCode);
+    } else if (ASKS_SECOND_FACTOR[channel] && account?.totp_enabled_at) {
       if (!input.totp) {
         await reservation.succeeded();
         if (channel === 'reauth') throw new AppError(AccountsErrors.reauthenticationCodeRequired, undefined, { details: { field: 'code' } });
@@ -124,15 +162,24 @@ export function createCredentials(deps: AccountsDeps, mfa: SecondFactor) {
       secondFactor = await mfa.verifySecondFactor(account, input.totp);
       if (!secondFactor) return fail('invalid_mfa_code', channel === 'reauth' ? AccountsErrors.reauthenticationFailed : AccountsErrors.invalidMfaCode);
     }
+    if (kept?.legacy && membership && 'orgId' in input.identity) {
+      // ACC-2: the former directory's hash is used once; argon2id of the same password takes its place.
+      try {
+        await deps.members.replaceKeptPassword(input.identity.orgId, membership.membershipId, await hasher.hash(password));
+      } catch (e) {
+        await reservation.succeeded();
+        throw e;
+      }
+    }
     return {
-      account,
+      account: (account ?? null) as AccountFor<I>,
       membershipId: membership?.membershipId ?? null,
       secondFactor,
       settle: (ex?: Executor) => reservation.succeeded([key], ex),
     };
   }
 
-  async function verifyCredentials(ctx: RequestContext, input: CredentialInput, channel: Channel): Promise<VerifiedCredentials> {
+  async function verifyCredentials<I extends Identity>(ctx: RequestContext, input: CredentialInput<I>, channel: Channel): Promise<VerifiedCredentials<AccountFor<I>>> {
     const { settle, ...verified } = await checkCredentials(ctx, input, channel);
     await settle();
     return verified;

@@ -68,6 +68,11 @@ export function createMfa(deps: AccountsDeps, second: SecondFactor, stepUp: Step
   async function disable(ctx: RequestContext, caller: Caller, proof: StepUpProof): Promise<void> {
     const a = await load(caller);
     if (!a.totp_enabled_at && !a.totp_secret_enc) throw new AppError(AccountsErrors.mfaNotEnabled);
+    // ACC-5: an enrolment not yet confirmed may always be abandoned; a working second factor stays while an organization requires it.
+    const requiring = a.totp_enabled_at ? await deps.members.organizationsRequiringMfa(a.id) : [];
+    if (requiring.length > 0) {
+      throw new AppError(AccountsErrors.mfaRequiredByOrganization, `${requiring.join(', ')} require${requiring.length === 1 ? 's' : ''} two-step verification, so it cannot be turned off while you belong to ${requiring.length === 1 ? 'it' : 'them'}.`);
+    }
     await stepUp.require(ctx, caller, proof);
     await db.transaction().execute(async (trx) => {
       await accounts.updateAccount(trx, a.id, { totp_secret_enc: null, totp_enabled_at: null, totp_last_step: null, updated_at: clock.now().toISOString() });

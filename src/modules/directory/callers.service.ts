@@ -3,13 +3,14 @@ import type { RequestContext } from '../../core/context.ts';
 import type { Executor } from '../../db/schema.ts';
 import { callerOfSession, type MemberLookup, type SignedIn } from '../accounts/index.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
+import type { ImportedPasswords } from './imported-passwords.service.ts';
 import * as members from './memberships.repository.ts';
 import type { MembershipView } from './members.views.ts';
 import * as orgs from './organizations.repository.ts';
 import { type OrganizationView, toOrganizationView } from './members.views.ts';
 
 /** Who a signed-in person is in an organization: the one place a session becomes a member. */
-export function createCallers(deps: DirectoryDeps) {
+export function createCallers(deps: DirectoryDeps, importedPasswords: ImportedPasswords) {
   const { db, clock } = deps;
 
   /**
@@ -22,18 +23,22 @@ export function createCallers(deps: DirectoryDeps) {
     if (base.kind !== 'account' || orgId === undefined) return base;
     const m = await members.roleOf(db, session.accountId, orgId);
     if (!m) return base;
-    return { ...base, kind: 'member', membershipId: m.id, orgId, role: m.role as OrgRole, status: m.status as MembershipStatus };
+    const mfaMissing = Number(m.require_mfa) === 1 && !session.mfa;
+    return { ...base, kind: 'member', membershipId: m.id, orgId, role: m.role as OrgRole, status: m.status as MembershipStatus, mfaMissing };
   }
 
   /**
    * The caller an account is in an organization when no session is in hand (a mail from its
    * address, a verification it confirms): a member caller whenever it belongs to the organization.
    */
-  async function callerForAccount(ex: Executor, account: { id: string; emailVerified: boolean; staff: boolean; active: boolean }, orgId: string): Promise<Caller | undefined> {
+  async function callerForAccount(ex: Executor, account: { id: string; emailVerified: boolean; mfaEnabled: boolean; staff: boolean; active: boolean },
+    orgId: string,
+  ): Promise<Caller | undefined> {
     if (!account.active || account.staff) return undefined;
     const m = await members.roleOf(ex, account.id, orgId);
     if (!m) return { kind: 'account', accountId: account.id, sessionId: null, emailVerified: account.emailVerified };
-    return { kind: 'member', accountId: account.id, sessionId: null, emailVerified: account.emailVerified, membershipId: m.id, orgId, role: m.role as OrgRole, status: m.status as MembershipStatus };
+    const mfaMissing = Number(m.require_mfa) === 1 && !account.mfaEnabled;
+    return { kind: 'member', accountId: account.id, sessionId: null, emailVerified: account.emailVerified, membershipId: m.id, orgId, role: m.role as OrgRole, status: m.status as MembershipStatus, mfaMissing };
   }
 
   /** A person's memberships, with their organizations: for /me and the organization switcher. */
@@ -49,7 +54,7 @@ export function createCallers(deps: DirectoryDeps) {
       gidNumber: r.gid_number === null ? null : Number(r.gid_number),
       homeDirectory: r.home_directory,
       loginShell: r.login_shell,
-      organization: { id: r.org_id, name: r.org_name, slug: r.org_slug, plan: r.org_plan },
+      organization: { id: r.org_id, name: r.org_name, slug: r.org_slug, plan: r.org_plan, requireMfa: Number(r.org_require_mfa) === 1 },
     }));
   }
 
@@ -62,8 +67,14 @@ export function createCallers(deps: DirectoryDeps) {
   const lookup: MemberLookup = {
     async resolveLogin(orgId, username) {
       const m = await members.findByUsername(db, orgId, username);
-      return m?.account_id ? { accountId: m.account_id, membershipId: m.id, status: m.status } : undefined;
+      if (!m) return undefined;
+      const orgRequiresMfa = Number(m.require_mfa) === 1;
+      if (m.account_id) return { accountId: m.account_id, membershipId: m.id, status: m.status, orgRequiresMfa, keptPassword: null };
+      // DIR-5: a member imported with their former directory's password, who has no account yet.
+      const keptPassword = m.has_kept_password ? ((await importedPasswords.find(orgId, m.id)) ?? null) : null;
+      return keptPassword ? { accountId: null, membershipId: m.id, status: m.status, orgRequiresMfa, keptPassword } : undefined;
     },
+    replaceKeptPassword: (orgId, membershipId, passwordHash) => importedPasswords.replace(orgId, membershipId, passwordHash),
     async maySignIn(accountId) {
       return (await lookup.standing(accountId)).maySignIn;
     },
@@ -72,6 +83,8 @@ export function createCallers(deps: DirectoryDeps) {
       return { maySignIn: rows.length === 0 || rows.some((r) => r.status !== 'suspended'), orgIds: rows.map((r) => r.org_id) };
     },
     orgIdsOf: (ex, accountId) => members.orgIdsOfAccount(ex, accountId),
+    organizationsRequiringMfa: async (accountId) =>
+      (await members.membershipsOfAccount(db, accountId)).filter((m) => m.status === 'active' && Number(m.org_require_mfa) === 1).map((m) => m.org_name),
   };
 
   /** Identity hooks: a sign-in is a sign-in to each of the person's active memberships; a new address is copied to them. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
+import type { FieldCipher } from '../../core/crypto.ts';
 import type { Database, DialectName } from '../../db/schema.ts';
 import type { Accounts, PlanHooks, Throttle } from '../accounts/index.ts';
 import type { Audit } from '../audit/index.ts';
@@ -26,6 +27,8 @@ export interface DirectoryDeps {
   config: DirectoryConfig;
   /** Keys the HMACs that name an address in rate-limit counters without keeping it in clear. */
   secretKey: Buffer;
+  /** SEC-2: encrypts the password hashes an import keeps (DIR-5). */
+  cipher: FieldCipher;
   /** Told of every change of plan, in its transaction. */
   planHooks?: PlanHooks;
 }

@@ -22,8 +22,10 @@ export const DirectoryErrors = {
   importInvalid: defineError('directory.import_invalid', 'invalid', 'The file has errors; nothing was imported.'),
   importTooLarge: defineError('directory.import_too_large', 'invalid', 'The import file is too large for the plan.'),
   cannotChangeSelf: defineError('directory.cannot_change_self', 'forbidden', 'You cannot suspend or delete your own account.'),
-  /** The directory query language refuses extensible matches, and filters too large or too deeply nested to be a real client's. */
   notLdapApplication: defineError('directory.not_ldap_application', 'invalid', 'Service accounts belong to an application resource whose settings.protocol is "ldap".'),
   serviceAccountNameTaken: defineError('directory.service_account_name_taken', 'conflict', 'A service account with this name already exists in the organization.'),
+  /** The directory query language refuses extensible matches, and filters too large or too deeply nested to be a real client's. */
   unsupportedFilter: defineError('directory.unsupported_filter', 'invalid', 'The search filter is not supported.'),
+  /** ACC-5: an admin who requires two-step verification of everyone has it on first, so as not to be shut out of the console by their own change. */
+  ownMfaFirst: defineError('directory.own_mfa_first', 'conflict', 'Turn on two-step verification for your own account before requiring it of the organization.'),
 } as const;

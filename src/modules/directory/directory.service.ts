@@ -2,6 +2,7 @@ import { createAccess } from './access.service.ts';
 import { createCallers } from './callers.service.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import { createGroups } from './groups.service.ts';
+import { createImportedPasswords } from './imported-passwords.service.ts';
 import { createInvitations } from './invitations.service.ts';
 import { createLdapView } from './ldap.service.ts';
 import { createServiceAccounts } from './service-accounts.service.ts';
@@ -16,6 +17,7 @@ import { createTransfer } from './transfer.service.ts';
 
 export function createDirectory(deps: DirectoryDeps) {
   const invitations = createInvitations(deps);
+  const importedPasswords = createImportedPasswords(deps);
   const members = createMembers(deps, invitations);
   const access = createAccess(deps);
   return {
@@ -23,7 +25,7 @@ export function createDirectory(deps: DirectoryDeps) {
     users: members,
     invitations,
     onboarding: createOnboarding(deps),
-    callers: createCallers(deps),
+    callers: createCallers(deps, importedPasswords),
     organizations: createOrganizations(deps),
     groups: createGroups(deps),
     resources: createResources(deps),
@@ -38,6 +40,8 @@ export function createDirectory(deps: DirectoryDeps) {
     /** Staff find organizations by name. */
     orgSearch: createOrgSearch(deps),
     transfer: createTransfer(deps, invitations),
+    /** DIR-5, ACC-2: the password hashes an import kept, for the credential check of a member's first sign-in or bind. */
+    importedPasswords,
   };
 }
 

@@ -12,6 +12,8 @@ export interface OrganizationsTable {
   company_size: string | null;
   phone: string | null;
   address: string | null;
+  /** ACC-5: 1 when every member must have two-step verification on; LDAP and RADIUS then take the code after the password. */
+  require_mfa: number;
   created_at: string;
   updated_at: string;
 }
@@ -48,6 +50,12 @@ export interface MembershipsTable {
   last_sign_in_at: string | null;
   created_at: string;
   updated_at: string;
+  /**
+   * DIR-5, SEC-2: the password hash an LDIF import kept from the member's former directory
+   * (`{SSHA}…`, `{CRYPT}$6$…`, …), encrypted, until their first successful sign-in or bind replaces it
+   * with argon2id (`{ARGON2}$argon2id$…`). Never exported, never shown. Null for most members.
+   */
+  imported_password_hash_enc?: string | null;
 }
 
 /** The next free POSIX id of each organization (uidNumber for members, gidNumber for groups). */

@@ -7,6 +7,7 @@ export { RESOURCE_KINDS, type ResourceKind, type ResourceView, type BindingView 
 export { PLANS, FREE_USER_LIMIT, userLimit, type PlanState, type Plans } from './plans.service.ts';
 export type { TransferFormat } from './transfer.formats.ts';
 export type { ImportResult } from './transfer.service.ts';
+export type { ImportedPasswords, KeptPassword } from './imported-passwords.service.ts';
 export type { MemberView, OrganizationView, MembershipView, InvitationView } from './members.views.ts';
 export type { MemberFacts } from './organizations.service.ts';
 export type { InvitationLookup } from './invitations.service.ts';

@@ -64,7 +64,7 @@ export function createInvitations(deps: DirectoryDeps) {
     await throttle.assertOpen(ipKey, DirectoryErrors.invalidInvitation);
     const m = token.length >= 20 && token.length <= 200 ? await members.findByInviteToken(db, sha256(token)) : undefined;
     const now = clock.now().toISOString();
-    if (!m || m.status !== 'invited' || m.account_id !== null || !m.invite_expires_at || m.invite_expires_at <= now) {
+    if (!m || m.status === 'suspended' || m.account_id !== null || !m.invite_expires_at || m.invite_expires_at <= now) {
       await throttle.hit(ipKey, { max: 20, windowSeconds: 900, lockSeconds: 900 });
       throw new AppError(DirectoryErrors.invalidInvitation, undefined, { details: { field: 'token' } });
     }

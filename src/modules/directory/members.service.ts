@@ -202,7 +202,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       const org = await orgs.lockOrganization(trx, orgId);
       const existing = await getRow(trx, orgId, membershipId);
       if (!org) throw new AppError(CommonErrors.notFound);
-      const status = suspend ? 'suspended' : existing.account_id === null ? 'invited' : 'active';
+      const status = suspend ? 'suspended' : existing.account_id === null && !existing.imported_password_hash_enc ? 'invited' : 'active';
       if (existing.status === status) return existing;
       if (!suspend) await assertSeatFree(trx, org, clock.now());
       await members.updateMembership(trx, orgId, membershipId, { status, updated_at: clock.now().toISOString() });
@@ -244,7 +244,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
   async function resendInvitation(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string): Promise<MemberView> {
     requireCapability(caller, 'directory.invite', { orgId });
     const m = await getRow(db, orgId, membershipId);
-    if (m.status !== 'invited' || m.account_id !== null) throw new AppError(DirectoryErrors.notInvited);
+    if (m.status === 'suspended' || m.account_id !== null) throw new AppError(DirectoryErrors.notInvited);
     await invitations.limit(orgId, m.email_normalized);
     const inviter = caller.kind === 'member' ? (await getRow(db, orgId, caller.membershipId)).name : null;
     const row = await db.transaction().execute(async (trx) => {

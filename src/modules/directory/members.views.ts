@@ -39,6 +39,8 @@ export interface OrganizationView {
   companySize: string | null;
   phone: string | null;
   address: string | null;
+  /** ACC-5: every member must have two-step verification on; LDAP and RADIUS take the code after the password. */
+  requireMfa: boolean;
   createdAt: string;
 }
 
@@ -79,6 +81,7 @@ export function toOrganizationView(o: OrganizationsTable): OrganizationView {
     companySize: o.company_size,
     phone: o.phone,
     address: o.address,
+    requireMfa: Number(o.require_mfa) === 1,
     createdAt: o.created_at,
   };
 }
@@ -94,7 +97,7 @@ export interface MembershipView {
   gidNumber: number | null;
   homeDirectory: string | null;
   loginShell: string | null;
-  organization: { id: string; name: string; slug: string; plan: string };
+  organization: { id: string; name: string; slug: string; plan: string; requireMfa: boolean };
 }
 
 /** An invitation waiting for the address's owner, as they see it. */

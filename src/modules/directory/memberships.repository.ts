@@ -135,8 +135,8 @@ export async function allMemberships(ex: Executor, orgId: string): Promise<Membe
 }
 
 /** A person's memberships, with their organization's name: for /me and the organization switcher. */
-const ofAccount = statement<MembershipsTable & { org_name: string; org_plan: string; org_slug: string }>(`
-  select m.*, o.name as org_name, o.plan as org_plan, o.slug as org_slug
+const ofAccount = statement<MembershipsTable & { org_name: string; org_plan: string; org_slug: string; org_require_mfa: number }>(`
+  select m.*, o.name as org_name, o.plan as org_plan, o.slug as org_slug, o.require_mfa as org_require_mfa
   from memberships m join organizations o on o.id = m.org_id
   where m.account_id = ?
   order by o.name, m.id`);
@@ -146,9 +146,9 @@ export async function membershipsOfAccount(ex: Executor, accountId: string) {
   return ofAccount.all(ex, [accountId]);
 }
 
-/** What a caller is in one organization: read from the (account, organization) index alone on every request. */
-const membershipOfAccount = statement<{ id: string; role: string; status: string }>(
-  'select id, role, status from memberships where account_id = ? and org_id = ?',
+/** What a caller is in one organization, and whether it requires MFA (ACC-5): the (account, organization) index and the organization's key, on every request. */
+const membershipOfAccount = statement<{ id: string; role: string; status: string; require_mfa: number }>(
+  'select m.id, m.role, m.status, o.require_mfa from memberships m join organizations o on o.id = m.org_id where m.account_id = ? and m.org_id = ?',
 );
 
 export async function roleOf(ex: Executor, accountId: string, orgId: string) {
@@ -157,7 +157,14 @@ export async function roleOf(ex: Executor, accountId: string, orgId: string) {
 
 /** The membership an organization's username names, for a bind (LDAP, RADIUS). */
 export async function findByUsername(ex: Executor, orgId: string, username: string) {
-  return ex.selectFrom('memberships').select(['id', 'account_id', 'status']).where('org_id', '=', orgId).where('username', '=', username).executeTakeFirst();
+  return ex
+    .selectFrom('memberships as m')
+    .innerJoin('organizations as o', 'o.id', 'm.org_id')
+    .select(['m.id', 'm.account_id', 'm.status', 'o.require_mfa'])
+    .select(sql<number>`case when m.imported_password_hash_enc is null then 0 else 1 end`.as('has_kept_password'))
+    .where('m.org_id', '=', orgId)
+    .where('m.username', '=', username)
+    .executeTakeFirst();
 }
 
 /** Pending invitations to an address, newest first: shown to its owner once the address is proven. */
@@ -168,7 +175,7 @@ export async function pendingInvitationsFor(ex: Executor, emailNormalized: strin
     .selectAll('memberships')
     .select(['organizations.name as org_name'])
     .where('memberships.email_normalized', '=', emailNormalized)
-    .where('memberships.status', '=', 'invited')
+    .where('memberships.status', '!=', 'suspended')
     .where('memberships.account_id', 'is', null)
     .where('memberships.invite_expires_at', '>', now)
     .orderBy('memberships.invited_at', 'desc')
@@ -179,13 +186,17 @@ export async function findByInviteToken(ex: Executor, tokenHash: string): Promis
   return ex.selectFrom('memberships').selectAll().where('invite_token_hash', '=', tokenHash).executeTakeFirst();
 }
 
-/** Links an invited membership to its account, once: false when it was accepted or revoked meanwhile. */
+/**
+ * Links an invited membership to its account, once: false when it was accepted, revoked or
+ * suspended meanwhile. An imported member active in the directory (a kept password) accepts too;
+ * the account's own password replaces the kept one from then on (ACC-2).
+ */
 export async function acceptMembership(ex: Executor, membershipId: string, accountId: string, email: string, at: string): Promise<boolean> {
   const r = await ex
     .updateTable('memberships')
-    .set({ account_id: accountId, email, email_normalized: email.toLowerCase(), status: 'active', invite_token_hash: null, invite_expires_at: null, accepted_at: at, updated_at: at })
+    .set({ account_id: accountId, email, email_normalized: email.toLowerCase(), status: 'active', invite_token_hash: null, invite_expires_at: null, accepted_at: at, updated_at: at, imported_password_hash_enc: null })
     .where('id', '=', membershipId)
-    .where('status', '=', 'invited')
+    .where('status', '!=', 'suspended')
     .where('account_id', 'is', null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;

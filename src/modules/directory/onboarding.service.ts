@@ -33,6 +33,7 @@ export function createOnboarding(deps: DirectoryDeps) {
       plan_ends_at: null,
       company_size: optionalText(input.companySize, 'companySize', 50),
       phone: optionalText(input.phone, 'phone', 50),
+      require_mfa: 0,
       address: optionalText(input.address, 'address', 500),
       created_at: now,
       updated_at: now,

@@ -25,6 +25,10 @@ export async function findOrganization(ex: Executor, orgId: string): Promise<Org
   return ex.selectFrom('organizations').selectAll().where('id', '=', orgId).executeTakeFirst();
 }
 
+export async function updateOrganization(ex: Executor, orgId: string, patch: Partial<Pick<OrganizationsTable, 'name' | 'require_mfa' | 'updated_at'>>): Promise<void> {
+  await ex.updateTable('organizations').set(patch).where('id', '=', orgId).execute();
+}
+
 export async function findOrganizations(ex: Executor, orgIds: readonly string[]): Promise<OrganizationsTable[]> {
   if (orgIds.length === 0) return [];
   return ex.selectFrom('organizations').selectAll().where('id', 'in', [...orgIds]).execute();

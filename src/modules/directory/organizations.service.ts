@@ -1,4 +1,8 @@
-import type { OrgRole } from '../../core/caller.ts';
+import { type Caller, type OrgRole, isMemberOf, requireCapability } from '../../core/caller.ts';
+import type { RequestContext } from '../../core/context.ts';
+import { AppError, CommonErrors } from '../../core/errors.ts';
+import { requiredText } from '../accounts/index.ts';
+import { DirectoryErrors } from './directory.errors.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import * as members from './memberships.repository.ts';
@@ -86,7 +90,38 @@ export function createOrganizations(deps: DirectoryDeps) {
     return out;
   }
 
-  return { find: (orgId: string) => find(db, orgId), findIn: find, findMany, member, memberByEmail, membershipOf, membershipsOfAccount, namesIn };
+  /** The organization as its members see it; anyone else gets 404 (DIR-1). */
+  async function view(caller: Caller, orgId: string): Promise<OrganizationView> {
+    if (!isMemberOf(caller, orgId)) requireCapability(caller, 'directory.read', { orgId });
+    const o = await find(db, orgId);
+    if (!o) throw new AppError(CommonErrors.notFound);
+    return o;
+  }
+
+  /**
+   * Its admins rename the organization (the LDAP slug stays, so hosts' DNs keep working) or require
+   * two-step verification of every member (ACC-5): from then on, members without it are told to turn
+   * it on, admins without it lose the console's capabilities until they do, and LDAP binds and
+   * RADIUS requests take the code after the password.
+   */
+  async function update(ctx: RequestContext, caller: Caller, orgId: string, input: { name?: string | undefined; requireMfa?: boolean | undefined }): Promise<OrganizationView> {
+    requireCapability(caller, 'directory.manage', { orgId });
+    const patch = {
+      ...(input.name !== undefined ? { name: requiredText(input.name, 'name', 200) } : {}),
+      ...(input.requireMfa !== undefined ? { require_mfa: input.requireMfa ? 1 : 0 } : {}),
+    };
+    if (input.requireMfa === true && caller.kind === 'member') {
+      const [me] = await deps.accounts.facts(db, [caller.accountId]);
+      if (!me?.mfaEnabled) throw new AppError(DirectoryErrors.ownMfaFirst, undefined, { details: { field: 'requireMfa' } });
+    }
+    await db.transaction().execute(async (trx) => {
+      await orgs.updateOrganization(trx, orgId, { ...patch, updated_at: deps.clock.now().toISOString() });
+      await deps.audit.record(trx, ctx, { action: 'directory.organization_updated', orgId, target: { type: 'organization', id: orgId }, details: { fields: Object.keys(patch), ...(input.requireMfa !== undefined ? { requireMfa: input.requireMfa } : {}) } });
+    });
+    return view(caller, orgId);
+  }
+
+  return { view, update, find: (orgId: string) => find(db, orgId), findIn: find, findMany, member, memberByEmail, membershipOf, membershipsOfAccount, namesIn };
 }
 
 export type Organizations = ReturnType<typeof createOrganizations>;

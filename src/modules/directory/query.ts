@@ -83,6 +83,17 @@ interface Attribute {
   substrings(s: Substrings): Leaf;
   order(op: '>=' | '<=', value: string): Leaf;
   present(): Leaf;
+  /** Equality as a condition on one bound value, for the attributes whose `equal` is exactly that (see `keyedShape`). */
+  keyed?: Keyed;
+}
+
+/**
+ * An equality that binds one value: `equal(v)` is `condition(bind(v))` whenever `bind(v)` is
+ * defined (undefined: the assertion is decided otherwise, e.g. an integer out of range).
+ */
+interface Keyed {
+  bind(value: string): string | undefined;
+  condition(bound: string): Condition;
 }
 
 /** What the dialects write differently. */
@@ -124,11 +135,16 @@ type Fold = 'stored' | 'ignore' | 'exact';
 
 function textAttribute(d: DialectSql, column: Expression<string | null>, fold: Fold, nullable = false): Attribute {
   const col = (fold === 'ignore' ? sql<string>`lower(${column})` : column) as Expression<string>;
-  const val = (v: string) => (fold === 'ignore' ? sql<string>`lower(${v})` : sql<string>`${fold === 'stored' ? v.toLowerCase() : v}`);
+  /** The value bound for an assertion, and how the statement reads it. */
+  const bind = (v: string) => (fold === 'stored' ? v.toLowerCase() : v);
+  const bound = (b: string) => (fold === 'ignore' ? sql<string>`lower(${b})` : sql<string>`${b}`);
+  const val = (v: string) => bound(bind(v));
   // An entry without the attribute is FALSE, not NULL, so that NOT of it is TRUE.
-  const guarded = (p: Condition): Leaf => (nullable ? sql<SqlBool>`(${column} is not null and ${p})` : p);
+  const guarded = (p: Condition): Condition => (nullable ? sql<SqlBool>`(${column} is not null and ${p})` : p);
+  const keyed: Keyed = { bind, condition: (b) => guarded(sql<SqlBool>`${col} = ${bound(b)}`) };
   return {
-    equal: (v) => guarded(sql<SqlBool>`${col} = ${val(v)}`),
+    keyed,
+    equal: (v) => keyed.condition(bind(v)),
     substrings: (s) => guarded(fold === 'exact' ? d.exactSubstrings(col, s) : sql<SqlBool>`${col} like ${val(likePattern(s))} escape '!'`),
     order: (op, v) => guarded(sql<SqlBool>`${d.binary(col)} ${sql.raw(op)} ${val(v)}`),
     present: () => (nullable ? sql<SqlBool>`${column} is not null` : true),
@@ -140,18 +156,33 @@ const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 /** integerMatch and integerOrderingMatch: an assertion that is not an integer is Undefined. */
 function integerAttribute(column: Expression<number | null>, nullable: boolean): Attribute {
   const present = (): Leaf => (nullable ? sql<SqlBool>`${column} is not null` : true);
-  const compare = (op: '=' | '>=' | '<=', v: string): Leaf => {
+  /** The assertion as a 64-bit integer; null when it is no integer. */
+  const parse = (v: string): bigint | null => {
     if (!/^-?\d+$/.test(v)) return null;
     const negative = v.startsWith('-');
     const digits = v.slice(negative ? 1 : 0).replace(/^0+(?=\d)/, '');
-    // Beyond any stored value (64 bits): decided here, since PostgreSQL would refuse the number.
-    const n = digits.length > 19 ? (negative ? INT64.min - 1n : INT64.max + 1n) : BigInt(negative ? `-${digits}` : digits);
-    if (n > INT64.max) return op === '<=' ? present() : false;
-    if (n < INT64.min) return op === '>=' ? present() : false;
-    const p = sql<SqlBool>`${column} ${sql.raw(op)} cast(${n.toString()} as bigint)`;
+    return digits.length > 19 ? (negative ? INT64.min - 1n : INT64.max + 1n) : BigInt(negative ? `-${digits}` : digits);
+  };
+  const condition = (op: '=' | '>=' | '<=', bound: string): Condition => {
+    const p = sql<SqlBool>`${column} ${sql.raw(op)} cast(${bound} as bigint)`;
     return nullable ? sql<SqlBool>`(${column} is not null and ${p})` : p;
   };
-  return { equal: (v) => compare('=', v), substrings: () => null, order: compare, present };
+  const compare = (op: '=' | '>=' | '<=', v: string): Leaf => {
+    const n = parse(v);
+    if (n === null) return null;
+    // Beyond any stored value (64 bits): decided here, since PostgreSQL would refuse the number.
+    if (n > INT64.max) return op === '<=' ? present() : false;
+    if (n < INT64.min) return op === '>=' ? present() : false;
+    return condition(op, n.toString());
+  };
+  const keyed: Keyed = {
+    bind: (v) => {
+      const n = parse(v);
+      return n === null || n > INT64.max || n < INT64.min ? undefined : n.toString();
+    },
+    condition: (b) => condition('=', b),
+  };
+  return { keyed, equal: (v) => compare('=', v), substrings: () => null, order: compare, present };
 }
 
 /** objectIdentifierMatch over a fixed set of classes: every entry of the kind has them all. */
@@ -182,7 +213,9 @@ function dnAttribute(type: 'cn' | 'uid', unit: 'groups' | 'people', match: (valu
 /** A multi-valued attribute: TRUE when one of the values matches (`exists` over the rows holding them). */
 function someValue(inner: Attribute, exists: (p?: Condition) => Condition): Attribute {
   const wrap = (l: Leaf): Leaf => (l === null || l === false ? l : exists(l === true ? undefined : l));
+  const keyed = inner.keyed;
   return {
+    ...(keyed && { keyed: { bind: keyed.bind, condition: (b: string) => exists(keyed.condition(b)) } }),
     equal: (v) => wrap(inner.equal(v)),
     substrings: (s) => wrap(inner.substrings(s)),
     order: (op, v) => wrap(inner.order(op, v)),
@@ -290,16 +323,102 @@ function compile(f: DirectoryFilter, attrs: Map<string, Attribute>): Tri {
   }
 }
 
+/**
+ * The attribute maps of the scopes searched last: a map is a few dozen closures and fragments, and
+ * building it cost more than compiling a small filter with it. Its fragments are immutable.
+ */
+const attributeMaps = new Map<string, Map<string, Attribute>>();
+const ATTRIBUTE_MAPS_MAX = 64;
+
+function attributesOf(kind: 'users' | 'groups', scope: Scope): Map<string, Attribute> {
+  // The users' attributes do not depend on the resources (memberOf names groups, which are not filtered by them).
+  const key = `${kind}\u0000${scope.dialect}\u0000${scope.orgId}\u0000${kind === 'groups' ? scope.resourceIds.join('\u0000') : ''}`;
+  let attrs = attributeMaps.get(key);
+  if (!attrs) {
+    if (attributeMaps.size >= ATTRIBUTE_MAPS_MAX) attributeMaps.delete(attributeMaps.keys().next().value as string);
+    attrs = kind === 'users' ? userAttributes(scope) : groupAttributes(scope);
+    attributeMaps.set(key, attrs);
+  }
+  return attrs;
+}
+
 /** The condition under which a user matches `filter`: true (every user), false (none) or SQL over `m`. */
 export function compileUserFilter(filter: DirectoryFilter, scope: Scope): Pred {
   checkFilter(filter);
-  return compile(filter, userAttributes(scope)).t;
+  return compile(filter, attributesOf('users', scope)).t;
 }
 
 /** The condition under which a group matches `filter`: true, false or SQL over `g`. */
 export function compileGroupFilter(filter: DirectoryFilter, scope: Scope): Pred {
   checkFilter(filter);
-  return compile(filter, groupAttributes(scope)).t;
+  return compile(filter, attributesOf('groups', scope)).t;
+}
+
+// ---- the shapes compiled once --------------------------------------------------------------------
+
+/**
+ * The filters directory clients send on every lookup (nslcd, SSSD and PAM ask for a user by uid or
+ * uidNumber, a group by cn, gidNumber or memberUid): one equality on an attribute whose `equal` is
+ * one bound value (`keyed`), alone or AND-ed with assertions that are TRUE of every entry of the
+ * kind (`(objectClass=posixAccount)`, `(uid=*)`). Such a filter is TRUE exactly where that
+ * equality's condition is, so its statement is compiled once per attribute and the value bound.
+ * The condition is the attribute's own (`keyed.condition`, which `equal` calls too), so both paths
+ * write the same SQL; a value the attribute would not bind as it is (a NUL, an integer out of
+ * range) goes the general way.
+ */
+function keyedShape(filter: DirectoryFilter, attrs: Map<string, Attribute>): { attribute: string; bound: string } | undefined {
+  let found: { attribute: string; bound: string } | undefined;
+  const stack: DirectoryFilter[] = [filter];
+  while (stack.length > 0) {
+    const f = stack.pop() as DirectoryFilter;
+    if (f.type === 'and') {
+      stack.push(...f.filters);
+      continue;
+    }
+    if (f.type === 'present') {
+      if (attrs.get(f.attribute.toLowerCase())?.present() !== true) return undefined;
+      continue;
+    }
+    if (f.type !== 'equal' && f.type !== 'approx') return undefined;
+    if (f.value.includes('\u0000')) return undefined;
+    const name = f.attribute.toLowerCase();
+    const a = attrs.get(name);
+    if (!a) return undefined;
+    if (!a.keyed) {
+      // objectClass: TRUE for the classes of the kind; anything else goes the general way.
+      if (a.equal(f.value) !== true) return undefined;
+      continue;
+    }
+    if (found) return undefined;
+    const bound = a.keyed.bind(f.value);
+    if (bound === undefined) return undefined;
+    found = { attribute: name, bound };
+  }
+  return found;
+}
+
+/** The attribute whose statement, compiled once, answers `filter` (undefined: it is compiled in full); for the tests that prove both ways agree. */
+export function shapedAttribute(kind: 'users' | 'groups', filter: DirectoryFilter, scope: Scope): string | undefined {
+  return keyedShape(filter, attributesOf(kind, scope))?.attribute;
+}
+
+/** The shape of `keyedShape`'s filters on `attribute`, over the slots the statement gives it. */
+const shapes = new Map<string, repo.Shape>();
+function shapeOf(kind: 'users' | 'groups', dialect: DialectName, attribute: string): repo.Shape {
+  const key = `${kind}|${dialect}|${attribute}`;
+  let shape = shapes.get(key);
+  if (!shape) {
+    shape = {
+      key: attribute,
+      where: (slots) => {
+        const attrs = kind === 'users' ? userAttributes({ dialect, ...slots }) : groupAttributes({ dialect, ...slots });
+        return (attrs.get(attribute)?.keyed as Keyed).condition(slots.values[0] as string);
+      },
+    };
+    // Bounded by the attributes that have `keyed`.
+    shapes.set(key, shape);
+  }
+  return shape;
 }
 
 // ---- the searches --------------------------------------------------------------------------------
@@ -325,7 +444,8 @@ export interface SearchPage<T> {
 
 export interface DirectoryUserEntry {
   id: string;
-  accountId: string;
+  /** Null for a member imported with a kept password who has no account yet. */
+  accountId: string | null;
   username: string;
   name: string;
   email: string;
@@ -373,10 +493,16 @@ export function createDirectoryQuery(deps: Pick<DirectoryDeps, 'db' | 'dialect'>
 
   async function searchUsers(orgId: string, filter: DirectoryFilter, opts: SearchOptions): Promise<SearchPage<DirectoryUserEntry>> {
     const resourceIds = [...new Set(opts.resourceIds)];
-    const where = compileUserFilter(filter, { dialect, orgId, resourceIds });
+    checkFilter(filter);
+    const attrs = attributesOf('users', { dialect, orgId, resourceIds });
+    const keyed = keyedShape(filter, attrs);
+    const where = keyed ? undefined : compile(filter, attrs).t;
     const limit = pageSize(opts);
     if (resourceIds.length === 0 || where === false) return { items: [], nextAfter: null };
-    const rows = await repo.searchUserRows(db, orgId, { where, resourceIds, after: opts.after, limit: limit + 1 });
+    const pageQuery = { resourceIds, after: opts.after, limit: limit + 1 };
+    const rows = keyed
+      ? await repo.searchUserRowsShaped(db, orgId, shapeOf('users', dialect, keyed.attribute), [keyed.bound], pageQuery)
+      : await repo.searchUserRows(db, orgId, { where: where as Condition | true, ...pageQuery });
     const page = rows.slice(0, limit);
     const groups = opts.withMemberOf
       ? grouped(await repo.groupNamesOfUsers(db, orgId, page.map((r) => r.id)), (r) => r.user_id, (r) => r.name)
@@ -386,7 +512,7 @@ export function createDirectoryQuery(deps: Pick<DirectoryDeps, 'db' | 'dialect'>
       const defaults = posixDefaults(username);
       return {
         id: r.id,
-        accountId: r.account_id as string,
+        accountId: r.account_id,
         username,
         name: r.name,
         email: r.email,
@@ -402,10 +528,16 @@ export function createDirectoryQuery(deps: Pick<DirectoryDeps, 'db' | 'dialect'>
 
   async function searchGroups(orgId: string, filter: DirectoryFilter, opts: SearchOptions): Promise<SearchPage<DirectoryGroupEntry>> {
     const resourceIds = [...new Set(opts.resourceIds)];
-    const where = compileGroupFilter(filter, { dialect, orgId, resourceIds });
+    checkFilter(filter);
+    const attrs = attributesOf('groups', { dialect, orgId, resourceIds });
+    const keyed = keyedShape(filter, attrs);
+    const where = keyed ? undefined : compile(filter, attrs).t;
     const limit = pageSize(opts);
     if (resourceIds.length === 0 || where === false) return { items: [], nextAfter: null };
-    const rows = await repo.searchGroupRows(db, orgId, { where, resourceIds, after: opts.after, limit: limit + 1 });
+    const pageQuery = { resourceIds, after: opts.after, limit: limit + 1 };
+    const rows = keyed
+      ? await repo.searchGroupRowsShaped(db, orgId, shapeOf('groups', dialect, keyed.attribute), [keyed.bound], pageQuery)
+      : await repo.searchGroupRows(db, orgId, { where: where as Condition | true, ...pageQuery });
     const page = rows.slice(0, limit);
     const members = opts.withMembers
       ? grouped(await repo.visibleMembersOfGroups(db, orgId, resourceIds, page.map((r) => r.id)), (r) => r.group_id, (r) => r.username)

@@ -16,9 +16,36 @@ export async function usernamesInOrg(ex: Executor, orgId: string, names: string[
   return new Set(rows.map((r) => r.username as string));
 }
 
-export async function groupsByName(ex: Executor, orgId: string, names: string[]): Promise<Array<{ id: string; name: string }>> {
+export async function groupsByName(ex: Executor, orgId: string, names: string[]): Promise<Array<{ id: string; name: string; gid_number: number }>> {
   if (names.length === 0) return [];
-  return ex.selectFrom('groups').select(['id', 'name']).where('org_id', '=', orgId).where('name', 'in', names).execute();
+  return ex.selectFrom('groups').select(['id', 'name', 'gid_number']).where('org_id', '=', orgId).where('name', 'in', names).execute();
+}
+
+/** Of `uids`, the members that already have one: each uidNumber with its member's username. */
+export async function membersByUid(ex: Executor, orgId: string, uids: number[]): Promise<Array<{ uid_number: number; username: string | null }>> {
+  if (uids.length === 0) return [];
+  const rows = await ex.selectFrom('memberships').select(['uid_number', 'username']).where('org_id', '=', orgId).where('uid_number', 'in', uids).execute();
+  return rows.map((r) => ({ uid_number: Number(r.uid_number), username: r.username }));
+}
+
+/** Of `gids`, the groups that already have one, with their names. */
+export async function groupsByGid(ex: Executor, orgId: string, gids: number[]): Promise<Array<{ gid_number: number; name: string }>> {
+  if (gids.length === 0) return [];
+  const rows = await ex.selectFrom('groups').select(['gid_number', 'name']).where('org_id', '=', orgId).where('gid_number', 'in', gids).execute();
+  return rows.map((r) => ({ gid_number: Number(r.gid_number), name: r.name }));
+}
+
+/** Of `gids`, the members' private groups: members whose gidNumber is their own uidNumber. */
+export async function privateGroupsByGid(ex: Executor, orgId: string, gids: number[]): Promise<Array<{ gid_number: number; username: string | null }>> {
+  if (gids.length === 0) return [];
+  const rows = await ex
+    .selectFrom('memberships')
+    .select(['gid_number', 'username'])
+    .where('org_id', '=', orgId)
+    .where('gid_number', 'in', gids)
+    .whereRef('gid_number', '=', 'uid_number')
+    .execute();
+  return rows.map((r) => ({ gid_number: Number(r.gid_number), username: r.username }));
 }
 
 export async function insertGroups(ex: Executor, rows: GroupsTable[]): Promise<void> {

@@ -3,21 +3,22 @@ import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
 import { type Caller, requireCapability } from '../../core/caller.ts';
-import { normalizeEmail, validEmail } from '../accounts/index.ts';
+import { type LegacyHash, normalizeEmail, parseLegacyHash } from '../accounts/index.ts';
 import { DirectoryErrors } from './directory.errors.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import type { MembershipsTable, OrganizationsTable } from './directory.tables.ts';
+import { sealImportedPasswordHash } from './imported-passwords.service.ts';
 import type { Invitations } from './invitations.service.ts';
 import { allMemberships, countSeats } from './memberships.repository.ts';
 import * as orgs from './organizations.repository.ts';
 import { userLimit } from './plans.service.ts';
-import { posixDefaults, usernameFromEmail, validUsername } from './posix.ts';
-import { allocatePosixIds } from './posix.repository.ts';
+import { posixDefaults } from './posix.ts';
+import { allocatePosixIds, reservePosixIdsThrough } from './posix.repository.ts';
+import { BATCH, type CheckedGroup, type CheckedUser, checkImport, chunks } from './transfer.checks.ts';
 import * as repo from './transfer.repository.ts';
-import { type ExportUser, type FormatError, type TransferFormat, type TransferRow, parseCsv, parseLdif, toCsv, toLdif } from './transfer.formats.ts';
+import { type ExportUser, type FormatError, type ParsedFile, type TransferFormat, parseCsv, toCsv } from './transfer.formats.ts';
+import { countLdifUsers, parseLdif, toLdif } from './transfer.ldif.ts';
 
-
-const BATCH = 500;
 /** The largest import file an organization held to the free limits may send: ample for its 10 users. */
 export const LIMITED_PLAN_IMPORT_BYTES = 64 * 1024;
 const MAX_REPORTED_ERRORS = 1000;
@@ -25,74 +26,93 @@ const MAX_REPORTED_ERRORS = 1000;
 export interface ImportResult {
   created: number;
   groupsCreated: number;
+  /** LDIF entries that are neither users nor groups (the base, containers, computers…). */
+  skipped: number;
+  /** Users whose `userPassword` was kept (`keepPasswordHashes`), until their first sign-in or bind. */
+  passwordHashesKept: number;
+  /** Users whose `userPassword` was not kept: a scheme that cannot be kept, or not asked to keep. */
+  passwordHashesIgnored: number;
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+export interface ImportInput {
+  format: TransferFormat;
+  text: string;
+  invite?: boolean | undefined;
+  /** ACC-2, DIR-5: keep each user's {SSHA}, {SSHA512}, {CRYPT} (SHA-512, bcrypt) or {ARGON2} hash until their first sign-in or bind. */
+  keepPasswordHashes?: boolean | undefined;
+}
+
+/** The hash a user's `userPassword` values let the import keep: the first in a scheme it can keep. */
+function keptHash(u: CheckedUser, keep: boolean): { hash: LegacyHash | null; ignored: boolean } {
+  const given = u.passwords ?? [];
+  if (given.length === 0) return { hash: null, ignored: false };
+  const hash = keep ? (given.map(parseLegacyHash).find((h) => h !== null) ?? null) : null;
+  return { hash, ignored: hash === null };
+}
+
+/** The largest POSIX id the file keeps: the counter moves past it, so it is never handed out again. */
+function largestKeptId(users: CheckedUser[], groups: CheckedGroup[]): number | undefined {
+  // A loop, not Math.max(...ids): a file of 100,000 users would pass too many arguments.
+  let max = 0;
+  for (const u of users) max = Math.max(max, u.uidNumber ?? 0, u.gidNumber ?? 0);
+  for (const g of groups) max = Math.max(max, g.gid ?? 0);
+  return max > 0 ? max : undefined;
 }
 
 /** DIR-5: all-or-nothing bulk import, and export, of users with their group memberships. */
 export function createTransfer(deps: DirectoryDeps, invitations: Invitations) {
-  const { db, clock, audit, mail } = deps;
+  const { db, clock, audit, mail, cipher } = deps;
 
-  /** Checks every row, and the file as a whole, against the rules and the database; collects every problem. */
-  async function validate(ex: Executor, orgId: string, rows: TransferRow[]): Promise<{ errors: FormatError[]; users: Array<TransferRow & { username: string }> }> {
-    const errors: FormatError[] = [];
-    const users: Array<TransferRow & { username: string }> = [];
-    const seenEmail = new Map<string, number>();
-    const seenUsername = new Map<string, number>();
-    for (const row of rows) {
-      const fail = (field: string, message: string) => errors.push({ line: row.line, field, message });
-      let email = row.email;
-      try {
-        email = validEmail(row.email);
-      } catch {
-        fail('email', `"${row.email.slice(0, 80)}" is not a valid email address.`);
-      }
-      if (!row.name || row.name.length > 200) fail('name', 'A name of 1 to 200 characters is required.');
-      let username = row.username ?? usernameFromEmail(email);
-      try {
-        username = validUsername(username);
-      } catch (e) {
-        fail('username', (e as Error).message);
-      }
-      for (const g of row.groups) if (g.length > 100) fail('groups', `The group name "${g.slice(0, 40)}…" is longer than 100 characters.`);
-      const key = normalizeEmail(email);
-      if (seenEmail.has(key)) fail('email', `The email is also on line ${seenEmail.get(key)}.`);
-      else seenEmail.set(key, row.line);
-      if (seenUsername.has(username)) fail('username', `The username "${username}" is also on line ${seenUsername.get(username)}.`);
-      else seenUsername.set(username, row.line);
-      users.push({ ...row, email, username });
-    }
-    // Only this organization's own members are compared: whether an address has an account elsewhere is never told (DIR-1).
-    for (const batch of chunks(users, BATCH)) {
-      const taken = await repo.emailsInOrg(ex, orgId, batch.map((u) => normalizeEmail(u.email)));
-      const takenNames = await repo.usernamesInOrg(ex, orgId, batch.map((u) => u.username));
-      for (const u of batch) {
-        if (taken.has(normalizeEmail(u.email))) errors.push({ line: u.line, field: 'email', message: 'This address is already a member of, or invited to, the organization.' });
-        if (takenNames.has(u.username)) errors.push({ line: u.line, field: 'username', message: `The username "${u.username}" is already used in the organization.` });
-      }
-    }
-    errors.sort((a, b) => a.line - b.line);
-    return { errors, users };
+  /** The membership rows of the checked users: ids the file gives kept, the others from the counter. */
+  async function membershipRows(trx: Executor, orgId: string, users: CheckedUser[], keep: boolean, now: string) {
+    const unnumbered = users.filter((u) => u.uidNumber === undefined).length;
+    let next = unnumbered > 0 ? await allocatePosixIds(trx, orgId, unnumbered) : 0;
+    let kept = 0;
+    let ignored = 0;
+    const rows = users.map((u): MembershipsTable => {
+      const id = newId('usr');
+      const uid = u.uidNumber ?? next++;
+      const password = keptHash(u, keep);
+      if (password.hash) kept++;
+      if (password.ignored) ignored++;
+      // Imported people are invited members: nobody's account is created, looked up or linked (DIR-1, ACC-2).
+      // One whose former directory's password is kept is active in the directory at once (it binds
+      // with that password, PRO-1) while its invitation stays open for an account of its own.
+      return {
+        id,
+        org_id: orgId,
+        account_id: null,
+        email: u.email,
+        email_normalized: normalizeEmail(u.email),
+        name: u.name,
+        role: 'member',
+        status: password.hash ? 'active' : 'invited',
+        username: u.username,
+        uid_number: uid,
+        gid_number: u.gidNumber ?? uid,
+        home_directory: u.homeDirectory ?? posixDefaults(u.username).home_directory,
+        login_shell: u.loginShell ?? posixDefaults(u.username).login_shell,
+        invite_token_hash: null,
+        invite_expires_at: null,
+        invited_by: null,
+        invited_at: now,
+        accepted_at: null,
+        last_sign_in_at: null,
+        created_at: now,
+        updated_at: now,
+        imported_password_hash_enc: password.hash ? sealImportedPasswordHash(cipher, id, password.hash) : null,
+      };
+    });
+    return { rows, kept, ignored };
   }
 
-  async function importUsers(
-    ctx: RequestContext,
-    caller: Caller,
-    orgId: string,
-    input: { format: TransferFormat; text: string; invite?: boolean | undefined },
-    onProgress: (done: number, total: number) => void = () => {},
-  ): Promise<ImportResult> {
+  async function importUsers(ctx: RequestContext, caller: Caller, orgId: string, input: ImportInput, onProgress: (done: number, total: number) => void = () => {}): Promise<ImportResult> {
     requireCapability(caller, 'directory.transfer', { orgId });
     const org = await orgs.findOrganization(db, orgId);
     if (!org) throw new AppError(CommonErrors.notFound);
     await assertWithinPlan(org, input);
-    const parsed: { rows: TransferRow[]; errors: FormatError[]; groups?: string[] } = input.format === 'csv' ? parseCsv(input.text) : parseLdif(input.text);
-    const fileGroups = parsed.groups ?? [];
-    const { errors, users } = await validate(db, orgId, parsed.rows);
+    const parsed: ParsedFile = input.format === 'csv' ? parseCsv(input.text) : parseLdif(input.text);
+    const { errors, users, groups } = await checkImport(db, orgId, parsed);
     const all = [...parsed.errors, ...errors].sort((a, b) => a.line - b.line);
     if (all.length === 0 && users.length === 0) all.push({ line: 1, message: 'The file has no users.' });
     const refuse = (list: FormatError[]) =>
@@ -114,31 +134,11 @@ export function createTransfer(deps: DirectoryDeps, invitations: Invitations) {
         }
       }
       const now = clock.now().toISOString();
-      const groupIds = await ensureGroups(trx, orgId, [...new Set([...users.flatMap((u) => u.groups), ...fileGroups])], now);
-      const firstId = await allocatePosixIds(trx, orgId, users.length);
-      // Imported people are invited members: nobody's account is created, looked up or linked (DIR-1, ACC-2).
-      const rows: MembershipsTable[] = users.map((u, i) => ({
-        id: newId('usr'),
-        org_id: orgId,
-        account_id: null,
-        email: u.email,
-        email_normalized: normalizeEmail(u.email),
-        name: u.name,
-        role: 'member',
-        status: 'invited',
-        username: u.username,
-        uid_number: firstId + i,
-        gid_number: firstId + i,
-        ...posixDefaults(u.username),
-        invite_token_hash: null,
-        invite_expires_at: null,
-        invited_by: null,
-        invited_at: now,
-        accepted_at: null,
-        last_sign_in_at: null,
-        created_at: now,
-        updated_at: now,
-      }));
+      // Kept ids first: the counter moves past them before it hands out any id.
+      const largest = largestKeptId(users, groups);
+      if (largest !== undefined) await reservePosixIdsThrough(trx, orgId, largest);
+      const groupIds = await ensureGroups(trx, orgId, groups, [...new Set(users.flatMap((u) => u.groups))], now);
+      const { rows, kept, ignored } = await membershipRows(trx, orgId, users, Boolean(input.keepPasswordHashes), now);
       let done = 0;
       for (const [i, batch] of chunks(rows, BATCH).entries()) {
         await repo.insertMemberships(trx, batch);
@@ -150,13 +150,14 @@ export function createTransfer(deps: DirectoryDeps, invitations: Invitations) {
         done += batch.length;
         onProgress(done, rows.length);
       }
+      const counts = { created: rows.length, groupsCreated: groupIds.size - groupIds.existing, skipped: parsed.skipped, passwordHashesKept: kept, passwordHashesIgnored: ignored };
       await audit.record(trx, ctx, {
         action: 'directory.users_imported',
         orgId,
         target: { type: 'organization', id: orgId },
-        details: { format: input.format, users: rows.length, groupsCreated: groupIds.size - groupIds.existing, invited: Boolean(input.invite) },
+        details: { format: input.format, users: counts.created, groupsCreated: counts.groupsCreated, invited: Boolean(input.invite), skipped: counts.skipped, passwordHashesKept: kept },
       });
-      return { created: rows.length, groupsCreated: groupIds.size - groupIds.existing };
+      return counts;
     });
     if (input.invite) mail.wake();
     return result;
@@ -175,10 +176,7 @@ export function createTransfer(deps: DirectoryDeps, invitations: Invitations) {
         details: { limit: LIMITED_PLAN_IMPORT_BYTES },
       });
     }
-    const entries =
-      input.format === 'csv'
-        ? input.text.split('\n').filter((l) => l.trim() !== '').length - 1
-        : (input.text.match(/^objectclass:\s*inetorgperson\s*$/gim) ?? []).length;
+    const entries = input.format === 'csv' ? input.text.split('\n').filter((l) => l.trim() !== '').length - 1 : countLdifUsers(input.text);
     const room = limit - (await countSeats(db, org.id));
     if (entries > room) {
       throw new AppError(DirectoryErrors.userLimitReached, `The ${org.plan} plan allows at most ${limit} users; the file has ${entries} and there is room for ${Math.max(0, room)}.`, {
@@ -187,19 +185,23 @@ export function createTransfer(deps: DirectoryDeps, invitations: Invitations) {
     }
   }
 
-  /** The organization's groups by name, creating the missing ones. */
-  async function ensureGroups(trx: Executor, orgId: string, names: string[], now: string) {
+  /**
+   * The organization's groups by name, creating the missing ones: the file's group entries with
+   * the gidNumber they give (checked already), the others, and names only users give, from the counter.
+   */
+  async function ensureGroups(trx: Executor, orgId: string, entries: CheckedGroup[], named: string[], now: string) {
+    const gidOf = new Map(entries.map((g) => [g.name, g.gid]));
+    const names = [...new Set([...entries.map((g) => g.name), ...named])];
     const map = new Map<string, string>() as Map<string, string> & { existing: number };
     map.existing = 0;
     for (const batch of chunks(names, BATCH)) for (const g of await repo.groupsByName(trx, orgId, batch)) map.set(g.name, g.id);
     map.existing = map.size;
     const missing = names.filter((n) => !map.has(n));
-    if (missing.length) {
-      const first = await allocatePosixIds(trx, orgId, missing.length);
-      const rows = missing.map((name, i) => ({ id: newId('grp'), org_id: orgId, name, description: null, gid_number: first + i, created_at: now, updated_at: now }));
-      for (const batch of chunks(rows, BATCH)) await repo.insertGroups(trx, batch);
-      for (const r of rows) map.set(r.name, r.id);
-    }
+    const unnumbered = missing.filter((n) => gidOf.get(n) === undefined).length;
+    let next = unnumbered > 0 ? await allocatePosixIds(trx, orgId, unnumbered) : 0;
+    const rows = missing.map((name) => ({ id: newId('grp'), org_id: orgId, name, description: null, gid_number: gidOf.get(name) ?? next++, created_at: now, updated_at: now }));
+    for (const batch of chunks(rows, BATCH)) await repo.insertGroups(trx, batch);
+    for (const r of rows) map.set(r.name, r.id);
     return map;
   }
 

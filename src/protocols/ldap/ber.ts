@@ -159,6 +159,11 @@ export function readLength(buf: Buffer, at: number, end = buf.length): [number, 
   return [buf.readUIntBE(at + 1, n), at + 1 + n];
 }
 
+/** Strings of at most this many UTF-16 units take at most 126 bytes of UTF-8: a one-byte length. */
+const SHORT_STRING = 42;
+/** A writer reset with a buffer larger than this lets it go. */
+const KEEP_BYTES = 64 * 1024;
+
 /** A growable buffer of BER elements in their shortest encodings. */
 export class BerWriter {
   #buf = Buffer.alloc(256);
@@ -215,6 +220,24 @@ export class BerWriter {
 
   /** Strings are written as UTF-8. */
   writeOctetString(value: Buffer | string, tag: number = Tag.OCTET_STRING): this {
+    if (typeof value === 'string' && value.length <= SHORT_STRING) {
+      // At most 3 bytes per UTF-16 unit, so its length fits the one-byte form: written in one pass.
+      this.#reserve(2 + 3 * value.length);
+      const buf = this.#buf;
+      buf[this.#len++] = tag;
+      const at = this.#len++;
+      // ASCII is copied here (a native call costs more for a short string); anything else is encoded by Buffer.
+      let i = 0;
+      for (; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[this.#len + i] = c;
+      }
+      const n = i === value.length ? i : buf.write(value, this.#len, 'utf8');
+      buf[at] = n;
+      this.#len += n;
+      return this;
+    }
     const length = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
     this.#header(tag, length);
     if (typeof value === 'string') this.#buf.write(value, this.#len, 'utf8');
@@ -229,6 +252,14 @@ export class BerWriter {
     return Buffer.from(this.#buf.subarray(0, this.#len));
   }
 
+  /** Empties the writer for another use, keeping its buffer unless it grew large. */
+  reset(): this {
+    this.#len = 0;
+    this.#open.length = 0;
+    if (this.#buf.length > KEEP_BYTES) this.#buf = Buffer.allocUnsafe(256);
+    return this;
+  }
+
   #header(tag: number, length: number): void {
     this.#reserve(1 + lengthSize(length) + length);
     this.#buf[this.#len++] = tag;
@@ -237,7 +268,8 @@ export class BerWriter {
 
   #reserve(n: number): void {
     if (this.#len + n <= this.#buf.length) return;
-    const grown = Buffer.alloc(Math.max(this.#buf.length * 2, this.#len + n));
+    // Only the bytes written are ever read.
+    const grown = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#len + n));
     this.#buf.copy(grown, 0, 0, this.#len);
     this.#buf = grown;
   }

@@ -8,7 +8,15 @@ import { type Attribute, type Entry, entryUuid, groupDn, orgDn, ouDn, userDn } f
 
 const words = (name: string) => name.trim().split(/\s+/).filter(Boolean);
 
-export function userEntry(u: LdapUser, slug: string, suffix: string): Entry {
+/**
+ * What an entry is built with. `uuid: false` leaves out entryUUID (a SHA-1 of the id each time), for
+ * a search that did not ask for it: operational, it would not be sent anyway.
+ */
+export interface EntryOptions {
+  uuid?: boolean;
+}
+
+export function userEntry(u: LdapUser, slug: string, suffix: string, opts: EntryOptions = {}): Entry {
   const w = words(u.name);
   const attributes: Attribute[] = [
     { type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'inetOrgPerson', 'posixAccount', 'shadowAccount'] },
@@ -22,13 +30,13 @@ export function userEntry(u: LdapUser, slug: string, suffix: string): Entry {
     ...(u.gidNumber !== null ? [{ type: 'gidNumber', values: [String(u.gidNumber)] }] : []),
     { type: 'homeDirectory', values: [u.homeDirectory ?? `/home/${u.username}`] },
     { type: 'loginShell', values: [u.loginShell ?? '/bin/bash'] },
-    { type: 'entryUUID', values: [entryUuid(u.id)], operational: true },
+    ...(opts.uuid !== false ? [{ type: 'entryUUID', values: [entryUuid(u.id)], operational: true }] : []),
     ...(u.groups ? [{ type: 'memberOf', values: u.groups.map((g) => groupDn(g, slug, suffix)), operational: true }] : []),
   ];
   return { dn: userDn(u.username, slug, suffix), attributes };
 }
 
-export function groupEntry(g: LdapGroup, slug: string, suffix: string): Entry {
+export function groupEntry(g: LdapGroup, slug: string, suffix: string, opts: EntryOptions = {}): Entry {
   const members = g.members ?? [];
   const attributes: Attribute[] = [
     { type: 'objectClass', values: ['top', 'groupOfNames', 'posixGroup'] },
@@ -37,7 +45,7 @@ export function groupEntry(g: LdapGroup, slug: string, suffix: string): Entry {
     ...(g.description ? [{ type: 'description', values: [g.description] }] : []),
     ...(members.length > 0 ? [{ type: 'member', values: members.map((m) => userDn(m.username, slug, suffix)) }] : []),
     ...(members.length > 0 ? [{ type: 'memberUid', values: members.map((m) => m.username) }] : []),
-    { type: 'entryUUID', values: [entryUuid(g.id)], operational: true },
+    ...(opts.uuid !== false ? [{ type: 'entryUUID', values: [entryUuid(g.id)], operational: true }] : []),
   ];
   return { dn: groupDn(g.name, slug, suffix), attributes };
 }

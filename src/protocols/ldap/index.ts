@@ -1,3 +1,3 @@
 export { type LdapLog, type LdapOptions, type LdapServer, startLdap } from './server.ts';
 export type { LdapGroup, LdapPort, LdapUser, Page, SearchOptions } from './port.ts';
-export { type LdapTls, ldapTls } from './tls.ts';
+export { type LdapTls, ldapCaCertificate, ldapTls } from './tls.ts';

@@ -4,13 +4,16 @@
  * certificate, on each database.
  */
 import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'ldapts';
+import type { ManualClock } from '../../core/clock.ts';
+import { anonymousContext } from '../../core/context.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../../test/helpers/databases.ts';
-import { type Admin, GOOD_PASSWORD, type TestApp, acceptedMember, json, startTestApp, verifiedUser } from '../../../test/helpers/app.ts';
+import { type Admin, GOOD_PASSWORD, type TestApp, acceptedMember, inviteTokenFor, json, startTestApp, totpCode, verifiedUser } from '../../../test/helpers/app.ts';
 
 interface Run {
   code: number;
@@ -327,5 +330,109 @@ describe.each(dialects)('PRO-1: LDAP with real clients on $name', (dialect) => {
     expect(after.code, after.stderr).toBe(0);
     const old = await run('ldapwhoami', ['-H', url(), '-ZZ', '-x', '-D', dnOf('dave'), '-w', dave.password], tlsEnv);
     expect(old.code).toBe(49);
+  });
+
+  it('PRO-1, ACC-5: once the organization requires MFA, a bind takes the TOTP code right after the password', async () => {
+    const orgUrl = `/api/v1/orgs/${admin.organization.id}`;
+    const as = async (auth: Record<string, string>, method: string, url: string, payload?: unknown) => t.app.http.inject({ method: method as 'POST', url, headers: auth, ...(payload ? { payload } : {}) });
+    const turnOnTotp = async (auth: Record<string, string>, password: string) => {
+      const { secret } = json(await as(auth, 'POST', '/api/v1/me/mfa/totp', { password }));
+      const confirmed = await as(auth, 'POST', '/api/v1/me/mfa/totp/confirm', { code: totpCode(secret, t.clock) });
+      expect(confirmed.statusCode, confirmed.body).toBe(200);
+      return secret as string;
+    };
+    const erin = await acceptedMember(t, admin, { name: 'Erin Hannon', username: 'erin' });
+    const frank = await acceptedMember(t, admin, { name: 'Frank Poole', username: 'frank' });
+    const engineers = (await call('GET', `${orgUrl}/groups`)).items.find((g: { name: string }) => g.name === 'engineers');
+    for (const who of [erin, frank]) await call('POST', `${orgUrl}/groups/${engineers.id}/members`, { userId: who.user.id });
+    const secret = await turnOnTotp(erin.auth, erin.password);
+
+    // An admin turns it on only with their own second factor on.
+    const early = await as(admin.auth, 'PATCH', orgUrl, { requireMfa: true });
+    expect(early.statusCode).toBe(409);
+    expect(json(early).code).toBe('directory.own_mfa_first');
+    await turnOnTotp(admin.auth, admin.body.password);
+    const on = await as(admin.auth, 'PATCH', orgUrl, { requireMfa: true });
+    expect(on.statusCode, on.body).toBe(200);
+    expect(json(on).requireMfa).toBe(true);
+
+    const whoami = (username: string, password: string) => run('ldapwhoami', ['-H', url(), '-ZZ', '-x', '-D', dnOf(username), '-w', password], tlsEnv);
+    const bare = await whoami('erin', erin.password);
+    expect(bare.code).toBe(49);
+    expect(bare.stderr).toContain('type the code right after the password');
+    (t.clock as ManualClock).advance(30_000);
+    const code = totpCode(secret, t.clock);
+    const ok = await whoami('erin', `${erin.password}${code}`);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout.trim()).toBe(`dn:${dnOf('erin')}`);
+    // A code works once; a wrong one is a failed attempt like a wrong password.
+    expect((await whoami('erin', `${erin.password}${code}`)).code).toBe(49);
+    expect((await whoami('erin', `${erin.password}000000`)).code).toBe(49);
+    // Frank has no second factor: his right password gets him told to turn it on, and nothing else.
+    const unenrolled = await whoami('frank', frank.password);
+    expect(unenrolled.code).toBe(49);
+    expect(unenrolled.stderr).toContain('turn it on in your account first');
+    expect((await whoami('frank', 'not the password')).stderr).not.toContain('two-step');
+    // His console for the organization stays closed to admin work until he turns it on (he is no admin: 403 either way), and the flag is his to read.
+    expect(json(await as(frank.auth, 'GET', orgUrl)).requireMfa).toBe(true);
+
+    const off = await as(admin.auth, 'PATCH', orgUrl, { requireMfa: false });
+    expect(off.statusCode, off.body).toBe(200);
+    const plain = await whoami('erin', erin.password);
+    expect(plain.code, plain.stderr).toBe(0);
+  });
+
+  it('PRO-1, DIR-5, ACC-2: a member imported with an {SSHA} hash binds with the old password at once; the hash becomes argon2id on that bind and goes when they accept', async () => {
+    const orgUrl = `/api/v1/orgs/${admin.organization.id}`;
+    const salt = randomBytes(8);
+    const ssha = `{SSHA}${Buffer.concat([createHash('sha1').update('old directory pw').update(salt).digest(), salt]).toString('base64')}`;
+    const ldif = [
+      'dn: uid=ivan,ou=people,dc=example,dc=com',
+      'objectClass: inetOrgPerson',
+      'objectClass: posixAccount',
+      'uid: ivan',
+      'cn: Ivan Ilyich',
+      'sn: Ilyich',
+      'mail: ivan@example.com',
+      'uidNumber: 23001',
+      'gidNumber: 23001',
+      'homeDirectory: /home/ivan',
+      'loginShell: /bin/zsh',
+      `userPassword:: ${Buffer.from(ssha).toString('base64')}`,
+      '',
+      'dn: cn=movers,ou=groups,dc=example,dc=com',
+      'objectClass: posixGroup',
+      'cn: movers',
+      'gidNumber: 23500',
+      'memberUid: ivan',
+      '',
+    ].join('\n');
+    const imported = await call('POST', `${orgUrl}/users/import`, { format: 'ldif', data: ldif, keepPasswordHashes: true });
+    expect(imported).toMatchObject({ created: 1, passwordHashesKept: 1 });
+    const ldapApp = (await call('GET', `${orgUrl}/resources`)).items.find((r: { name: string }) => r.name === 'Linux hosts');
+    const movers = (await call('GET', `${orgUrl}/groups`)).items.find((g: { name: string }) => g.name === 'movers');
+    await call('POST', `${orgUrl}/resources/${ldapApp.id}/bindings`, { groupId: movers.id });
+    const ivan = (await call('GET', `${orgUrl}/users?q=ivan`)).items.find((u: { username: string }) => u.username === 'ivan');
+    expect(ivan.status).toBe('active');
+    expect(JSON.stringify(await call('GET', `${orgUrl}/users/${ivan.id}`))).not.toMatch(/SSHA|userPassword|hash/i);
+
+    // Hosts see him with his old ids before he has an account, and he binds with his old password.
+    const seen = entries((await search(['-b', base(), '(uid=ivan)', 'uidNumber', 'gidNumber', 'loginShell'])).stdout);
+    expect(seen[dnOf('ivan')]).toMatchObject({ uidNumber: ['23001'], gidNumber: ['23001'], loginShell: ['/bin/zsh'] });
+    const whoami = (password: string) => run('ldapwhoami', ['-H', url(), '-ZZ', '-x', '-D', dnOf('ivan'), '-w', password], tlsEnv);
+    expect((await whoami('not the old password')).code).toBe(49);
+    const first = await whoami('old directory pw');
+    expect(first.code, first.stderr).toBe(0);
+    const kept = await t.app.directory.importedPasswords.find(admin.organization.id, ivan.id);
+    expect(kept?.legacy).toBeNull();
+    expect(kept?.value.startsWith('{')).toBe(false);
+    expect((await whoami('old directory pw')).code).toBe(0);
+
+    // Accepting the invitation gives him an account with a password of his own; the kept one goes.
+    await t.app.directory.invitations.acceptWithPassword(anonymousContext('127.0.0.1', null), await inviteTokenFor(t, ivan.id), { password: 'ivan-chose-this-one-9' });
+    expect(await t.app.directory.importedPasswords.find(admin.organization.id, ivan.id)).toBeUndefined();
+    expect((await whoami('old directory pw')).code).toBe(49);
+    const own = await whoami('ivan-chose-this-one-9');
+    expect(own.code, own.stderr).toBe(0);
   });
 });

@@ -146,7 +146,8 @@ export function decodeRequest(message: Buffer): LdapRequest {
   const op = decodeOp(m);
   const controls = m.peekTag() === 0xa0 ? decodeControls(m.readSequence(0xa0)) : [];
   m.skipRest();
-  return { ...op, messageId, controls };
+  // The op is this message's own: completed in place rather than copied.
+  return Object.assign(op, { messageId, controls });
 }
 
 /** Tag numbers of the requests (RFC 4511 Appendix B): one of these with the other form bit is malformed, not unknown. */
@@ -375,22 +376,31 @@ export function encodePasswordModifyResponse({ genPasswd }: { genPasswd?: Buffer
   return w.endSequence().toBuffer();
 }
 
+/** The writer messages are encoded with, one after the other (a message written while another is gets its own). */
+let spare: BerWriter | undefined = new BerWriter();
+
 /** An LDAPMessage from the server: messageID, the op written by `op`, then the controls. */
 function message(id: number, controls: Control[] | undefined, op: (w: BerWriter) => void): Buffer {
-  const w = new BerWriter().startSequence().writeInteger(id);
-  op(w);
-  if (controls?.length) {
-    w.startSequence(0xa0);
-    for (const c of controls) {
-      w.startSequence().writeOctetString(c.oid);
-      // RFC 4511 §5.1: a value equal to its DEFAULT is absent.
-      if (c.critical) w.writeBoolean(true);
-      if (c.value !== undefined) w.writeOctetString(c.value);
+  const w = spare ?? new BerWriter();
+  spare = undefined;
+  try {
+    w.startSequence().writeInteger(id);
+    op(w);
+    if (controls?.length) {
+      w.startSequence(0xa0);
+      for (const c of controls) {
+        w.startSequence().writeOctetString(c.oid);
+        // RFC 4511 §5.1: a value equal to its DEFAULT is absent.
+        if (c.critical) w.writeBoolean(true);
+        if (c.value !== undefined) w.writeOctetString(c.value);
+        w.endSequence();
+      }
       w.endSequence();
     }
-    w.endSequence();
+    return w.endSequence().toBuffer();
+  } finally {
+    spare = w.reset();
   }
-  return w.endSequence().toBuffer();
 }
 
 /** The LDAPResult components (RFC 4511 §4.1.9), without the op's tag. */

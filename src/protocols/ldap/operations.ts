@@ -59,6 +59,8 @@ type Search = Extract<LdapRequest, { op: 'search' }>;
 
 /** Entries fetched per query while a search runs: memory stays flat whatever the directory's size. */
 const BATCH = 500;
+/** How many search bases, and organizations' fixed entries, are remembered (then forgotten all at once). */
+const REMEMBERED = 1000;
 
 export function createOperations(deps: { directory: LdapPort; suffix: string; allowPlainBind: boolean; log: LdapLog }) {
   const { directory, suffix } = deps;
@@ -110,6 +112,32 @@ export function createOperations(deps: { directory: LdapPort; suffix: string; al
     }
   }
 
+  // ---- the tree's fixed entries and the DNs searched, remembered (they are the same on every search) ----
+
+  const top = suffixEntry(suffix);
+  /** An organization's entry and its two units, by slug (entries are never modified once built). */
+  const fixed = new Map<string, { org: Entry; people: Entry; groups: Entry }>();
+  function fixedOf(slug: string) {
+    let f = fixed.get(slug);
+    if (!f) {
+      if (fixed.size >= REMEMBERED) fixed.clear();
+      f = { org: orgEntry(slug, suffix), people: ouEntry(slug, 'people', suffix), groups: ouEntry(slug, 'groups', suffix) };
+      fixed.set(slug, f);
+    }
+    return f;
+  }
+  /** Where DNs point (`placeOf` parses the DN and the suffix): clients name the same few bases again and again. */
+  const places = new Map<string, Place | undefined>();
+  function placeOfDn(dn: string): Place | undefined {
+    if (places.has(dn)) return places.get(dn);
+    const place = placeOf(dn, suffix);
+    // Long DNs are not kept: what a client sends must not grow the server's memory.
+    if (dn.length > 256) return place;
+    if (places.size >= REMEMBERED) places.clear();
+    places.set(dn, place);
+    return place;
+  }
+
   const unavailable = (c: Control): LdapResult => ({ code: ResultCode.unavailableCriticalExtension, message: `Unsupported critical control ${c.oid}` });
 
   // ---- bind (RFC 4511 §4.2, RFC 4513 §5.1) ----------------------------------------------------
@@ -135,11 +163,14 @@ export function createOperations(deps: { directory: LdapPort; suffix: string; al
       if (!service) return invalid;
       return bound(s, { orgId: org.id, slug: org.slug, who: { type: 'service_account', id: service.id }, accountId: null, dn: serviceDn(place.name, org.slug, suffix) });
     }
-    let member: { membershipId: string; accountId: string };
+    let member: { membershipId: string; accountId: string | null };
     try {
       member = await directory.verifyMember(s.ctx, org.id, place.username.toLowerCase(), password);
     } catch (e) {
       if (isAppError(e) && e.kind === 'rate_limited') return { code: ResultCode.invalidCredentials, message: 'Too many failed attempts; try again later' };
+      // ACC-5: told only to someone whose password was right.
+      if (isAppError(e) && e.code === 'accounts.mfa_required') return { ...invalid, message: 'The organization requires two-step verification: type the code right after the password' };
+      if (isAppError(e) && e.code === 'directory.mfa_required') return { ...invalid, message: 'The organization requires two-step verification: turn it on in your account first' };
       if (isAppError(e) && e.kind !== 'internal') return invalid;
       throw e;
     }
@@ -175,7 +206,7 @@ export function createOperations(deps: { directory: LdapPort; suffix: string; al
   type Done = { result: LdapResult; controls?: Control[] } | null;
 
   async function search(s: Session, req: Search, write: Write): Promise<Done> {
-    const place = placeOf(req.baseObject, suffix);
+    const place = placeOfDn(req.baseObject);
     if (!place) return { result: { code: ResultCode.invalidDNSyntax, message: 'The search base is not a DN' } };
     const send = (e: Entry) => write(searchResultEntry(req.messageId, e.dn, present(e, req)));
     if (place.kind === 'rootDse' || place.kind === 'subschema') {
@@ -205,9 +236,11 @@ export function createOperations(deps: { directory: LdapPort; suffix: string; al
     }
 
     const scope = scopeOf(place, req.scope, b, req.filter);
+    // Read once for the whole operation: the base entry's lookup and every page use them.
+    const resourceIds = place.kind === 'user' || place.kind === 'group' || scope.users || scope.groups ? await directory.resourceIds(b.orgId) : [];
     if (place.kind === 'user' || place.kind === 'group') {
       // The base entry must exist, whatever the scope.
-      const found = place.kind === 'user' ? await findUser(b, place.username, false) : await findGroup(b, place.name, false);
+      const found = place.kind === 'user' ? await findUser(b, place.username, false, resourceIds) : await findGroup(b, place.name, false, resourceIds);
       if (!found) return { result: { code: ResultCode.noSuchObject, matchedDN: `ou=${place.kind === 'user' ? 'people' : 'groups'},${orgDn(b.slug, suffix)}` } };
     }
     const sizeLimit = req.sizeLimit > 0 ? req.sizeLimit : Number.POSITIVE_INFINITY;
@@ -227,8 +260,8 @@ export function createOperations(deps: { directory: LdapPort; suffix: string; al
       }
       cursor = { phase: 'users', after: null };
     }
-    const resourceIds = scope.users || scope.groups ? await directory.resourceIds(b.orgId) : [];
     const withMemberOf = asked(req.attributes, 'memberOf', true);
+    const built = { uuid: asked(req.attributes, 'entryUUID', true) };
     const withMembers = asked(req.attributes, 'member', false) || asked(req.attributes, 'memberUid', false);
     for (const phase of ['users', 'groups'] as const) {
       if (cursor.phase !== phase) continue;
@@ -243,8 +276,8 @@ export function createOperations(deps: { directory: LdapPort; suffix: string; al
         const opts = { resourceIds, limit, after: after ?? undefined, withMemberOf, withMembers };
         const entries =
           phase === 'users'
-            ? await directory.searchUsers(b.orgId, filter, opts).then((r) => ({ next: r.nextAfter, items: r.items.map((u) => ({ id: u.id, e: userEntry(u, b.slug, suffix) })) }))
-            : await directory.searchGroups(b.orgId, filter, opts).then((r) => ({ next: r.nextAfter, items: r.items.map((g) => ({ id: g.id, e: groupEntry(g, b.slug, suffix) })) }));
+            ? await directory.searchUsers(b.orgId, filter, opts).then((r) => ({ next: r.nextAfter, items: r.items.map((u) => ({ id: u.id, e: userEntry(u, b.slug, suffix, built) })) }))
+            : await directory.searchGroups(b.orgId, filter, opts).then((r) => ({ next: r.nextAfter, items: r.items.map((g) => ({ id: g.id, e: groupEntry(g, b.slug, suffix, built) })) }));
         for (const { id, e } of entries.items) {
           if (sent >= sizeLimit) return sizeExceeded();
           send(e);
@@ -266,13 +299,11 @@ export function createOperations(deps: { directory: LdapPort; suffix: string; al
    * filters the directory module runs for users and for groups (undefined: none in scope).
    */
   function scopeOf(place: Place, scope: 0 | 1 | 2, b: Bound, filter: DirectoryFilter): { fixed: Entry[]; users?: DirectoryFilter | undefined; groups?: DirectoryFilter | undefined } {
-    const people = ouEntry(b.slug, 'people', suffix);
-    const groups = ouEntry(b.slug, 'groups', suffix);
-    const org = orgEntry(b.slug, suffix);
+    const { people, groups, org } = fixedOf(b.slug);
     const and = (f: DirectoryFilter): DirectoryFilter => ({ type: 'and', filters: [f, filter] });
     switch (place.kind) {
       case 'suffix':
-        return [{ fixed: [suffixEntry(suffix)] }, { fixed: [org] }, { fixed: [suffixEntry(suffix), org, people, groups], users: filter, groups: filter }][scope] as never;
+        return [{ fixed: [top] }, { fixed: [org] }, { fixed: [top, org, people, groups], users: filter, groups: filter }][scope] as never;
       case 'org':
         return [{ fixed: [org] }, { fixed: [people, groups] }, { fixed: [org, people, groups], users: filter, groups: filter }][scope] as never;
       case 'ou': {
@@ -289,15 +320,15 @@ export function createOperations(deps: { directory: LdapPort; suffix: string; al
     }
   }
 
-  async function findUser(b: Bound, username: string, withMemberOf: boolean) {
+  async function findUser(b: Bound, username: string, withMemberOf: boolean, resourceIds?: string[]) {
     const filter: DirectoryFilter = { type: 'equal', attribute: 'uid', value: username };
-    const res = await directory.searchUsers(b.orgId, filter, { resourceIds: await directory.resourceIds(b.orgId), limit: 1, withMemberOf });
+    const res = await directory.searchUsers(b.orgId, filter, { resourceIds: resourceIds ?? (await directory.resourceIds(b.orgId)), limit: 1, withMemberOf });
     return res.items[0];
   }
 
-  async function findGroup(b: Bound, name: string, withMembers: boolean) {
+  async function findGroup(b: Bound, name: string, withMembers: boolean, resourceIds?: string[]) {
     const filter: DirectoryFilter = { type: 'equal', attribute: 'cn', value: name };
-    const res = await directory.searchGroups(b.orgId, filter, { resourceIds: await directory.resourceIds(b.orgId), limit: 1, withMembers });
+    const res = await directory.searchGroups(b.orgId, filter, { resourceIds: resourceIds ?? (await directory.resourceIds(b.orgId)), limit: 1, withMembers });
     return res.items[0];
   }
 
@@ -346,7 +377,9 @@ export function createOperations(deps: { directory: LdapPort; suffix: string; al
       return { code: ResultCode.protocolError, message: 'The Password Modify request is malformed' };
     }
     const b = await caller(s);
-    if (!b || !b.accountId) return { code: ResultCode.insufficientAccessRights, message: 'Bind as the member whose password changes' };
+    if (!b || b.who.type !== 'user') return { code: ResultCode.insufficientAccessRights, message: 'Bind as the member whose password changes' };
+    // A member imported with their former directory's password sets one of their own by accepting the invitation.
+    if (!b.accountId) return { code: ResultCode.unwillingToPerform, message: 'Accept the invitation to Castellan to set a password of your own' };
     if (req.userIdentity !== undefined && req.userIdentity !== '' && !sameDn(req.userIdentity, b.dn)) {
       return { code: ResultCode.insufficientAccessRights, message: 'Only your own password can be changed here' };
     }
@@ -416,5 +449,6 @@ function readCookie(cookie: Buffer): Cursor | undefined {
 
 /** The entry as the search asked for it: the attributes selected, and without values when typesOnly. */
 function present(e: Entry, req: SearchRequest): Array<{ type: string; values: string[] }> {
-  return selectAttributes(e.attributes, req.attributes).map((a) => ({ type: a.type, values: req.typesOnly ? [] : a.values }));
+  const selected = selectAttributes(e.attributes, req.attributes);
+  return req.typesOnly ? selected.map((a) => ({ type: a.type, values: [] })) : selected;
 }

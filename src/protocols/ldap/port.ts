@@ -48,7 +48,7 @@ export interface LdapPort {
   /** Whether the member may use LDAP now: checked again before every operation of a bound connection. */
   mayUse(orgId: string, membershipId: string): Promise<boolean>;
   /** THE credential check (verifyCredentials, channel `ldap`); throws the accounts module's AppError on refusal. */
-  verifyMember(ctx: RequestContext, orgId: string, username: string, password: string): Promise<{ membershipId: string; accountId: string }>;
+  verifyMember(ctx: RequestContext, orgId: string, username: string, password: string): Promise<{ membershipId: string; accountId: string | null }>;
   /**
    * RFC 3062 for one's own password: the current one proves it is them (the same re-authentication
    * as the web), the new one must meet the password rules; other sessions end. Throws AppError.

@@ -100,10 +100,15 @@ function listen(server: net.Server, host: string, port: number, setting: string)
 
 /** Requests of one connection waiting to be answered before it is read from again. */
 const MAX_PENDING = 64;
+/** Answers are gathered and sent together once an operation ends, or once this many bytes wait. */
+const FLUSH_BYTES = 64 * 1024;
 
 class Connection {
   private socket: net.Socket;
   private buffer: Buffer = Buffer.alloc(0);
+  /** What the operation in progress wrote and the socket was not given yet. */
+  private out: Buffer[] = [];
+  private outBytes = 0;
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
   private closing = false;
@@ -143,6 +148,7 @@ class Connection {
   end(result: { code: number; message: string }): void {
     if (this.closing) return;
     this.closing = true;
+    this.flush();
     this.socket.end(noticeOfDisconnection(result));
     // A client that does not read gets no more than a moment.
     setTimeout(() => this.socket.destroy(), 1000).unref();
@@ -178,7 +184,10 @@ class Connection {
         return true;
       case 'unbind':
         this.closing = true;
-        void this.queue.then(() => this.socket.end());
+        void this.queue.then(() => {
+          this.flush();
+          this.socket.end();
+        });
         return false;
       case 'unknown':
         this.end({ code: ResultCode.protocolError, message: `Unknown operation (tag ${req.tag})` });
@@ -208,13 +217,29 @@ class Connection {
         this.end({ code: ResultCode.other, message: 'Internal error' });
       })
       .finally(() => {
+        this.flush();
         this.pending--;
         if (this.pending <= MAX_PENDING / 2 && this.socket.isPaused() && !this.closing) this.socket.resume();
       });
   }
 
   private write(b: Buffer): void {
-    if (!this.socket.destroyed) this.socket.write(b);
+    if (this.socket.destroyed) return;
+    this.out.push(b);
+    this.outBytes += b.length;
+    if (this.outBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  /**
+   * Gives the socket what was written since the last flush, in one write: a search's entry and its
+   * SearchResultDone go out in one segment (one system call), not one each.
+   */
+  private flush(): void {
+    if (this.out.length === 0) return;
+    const data = this.out.length === 1 ? (this.out[0] as Buffer) : Buffer.concat(this.out, this.outBytes);
+    this.out = [];
+    this.outBytes = 0;
+    if (!this.socket.destroyed) this.socket.write(data);
   }
 
   /** RFC 4511 §4.14: answer, then start TLS on the same connection, with nothing else outstanding. */
@@ -226,6 +251,8 @@ class Connection {
     raw.removeAllListeners('data');
     raw.pause();
     this.write(this.ops.extended(messageId, { code: ResultCode.success }, START_TLS_OID));
+    // The answer goes out in clear, before the handshake.
+    this.flush();
     const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.secureContext });
     secure.on('error', (e) => this.opts.log.info({ remote: raw.remoteAddress, err: e.message }, 'StartTLS handshake failed'));
     secure.setNoDelay(true);

@@ -5,7 +5,7 @@
  * readable by their owner only, SEC-2). Clients trust `ldap-ca.pem`, whose path `serve` prints.
  * Generated with WebCrypto (ECDSA P-256) through @peculiar/x509: no openssl at run time.
  */
-import { webcrypto } from 'node:crypto';
+import { X509Certificate, webcrypto } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,42 @@ export async function ldapTls(opts: { dataDir: string; cert?: string | undefined
   };
   if (!existsSync(files.cert) || !existsSync(files.key) || !existsSync(files.ca)) await generate(files, opts.hostnames);
   return { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8'), caPath: files.ca };
+}
+
+/**
+ * PRO-1: the CA certificate clients trust, as PEM: the generated `ldap-ca.pem` of the data
+ * directory, or, with the operator's files, the last certificate of their chain when it can anchor
+ * trust (a CA, or self-signed). Undefined when there is none (not generated yet, or a chain that
+ * holds only a certificate some other CA issued). Only certificates are ever read out of a file:
+ * never a key, whatever else the file holds.
+ */
+export function ldapCaCertificate(opts: { dataDir: string; cert?: string | undefined }): string | undefined {
+  if (opts.cert) {
+    const last = certificatesIn(readIfThere(opts.cert)).at(-1);
+    return last && (last.ca || last.checkIssued(last)) ? last.toString() : undefined;
+  }
+  return certificatesIn(readIfThere(path.join(opts.dataDir, 'ldap-ca.pem')))[0]?.toString();
+}
+
+function readIfThere(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The certificates of a PEM text (RFC 7468), in order; blocks that do not parse are left out. */
+function certificatesIn(text: string): X509Certificate[] {
+  const found: X509Certificate[] = [];
+  for (const block of text.match(/-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g) ?? []) {
+    try {
+      found.push(new X509Certificate(block));
+    } catch {
+      // Not a certificate after all: it is not offered.
+    }
+  }
+  return found;
 }
 
 async function generate(files: { ca: string; cert: string; key: string }, hostnames: string[]): Promise<void> {

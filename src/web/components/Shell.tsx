@@ -17,6 +17,7 @@ const CONSOLE_NAV = [
   { to: '/console/users', label: 'Users' },
   { to: '/console/groups', label: 'Groups' },
   { to: '/console/resources', label: 'Resources' },
+  { to: '/console/ldap', label: 'LDAP' },
   { to: '/console/support', label: 'Support' },
   { to: '/console/audit', label: 'Audit log' },
 ] as const;

@@ -1,4 +1,4 @@
-import type { ApiError, Download, TransferFormat } from '../api.ts';
+import type { ApiError, Download, ImportResult, TransferFormat } from '../api.ts';
 
 /** The server takes a body of at most 20 MiB; the file is sent as JSON text, so leave room for the rest. */
 export const MAX_IMPORT_BYTES = 19 * 1024 * 1024;
@@ -37,12 +37,23 @@ export function importProblems(err: ApiError | null, shown = SHOWN_PROBLEMS): { 
   return { problems, more: total - problems.length, total };
 }
 
-/** "Imported 3 users and created 2 groups." */
-export function importSummary(created: number, groupsCreated: number, invited: boolean): string {
-  const users = `Imported ${created} ${created === 1 ? 'user' : 'users'}`;
-  const groups = groupsCreated > 0 ? ` and created ${groupsCreated} ${groupsCreated === 1 ? 'group' : 'groups'}` : '';
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * "Imported 3 users and created 2 groups.", then what an LDIF import left out: entries that are
+ * neither users nor groups, and password hashes kept or not kept.
+ */
+export function importSummary(result: ImportResult, invited: boolean): string {
+  const { created, groupsCreated, skipped, passwordHashesKept, passwordHashesIgnored } = result;
+  const users = `Imported ${plural(created, 'user', 'users')}`;
+  const groups = groupsCreated > 0 ? ` and created ${plural(groupsCreated, 'group', 'groups')}` : '';
+  const notes = [
+    skipped > 0 ? ` Skipped ${plural(skipped, 'entry', 'entries')} that ${skipped === 1 ? 'is' : 'are'} neither a user nor a group.` : '',
+    passwordHashesKept > 0 ? ` Kept ${plural(passwordHashesKept, 'password hash', 'password hashes')} until ${passwordHashesKept === 1 ? 'its user signs' : 'their users sign'} in.` : '',
+    passwordHashesIgnored > 0 ? ` ${plural(passwordHashesIgnored, 'user’s password hash was', 'users’ password hashes were')} not kept.` : '',
+  ];
   const mail = invited && created > 0 ? ` ${created === 1 ? 'An invitation is' : 'Invitations are'} on the way.` : '';
-  return `${users}${groups}.${mail}`;
+  return `${users}${groups}.${notes.join('')}${mail}`;
 }
 
 /** Saves a file the browser fetched: a Blob URL and a click on an <a download>. */

@@ -2,6 +2,7 @@ import { Alert, Group, Paper, Stack, Text } from '@mantine/core';
 import { type ReactNode, Suspense, lazy } from 'react';
 import { Redirect, Route, Switch } from 'wouter';
 import { AppLink } from '../components/AppLink.tsx';
+import { OrgMfaNotice } from '../components/OrgMfaNotice.tsx';
 import { StaffMfaNotice } from '../components/StaffMfaNotice.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PageLoader } from '../components/PageLoader.tsx';
@@ -21,7 +22,9 @@ const GroupsPage = lazy(() => import('./console/Groups.tsx'));
 const GroupDetailPage = lazy(() => import('./console/GroupDetail.tsx'));
 const ResourcesPage = lazy(() => import('./console/Resources.tsx'));
 const ResourceDetailPage = lazy(() => import('./console/ResourceDetail.tsx'));
+const LdapPage = lazy(() => import('./console/Ldap.tsx'));
 const BillingSection = lazy(() => import('./console/Billing.tsx'));
+const OrgSecuritySection = lazy(() => import('./console/OrgSecurity.tsx'));
 const SupportPage = lazy(() => import('./console/Support.tsx'));
 const SupportNewPage = lazy(() => import('./console/SupportNew.tsx'));
 const SupportTicketPage = lazy(() => import('./console/SupportTicket.tsx'));
@@ -62,6 +65,7 @@ function ConsoleHome() {
           </Text>
         </Stack>
       </Paper>
+      <OrgSecuritySection key={organization.id} />
       <BillingSection />
     </>
   );
@@ -143,6 +147,9 @@ function ConsoleRoutes() {
         <ResourcesPage />
       </Route>
       <Route path="/console/resources/:id">{(params) => <ResourceDetailPage key={params.id} id={params.id} />}</Route>
+      <Route path="/console/ldap">
+        <LdapPage />
+      </Route>
       <Route path="/console/support">
         <SupportPage />
       </Route>
@@ -166,6 +173,7 @@ export default function SignedInArea() {
   return (
     <Shell>
       <PolicyNotice />
+      <OrgMfaNotice />
       <Suspense fallback={<PageLoader minHeight="40vh" />}>
         <Switch>
           <Route path="/account">

@@ -25,6 +25,7 @@ export function ImportUsersModal({
   const inputRef = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [invite, setInvite] = useState(false);
+  const [keepHashes, setKeepHashes] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
   const { loading, error, run, reset } = useRequest();
   const refused = importProblems(error);
@@ -32,6 +33,7 @@ export function ImportUsersModal({
   function clear() {
     setFile(null);
     setInvite(false);
+    setKeepHashes(false);
     setFileError(null);
     reset();
   }
@@ -70,7 +72,7 @@ export function ImportUsersModal({
       } catch {
         throw new ApiError({ status: -1, code: 'client.unreadable_file', title: 'Unreadable file', detail: 'This file could not be read. Choose it again.' });
       }
-      return api.importUsers(orgId, { format, data, ...(invite ? { invite: true } : {}) });
+      return api.importUsers(orgId, { format, data, ...(invite ? { invite: true } : {}), ...(keepHashes ? { keepPasswordHashes: true } : {}) });
     });
     if (result.ok) {
       const invited = invite;
@@ -114,7 +116,7 @@ export function ImportUsersModal({
           <Input.Wrapper
             id={fileId}
             label="File (CSV or LDIF)"
-            description="CSV columns: email, name, username, groups (groups separated by ;). A file ending in .ldif is read as LDIF."
+            description="CSV columns: email, name, username, groups (groups separated by ;). A file ending in .ldif is read as LDIF: an export of OpenLDAP, Active Directory or JumpCloud, with its POSIX ids and groups."
             error={fileError}
           >
             <input
@@ -141,6 +143,13 @@ export function ImportUsersModal({
             checked={invite}
             disabled={loading}
             onChange={(e) => setInvite(e.currentTarget.checked)}
+          />
+          <Checkbox
+            label="Keep password hashes (LDIF)"
+            description="Users keep the password they had: a {SSHA}, {SSHA512}, {CRYPT} (SHA-512 or bcrypt) or {ARGON2} hash works until their first sign-in, which replaces it with Castellan’s own. Other hashes are not kept."
+            checked={keepHashes}
+            disabled={loading}
+            onChange={(e) => setKeepHashes(e.currentTarget.checked)}
           />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={close} disabled={loading}>

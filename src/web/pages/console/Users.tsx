@@ -201,7 +201,7 @@ export default function UsersPage() {
         onImported={(result, invited) => {
           setImporting(false);
           setProblem(null);
-          setNotice(importSummary(result.created, result.groupsCreated, invited));
+          setNotice(importSummary(result, invited));
           void reload();
         }}
       />
