@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signupBody } from './helpers/app.ts';
 import { createPgSchema, hasPostgres, tempDir } from './helpers/databases.ts';
 import { untilMailSettled } from './helpers/outbox.ts';
-import { type ServerProcess, clusterKeys, killAll, postJson, sleep, startServer, until } from './helpers/process.ts';
-import { type SmtpSink, startSmtpSink } from './helpers/smtp.ts';
+import { Client } from 'ldapts';
+import { type ServerProcess, clusterKeys, freePort, killAll, postJson, sleep, startServer, until } from './helpers/process.ts';
+import { type SmtpSink, startSmtpSink, tokenFrom } from './helpers/smtp.ts';
 
 /** Two `castellan serve` processes on one PostgreSQL schema, sharing keys, as an operator runs a cluster. */
 describe.skipIf(!hasPostgres)('a two-node cluster on PostgreSQL', () => {
@@ -13,6 +14,8 @@ describe.skipIf(!hasPostgres)('a two-node cluster on PostgreSQL', () => {
   let smtp: SmtpSink;
   let a: ServerProcess;
   let b: ServerProcess;
+  /** Each node's plain LDAP port (simple binds allowed without TLS here: each node has its own generated certificate). */
+  const ldapPorts: number[] = [];
   const dirs: string[] = [];
 
   beforeAll(async () => {
@@ -32,8 +35,10 @@ describe.skipIf(!hasPostgres)('a two-node cluster on PostgreSQL', () => {
     const dirB = tempDir();
     dirs.push(dirA, dirB);
     // Start one after the other: the first migrates the schema.
-    a = await startServer({ env: { ...common, CASTELLAN_DATA_DIR: dirA, CASTELLAN_NODE_ID: 'node-a' } });
-    b = await startServer({ env: { ...common, CASTELLAN_DATA_DIR: dirB, CASTELLAN_NODE_ID: 'node-b' } });
+    ldapPorts.push(await freePort(), await freePort());
+    const ldap = (i: number) => ({ CASTELLAN_LDAP_PORT: String(ldapPorts[i]), CASTELLAN_LDAP_ALLOW_PLAIN_BIND: 'true' });
+    a = await startServer({ env: { ...common, ...ldap(0), CASTELLAN_DATA_DIR: dirA, CASTELLAN_NODE_ID: 'node-a' } });
+    b = await startServer({ env: { ...common, ...ldap(1), CASTELLAN_DATA_DIR: dirB, CASTELLAN_NODE_ID: 'node-b' } });
   });
 
   afterAll(async () => {
@@ -64,6 +69,46 @@ describe.skipIf(!hasPostgres)('a two-node cluster on PostgreSQL', () => {
 
     expect((await a.request('/api/v1/me', { headers: auth })).status).toBe(401);
     expect((await b.request('/api/v1/me', { headers: auth })).status).toBe(401);
+  });
+
+  it('PRO-1: the second node serves the same LDAP directory, and a suspension made on the first ends an open connection on the second at its next operation', async () => {
+    const body = signupBody();
+    const signup = await postJson(a, '/api/v1/signup', body);
+    expect(signup.status, JSON.stringify(signup.body)).toBe(201);
+    const orgId = signup.body.organization.id as string;
+    const slug = signup.body.organization.slug as string;
+    const verify = await smtp.waitFor((m) => m.to === body.email && m.subject.includes('Verify'), 15_000);
+    expect((await postJson(a, '/api/v1/email-verification', { token: tokenFrom(verify.text, '/verify-email') })).status).toBe(200);
+    const session = await postJson(a, '/api/v1/sessions', { email: body.email, password: body.password });
+    const headers = { authorization: `Bearer ${session.body.token as string}` };
+    const call = async (node: ServerProcess, method: string, path: string, payload?: unknown) => {
+      const res = await node.request(path, { method, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { body: JSON.stringify(payload) } : {}) });
+      const text = await res.text();
+      expect(res.status, `${method} ${path}: ${text}`).toBeLessThan(300);
+      return text ? JSON.parse(text) : null;
+    };
+    const app = await call(a, 'POST', `/api/v1/orgs/${orgId}/resources`, { kind: 'application', name: 'hosts', settings: { protocol: 'ldap' } });
+    const email = `ldap.${Date.now()}@example.com`;
+    const member = await call(a, 'POST', `/api/v1/orgs/${orgId}/users`, { email, name: 'Lee Dap', username: 'lee' });
+    const invitation = await smtp.waitFor((m) => m.to === email, 15_000);
+    const password = 'cluster-member-passphrase-1';
+    expect((await postJson(b, `/api/v1/invitations/${tokenFrom(invitation.text, '/invitations')}/accept`, { password })).status).toBe(200);
+    await call(b, 'POST', `/api/v1/orgs/${orgId}/resources/${app.id}/bindings`, { userId: member.id });
+
+    const dn = `uid=lee,ou=people,o=${slug},dc=castellan`;
+    const client = new Client({ url: `ldap://127.0.0.1:${ldapPorts[1]}` });
+    try {
+      await client.bind(dn, password);
+      const found = await client.search(`o=${slug},dc=castellan`, { filter: '(uid=lee)', attributes: ['uid', 'mail'] });
+      expect(found.searchEntries).toEqual([expect.objectContaining({ dn, uid: 'lee', mail: email })]);
+      await call(a, 'POST', `/api/v1/orgs/${orgId}/users/${member.id}/suspend`);
+      await expect(client.search(`o=${slug},dc=castellan`, { filter: '(uid=lee)' })).rejects.toMatchObject({ code: 50 });
+    } finally {
+      await client.unbind().catch(() => {});
+    }
+    const onA = new Client({ url: `ldap://127.0.0.1:${ldapPorts[0]}` });
+    await expect(onA.bind(dn, password)).rejects.toMatchObject({ code: 49 });
+    await onA.unbind().catch(() => {});
   });
 
   it('SEC-2: both nodes can read what the other encrypted (the verification mail queued on A is sent, whoever sends it)', async () => {
