@@ -31,7 +31,7 @@ export function createDirectory(deps: DirectoryDeps) {
     resources: createResources(deps),
     access,
     /** PRO-1: the directory as the LDAP edge sees it. */
-    ldap: createLdapView(deps, access),
+    ldap: createLdapView(deps),
     /** PRO-1: the identities systems and applications bind to LDAP with. */
     serviceAccounts: createServiceAccounts(deps),
     plans: createPlans(deps),

@@ -1,6 +1,6 @@
 import { type Caller, requireCapability } from '../../core/caller.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
-import { type AccessVia, type createAccess, decideFor } from './access.service.ts';
+import { type AccessVia, decideFor } from './access.service.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
 import * as orgs from './organizations.repository.ts';
@@ -9,10 +9,10 @@ import { MAX_APPLICATIONS, applicationResources, ldapAccessRows } from './query.
 /**
  * PRO-1: what the LDAP edge asks of the directory. LDAP is on for an organization once it has an
  * application resource with `settings.protocol: "ldap"`; only members whom the one access decision
- * (DIR-3) lets use such a resource appear in its tree and may bind.
+ * (DIR-3) lets use such a resource appear in its tree and may bind: `mayUse` decides with the rule
+ * itself (`decideFor`) over the rows `canAccess` reads, read for every application at once.
  */
-// `_access`: mayUse decides with the rule itself (`decideFor`) over rows read for every application at once.
-export function createLdapView(deps: DirectoryDeps, _access: ReturnType<typeof createAccess>) {
+export function createLdapView(deps: DirectoryDeps) {
   const { db } = deps;
 
   async function organizationBySlug(slug: string): Promise<{ id: string; slug: string; name: string } | undefined> {
