@@ -868,9 +868,10 @@ describe.each(dialects)('directory query language on $name', (dialect) => {
         { numRuns: 20 },
       );
       expect(compared).toBeGreaterThanOrEqual(20 * FILTERS_PER_RUN * 2);
-      // The filters are not all trivially empty or full.
-      expect(kept).toBeGreaterThan(compared / 4);
-      expect(decisive).toBeGreaterThan(compared / 20);
+      // The filters are not all trivially empty or full (runs find entries in about a third of the
+      // searches, and 50 to 80 of 1,000 both find and leave some: the floors sit well below that).
+      expect(kept).toBeGreaterThan(compared / 5);
+      expect(decisive).toBeGreaterThan(compared / 40);
       console.log(`${compared} searches compared: ${kept} found entries, ${decisive} of them found some and left others`);
     },
     300_000,
