@@ -10,15 +10,16 @@ import { createServedRegistry, type ServedRegistry } from './core/served.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
-import { type Accounts, argon2Hasher, createAccounts, createThrottle, type IdentityHooks, type MemberLookup, type PasswordHasher, type PlanHooks } from './modules/accounts/index.ts';
-import { type Audit, createAudit } from './modules/audit/index.ts';
-import { type Billing, createBilling, createTestProvider } from './modules/billing/index.ts';
-import { createDirectory, type Directory } from './modules/directory/index.ts';
+import { type Accounts, argon2Hasher, createAccounts, createAccountsPersonalData, createThrottle, normalizeEmail, type IdentityHooks, type MemberLookup, type PasswordHasher, type PlanHooks } from './modules/accounts/index.ts';
+import { type Audit, createAudit, createAuditPersonalData } from './modules/audit/index.ts';
+import { type Billing, createBilling, createBillingPersonalData, createTestProvider } from './modules/billing/index.ts';
+import { createDirectory, createDirectoryPersonalData, type Directory } from './modules/directory/index.ts';
 import { type JobRunner, countPending, createJobRunner, createJobs } from './modules/jobs/index.ts';
-import { countByStatus, createMail, createMailSender, fileTransport, type Mail, type MailTransport, smtpTransport } from './modules/mail/index.ts';
-import { createPrivacy, type Privacy } from './modules/privacy/index.ts';
-import { createKnowledgeBase, createSupport, type KnowledgeBase, type Support } from './modules/support/index.ts';
-import { privacyPeople, supportPeople } from './ports.ts';
+import { countByStatus, createMail, createMailPersonalData, createMailSender, fileTransport, type Mail, type MailTransport, smtpTransport } from './modules/mail/index.ts';
+import { createPrivacy, createPrivacyPersonalData, type Privacy } from './modules/privacy/index.ts';
+import { createPersonalDataRegistry, createPrivacyRequests, createRequestsPersonalData, type DataSubject, type PersonalDataRegistry, type PrivacyRequests } from './modules/rights/index.ts';
+import { createKnowledgeBase, createSupport, createSupportPersonalData, isBusinessDay, type KnowledgeBase, type Support, SUPPORT_ZONE } from './modules/support/index.ts';
+import { privacyPeople, rightsOptOuts, rightsPeople, supportPeople } from './ports.ts';
 import { type Keys, loadKeys } from './secrets.ts';
 
 const HOUSEKEEPING_INTERVAL_MS = 15 * 60 * 1000;
@@ -62,10 +63,56 @@ export interface Core {
   served: ServedRegistry;
   /** SUP-1..SUP-6: tickets by web and mail, the staff desk, service levels and verifications. */
   support: Support;
+  /** DSR-1, DSR-4, DSR-5: data-subject requests, their deadlines and the request log. */
+  privacyRequests: PrivacyRequests;
+  /** DSR-1, DSR-5: the personal-data registry (every module's export and erasure), and whom a request is about. */
+  rights: Rights;
   ping(): Promise<unknown>;
   /** Starts the background work (jobs such as mail delivery, and housekeeping); the CLI's one-shot commands never do. */
   startWorkers(): void;
   close(): Promise<void>;
+}
+
+/** Whom to look for: an account id, an address, or both. */
+export interface SubjectQuery {
+  accountId?: string | null;
+  email?: string | null;
+}
+
+export interface Rights {
+  registry: PersonalDataRegistry;
+  /** The account the query names, its address and the memberships that are the person's (DESIGN.md, "People"). */
+  subjectOf(who: SubjectQuery): Promise<DataSubject>;
+}
+
+/**
+ * Registers every module that stores personal data. Erasure runs in this order: the modules whose
+ * rows point at an account or a membership come before the directory and accounts, so each clears
+ * its own references before a foreign key from accounts would cascade over them.
+ */
+function createRights(db: Kysely<Database>, clock: Clock): Rights {
+  const registry = createPersonalDataRegistry({ db });
+  const accounts = createAccountsPersonalData(db);
+  const directory = createDirectoryPersonalData(db, clock);
+  const handlers = [
+    createRequestsPersonalData(db, clock),
+    createMailPersonalData(db),
+    createPrivacyPersonalData(db),
+    createBillingPersonalData(db),
+    createSupportPersonalData(db),
+    createAuditPersonalData(db),
+    directory.handler,
+    accounts.handler,
+  ];
+  for (const h of handlers) registry.register(h);
+  return {
+    registry,
+    async subjectOf(who) {
+      const person = await accounts.identify({ accountId: who.accountId ?? null, email: who.email ? normalizeEmail(who.email) : null });
+      const memberships = await directory.membershipsOf(person.accountId, person.email);
+      return { ...person, membershipIds: memberships.ids, names: [...new Set([...person.names, ...memberships.names])] };
+    },
+  };
 }
 
 export function createLogger(config: Config, stream?: DestinationStream): Logger {
@@ -190,6 +237,21 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     config: { publicUrl: config.publicUrl, supportAddress: config.support.address, maxAttachmentBytes: config.support.maxAttachmentBytes },
   });
   planHooks.changed.push((trx, ctx, orgId) => support.settings.planChanged(trx, ctx, orgId));
+  // DSR-4: request deadlines count the support calendar's business days (SUP-4).
+  const privacyRequests = createPrivacyRequests({
+    db,
+    dialect,
+    clock,
+    audit,
+    mail,
+    jobs,
+    throttle,
+    calendar: { zone: SUPPORT_ZONE, isBusinessDay },
+    people: rightsPeople(accounts),
+    optOuts: rightsOptOuts(privacy),
+    config: { publicUrl: config.publicUrl, siteName: config.privacy.siteName },
+  });
+  const rights = createRights(db, clock);
   const transport = opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl, config.mail.leaseSeconds) : fileTransport(path.join(config.dataDir, 'mail')));
   const jobRunner = createJobRunner({
     db,
@@ -202,6 +264,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     log: logger.child({ component: 'jobs' }),
     handlers: [
       ...accounts.jobHandlers,
+      ...privacyRequests.jobHandlers,
       createMailSender({
         db,
         clock,
@@ -240,6 +303,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     knowledgeBase,
     served,
     support,
+    privacyRequests,
+    rights,
     ping: () => sql`select 1`.execute(db),
     startWorkers() {
       if (config.jobs.enabled) jobRunner.start();

@@ -1,7 +1,8 @@
 import { can, staffCapabilities } from './core/caller.ts';
 import type { Accounts } from './modules/accounts/index.ts';
 import type { Directory } from './modules/directory/index.ts';
-import type { CustomerContact, PrivacyPeople } from './modules/privacy/index.ts';
+import type { CustomerContact, Privacy, PrivacyPeople } from './modules/privacy/index.ts';
+import type { OptOutRecorder, RightsPeople } from './modules/rights/index.ts';
 import type { SupportPeople, SupportPerson } from './modules/support/index.ts';
 
 /**
@@ -107,6 +108,31 @@ export function privacyPeople(accounts: Accounts, directory: Directory): Privacy
     async person(ex, accountId) {
       const [a] = await accounts.facts(ex, [accountId]);
       return a ? { id: a.id, createdAt: a.createdAt, staff: a.staff } : undefined;
+    },
+  };
+}
+
+/** DSR-1, DSR-4: what the request desk needs of people: whom an address belongs to, and the privacy staff to tell. */
+export function rightsPeople(accounts: Accounts): RightsPeople {
+  return {
+    async accountIdByEmail(ex, email) {
+      return (await accounts.factsByEmail(ex, email))?.id;
+    },
+    async emailOf(ex, accountId) {
+      return (await accounts.facts(ex, [accountId]))[0]?.email;
+    },
+    async privacyStaff(ex) {
+      const staff = await accounts.activeStaff(ex);
+      return staff.filter((s) => s.staffRole !== null && staffCapabilities(s.staffRole).includes('privacy.requests')).map((s) => ({ id: s.id, email: s.email, name: s.name }));
+    },
+  };
+}
+
+/** DSR-1, DSR-2: an opt-out of sale/sharing goes through the privacy module's consent events (PRV-4, PRV-5), with source `request`. */
+export function rightsOptOuts(privacy: Privacy): OptOutRecorder {
+  return {
+    async optOut(ex, ctx, subject) {
+      await privacy.consent.optOutOfSale(ex, ctx, 'accountId' in subject ? { type: 'user', id: subject.accountId } : { type: 'email', id: subject.email }, 'request');
     },
   };
 }

@@ -5,6 +5,7 @@ import { contactsCommand } from './contacts.ts';
 import { mailCommand } from './mail.ts';
 import { migrateCommand } from './migrate.ts';
 import { orgCommand } from './org.ts';
+import { privacyCommand } from './privacy.ts';
 import { serveCommand } from './serve.ts';
 import { staffCommand } from './staff.ts';
 import { supportCommand } from './support.ts';
@@ -37,7 +38,7 @@ export function buildProgram(io: CliIo = processIo()): Command {
       throw err;
     });
   // contactsCommand adds `export contacts` to the `export` group transferCommands creates: keep it after.
-  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand, orgCommand, usersCommand, transferCommands, mailCommand, contactsCommand, supportCommand]) {
+  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand, orgCommand, usersCommand, transferCommands, mailCommand, contactsCommand, supportCommand, privacyCommand]) {
     add(program, io);
   }
   return program;

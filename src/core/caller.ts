@@ -66,6 +66,8 @@ export type Capability =
   | 'privacy.ledger'
   /** PRV-7: send a marketing campaign and export contact lists. */
   | 'privacy.campaigns'
+  /** DSR-1, DSR-4, DSR-5: work the data-subject request queue (enter, extend, close) and read the request log. */
+  | 'privacy.requests'
   /** SUP-1..SUP-5: work the support queue: read tickets (and nothing of the account beyond them), reply, close, prioritize. */
   | 'support.desk'
   /** SUP-7: write knowledge-base articles and keep the supported protocols and system versions. */
@@ -84,11 +86,12 @@ const STAFF_CAPABILITIES: Record<StaffRole, readonly Capability[]> = {
     'privacy.policies',
     'privacy.ledger',
     'privacy.campaigns',
+    'privacy.requests',
     'support.desk',
     'support.kb',
     'support.manage',
   ],
-  privacy: ['audit.read_all', 'staff.read_self', 'directory.find_orgs', 'privacy.policies', 'privacy.ledger', 'privacy.campaigns'],
+  privacy: ['audit.read_all', 'staff.read_self', 'directory.find_orgs', 'privacy.policies', 'privacy.ledger', 'privacy.campaigns', 'privacy.requests'],
   // SUP-6: no staff role has a capability that reads or sets a password, binds a user to a
   // resource, deletes an account or reads an account beyond a ticket; those exist only as
   // single-use grants an admin's recorded verification creates (support verifications).
@@ -115,7 +118,18 @@ export const lacksRequiredMfa = (caller: Caller): boolean => caller.kind === 'st
 const ADMIN_CAPABILITIES: readonly Capability[] = ['audit.read_org', 'directory.manage', 'directory.read', 'directory.invite', 'directory.transfer', 'billing.manage_card', 'support.open'];
 
 /** The operator at the command line: the instance-wide chores the CLI offers, for any organization. */
-const OPERATOR_CAPABILITIES: readonly Capability[] = ['staff.manage', 'directory.read', 'directory.invite', 'directory.find_orgs', 'directory.transfer', 'billing.set_plan', 'privacy.campaigns', 'audit.read_all'];
+const OPERATOR_CAPABILITIES: readonly Capability[] = [
+  'staff.manage',
+  'directory.read',
+  'directory.invite',
+  'directory.find_orgs',
+  'directory.transfer',
+  'billing.set_plan',
+  'privacy.campaigns',
+  'audit.read_all',
+  // DSR-5: the yearly report (`castellan privacy report`).
+  'privacy.requests',
+];
 
 export interface Target {
   /** The organization the capability is exercised in, for organization-scoped capabilities. */

@@ -16,6 +16,7 @@ import * as m0014 from './migrations/0014-organization-slugs.ts';
 import * as m0015 from './migrations/0015-service-accounts.ts';
 import * as m0016 from './migrations/0016-imported-password-hashes.ts';
 import * as m0017 from './migrations/0017-organization-mfa.ts';
+import * as m0018 from './migrations/0018-privacy-requests.ts';
 import type { Database } from './schema.ts';
 
 /** What some migrations need beyond the database: keys that never live in it. */
@@ -40,6 +41,7 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0015-service-accounts': m0015,
   '0016-imported-password-hashes': m0016,
   '0017-organization-mfa': m0017,
+  '0018-privacy-requests': m0018,
 });
 
 export async function migrateToLatest(

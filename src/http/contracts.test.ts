@@ -7,6 +7,7 @@ import * as kbContract from '../contracts/kb.ts';
 import * as marketingContract from '../contracts/marketing.ts';
 import * as policiesContract from '../contracts/policies.ts';
 import * as resourcesContract from '../contracts/resources.ts';
+import * as rightsContract from '../contracts/rights.ts';
 import * as supportContract from '../contracts/support.ts';
 import * as usersContract from '../contracts/users.ts';
 import { type MembershipStatus, type OrgRole, STAFF_ROLES } from '../core/caller.ts';
@@ -22,6 +23,7 @@ import {
   PURPOSE_NAMES,
   RECIPIENT_KINDS,
 } from '../modules/privacy/index.ts';
+import * as rights from '../modules/rights/index.ts';
 import * as support from '../modules/support/index.ts';
 
 /** Compiles only when A and B are the same union: a literal type that drifts breaks the build. */
@@ -75,5 +77,10 @@ describe('contracts agree with the modules', () => {
     ]);
     const kb = ['ARTICLE_TITLE_MAX', 'ARTICLE_MARKDOWN_MAX', 'SLUG_MAX', 'SLUG_PATTERN', 'TAGS_MAX', 'SYSTEM_MAX', 'VERSION_MAX', 'NOTES_MAX', 'SEARCH_MAX'] as const;
     expect(kb.map((k) => kbContract[k])).toEqual(kb.map((k) => support[k]));
+  });
+
+  it('DSR-1: request kinds, regimes, channels, states, outcomes and limits', () => {
+    const lists = ['REQUEST_KINDS', 'REGIMES', 'CHANNELS', 'REQUEST_STATES', 'OUTCOMES', 'DETAILS_MAX', 'REASON_MAX'] as const;
+    expect(lists.map((k) => rightsContract[k])).toEqual(lists.map((k) => rights[k]));
   });
 });

@@ -29,6 +29,7 @@ import { policiesRoutes } from './routes/policies.routes.ts';
 import { billingRoutes } from './routes/billing.routes.ts';
 import { kbRoutes } from './routes/kb.routes.ts';
 import { supportRoutes } from './routes/support.routes.ts';
+import { rightsRoutes } from './routes/rights.routes.ts';
 import { deskRoutes } from './routes/desk.routes.ts';
 import { ldapRoutes } from './routes/ldap.routes.ts';
 import { SHARED_SCHEMAS } from '../contracts/common.ts';
@@ -198,6 +199,7 @@ export async function buildHttp(opts: { core: Core; webRoot: string; ldapEndpoin
     kbRoutes,
     supportRoutes,
     deskRoutes,
+    rightsRoutes,
   ]) {
     routes(app.withTypeProvider<TypeBoxTypeProvider>(), deps);
   }

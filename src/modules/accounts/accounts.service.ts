@@ -86,6 +86,12 @@ export function createAccounts(deps: AccountsDeps) {
     return a ? toAccountFacts(a) : undefined;
   }
 
+  /** Active staff with their role (whom a module tells of work waiting, such as overdue privacy requests, DSR-4). */
+  async function activeStaff(ex: Executor): Promise<AccountFacts[]> {
+    const rows = await accounts.searchStaffAccounts(ex, { q: '', limit: 500 });
+    return facts(ex, rows.map((r) => r.id));
+  }
+
   return {
     ...createRegistration(deps),
     ...createPasswords(deps, stepUp),
@@ -96,6 +102,7 @@ export function createAccounts(deps: AccountsDeps) {
     updateProfile,
     facts,
     factsByEmail,
+    activeStaff,
     endSessions,
     listCustomers,
     housekeeping: createHousekeeping(deps),

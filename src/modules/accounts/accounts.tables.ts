@@ -3,9 +3,11 @@
 /** A person on this instance, one per email: credentials, MFA, staff role. Memberships are the directory's. */
 export interface AccountsTable {
   id: string;
+  /** @personal */
   email: string;
-  /** Lower-cased: unique across the instance. */
+  /** @personal Lower-cased: unique across the instance. */
   email_normalized: string;
+  /** @personal */
   name: string;
   password_hash: string | null;
   email_verified_at: string | null;
@@ -22,12 +24,15 @@ export interface AccountsTable {
 
 export interface SessionsTable {
   id: string;
+  /** @personal */
   account_id: string;
   token_hash: string;
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  /** @personal */
   ip: string | null;
+  /** @personal */
   user_agent: string | null;
   /** When the person last re-entered their password (and code) on this session (ACC-5, ACC-7). */
   reauthenticated_at: string | null;
@@ -35,18 +40,20 @@ export interface SessionsTable {
 
 export interface OneTimeTokensTable {
   id: string;
+  /** @personal */
   account_id: string;
   purpose: string;
   token_hash: string;
   expires_at: string;
   used_at: string | null;
   created_at: string;
-  /** Encrypted detail the token is about (the new address of an email change); null for most purposes. */
+  /** @personal Encrypted detail the token is about (the new address of an email change); null for most purposes. */
   detail_enc?: string | null;
 }
 
 export interface RecoveryCodesTable {
   id: string;
+  /** @personal */
   account_id: string;
   code_hash: string;
   used_at: string | null;

@@ -8,3 +8,4 @@ export type { Channel, Identity, CredentialInput, VerifiedCredentials } from './
 export type { NewAccount } from './registration.service.ts';
 export { ARGON2_OPTIONS, argon2Hasher, type PasswordHasher, checkPasswordPolicy, MIN_PASSWORD_LENGTH } from './passwords.ts';
 export { type LegacyHash, parseLegacyHash, verifyLegacyHash } from './legacy-hashes.ts';
+export { createAccountsPersonalData } from './personal-data.ts';

@@ -80,3 +80,17 @@ export async function listEntries(ex: Executor, f: AuditFilter, allOrgs: boolean
     .limit(f.limit)
     .execute();
 }
+
+const about = (ex: Executor, ids: readonly string[]) => ex.selectFrom('audit_log').where((eb) => eb.or([eb('actor_id', 'in', ids), eb('target_id', 'in', ids)]));
+
+/** DSR-1: the entries a person made, or that are about their account or memberships, in chain order. */
+export async function entriesAbout(ex: Executor, ids: readonly string[]): Promise<AuditLogTable[]> {
+  if (ids.length === 0) return [];
+  return about(ex, ids).selectAll().orderBy('seq').execute();
+}
+
+export async function countEntriesAbout(ex: Executor, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const row = await about(ex, ids).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

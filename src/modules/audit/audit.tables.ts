@@ -5,12 +5,16 @@ export interface AuditLogTable {
   at: string;
   org_id: string | null;
   actor_type: string;
+  /** @personal */
   actor_id: string | null;
   action: string;
   target_type: string | null;
+  /** @personal */
   target_id: string | null;
+  /** @personal */
   ip: string | null;
   request_id: string | null;
+  /** @personal */
   details: string;
   prev_hash: string;
   hash: string;

@@ -12,10 +12,12 @@ export interface CardsTable {
   token: string;
   brand: string;
   last4: string;
+  /** @personal */
   holder_name: string;
   exp_month: number;
   exp_year: number;
   created_at: string;
+  /** @personal */
   created_by: string | null;
 }
 

@@ -17,3 +17,4 @@ export { HOLDER_NAME_MAX } from './cards.service.ts';
 export type { CardView } from './billing.views.ts';
 export { CARD_BRANDS, type CardBrand, type CardInput, type PaymentProvider, type TokenizedCard, brandOf, luhnValid } from './payment-provider.ts';
 export { TEST_CARDS, createTestProvider } from './test-provider.ts';
+export { createBillingPersonalData } from './personal-data.ts';

@@ -25,19 +25,23 @@ export interface OrganizationsTable {
 export interface MembershipsTable {
   id: string;
   org_id: string;
+  /** @personal */
   account_id: string | null;
-  /** The address invited; once accepted, the account's own address, kept in step with it. */
+  /** @personal The address invited; once accepted, the account's own address, kept in step with it. */
   email: string;
+  /** @personal */
   email_normalized: string;
-  /** The name the organization knows the person by; its admins may change it. */
+  /** @personal The name the organization knows the person by; its admins may change it. */
   name: string;
   /** `admin` or `member`. */
   role: string;
   /** `invited`, `active` or `suspended`. */
   status: string;
+  /** @personal */
   username: string | null;
   uid_number: number | null;
   gid_number: number | null;
+  /** @personal */
   home_directory: string | null;
   login_shell: string | null;
   /** SHA-256 of the pending invitation's token; null once accepted or revoked. */

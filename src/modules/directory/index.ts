@@ -26,3 +26,4 @@ export {
   type SearchPage,
 } from './query.ts';
 export type { ServiceAccountView } from './service-accounts.service.ts';
+export { createDirectoryPersonalData } from './personal-data.ts';

@@ -7,7 +7,9 @@
 export interface MailOutboxTable {
   id: string;
   message_id: string;
+  /** @personal */
   to_address: string;
+  /** @personal */
   subject: string;
   /** Encrypted at rest (it can hold single-use links); cleared once sent, suppressed or given up on. */
   body_enc: string | null;
@@ -21,7 +23,7 @@ export interface MailOutboxTable {
   sent_at: string | null;
   /** The node that handed it to the transport. */
   sent_by: string | null;
-  /** The account the message is for, when it is for one (marketing mail always is). */
+  /** @personal The account the message is for, when it is for one (marketing mail always is). */
   user_id: string | null;
   /** A marketing message's list (PRV-7), e.g. `newsletter`. */
   list: string | null;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/schema.ts';
 import type { MailOutboxTable } from './mail.tables.ts';
 
@@ -57,4 +58,24 @@ export async function countByStatus(ex: Executor): Promise<Record<string, number
     .groupBy('status')
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** DSR-1, DSR-5: the messages for an account or to an address (compared lower-cased). */
+function toSubject(ex: Executor, accountId: string | null, email: string | null) {
+  return ex.selectFrom('mail_outbox').where((eb) =>
+    eb.or([...(accountId ? [eb('user_id', '=', accountId)] : []), ...(email ? [eb(sql<string>`lower(to_address)`, '=', email)] : [])]),
+  );
+}
+
+export async function messagesFor(ex: Executor, accountId: string | null, email: string | null): Promise<MailOutboxTable[]> {
+  if (!accountId && !email) return [];
+  return toSubject(ex, accountId, email).selectAll().orderBy('created_at').execute();
+}
+
+export async function deleteMessagesFor(ex: Executor, accountId: string | null, email: string | null): Promise<number> {
+  if (!accountId && !email) return 0;
+  const ids = (await toSubject(ex, accountId, email).select('id').execute()).map((r) => r.id);
+  if (ids.length === 0) return 0;
+  const r = await ex.deleteFrom('mail_outbox').where('id', 'in', ids).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -18,6 +18,16 @@ export interface Subject {
   id: string;
 }
 
+/**
+ * DSR-1: a person known only by an address, who asked to opt out of sale/sharing without an
+ * account; the id is the normalized address.
+ */
+export interface AddressSubject {
+  type: 'email';
+  id: string;
+}
+export type ConsentSubject = Subject | AddressSubject;
+
 export interface ConsentChange {
   purpose: string;
   granted: boolean;
@@ -51,7 +61,7 @@ export function createConsent(deps: PrivacyDeps) {
     });
   }
 
-  async function state(subject: Subject, ex: Executor = db): Promise<PurposeState[]> {
+  async function state(subject: ConsentSubject, ex: Executor = db): Promise<PurposeState[]> {
     return stateOf(await repo.latestChoices(ex, subject.type, subject.id));
   }
 
@@ -63,7 +73,7 @@ export function createConsent(deps: PrivacyDeps) {
    * Records the changes among `changes` for `subject`, in `ex` (the caller's
    * transaction, if any), with the policy version in force. Answers the new state.
    */
-  async function record(ex: Executor, ctx: RequestContext, subject: Subject, changes: ConsentChange[], source: ConsentSource): Promise<PurposeState[]> {
+  async function record(ex: Executor, ctx: RequestContext, subject: ConsentSubject, changes: ConsentChange[], source: ConsentSource): Promise<PurposeState[]> {
     for (const c of changes) if (!isPurpose(c.purpose)) throw new AppError(PrivacyErrors.unknownPurpose, undefined, { details: { purpose: c.purpose } });
     const current = await state(subject, ex);
     const now = clock.now().toISOString();
@@ -115,6 +125,20 @@ export function createConsent(deps: PrivacyDeps) {
     }
   }
 
+  /**
+   * DSR-1, DSR-2: an opt-out of sale and sharing (the purposes a GPC signal refuses, PRV-5), in the
+   * caller's transaction: never verified, it asks nothing beyond what finds the person.
+   */
+  async function optOutOfSale(ex: Executor, ctx: RequestContext, subject: ConsentSubject, source: ConsentSource): Promise<PurposeState[]> {
+    return record(
+      ex,
+      ctx,
+      subject,
+      GPC_PURPOSES.map((purpose) => ({ purpose, granted: false })),
+      source,
+    );
+  }
+
   async function history(subject: Subject, opts: { cursor?: string | undefined; limit?: number | undefined }) {
     const limit = Math.min(Math.max(opts.limit ?? 50, 1), HISTORY_MAX);
     const before = opts.cursor !== undefined && /^\d{1,15}$/.test(opts.cursor) ? Number(opts.cursor) : undefined;
@@ -146,7 +170,7 @@ export function createConsent(deps: PrivacyDeps) {
     return userIds.filter((id) => choices.get(id) ?? defaultAllowed(purpose));
   }
 
-  return { state, allows, record, set, applyGpc, history, usersAllowing };
+  return { state, allows, record, set, applyGpc, optOutOfSale, history, usersAllowing };
 }
 
 export type Consent = ReturnType<typeof createConsent>;

@@ -1,7 +1,7 @@
 export { createPrivacy, type Privacy } from './privacy.service.ts';
 export type { PrivacyConfig, PrivacyDeps, PrivacyPeople, CustomerContact } from './privacy.deps.ts';
 export { PrivacyErrors } from './privacy.errors.ts';
-export type { Subject, SubjectType, PurposeState, ConsentEventView, ConsentChange } from './consent.service.ts';
+export type { Subject, SubjectType, AddressSubject, ConsentSubject, PurposeState, ConsentEventView, ConsentChange } from './consent.service.ts';
 export { PURPOSES, PURPOSE_NAMES, GPC_PURPOSES, CONSENT_SOURCES, isPurpose, type Purpose, type ConsentSource } from './purposes.ts';
 export { truncateIp } from './ip.ts';
 export {
@@ -22,3 +22,4 @@ export type { Marketing, UnsubscribeStatus } from './marketing.service.ts';
 export { LIST_PATTERN, CAMPAIGN_LIMITS, type CampaignInput, type CampaignView } from './marketing.campaigns.ts';
 export { CONTACT_PURPOSES, type ContactPurpose, type ContactFormat } from './marketing.contacts.ts';
 export { MARKETING_TOKEN_DAYS } from './marketing.tokens.ts';
+export { createPrivacyPersonalData } from './personal-data.ts';

@@ -7,31 +7,40 @@ export interface ConsentEventsTable {
   id: string;
   /** `visitor` (the random id in the visitor cookie) or `user`. */
   subject_type: string;
+  /** @personal */
   subject_id: string;
   purpose: string;
   granted: number;
   source: string;
   /** The privacy policy version in force when the choice was made (PRV-8). */
   policy_version: number | null;
-  /** Truncated: the last octet of IPv4, the last 80 bits of IPv6 zeroed. */
+  /** @personal Truncated: the last octet of IPv4, the last 80 bits of IPv6 zeroed. */
   ip: string | null;
   created_at: string;
 }
 
 export interface AnalyticsEventsTable {
   id: string;
+  /** @personal */
   visitor_id: string | null;
+  /** @personal */
   user_id: string | null;
   path: string;
+  /** @personal */
   referrer: string | null;
+  /** @personal */
   search_terms: string | null;
+  /** @personal */
   user_agent: string | null;
+  /** @personal */
   ip: string | null;
   created_at: string;
 }
 
 export interface VisitorLinksTable {
+  /** @personal */
   visitor_id: string;
+  /** @personal */
   user_id: string;
   created_at: string;
 }
@@ -48,6 +57,7 @@ export interface PolicyVersionsTable {
 }
 
 export interface PolicyAcknowledgementsTable {
+  /** @personal */
   user_id: string;
   version: number;
   /** `acknowledged` or `continued_use`; a user may have one row of each for a version. */
@@ -57,6 +67,7 @@ export interface PolicyAcknowledgementsTable {
 
 /** How a user was told of a material version (PRV-8). */
 export interface PolicyNoticesTable {
+  /** @personal */
   user_id: string;
   version: number;
   /** When the notice email was queued, at publication. */
@@ -80,8 +91,9 @@ export interface DisclosuresTable {
   /** For the recipient's own direct marketing (DSR-7 answers from these). */
   direct_marketing: number;
   subject_type: string | null;
+  /** @personal */
   subject_id: string | null;
-  /** For a subject without an account (a legal request about an address). */
+  /** @personal For a subject without an account (a legal request about an address). */
   subject_email: string | null;
   org_id: string | null;
   /** A staff member's id, or null when Castellan itself shared the data. */
@@ -106,6 +118,7 @@ export interface MailCampaignsTable {
 /** PRV-7: a recipient's first open of a campaign's message, recorded only while they allow analytics. */
 export interface MailOpensTable {
   campaign_id: string;
+  /** @personal */
   user_id: string;
   created_at: string;
 }

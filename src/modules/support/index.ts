@@ -56,3 +56,4 @@ export {
   type TicketView,
   type VerificationView,
 } from './support.views.ts';
+export { createSupportPersonalData } from './personal-data.ts';

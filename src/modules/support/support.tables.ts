@@ -1,8 +1,11 @@
 export interface SupportTicketsTable {
   id: string;
   org_id: string;
+  /** @personal */
   opened_by: string | null;
+  /** @personal */
   requester_name: string;
+  /** @personal */
   subject: string;
   environment: string;
   production_impact: number;
@@ -46,8 +49,11 @@ export interface SupportMessagesTable {
   org_id: string;
   seq: number;
   author_kind: string;
+  /** @personal */
   author_id: string | null;
+  /** @personal */
   author_name: string;
+  /** @personal */
   body: string;
   channel: string;
   message_id: string | null;
@@ -60,9 +66,11 @@ export interface SupportAttachmentsTable {
   ticket_id: string;
   message_id: string;
   org_id: string;
+  /** @personal */
   filename: string;
   content_type: string;
   size: number;
+  /** @personal */
   content: Buffer;
   created_at: string;
 }
@@ -89,8 +97,10 @@ export interface SupportVerificationsTable {
   ticket_id: string;
   org_id: string;
   action: string;
+  /** @personal */
   target_user_id: string;
   requested_by: string;
+  /** @personal */
   admin_id: string;
   token_hash: string;
   status: string;

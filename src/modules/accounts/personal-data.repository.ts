@@ -1,0 +1,33 @@
+import type { Executor } from '../../db/schema.ts';
+
+/** DSR-1, DSR-5: the accounts module's rows about one account, for the personal-data registry. */
+
+export async function findAccountFor(ex: Executor, who: { accountId?: string | null; email?: string | null }) {
+  if (who.accountId) return ex.selectFrom('accounts').select(['id', 'email_normalized', 'name']).where('id', '=', who.accountId).executeTakeFirst();
+  if (who.email) return ex.selectFrom('accounts').select(['id', 'email_normalized', 'name']).where('email_normalized', '=', who.email).executeTakeFirst();
+  return undefined;
+}
+
+export async function accountRows(ex: Executor, accountId: string) {
+  const [accounts, sessions, tokens, codes] = await Promise.all([
+    ex.selectFrom('accounts').selectAll().where('id', '=', accountId).execute(),
+    ex.selectFrom('sessions').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute(),
+    ex.selectFrom('one_time_tokens').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute(),
+    ex.selectFrom('recovery_codes').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute(),
+  ]);
+  return { accounts, sessions, one_time_tokens: tokens, recovery_codes: codes };
+}
+
+/** Removes the account and what hangs on it; each count is the rows removed. */
+export async function deleteAccountRows(ex: Executor, accountId: string) {
+  const sessions = await ex.deleteFrom('sessions').where('account_id', '=', accountId).executeTakeFirst();
+  const tokens = await ex.deleteFrom('one_time_tokens').where('account_id', '=', accountId).executeTakeFirst();
+  const codes = await ex.deleteFrom('recovery_codes').where('account_id', '=', accountId).executeTakeFirst();
+  const accounts = await ex.deleteFrom('accounts').where('id', '=', accountId).executeTakeFirst();
+  return {
+    accounts: Number(accounts.numDeletedRows),
+    sessions: Number(sessions.numDeletedRows),
+    one_time_tokens: Number(tokens.numDeletedRows),
+    recovery_codes: Number(codes.numDeletedRows),
+  };
+}

@@ -1,0 +1,141 @@
+import { accountIdOf, type Caller, can, lacksRequiredMfa, requireCapability } from '../../core/caller.ts';
+import type { RequestContext } from '../../core/context.ts';
+import { constantTimeEqual, newId, randomToken, sha256 } from '../../core/crypto.ts';
+import { AppError, CommonErrors } from '../../core/errors.ts';
+import type { Executor } from '../../db/schema.ts';
+import { normalizeEmail, validEmail } from '../accounts/index.ts';
+import { deadlinesOf, type Regime } from './deadlines.ts';
+import * as repo from './requests.repository.ts';
+import { type Actor, createSteps } from './requests.steps.ts';
+import { type Channel, DETAILS_MAX, type RequestKind, type RequestView, type StaffRequestView, toRequestView, toStaffView } from './requests.views.ts';
+import type { RightsDeps } from './rights.deps.ts';
+import { RightsErrors } from './rights.errors.ts';
+import type { PrivacyRequestsTable } from './rights.tables.ts';
+
+export interface SubmitInput {
+  kind: RequestKind;
+  regime: Regime;
+  email?: string | undefined;
+  details?: string | undefined;
+}
+
+export interface StaffEntryInput extends SubmitInput {
+  email: string;
+  channel: Channel;
+}
+
+/** DSR-1: the public privacy center's limits, per address and per IP (the throttle, as invitations use it). */
+const PER_ADDRESS = { max: 5, windowSeconds: 86_400, lockSeconds: 3600 };
+const PER_IP = { max: 20, windowSeconds: 3600, lockSeconds: 3600 };
+
+/** DSR-1, DSR-4: taking requests in, and showing one to its requester or to privacy staff. */
+export function createRequestIntake(deps: RightsDeps) {
+  const { db, clock, throttle, people, optOuts, calendar } = deps;
+  const steps = createSteps(deps);
+
+  function cleanDetails(details: string | undefined): string | null {
+    const d = details?.trim() ?? '';
+    if (d.length > DETAILS_MAX) throw new AppError(CommonErrors.invalid, `Details are at most ${DETAILS_MAX} characters.`, { details: { field: 'details' } });
+    return d.length > 0 ? d : null;
+  }
+
+  /**
+   * Records a request, its log entry and first history step, acknowledges it by mail at once
+   * (DSR-4) and, for an opt-out of sale/sharing, applies it at once and completes it (DSR-2: never
+   * verified). Answers the same whether or not the address has an account (DIR-1 rule 4).
+   */
+  async function create(ctx: RequestContext, input: SubmitInput & { email: string; channel: Channel; accountId: string | null; enteredBy: string | null }, actor: Actor): Promise<{ row: PrivacyRequestsTable; token: string }> {
+    const now = clock.now();
+    const email = validEmail(input.email);
+    const details = cleanDetails(input.details);
+    const token = randomToken();
+    const { acknowledgeBy, dueAt } = deadlinesOf(input.regime, now, calendar);
+    return db.transaction().execute(async (trx) => {
+      const accountId = input.accountId ?? (await people.accountIdByEmail(trx, email)) ?? null;
+      const at = now.toISOString();
+      const row: PrivacyRequestsTable = {
+        id: newId('dsr'),
+        kind: input.kind,
+        regime: input.regime,
+        channel: input.channel,
+        state: 'received',
+        email,
+        email_normalized: normalizeEmail(email),
+        account_id: accountId,
+        details,
+        token_hash: sha256(token),
+        entered_by: input.enteredBy,
+        received_at: at,
+        acknowledge_by: acknowledgeBy.toISOString(),
+        acknowledged_at: null,
+        due_at: dueAt.toISOString(),
+        extended_at: null,
+        extension_reason: null,
+        outcome: null,
+        outcome_reason: null,
+        responded_at: null,
+        overdue_at: null,
+        created_at: at,
+        updated_at: at,
+      };
+      await repo.insertRequest(trx, row);
+      await repo.insertLog(trx, { request_id: row.id, received_at: at, kind: row.kind, channel: row.channel, regime: row.regime, responded_at: null, outcome: null, denial_reason: null });
+      await steps.step(trx, ctx, row, 'received', actor, null, { channel: row.channel });
+      const done = row.kind === 'opt_out';
+      if (done) {
+        await optOuts.optOut(trx, ctx, accountId ? { accountId } : { email: row.email_normalized });
+        Object.assign(row, { state: 'completed', outcome: 'complied', responded_at: at });
+        await repo.updateLog(trx, row.id, { responded_at: at, outcome: 'complied' });
+        await steps.step(trx, ctx, row, 'opted_out', { type: 'system', id: null }, 'Opted out of sale and sharing at once.');
+      } else {
+        await steps.scheduleOverdue(trx, row.id, row.due_at);
+      }
+      await steps.acknowledge(trx, row, token, done);
+      Object.assign(row, { acknowledged_at: at, ...(done ? {} : { state: 'acknowledged' }) });
+      await repo.updateRequest(trx, row.id, ['received'], { state: row.state, acknowledged_at: at, outcome: row.outcome, responded_at: row.responded_at, updated_at: at });
+      await steps.step(trx, ctx, row, 'acknowledged', { type: 'system', id: null }, null);
+      return { row, token };
+    });
+  }
+
+  /** DSR-1: from the public privacy center, or signed in (the account's own address then). */
+  async function submit(ctx: RequestContext, caller: Caller | null, input: SubmitInput): Promise<RequestView> {
+    const accountId = caller ? accountIdOf(caller) : null;
+    const email = accountId ? await people.emailOf(db, accountId) : input.email;
+    if (!email) throw new AppError(RightsErrors.emailRequired, undefined, { details: { field: 'email' } });
+    await throttle.consume(`rights.request:ip:${ctx.ip ?? 'unknown'}`, PER_IP, RightsErrors.tooManyRequests);
+    await throttle.consume(`rights.request:address:${normalizeEmail(email)}`, PER_ADDRESS, RightsErrors.tooManyRequests);
+    const { row } = await create(ctx, { ...input, email, channel: 'web', accountId, enteredBy: null }, { type: 'requester', id: null });
+    return view(db, row);
+  }
+
+  /** DSR-1: staff enter a request on the subject's behalf, naming the channel it came by. */
+  async function enter(ctx: RequestContext, caller: Caller, input: StaffEntryInput): Promise<StaffRequestView> {
+    requireCapability(caller, 'privacy.requests');
+    const staffId = accountIdOf(caller);
+    const { row } = await create(ctx, { ...input, accountId: null, enteredBy: staffId }, staffId ? { type: 'staff', id: staffId } : { type: 'system', id: null });
+    return toStaffView(row, await repo.listEvents(db, row.id), clock.now());
+  }
+
+  async function view(ex: Executor, row: PrivacyRequestsTable): Promise<RequestView> {
+    return toRequestView(row, await repo.listEvents(ex, row.id), clock.now());
+  }
+
+  /**
+   * DSR-1: one request, to its requester (the link token from the acknowledgement) or to privacy
+   * staff; anyone else is told it does not exist.
+   */
+  async function get(caller: Caller | null, id: string, token: string | undefined): Promise<RequestView | StaffRequestView> {
+    const row = await repo.findRequest(db, id);
+    if (!row) throw new AppError(CommonErrors.notFound);
+    if (token !== undefined && constantTimeEqual(sha256(token), row.token_hash)) return view(db, row);
+    // Staff whose role needs two-step verification are told to turn it on (the caller rule); others learn nothing.
+    if (caller && (can(caller, 'privacy.requests') || lacksRequiredMfa(caller))) {
+      requireCapability(caller, 'privacy.requests');
+      return toStaffView(row, await repo.listEvents(db, row.id), clock.now());
+    }
+    throw new AppError(CommonErrors.notFound);
+  }
+
+  return { submit, enter, get, steps };
+}

@@ -1,0 +1,93 @@
+import type { Regime } from './deadlines.ts';
+import type { PrivacyRequestEventsTable, PrivacyRequestsTable } from './rights.tables.ts';
+
+/** DSR-1: what a request may be about. */
+export const REQUEST_KINDS = ['access', 'know', 'correct', 'delete', 'opt_out', 'shine_the_light', 'question', 'complaint'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+/** DSR-1, DSR-5: how a request came in; `web` is the privacy center or the account's settings. */
+export const CHANNELS = ['web', 'email', 'phone', 'mail', 'in_person'] as const;
+export type Channel = (typeof CHANNELS)[number];
+/** Staff enter requests that came by any channel but the web (the requester uses the web themselves). */
+export const STAFF_CHANNELS = CHANNELS;
+export const REQUEST_STATES = ['received', 'acknowledged', 'extended', 'completed'] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+export const OPEN_STATES: readonly RequestState[] = ['received', 'acknowledged', 'extended'];
+export const OUTCOMES = ['complied', 'partly_complied', 'denied'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const DETAILS_MAX = 4000;
+export const REASON_MAX = 2000;
+
+export interface RequestEventView {
+  action: string;
+  actor: 'requester' | 'staff' | 'system';
+  note: string | null;
+  at: string;
+}
+
+/** DSR-1: a request as its requester sees it: state, due dates and history, nothing that tells whether an account exists. */
+export interface RequestView {
+  id: string;
+  kind: RequestKind;
+  regime: Regime;
+  channel: Channel;
+  state: RequestState;
+  receivedAt: string;
+  acknowledgeBy: string;
+  acknowledgedAt: string | null;
+  dueAt: string;
+  extendedAt: string | null;
+  outcome: Outcome | null;
+  respondedAt: string | null;
+  /** DSR-4: past its due date and not answered. */
+  overdue: boolean;
+  history: RequestEventView[];
+}
+
+/** DSR-4: a request as privacy staff see it, in the queue and on its own. */
+export interface StaffRequestView extends Omit<RequestView, 'history'> {
+  email: string;
+  accountId: string | null;
+  details: string | null;
+  enteredBy: string | null;
+  extensionReason: string | null;
+  outcomeReason: string | null;
+  history?: RequestEventView[];
+}
+
+export const isOverdue = (r: PrivacyRequestsTable, now: Date): boolean => r.state !== 'completed' && new Date(r.due_at).getTime() < now.getTime();
+
+export const toEventView = (e: PrivacyRequestEventsTable): RequestEventView => ({ action: e.action, actor: e.actor_type as RequestEventView['actor'], note: e.note, at: e.at });
+
+export function toRequestView(r: PrivacyRequestsTable, events: PrivacyRequestEventsTable[], now: Date): RequestView {
+  return {
+    id: r.id,
+    kind: r.kind as RequestKind,
+    regime: r.regime as Regime,
+    channel: r.channel as Channel,
+    state: r.state as RequestState,
+    receivedAt: r.received_at,
+    acknowledgeBy: r.acknowledge_by,
+    acknowledgedAt: r.acknowledged_at,
+    dueAt: r.due_at,
+    extendedAt: r.extended_at,
+    outcome: r.outcome as Outcome | null,
+    respondedAt: r.responded_at,
+    overdue: isOverdue(r, now),
+    history: events.map(toEventView),
+  };
+}
+
+export function toStaffView(r: PrivacyRequestsTable, events: PrivacyRequestEventsTable[] | null, now: Date): StaffRequestView {
+  const { history, ...base } = toRequestView(r, events ?? [], now);
+  return {
+    ...base,
+    email: r.email,
+    accountId: r.account_id,
+    details: r.details,
+    enteredBy: r.entered_by,
+    extensionReason: r.extension_reason,
+    outcomeReason: r.outcome_reason,
+    ...(events ? { history } : {}),
+  };
+}
