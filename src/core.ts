@@ -17,7 +17,17 @@ import { createDirectory, createDirectoryPersonalData, type Directory } from './
 import { type JobRunner, countPending, createJobRunner, createJobs } from './modules/jobs/index.ts';
 import { countByStatus, createMail, createMailPersonalData, createMailSender, fileTransport, type Mail, type MailTransport, smtpTransport } from './modules/mail/index.ts';
 import { createPrivacy, createPrivacyPersonalData, type Privacy } from './modules/privacy/index.ts';
-import { createPersonalDataRegistry, createPrivacyRequests, createRequestsPersonalData, type DataSubject, type PersonalDataRegistry, type PrivacyRequests } from './modules/rights/index.ts';
+import {
+  type ChildReports,
+  createChildReports,
+  createChildReportsPersonalData,
+  createPersonalDataRegistry,
+  createPrivacyRequests,
+  createRequestsPersonalData,
+  type DataSubject,
+  type PersonalDataRegistry,
+  type PrivacyRequests,
+} from './modules/rights/index.ts';
 import { createKnowledgeBase, createSupport, createSupportPersonalData, isBusinessDay, type KnowledgeBase, type Support, SUPPORT_ZONE } from './modules/support/index.ts';
 import { privacyPeople, rightsOptOuts, rightsPeople, supportPeople } from './ports.ts';
 import { type Keys, loadKeys } from './secrets.ts';
@@ -65,6 +75,8 @@ export interface Core {
   support: Support;
   /** DSR-1, DSR-4, DSR-5: data-subject requests, their deadlines and the request log. */
   privacyRequests: PrivacyRequests;
+  /** DSR-8: reports of a suspected child's account: the public form, the staff desk and the erasure job. */
+  childReports: ChildReports;
   /** DSR-1, DSR-5: the personal-data registry (every module's export and erasure), and whom a request is about. */
   rights: Rights;
   ping(): Promise<unknown>;
@@ -96,6 +108,7 @@ function createRights(db: Kysely<Database>, clock: Clock): Rights {
   const directory = createDirectoryPersonalData(db, clock);
   const handlers = [
     createRequestsPersonalData(db, clock),
+    createChildReportsPersonalData(db, clock),
     createMailPersonalData(db),
     createPrivacyPersonalData(db),
     createBillingPersonalData(db),
@@ -238,7 +251,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   });
   planHooks.changed.push((trx, ctx, orgId) => support.settings.planChanged(trx, ctx, orgId));
   // DSR-4: request deadlines count the support calendar's business days (SUP-4).
-  const privacyRequests = createPrivacyRequests({
+  const rightsDeps = {
     db,
     dialect,
     clock,
@@ -250,8 +263,19 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     people: rightsPeople(accounts),
     optOuts: rightsOptOuts(privacy),
     config: { publicUrl: config.publicUrl, siteName: config.privacy.siteName },
-  });
+  };
+  const privacyRequests = createPrivacyRequests(rightsDeps);
   const rights = createRights(db, clock);
+  // DSR-8: a confirmed report ends the account's sessions, and its job erases the person through the registry.
+  const childReports = createChildReports({
+    ...rightsDeps,
+    childAccounts: {
+      endSessions: (ex, accountId) => accounts.endSessions(ex, accountId),
+      async erase(accountId, reportId) {
+        await rights.registry.eraseAll(await rights.subjectOf({ accountId }), { basis: 'child_account', reference: reportId });
+      },
+    },
+  });
   const transport = opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl, config.mail.leaseSeconds) : fileTransport(path.join(config.dataDir, 'mail')));
   const jobRunner = createJobRunner({
     db,
@@ -265,6 +289,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     handlers: [
       ...accounts.jobHandlers,
       ...privacyRequests.jobHandlers,
+      ...childReports.jobHandlers,
       createMailSender({
         db,
         clock,
@@ -304,6 +329,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     served,
     support,
     privacyRequests,
+    childReports,
     rights,
     ping: () => sql`select 1`.execute(db),
     startWorkers() {

@@ -131,8 +131,8 @@ export function rightsPeople(accounts: Accounts): RightsPeople {
 /** DSR-1, DSR-2: an opt-out of sale/sharing goes through the privacy module's consent events (PRV-4, PRV-5), with source `request`. */
 export function rightsOptOuts(privacy: Privacy): OptOutRecorder {
   return {
-    async optOut(ex, ctx, subject) {
-      await privacy.consent.optOutOfSale(ex, ctx, 'accountId' in subject ? { type: 'user', id: subject.accountId } : { type: 'email', id: subject.email }, 'request');
+    async optOut(ex, ctx, subject, source = 'request') {
+      await privacy.consent.optOutOfSale(ex, ctx, 'accountId' in subject ? { type: 'user', id: subject.accountId } : { type: 'email', id: subject.email }, source);
     },
   };
 }

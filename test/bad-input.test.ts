@@ -181,6 +181,16 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
   },
   { method: 'POST', path: '/api/v1/staff/privacy/requests/{requestId}/extend', auth: true, body: { reason: 'Three archived systems.' } },
   { method: 'POST', path: '/api/v1/staff/privacy/requests/{requestId}/close', auth: true, body: { outcome: 'denied', reason: 'Not ours.' }, optional: ['reason'] },
+  // DSR-8: reports of a child's account.
+  { method: 'POST', path: '/api/v1/privacy/child-reports', auth: false, body: { accountEmail: 'a@example.com', details: 'Says they are twelve.' } },
+  {
+    method: 'GET',
+    path: '/api/v1/staff/privacy/child-reports',
+    auth: true,
+    badUrls: ['/api/v1/staff/privacy/child-reports?limit=0', '/api/v1/staff/privacy/child-reports?limit=201', '/api/v1/staff/privacy/child-reports?cursor=', '/api/v1/staff/privacy/child-reports?color=red'],
+  },
+  { method: 'POST', path: '/api/v1/staff/privacy/child-reports/{reportId}/confirm', auth: true, badUrls: [`/api/v1/staff/privacy/child-reports/${'x'.repeat(101)}/confirm`] },
+  { method: 'POST', path: '/api/v1/staff/privacy/child-reports/{reportId}/dismiss', auth: true, body: { reason: 'The holder proved their age.' } },
   ...POLICY_ROUTES,
   ...MARKETING_ROUTES,
   ...BILLING_ROUTES(f),

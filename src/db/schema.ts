@@ -6,6 +6,7 @@ import type { DirectoryTables } from '../modules/directory/directory.tables.ts';
 import type { JobsTables } from '../modules/jobs/jobs.tables.ts';
 import type { MailTables } from '../modules/mail/mail.tables.ts';
 import type { PrivacyTables } from '../modules/privacy/privacy.tables.ts';
+import type { ChildReportTables } from '../modules/rights/child-reports.tables.ts';
 import type { RightsTables } from '../modules/rights/rights.tables.ts';
 import type { KnowledgeBaseTables } from '../modules/support/kb.tables.ts';
 import type { SupportTables } from '../modules/support/support.tables.ts';
@@ -15,7 +16,7 @@ export interface InstanceSettingsTable {
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables {
   instance_settings: InstanceSettingsTable;
 }
 

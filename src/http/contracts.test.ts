@@ -7,6 +7,7 @@ import * as kbContract from '../contracts/kb.ts';
 import * as marketingContract from '../contracts/marketing.ts';
 import * as policiesContract from '../contracts/policies.ts';
 import * as resourcesContract from '../contracts/resources.ts';
+import * as childReportsContract from '../contracts/child-reports.ts';
 import * as rightsContract from '../contracts/rights.ts';
 import * as supportContract from '../contracts/support.ts';
 import * as usersContract from '../contracts/users.ts';
@@ -82,5 +83,10 @@ describe('contracts agree with the modules', () => {
   it('DSR-1: request kinds, regimes, channels, states, outcomes and limits', () => {
     const lists = ['REQUEST_KINDS', 'REGIMES', 'CHANNELS', 'REQUEST_STATES', 'OUTCOMES', 'DETAILS_MAX', 'REASON_MAX'] as const;
     expect(lists.map((k) => rightsContract[k])).toEqual(lists.map((k) => rights[k]));
+  });
+
+  it('DSR-8: child report states, outcomes and limits', () => {
+    const lists = ['CHILD_REPORT_STATES', 'CHILD_REPORT_OUTCOMES', 'CHILD_DETAILS_MAX'] as const;
+    expect(lists.map((k) => childReportsContract[k])).toEqual(lists.map((k) => rights[k]));
   });
 });

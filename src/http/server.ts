@@ -29,6 +29,7 @@ import { policiesRoutes } from './routes/policies.routes.ts';
 import { billingRoutes } from './routes/billing.routes.ts';
 import { kbRoutes } from './routes/kb.routes.ts';
 import { supportRoutes } from './routes/support.routes.ts';
+import { childReportsRoutes } from './routes/child-reports.routes.ts';
 import { rightsRoutes } from './routes/rights.routes.ts';
 import { deskRoutes } from './routes/desk.routes.ts';
 import { ldapRoutes } from './routes/ldap.routes.ts';
@@ -200,6 +201,7 @@ export async function buildHttp(opts: { core: Core; webRoot: string; ldapEndpoin
     supportRoutes,
     deskRoutes,
     rightsRoutes,
+    childReportsRoutes,
   ]) {
     routes(app.withTypeProvider<TypeBoxTypeProvider>(), deps);
   }

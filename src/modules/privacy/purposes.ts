@@ -28,6 +28,6 @@ export const defaultAllowed = (p: Purpose): boolean => PURPOSES[p].rule === 'opt
 export const GPC_PURPOSES: readonly Purpose[] = ['advertising', 'partner_sharing'];
 
 /** Where a consent choice came from (PRV-4). */
-/** `request`: a data-subject request to opt out of sale/sharing (DSR-1). */
-export const CONSENT_SOURCES = ['banner', 'preferences', 'signup', 'email_link', 'gpc', 'api', 'staff', 'request'] as const;
+/** `request`: a data-subject request to opt out of sale/sharing (DSR-1); `child_report`: a confirmed report of a child's account (DSR-8). */
+export const CONSENT_SOURCES = ['banner', 'preferences', 'signup', 'email_link', 'gpc', 'api', 'staff', 'request', 'child_report'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];

@@ -35,4 +35,18 @@ export {
 } from './requests.views.ts';
 export type { OptOutRecorder, RightsConfig, RightsDeps, RightsPeople, RightsStaff } from './rights.deps.ts';
 export { RightsErrors } from './rights.errors.ts';
+// DSR-8: reports of a suspected child's account.
+export { createChildReports, type ChildReports } from './child-reports.module.ts';
+export { createChildReportsPersonalData } from './child-reports.personal-data.ts';
+export type { ChildAccountPorts } from './child-reports.steps.ts';
+export {
+  CHILD_DETAILS_MAX,
+  CHILD_REPORT_OUTCOMES,
+  CHILD_REPORT_STATES,
+  ERASURE_DELAY_MS,
+  type ChildReportOutcome,
+  type ChildReportReceipt,
+  type ChildReportState,
+  type StaffChildReportView,
+} from './child-reports.views.ts';
 export type { ReportFigures, YearReport } from './requests.report.ts';

@@ -37,8 +37,12 @@ export interface RightsPeople {
 
 /** DSR-1, DSR-2: an opt-out of sale/sharing, recorded through the privacy module's consent events (PRV-4). */
 export interface OptOutRecorder {
-  /** Opts the account (or, without one, the address alone) out of sale and sharing, in the request's transaction. */
-  optOut(ex: Executor, ctx: RequestContext, subject: { accountId: string } | { email: string }): Promise<void>;
+  /**
+   * Opts the account (or, without one, the address alone) out of sale and sharing, in the caller's
+   * transaction; the consent events name the source: a request (the default) or a confirmed report
+   * of a child's account (DSR-8).
+   */
+  optOut(ex: Executor, ctx: RequestContext, subject: { accountId: string } | { email: string }, source?: 'request' | 'child_report'): Promise<void>;
 }
 
 export interface RightsDeps {

@@ -10,4 +10,7 @@ export const RightsErrors = {
   denialReasonRequired: defineError('rights.denial_reason_required', 'invalid', 'Give the reason for a denial.'),
   requestClosed: defineError('rights.request_closed', 'conflict', 'This request has already been answered.'),
   tooManyRequests: defineError('rights.too_many_requests', 'rate_limited', 'Too many privacy requests from here; try again later.'),
+  /** DSR-8: the public form for reporting a child's account is rate-limited per IP and per reported address. */
+  tooManyChildReports: defineError('rights.too_many_child_reports', 'rate_limited', 'Too many reports from here or about this address; try again later.'),
+  childReportDecided: defineError('rights.child_report_decided', 'conflict', 'This report has already been decided.'),
 } as const;
