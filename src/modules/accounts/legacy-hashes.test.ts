@@ -23,7 +23,7 @@ const MADE_BY_TOOLS = {
 };
 
 describe('ACC-2, DIR-5: imported password hashes', () => {
-  it('SHA-512 crypt gives every test vector of Drepper’s specification, rounds clamped and salts cut as it says', async () => {
+  it('DIR-5, ACC-2: SHA-512 crypt gives every test vector of Drepper’s specification, rounds clamped and salts cut as it says', async () => {
     const vectors: Array<[string, string, string]> = [
       ['$6$saltstring', 'Hello world!', '$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1'],
       ['$6$rounds=10000$saltstringsaltstring', 'Hello world!', '$6$rounds=10000$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.'],
@@ -44,7 +44,7 @@ describe('ACC-2, DIR-5: imported password hashes', () => {
     expect(await verifyLegacyHash(low!, 'the minimum number is still observed')).toBe(true);
   });
 
-  it('the hashes slappasswd, openssl and argon2 made verify with their password and with no other', async () => {
+  it('DIR-5, ACC-2: the hashes slappasswd, openssl and argon2 made verify with their password and with no other', async () => {
     const schemes: Record<keyof typeof MADE_BY_TOOLS, string> = {
       ssha: 'ssha',
       ssha2: 'ssha',
@@ -66,7 +66,7 @@ describe('ACC-2, DIR-5: imported password hashes', () => {
     }
   });
 
-  it('{SSHA} is base64(SHA-1(password + salt) + salt), and the scheme name is read in any case', async () => {
+  it('DIR-5, ACC-2: {SSHA} is base64(SHA-1(password + salt) + salt), and the scheme name is read in any case', async () => {
     const { createHash } = await import('node:crypto');
     const salt = Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]);
     const made = Buffer.concat([createHash('sha1').update('Ünïcødé pässwörd', 'utf8').update(salt).digest(), salt]).toString('base64');
@@ -76,7 +76,7 @@ describe('ACC-2, DIR-5: imported password hashes', () => {
     expect(await verifyLegacyHash(hash!, 'Unicode passwörd')).toBe(false);
   });
 
-  it('other schemes, plain text and malformed or too costly values are not kept', () => {
+  it('DIR-5, ACC-2: other schemes, plain text and malformed or too costly values are not kept', () => {
     const refused = [
       'correct horse battery', // plain text
       '{CLEARTEXT}correct horse battery',
@@ -102,7 +102,7 @@ describe('ACC-2, DIR-5: imported password hashes', () => {
     for (const value of refused) expect(parseLegacyHash(value), value).toBeNull();
   });
 
-  it('a hash whose parts were altered never verifies, and never throws', async () => {
+  it('DIR-5, ACC-2: a hash whose parts were altered never verifies, and never throws', async () => {
     const argon = parseLegacyHash(MADE_BY_TOOLS.argon2id)!;
     expect(await verifyLegacyHash({ ...argon, value: '{ARGON2}$argon2id$garbage' }, PASSWORD)).toBe(false);
     const bc = parseLegacyHash(MADE_BY_TOOLS.bcrypt2b)!;

@@ -491,18 +491,28 @@ function grouped<R, V>(rows: R[], key: (r: R) => string, value: (r: R) => V | nu
 export function createDirectoryQuery(deps: Pick<DirectoryDeps, 'db' | 'dialect'>) {
   const { db, dialect } = deps;
 
-  async function searchUsers(orgId: string, filter: DirectoryFilter, opts: SearchOptions): Promise<SearchPage<DirectoryUserEntry>> {
+  /**
+   * What a search of either kind runs: a keyed shape's prepared statement or the compiled
+   * condition, over one page more than asked; undefined when nothing can be in view.
+   */
+  function planOf(kind: 'users' | 'groups', orgId: string, filter: DirectoryFilter, opts: SearchOptions) {
     const resourceIds = [...new Set(opts.resourceIds)];
     checkFilter(filter);
-    const attrs = attributesOf('users', { dialect, orgId, resourceIds });
+    const attrs = attributesOf(kind, { dialect, orgId, resourceIds });
     const keyed = keyedShape(filter, attrs);
-    const where = keyed ? undefined : compile(filter, attrs).t;
+    const where = keyed ? true : compile(filter, attrs).t;
     const limit = pageSize(opts);
-    if (resourceIds.length === 0 || where === false) return { items: [], nextAfter: null };
-    const pageQuery = { resourceIds, after: opts.after, limit: limit + 1 };
+    if (resourceIds.length === 0 || where === false) return undefined;
+    return { resourceIds, keyed, where: where as Condition | true, limit, pageQuery: { resourceIds, after: opts.after, limit: limit + 1 } };
+  }
+
+  async function searchUsers(orgId: string, filter: DirectoryFilter, opts: SearchOptions): Promise<SearchPage<DirectoryUserEntry>> {
+    const plan = planOf('users', orgId, filter, opts);
+    if (!plan) return { items: [], nextAfter: null };
+    const { keyed, where, limit, pageQuery } = plan;
     const rows = keyed
       ? await repo.searchUserRowsShaped(db, orgId, shapeOf('users', dialect, keyed.attribute), [keyed.bound], pageQuery)
-      : await repo.searchUserRows(db, orgId, { where: where as Condition | true, ...pageQuery });
+      : await repo.searchUserRows(db, orgId, { where, ...pageQuery });
     const page = rows.slice(0, limit);
     const groups = opts.withMemberOf
       ? grouped(await repo.groupNamesOfUsers(db, orgId, page.map((r) => r.id)), (r) => r.user_id, (r) => r.name)
@@ -527,17 +537,12 @@ export function createDirectoryQuery(deps: Pick<DirectoryDeps, 'db' | 'dialect'>
   }
 
   async function searchGroups(orgId: string, filter: DirectoryFilter, opts: SearchOptions): Promise<SearchPage<DirectoryGroupEntry>> {
-    const resourceIds = [...new Set(opts.resourceIds)];
-    checkFilter(filter);
-    const attrs = attributesOf('groups', { dialect, orgId, resourceIds });
-    const keyed = keyedShape(filter, attrs);
-    const where = keyed ? undefined : compile(filter, attrs).t;
-    const limit = pageSize(opts);
-    if (resourceIds.length === 0 || where === false) return { items: [], nextAfter: null };
-    const pageQuery = { resourceIds, after: opts.after, limit: limit + 1 };
+    const plan = planOf('groups', orgId, filter, opts);
+    if (!plan) return { items: [], nextAfter: null };
+    const { resourceIds, keyed, where, limit, pageQuery } = plan;
     const rows = keyed
       ? await repo.searchGroupRowsShaped(db, orgId, shapeOf('groups', dialect, keyed.attribute), [keyed.bound], pageQuery)
-      : await repo.searchGroupRows(db, orgId, { where: where as Condition | true, ...pageQuery });
+      : await repo.searchGroupRows(db, orgId, { where, ...pageQuery });
     const page = rows.slice(0, limit);
     const members = opts.withMembers
       ? grouped(await repo.visibleMembersOfGroups(db, orgId, resourceIds, page.map((r) => r.id)), (r) => r.group_id, (r) => r.username)
