@@ -7,6 +7,7 @@ export const REGIMES = ['ccpa', 'gdpr', 'other'] as const;
 export const CHANNELS = ['web', 'email', 'phone', 'mail', 'in_person'] as const;
 export const REQUEST_STATES = ['received', 'acknowledged', 'extended', 'completed'] as const;
 export const OUTCOMES = ['complied', 'partly_complied', 'denied'] as const;
+export const VERIFICATION_STATES = ['not_required', 'pending', 'verified', 'failed'] as const;
 export const DETAILS_MAX = 4000;
 export const REASON_MAX = 2000;
 
@@ -35,6 +36,10 @@ const requestFields = {
   outcome: Nullable(Type.String(), { description: '`complied`, `partly_complied` or `denied`, once answered' }),
   respondedAt: nullable,
   overdue: Type.Boolean({ description: 'Past its due date and not answered' }),
+  verification: StringEnum(VERIFICATION_STATES, {
+    description: 'DSR-2: access, know, correct and delete are fulfilled once `verified`; opt-outs, questions, complaints and Shine the Light need none (`not_required`)',
+  }),
+  verifiedAt: nullable,
 };
 
 /** DSR-1: a request as its requester sees it (by the link token) and as the intake answers it. */

@@ -18,6 +18,7 @@ import * as m0016 from './migrations/0016-imported-password-hashes.ts';
 import * as m0017 from './migrations/0017-organization-mfa.ts';
 import * as m0018 from './migrations/0018-privacy-requests.ts';
 import * as m0019 from './migrations/0019-child-reports.ts';
+import * as m0020 from './migrations/0020-request-verification.ts';
 import type { Database } from './schema.ts';
 
 /** What some migrations need beyond the database: keys that never live in it. */
@@ -44,6 +45,7 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0017-organization-mfa': m0017,
   '0018-privacy-requests': m0018,
   '0019-child-reports': m0019,
+  '0020-request-verification': m0020,
 });
 
 export async function migrateToLatest(

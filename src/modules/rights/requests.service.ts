@@ -25,6 +25,9 @@ export interface StaffEntryInput extends SubmitInput {
 }
 
 /** DSR-1: the public privacy center's limits, per address and per IP (the throttle, as invitations use it). */
+/** DSR-2: the kinds fulfilled only once the requester is verified; the rest never ask for it. */
+export const VERIFIED_KINDS: readonly RequestKind[] = ['access', 'know', 'correct', 'delete'];
+
 const PER_ADDRESS = { max: 5, windowSeconds: 86_400, lockSeconds: 3600 };
 const PER_IP = { max: 20, windowSeconds: 3600, lockSeconds: 3600 };
 
@@ -75,6 +78,9 @@ export function createRequestIntake(deps: RightsDeps) {
         outcome_reason: null,
         responded_at: null,
         overdue_at: null,
+        verification: VERIFIED_KINDS.includes(input.kind) ? 'pending' : 'not_required',
+        verification_method: null,
+        verified_at: null,
         created_at: at,
         updated_at: at,
       };

@@ -15,6 +15,9 @@ export const OPEN_STATES: readonly RequestState[] = ['received', 'acknowledged',
 export const OUTCOMES = ['complied', 'partly_complied', 'denied'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+export const VERIFICATION_STATES = ['not_required', 'pending', 'verified', 'failed'] as const;
+export type VerificationState = (typeof VERIFICATION_STATES)[number];
+
 export const DETAILS_MAX = 4000;
 export const REASON_MAX = 2000;
 
@@ -41,6 +44,9 @@ export interface RequestView {
   respondedAt: string | null;
   /** DSR-4: past its due date and not answered. */
   overdue: boolean;
+  /** DSR-2: where the requester's verification stands. */
+  verification: VerificationState;
+  verifiedAt: string | null;
   history: RequestEventView[];
 }
 
@@ -74,6 +80,8 @@ export function toRequestView(r: PrivacyRequestsTable, events: PrivacyRequestEve
     outcome: r.outcome as Outcome | null,
     respondedAt: r.responded_at,
     overdue: isOverdue(r, now),
+    verification: r.verification as VerificationState,
+    verifiedAt: r.verified_at,
     history: events.map(toEventView),
   };
 }

@@ -38,6 +38,14 @@ export interface PrivacyRequestsTable {
   /** Why it was denied (required for a denial), or a note on a partial answer. */
   outcome_reason: string | null;
   responded_at: string | null;
+  /**
+   * DSR-2, DSR-3: `not_required` (opt-outs, questions, complaints, Shine the Light), `pending`,
+   * `verified` or `failed`. Access, know, correct and delete are fulfilled only once `verified`.
+   */
+  verification: string;
+  /** How it was verified: `reauthentication`, `email_and_data_points`, `agent_and_subject` or `staff`. */
+  verification_method: string | null;
+  verified_at: string | null;
   /** When the deadline job found it past its due date unanswered (DSR-4: overdue ones stand out). */
   overdue_at: string | null;
   created_at: string;
