@@ -159,6 +159,8 @@ export function smtpInListener(core: Core): Listener<{ host: string; port: numbe
         // The desk's own limits, so that what is cut is cut here, with a note, and not silently after.
         limits: { maxTextChars: BODY_MAX, maxSubjectChars: SUBJECT_MAX, maxAttachments: MAX_ATTACHMENTS, maxAttachmentBytes: config.support.maxAttachmentBytes },
         handle: (m, ctx) => core.support.tickets.receiveMail(ctx, m),
+        privacyAddress: config.privacy.privacyMailbox,
+        handlePrivacy: (m, ctx) => core.privacyRequests.receiveMail(ctx, m),
         log,
       }).then(
         (s) => {

@@ -48,3 +48,14 @@ describe('settings', () => {
     expect([...named].filter((name) => !read.has(name))).toEqual([]);
   });
 });
+
+describe('the privacy address', () => {
+  it('DSR-1: the email address in CASTELLAN_PRIVACY_ADDRESS (the whole value or one written in a postal address) is the mailbox whose mail becomes requests', () => {
+    expect(loadConfig({ CASTELLAN_PRIVACY_ADDRESS: 'Privacy@Example.com' }).privacy.privacyMailbox).toBe('privacy@example.com');
+    const both = loadConfig({ CASTELLAN_PRIVACY_ADDRESS: 'Privacy Office\n1 Quay Street\nPortsmouth, NH 03801\nprivacy@harbor.example' }).privacy;
+    expect(both).toMatchObject({ privacyAddress: 'Privacy Office, 1 Quay Street, Portsmouth, NH 03801, privacy@harbor.example', privacyMailbox: 'privacy@harbor.example' });
+    expect(loadConfig({ CASTELLAN_PRIVACY_ADDRESS: '1 Quay Street, Portsmouth, NH 03801' }).privacy.privacyMailbox).toBeNull();
+    expect(loadConfig({}).privacy.privacyMailbox).toBeNull();
+    expect(() => loadConfig({ CASTELLAN_PRIVACY_ADDRESS: 'a@example.com or b@example.com' })).toThrow(/one email address at most/);
+  });
+});

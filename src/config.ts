@@ -71,6 +71,11 @@ export interface Config {
     mailProvider: { name: string; address: string } | null;
     /** The operator's contact address for privacy questions (CASTELLAN_PRIVACY_ADDRESS), as the starter policy names it. */
     privacyAddress: string | null;
+    /**
+     * DSR-1: the email address in CASTELLAN_PRIVACY_ADDRESS (the whole value, or the one written in
+     * it), lower-cased; the inbound listener takes its mail as privacy requests. Null when it has none.
+     */
+    privacyMailbox: string | null;
   };
   limits: {
     signInMaxFailures: number;
@@ -192,6 +197,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       siteName: env.CASTELLAN_SITE_NAME ?? 'Castellan',
       mailProvider: mailProvider(env),
       privacyAddress: privacyAddress(env.CASTELLAN_PRIVACY_ADDRESS),
+      privacyMailbox: privacyMailbox(privacyAddress(env.CASTELLAN_PRIVACY_ADDRESS)),
     },
     limits: {
       signInMaxFailures: int(env, 'CASTELLAN_SIGNIN_MAX_FAILURES', 5, 1, 1_000_000),
@@ -222,6 +228,13 @@ function privacyAddress(value: string | undefined): string | null {
   if (!address) return null;
   if (address.length > 500) throw new ConfigError('CASTELLAN_PRIVACY_ADDRESS must be at most 500 characters');
   return address;
+}
+
+/** DSR-1: the one email address written in CASTELLAN_PRIVACY_ADDRESS, if any (a postal address alone has none). */
+function privacyMailbox(address: string | null): string | null {
+  const found = address?.match(/[^\s,;:<>()"]+@[^\s,;:<>()"]+\.[a-z]{2,}/gi) ?? [];
+  if (found.length > 1) throw new ConfigError('CASTELLAN_PRIVACY_ADDRESS may name one email address at most: its mail becomes privacy requests');
+  return found[0]?.toLowerCase() ?? null;
 }
 
 /** CASTELLAN_BILLING_ADDRESS, else the support address. */

@@ -13,7 +13,7 @@ import type { Database } from './db/schema.ts';
 import { type Accounts, argon2Hasher, createAccounts, createAccountsPersonalData, createThrottle, normalizeEmail, type IdentityHooks, type MemberLookup, type PasswordHasher, type PlanHooks } from './modules/accounts/index.ts';
 import { type Audit, createAudit, createAuditPersonalData } from './modules/audit/index.ts';
 import { type Billing, createBilling, createBillingPersonalData, createTestProvider } from './modules/billing/index.ts';
-import { createDirectory, createDirectoryPersonalData, type Directory } from './modules/directory/index.ts';
+import { createDirectory, createDirectoryPersonalData, createOrgDeletion, type Directory, type OrgDeletion } from './modules/directory/index.ts';
 import { type JobRunner, countPending, createJobRunner, createJobs } from './modules/jobs/index.ts';
 import { countByStatus, createMail, createMailPersonalData, createMailSender, fileTransport, type Mail, type MailTransport, smtpTransport } from './modules/mail/index.ts';
 import { createPrivacy, createPrivacyPersonalData, type Privacy } from './modules/privacy/index.ts';
@@ -24,12 +24,14 @@ import {
   createPersonalDataRegistry,
   createPrivacyRequests,
   createRequestsPersonalData,
+  createFulfilmentPersonalData,
+  createVerificationPersonalData,
   type DataSubject,
   type PersonalDataRegistry,
   type PrivacyRequests,
 } from './modules/rights/index.ts';
 import { createKnowledgeBase, createSupport, createSupportPersonalData, isBusinessDay, type KnowledgeBase, type Support, SUPPORT_ZONE } from './modules/support/index.ts';
-import { privacyPeople, rightsOptOuts, rightsPeople, supportPeople } from './ports.ts';
+import { privacyPeople, rightsFulfilment, rightsLedger, rightsOptOuts, rightsPeople, rightsVerification, supportPeople } from './ports.ts';
 import { type Keys, loadKeys } from './secrets.ts';
 
 const HOUSEKEEPING_INTERVAL_MS = 15 * 60 * 1000;
@@ -79,6 +81,8 @@ export interface Core {
   childReports: ChildReports;
   /** DSR-1, DSR-5: the personal-data registry (every module's export and erasure), and whom a request is about. */
   rights: Rights;
+  /** DSR-6: an organization's deletion: request, cancellation, notices, and the erasure at the end of the wait. */
+  orgDeletion: OrgDeletion;
   ping(): Promise<unknown>;
   /** Starts the background work (jobs such as mail delivery, and housekeeping); the CLI's one-shot commands never do. */
   startWorkers(): void;
@@ -107,6 +111,10 @@ function createRights(db: Kysely<Database>, clock: Clock): Rights {
   const accounts = createAccountsPersonalData(db);
   const directory = createDirectoryPersonalData(db, clock);
   const handlers = [
+    // Before the requests' own handler, which de-identifies the requests this one finds the person's rows by.
+    createFulfilmentPersonalData(db, clock),
+    // Before the requests' own handler, which de-identifies the requests these rows are found by.
+    createVerificationPersonalData(db, clock),
     createRequestsPersonalData(db, clock),
     createChildReportsPersonalData(db, clock),
     createMailPersonalData(db),
@@ -250,6 +258,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     config: { publicUrl: config.publicUrl, supportAddress: config.support.address, maxAttachmentBytes: config.support.maxAttachmentBytes },
   });
   planHooks.changed.push((trx, ctx, orgId) => support.settings.planChanged(trx, ctx, orgId));
+  const rights = createRights(db, clock);
   // DSR-4: request deadlines count the support calendar's business days (SUP-4).
   const rightsDeps = {
     db,
@@ -262,10 +271,23 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     calendar: { zone: SUPPORT_ZONE, isBusinessDay },
     people: rightsPeople(accounts),
     optOuts: rightsOptOuts(privacy),
-    config: { publicUrl: config.publicUrl, siteName: config.privacy.siteName },
+    ledger: rightsLedger(privacy),
+    verification: rightsVerification(accounts, directory, createDirectoryPersonalData(db, clock).handler),
+    fulfilment: rightsFulfilment(db, rights, accounts, directory),
+    config: { publicUrl: config.publicUrl, siteName: config.privacy.siteName, privacyAddress: config.privacy.privacyMailbox },
   };
   const privacyRequests = createPrivacyRequests(rightsDeps);
-  const rights = createRights(db, clock);
+  // DSR-6: the organization's admin re-authenticates through the one step-up; the erasure walks the registry.
+  const orgDeletion = createOrgDeletion({
+    db,
+    clock,
+    audit,
+    mail,
+    jobs,
+    config: { siteName: config.privacy.siteName },
+    stepUp: async (ctx, caller, proof) => ({ email: (await accounts.stepUp.require(ctx, caller, proof)).email }),
+    eraseOrganization: (orgId, opts) => rights.registry.eraseOrganization(orgId, opts),
+  });
   // DSR-8: a confirmed report ends the account's sessions, and its job erases the person through the registry.
   const childReports = createChildReports({
     ...rightsDeps,
@@ -290,6 +312,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       ...accounts.jobHandlers,
       ...privacyRequests.jobHandlers,
       ...childReports.jobHandlers,
+      ...orgDeletion.jobHandlers,
       createMailSender({
         db,
         clock,
@@ -331,6 +354,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     privacyRequests,
     childReports,
     rights,
+    orgDeletion,
     ping: () => sql`select 1`.execute(db),
     startWorkers() {
       if (config.jobs.enabled) jobRunner.start();

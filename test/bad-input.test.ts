@@ -26,6 +26,9 @@ interface RouteCase {
   bodyLimit?: number;
 }
 
+/** DSR-7: what a "Your California Privacy Rights" request carries. */
+const SHINE_THE_LIGHT = { statement: 'Your California Privacy Rights', siteName: 'Castellan', name: 'Rosa Díaz', street: '1 Market St', city: 'San Francisco', state: 'CA', zip: '94105' };
+
 const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
   { method: 'POST', path: '/api/v1/signup', auth: false, body: signupBody(), optional: ['companySize', 'phone', 'address'] },
   { method: 'POST', path: '/api/v1/email-verification', auth: false, body: { token: 'x'.repeat(43) } },
@@ -159,7 +162,25 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
   },
   { method: 'GET', path: '/api/v1/staff/privacy/disclosures/{disclosureId}', auth: true, badUrls: [`/api/v1/staff/privacy/disclosures/${'x'.repeat(101)}`] },
   // DSR-1, DSR-4: data-subject requests.
-  { method: 'POST', path: '/api/v1/privacy/requests', auth: false, body: { kind: 'access', regime: 'ccpa', email: 'a@example.com', details: 'All of it.' }, optional: ['email', 'details'] },
+  {
+    method: 'POST',
+    path: '/api/v1/privacy/requests',
+    auth: false,
+    // DSR-7: the Shine the Light fields, typed and bounded like the rest.
+    body: {
+      kind: 'shine_the_light',
+      regime: 'ccpa',
+      email: 'a@example.com',
+      details: 'All of it.',
+      ...SHINE_THE_LIGHT,
+      // DSR-3: an authorized agent and the authorization they upload.
+      agent: { name: 'Ada Agent', email: 'agent@example.com' },
+      authorization: { filename: 'signed.pdf', contentType: 'application/pdf', content: 'JVBERi0xLjcK' },
+    },
+    optional: ['email', 'details', ...Object.keys(SHINE_THE_LIGHT), 'agent', 'authorization'],
+    // DSR-3: room for an agent's authorization (2 MiB, base64).
+    bodyLimit: 3 * 1024 * 1024,
+  },
   {
     method: 'GET',
     path: '/api/v1/privacy/requests/{requestId}',
@@ -176,11 +197,44 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
     method: 'POST',
     path: '/api/v1/staff/privacy/requests',
     auth: true,
-    body: { kind: 'delete', regime: 'gdpr', channel: 'phone', email: 'a@example.com', details: 'Called on Monday.' },
-    optional: ['details'],
+    body: { kind: 'shine_the_light', regime: 'ccpa', channel: 'phone', email: 'a@example.com', details: 'Called on Monday.', ...SHINE_THE_LIGHT },
+    optional: ['details', ...Object.keys(SHINE_THE_LIGHT)],
   },
   { method: 'POST', path: '/api/v1/staff/privacy/requests/{requestId}/extend', auth: true, body: { reason: 'Three archived systems.' } },
   { method: 'POST', path: '/api/v1/staff/privacy/requests/{requestId}/close', auth: true, body: { outcome: 'denied', reason: 'Not ours.' }, optional: ['reason'] },
+  // DSR-2, DSR-3: verification and authorized agents.
+  {
+    method: 'POST',
+    path: '/api/v1/privacy/requests/{requestId}/verify',
+    auth: false,
+    body: { token: 'x'.repeat(43), password: GOOD_PASSWORD, code: '123456', dataPoints: { name: 'Grace Hopper', organization: 'Lighthouse' }, declaration: { signedName: 'Grace Hopper', agreed: true }, residence: { state: 'CA', agreed: true } },
+    optional: ['token', 'password', 'code', 'dataPoints', 'declaration', 'residence'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/privacy/requests/{requestId}/subject-confirmation',
+    auth: false,
+    body: { token: 'x'.repeat(43), password: GOOD_PASSWORD, code: '123456', residence: { state: 'CA', agreed: true } },
+    optional: ['password', 'code', 'residence'],
+  },
+  { method: 'POST', path: '/api/v1/staff/privacy/requests/{requestId}/verification', auth: true, body: { decision: 'verified', method: 'phone', note: 'Called back on the number on file.' }, optional: ['method'] },
+  { method: 'GET', path: '/api/v1/staff/privacy/requests/{requestId}/authorization', auth: true, badUrls: [`/api/v1/staff/privacy/requests/${'x'.repeat(101)}/authorization`] },
+  // DSR-1, DSR-5: fulfilment of verified requests.
+  {
+    method: 'GET',
+    path: '/api/v1/privacy/requests/{requestId}/archive',
+    auth: false,
+    badUrls: ['/api/v1/privacy/requests/dsr_x/archive', '/api/v1/privacy/requests/dsr_x/archive?token=', `/api/v1/privacy/requests/dsr_x/archive?token=${'x'.repeat(201)}`, '/api/v1/privacy/requests/dsr_x/archive?token=x&color=red'],
+  },
+  { method: 'POST', path: '/api/v1/privacy/requests/{requestId}/archive-link', auth: true, badUrls: [`/api/v1/privacy/requests/${'x'.repeat(101)}/archive-link`] },
+  {
+    method: 'GET',
+    path: '/api/v1/privacy/requests/{requestId}/certificate',
+    auth: false,
+    badUrls: ['/api/v1/privacy/requests/dsr_x/certificate?format=pdf', '/api/v1/privacy/requests/dsr_x/certificate?token=', `/api/v1/privacy/requests/dsr_x/certificate?token=${'x'.repeat(201)}`, '/api/v1/privacy/requests/dsr_x/certificate?color=red'],
+  },
+  { method: 'POST', path: '/api/v1/staff/privacy/requests/{requestId}/fulfil', auth: true, badUrls: [`/api/v1/staff/privacy/requests/${'x'.repeat(101)}/fulfil`] },
+  { method: 'POST', path: '/api/v1/staff/privacy/requests/{requestId}/correction', auth: true, body: { decision: 'deny', reason: 'The name matches the documents.' }, optional: ['reason'] },
   // DSR-8: reports of a child's account.
   { method: 'POST', path: '/api/v1/privacy/child-reports', auth: false, body: { accountEmail: 'a@example.com', details: 'Says they are twelve.' } },
   {
@@ -254,6 +308,10 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
   { method: 'POST', path: '/api/v1/orgs', auth: true, body: { companyName: 'Second Co', companySize: '1-10', phone: '1', address: 'x' }, optional: ['companySize', 'phone', 'address'] },
   { method: 'GET', path: `${o}`, auth: true, badUrls: ['/api/v1/orgs/org_nobody', `/api/v1/orgs/${'x'.repeat(101)}`] },
   { method: 'PATCH', path: `${o}`, auth: true, body: { name: 'Acme Renamed', requireMfa: false }, optional: ['name', 'requireMfa'] },
+  // DSR-6: an organization's deletion.
+  { method: 'POST', path: `${o}/deletion`, auth: true, body: { name: 'Acme', password: GOOD_PASSWORD, code: '123456' }, optional: ['password', 'code'], badUrls: ['/api/v1/orgs/org_nobody/deletion'] },
+  { method: 'GET', path: `${o}/deletion`, auth: true, badUrls: ['/api/v1/orgs/org_nobody/deletion', `/api/v1/orgs/${'x'.repeat(101)}/deletion`] },
+  { method: 'DELETE', path: `${o}/deletion`, auth: true, badUrls: ['/api/v1/orgs/org_nobody/deletion', `/api/v1/orgs/${'x'.repeat(101)}/deletion`] },
   {
     method: 'GET',
     path: `${o}/access`,
@@ -511,6 +569,7 @@ describe.each(dialects)('bad input on $name', (dialect) => {
     'support_sla_targets',
     'support_specialists',
     'support_verifications',
+    'org_deletions',
   ];
 
   /** Every row of every table: the proof that a refused request changed nothing. */

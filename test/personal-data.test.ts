@@ -126,6 +126,20 @@ describe.each(dialects)('personal-data registry on $name', (dialect) => {
     for (const h of handlers) for (const w of h.withheld) expect(h.tables, `${h.module} withholds ${w.table}.${w.column}`).toContain(w.table);
   });
 
+  it('DSR-6: every table with an org_id column is erased with its organization by its module’s handler', async () => {
+    const withOrg: string[] = [];
+    for (const table of await tableNames()) {
+      const columns =
+        dialect.name === 'sqlite'
+          ? (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(t.app.db)).rows
+          : (await sql<{ name: string }>`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = ${table}`.execute(t.app.db)).rows;
+      if (columns.some((c) => c.name === 'org_id')) withOrg.push(table);
+    }
+    expect(withOrg).toEqual(expect.arrayContaining(['memberships', 'support_tickets', 'audit_log', 'cards']));
+    const erasing = new Set(handlers.filter((h) => h.eraseOrganization).flatMap((h) => h.tables));
+    expect(withOrg.filter((table) => !erasing.has(table)).map((table) => `${table} holds organizations' rows, but no handler that erases an organization lists it`)).toEqual([]);
+  });
+
   it('DSR-5: the reader finds a @personal column in a comment that holds braces, and ignores unmarked ones', () => {
     const text = 'export interface XTable {\n  id: string;\n  /**\n   * @personal A {braced} note.\n   */\n  email: string;\n  /** Not personal. */\n  plan: string;\n}\n';
     expect(markedColumns(text).get('XTable')).toEqual(['email']);

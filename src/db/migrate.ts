@@ -19,6 +19,10 @@ import * as m0017 from './migrations/0017-organization-mfa.ts';
 import * as m0018 from './migrations/0018-privacy-requests.ts';
 import * as m0019 from './migrations/0019-child-reports.ts';
 import * as m0020 from './migrations/0020-request-verification.ts';
+import * as m0021 from './migrations/0021-request-verification-agents.ts';
+import * as m0022 from './migrations/0022-request-fulfilment.ts';
+import * as m0023 from './migrations/0023-organization-deletion.ts';
+import * as m0024 from './migrations/0024-shine-the-light.ts';
 import type { Database } from './schema.ts';
 
 /** What some migrations need beyond the database: keys that never live in it. */
@@ -46,6 +50,10 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0018-privacy-requests': m0018,
   '0019-child-reports': m0019,
   '0020-request-verification': m0020,
+  '0021-request-verification-agents': m0021,
+  '0022-request-fulfilment': m0022,
+  '0023-organization-deletion': m0023,
+  '0024-shine-the-light': m0024,
 });
 
 export async function migrateToLatest(

@@ -3,11 +3,14 @@ import type { AccountsTables } from '../modules/accounts/accounts.tables.ts';
 import type { AuditTables } from '../modules/audit/audit.tables.ts';
 import type { BillingTables } from '../modules/billing/billing.tables.ts';
 import type { DirectoryTables } from '../modules/directory/directory.tables.ts';
+import type { OrgDeletionTables } from '../modules/directory/org-deletion.tables.ts';
 import type { JobsTables } from '../modules/jobs/jobs.tables.ts';
 import type { MailTables } from '../modules/mail/mail.tables.ts';
 import type { PrivacyTables } from '../modules/privacy/privacy.tables.ts';
 import type { ChildReportTables } from '../modules/rights/child-reports.tables.ts';
 import type { RightsTables } from '../modules/rights/rights.tables.ts';
+import type { FulfilmentTables } from '../modules/rights/fulfilment.tables.ts';
+import type { VerificationTables } from '../modules/rights/verification.tables.ts';
 import type { KnowledgeBaseTables } from '../modules/support/kb.tables.ts';
 import type { SupportTables } from '../modules/support/support.tables.ts';
 
@@ -16,7 +19,7 @@ export interface InstanceSettingsTable {
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables, VerificationTables, OrgDeletionTables, FulfilmentTables {
   instance_settings: InstanceSettingsTable;
 }
 

@@ -31,6 +31,9 @@ import { kbRoutes } from './routes/kb.routes.ts';
 import { supportRoutes } from './routes/support.routes.ts';
 import { childReportsRoutes } from './routes/child-reports.routes.ts';
 import { rightsRoutes } from './routes/rights.routes.ts';
+import { rightsFulfilmentRoutes } from './routes/rights-fulfilment.routes.ts';
+import { rightsVerificationRoutes } from './routes/rights-verification.routes.ts';
+import { orgDeletionRoutes } from './routes/org-deletion.routes.ts';
 import { deskRoutes } from './routes/desk.routes.ts';
 import { ldapRoutes } from './routes/ldap.routes.ts';
 import { SHARED_SCHEMAS } from '../contracts/common.ts';
@@ -201,7 +204,10 @@ export async function buildHttp(opts: { core: Core; webRoot: string; ldapEndpoin
     supportRoutes,
     deskRoutes,
     rightsRoutes,
+    rightsFulfilmentRoutes,
+    rightsVerificationRoutes,
     childReportsRoutes,
+    orgDeletionRoutes,
   ]) {
     routes(app.withTypeProvider<TypeBoxTypeProvider>(), deps);
   }

@@ -20,6 +20,10 @@ const CurrentPolicyPage = lazy(() => import('./pages/privacy/CurrentPolicy.tsx')
 const PolicyArchivePage = lazy(() => import('./pages/privacy/Archive.tsx'));
 const PolicyVersionPage = lazy(() => import('./pages/privacy/Version.tsx'));
 const PolicyDiffPage = lazy(() => import('./pages/privacy/Diff.tsx'));
+const PrivacyRequestNewPage = lazy(() => import('./pages/privacy/RequestNew.tsx'));
+const PrivacyRequestStatusPage = lazy(() => import('./pages/privacy/RequestStatus.tsx'));
+const ShineTheLightPage = lazy(() => import('./pages/privacy/ShineTheLight.tsx'));
+const ReportChildPage = lazy(() => import('./pages/privacy/ReportChild.tsx'));
 const KbSearchPage = lazy(() => import('./pages/kb/Search.tsx'));
 const KbArticlePage = lazy(() => import('./pages/kb/Article.tsx'));
 const KbSupportedPage = lazy(() => import('./pages/kb/Supported.tsx'));
@@ -106,6 +110,12 @@ export function App() {
         <Route path="/accept-invitation">
           <LegacyInvitationLink />
         </Route>
+        <Route path="/privacy/shine-the-light">
+          <ShineTheLightPage />
+        </Route>
+        <Route path="/privacy/report-child">
+          <ReportChildPage />
+        </Route>
         <Route path="/privacy/choices">
           <PrivacyChoicesPage />
         </Route>
@@ -119,6 +129,10 @@ export function App() {
         <Route path="/privacy/diff">
           <PolicyDiffPage />
         </Route>
+        <Route path="/privacy/requests/new">
+          <PrivacyRequestNewPage />
+        </Route>
+        <Route path="/privacy/requests/:requestId">{(params) => <PrivacyRequestStatusPage key={params.requestId} requestId={params.requestId} />}</Route>
         <Route path="/kb">
           <KbSearchPage />
         </Route>

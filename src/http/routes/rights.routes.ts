@@ -11,9 +11,13 @@ import {
   SubmitRequestBody,
 } from '../../contracts/rights.ts';
 import { Type } from 'typebox';
+import { AUTHORIZATION_MAX_BYTES } from '../../modules/rights/index.ts';
 import { callerOf, contextOf } from '../auth.ts';
 import type { HttpApp, HttpDeps } from '../deps.ts';
 import { errorResponses } from '../schemas.ts';
+
+/** The intake's body limit: the largest authorization in base64, and room for the rest. */
+const AUTHORIZATION_BODY_LIMIT = Math.ceil((AUTHORIZATION_MAX_BYTES * 4) / 3) + 64 * 1024;
 
 /** DSR-1, DSR-4, DSR-5: data-subject requests: the privacy center's intake, the requester's view, the staff desk. */
 export function rightsRoutes(app: HttpApp, deps: HttpDeps): void {
@@ -24,6 +28,8 @@ export function rightsRoutes(app: HttpApp, deps: HttpDeps): void {
     '/api/v1/privacy/requests',
     {
       config: { auth: 'optional' },
+      // DSR-3: an agent's signed authorization comes in the body, as base64.
+      bodyLimit: AUTHORIZATION_BODY_LIMIT,
       schema: {
         tags: ['privacy'],
         summary:

@@ -31,3 +31,9 @@ export async function deleteAccountRows(ex: Executor, accountId: string) {
     recovery_codes: Number(codes.numDeletedRows),
   };
 }
+
+/** DSR-6: the rate-limit counters named after the organization (its invitations' hourly count). */
+export async function deleteOrgThrottles(ex: Executor, orgId: string): Promise<number> {
+  const r = await ex.deleteFrom('throttles').where('key', '=', `invite:org:${orgId}`).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

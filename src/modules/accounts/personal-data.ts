@@ -23,7 +23,7 @@ const WITHHELD: WithheldColumn[] = [
 export function createAccountsPersonalData(db: Kysely<Database>) {
   const handler: PersonalDataHandler = {
     module: 'accounts',
-    tables: TABLES,
+    tables: [...TABLES, 'throttles'],
     withheld: WITHHELD,
     async export(subject, ex = db) {
       if (!subject.accountId) return Object.fromEntries(TABLES.map((t) => [t, []]));
@@ -36,6 +36,10 @@ export function createAccountsPersonalData(db: Kysely<Database>) {
       const deleted = await repo.deleteAccountRows(ex, subject.accountId);
       for (const t of TABLES) out[t] = { ...emptyErasure(), deleted: deleted[t] };
       return out;
+    },
+    /** DSR-6: accounts are the people's own and stay; only counters named after the organization go. */
+    async eraseOrganization(orgId, ex = db) {
+      return { outcome: { throttles: { ...emptyErasure(), deleted: await repo.deleteOrgThrottles(ex, orgId) } }, more: false };
     },
   };
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { exportRows, keptErasure, type PersonalDataHandler, type WithheldColumn } from '../rights/index.ts';
 import { countEntriesAbout, entriesAbout } from './audit.repository.ts';
+import { countEntriesOfOrg } from './personal-data.repository.ts';
 
 const WITHHELD: WithheldColumn[] = [
   { table: 'audit_log', column: 'prev_hash', why: "the chain's link: says nothing about the person" },
@@ -14,6 +15,7 @@ const WITHHELD: WithheldColumn[] = [
  * to update or delete an entry (SEC-1, append-only), and each entry's keyed hash covers every column
  * and the entry before it, so a rewritten entry would make `castellan audit verify` fail from there
  * on. The entries hold ids, the request's IP address and what an auditor needs; never a secret.
+ * An organization's deletion (DSR-6) keeps its log the same way.
  */
 export function createAuditPersonalData(db: Kysely<Database>): PersonalDataHandler {
   const idsOf = (s: { accountId: string | null; membershipIds: readonly string[] }) => [...(s.accountId ? [s.accountId] : []), ...s.membershipIds];
@@ -27,6 +29,9 @@ export function createAuditPersonalData(db: Kysely<Database>): PersonalDataHandl
     },
     async erase(subject, _reason, ex = db) {
       return { audit_log: keptErasure(await countEntriesAbout(ex, idsOf(subject)), 'security_audit', 'unchanged') };
+    },
+    async eraseOrganization(orgId, ex = db) {
+      return { outcome: { audit_log: keptErasure(await countEntriesOfOrg(ex, orgId), 'security_audit', 'unchanged') }, more: false };
     },
   };
 }

@@ -16,6 +16,8 @@ export interface OrganizationsTable {
   require_mfa: number;
   created_at: string;
   updated_at: string;
+  /** DSR-6: set when the organization's deletion began: nothing reaches it any more, and once erased the row is a tombstone. */
+  deleted_at?: string | null;
 }
 
 /**

@@ -27,3 +27,7 @@ export {
 } from './query.ts';
 export type { ServiceAccountView } from './service-accounts.service.ts';
 export { createDirectoryPersonalData } from './personal-data.ts';
+// DSR-6: an organization's deletion.
+export { createOrgDeletion, type OrgDeletion } from './org-deletion.module.ts';
+export { OrgDeletionErrors } from './org-deletion.errors.ts';
+export type { OrgDeletionDeps } from './org-deletion.deps.ts';

@@ -138,7 +138,7 @@ export async function allMemberships(ex: Executor, orgId: string): Promise<Membe
 const ofAccount = statement<MembershipsTable & { org_name: string; org_plan: string; org_slug: string; org_require_mfa: number }>(`
   select m.*, o.name as org_name, o.plan as org_plan, o.slug as org_slug, o.require_mfa as org_require_mfa
   from memberships m join organizations o on o.id = m.org_id
-  where m.account_id = ?
+  where m.account_id = ? and o.deleted_at is null
   order by o.name, m.id`);
 
 /** A person's memberships with their organizations' names and plans: every sign-in and /me read this. */
@@ -148,7 +148,8 @@ export async function membershipsOfAccount(ex: Executor, accountId: string) {
 
 /** What a caller is in one organization, and whether it requires MFA (ACC-5): the (account, organization) index and the organization's key, on every request. */
 const membershipOfAccount = statement<{ id: string; role: string; status: string; require_mfa: number }>(
-  'select m.id, m.role, m.status, o.require_mfa from memberships m join organizations o on o.id = m.org_id where m.account_id = ? and m.org_id = ?',
+  // DSR-6: an organization whose deletion began has no members any more, to the console and every API.
+  'select m.id, m.role, m.status, o.require_mfa from memberships m join organizations o on o.id = m.org_id where m.account_id = ? and m.org_id = ? and o.deleted_at is null',
 );
 
 export async function roleOf(ex: Executor, accountId: string, orgId: string) {
@@ -164,6 +165,7 @@ export async function findByUsername(ex: Executor, orgId: string, username: stri
     .select(sql<number>`case when m.imported_password_hash_enc is null then 0 else 1 end`.as('has_kept_password'))
     .where('m.org_id', '=', orgId)
     .where('m.username', '=', username)
+    .where('o.deleted_at', 'is', null)
     .executeTakeFirst();
 }
 
@@ -178,6 +180,7 @@ export async function pendingInvitationsFor(ex: Executor, emailNormalized: strin
     .where('memberships.status', '!=', 'suspended')
     .where('memberships.account_id', 'is', null)
     .where('memberships.invite_expires_at', '>', now)
+    .where('organizations.deleted_at', 'is', null)
     .orderBy('memberships.invited_at', 'desc')
     .execute();
 }

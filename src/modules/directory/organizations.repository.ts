@@ -8,7 +8,8 @@ export async function insertOrganization(ex: Executor, row: OrganizationsTable):
 }
 
 export async function findOrganizationBySlug(ex: Executor, slug: string): Promise<OrganizationsTable | undefined> {
-  return ex.selectFrom('organizations').selectAll().where('slug', '=', slug).executeTakeFirst();
+  // DSR-6: a deleted organization's subtree answers nothing (its slug was given up too).
+  return ex.selectFrom('organizations').selectAll().where('slug', '=', slug).where('deleted_at', 'is', null).executeTakeFirst();
 }
 
 /** The slug itself when free, else the first free one of `slug-2`, `slug-3`, … (read in the creating transaction). */

@@ -58,3 +58,54 @@ export async function clearAccountReferences(ex: Executor, accountId: string): P
 export async function serviceAccountsMadeBy(ex: Executor, accountId: string) {
   return ex.selectFrom('service_accounts').selectAll().where('created_by', '=', accountId).orderBy('created_at').execute();
 }
+
+// ---- DSR-6: an organization's rows, erased with the organization ------------------------------
+
+/**
+ * Up to `limit` of the organization's members, removed with their group memberships and direct
+ * grants (in the caller's transaction): the ids are read first, so each batch is a bounded amount
+ * of work whatever the organization's size.
+ */
+export async function deleteMembersBatch(ex: Executor, orgId: string, limit: number): Promise<{ memberships: number; group_members: number; bindings: number }> {
+  const ids = (await ex.selectFrom('memberships').select('id').where('org_id', '=', orgId).limit(limit).execute()).map((r) => r.id);
+  const out = { memberships: 0, group_members: 0, bindings: 0 };
+  // IN lists of at most IN_CHUNK ids: SQLite takes at most 32,766 bound values in a statement.
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    const chunk = ids.slice(i, i + IN_CHUNK);
+    out.group_members += Number((await ex.deleteFrom('group_members').where('org_id', '=', orgId).where('user_id', 'in', chunk).executeTakeFirst()).numDeletedRows);
+    out.bindings += Number((await ex.deleteFrom('bindings').where('org_id', '=', orgId).where('user_id', 'in', chunk).executeTakeFirst()).numDeletedRows);
+    out.memberships += Number((await ex.deleteFrom('memberships').where('org_id', '=', orgId).where('id', 'in', chunk).executeTakeFirst()).numDeletedRows);
+  }
+  return out;
+}
+
+const IN_CHUNK = 5000;
+
+/** Everything else the organization holds in the directory, once its members are gone: few rows. */
+export async function deleteOrganizationRest(ex: Executor, orgId: string) {
+  const count = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
+  const groupMembers = count(await ex.deleteFrom('group_members').where('org_id', '=', orgId).executeTakeFirstOrThrow());
+  const bindings = count(await ex.deleteFrom('bindings').where('org_id', '=', orgId).executeTakeFirstOrThrow());
+  const serviceAccounts = count(await ex.deleteFrom('service_accounts').where('org_id', '=', orgId).executeTakeFirstOrThrow());
+  const groups = count(await ex.deleteFrom('groups').where('org_id', '=', orgId).executeTakeFirstOrThrow());
+  const resources = count(await ex.deleteFrom('resources').where('org_id', '=', orgId).executeTakeFirstOrThrow());
+  const counters = count(await ex.deleteFrom('posix_counters').where('org_id', '=', orgId).executeTakeFirstOrThrow());
+  return { group_members: groupMembers, bindings, service_accounts: serviceAccounts, groups, resources, posix_counters: counters };
+}
+
+/** The deletion requests the person made or cancelled (DSR-1). */
+export async function orgDeletionsOf(ex: Executor, accountId: string) {
+  return ex
+    .selectFrom('org_deletions')
+    .selectAll()
+    .where((eb) => eb.or([eb('requested_by', '=', accountId), eb('cancelled_by', '=', accountId)]))
+    .orderBy('requested_at')
+    .execute();
+}
+
+/** DSR-5: the person's references on deletion requests go; the requests (the organization's record) stay. */
+export async function clearOrgDeletionReferences(ex: Executor, accountId: string): Promise<number> {
+  const asked = await ex.updateTable('org_deletions').set({ requested_by: null, requested_by_email: null }).where('requested_by', '=', accountId).executeTakeFirst();
+  const cancelled = await ex.updateTable('org_deletions').set({ cancelled_by: null }).where('cancelled_by', '=', accountId).executeTakeFirst();
+  return Number(asked.numUpdatedRows) + Number(cancelled.numUpdatedRows);
+}

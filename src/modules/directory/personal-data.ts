@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
 import type { Database, Executor } from '../../db/schema.ts';
-import { emptyErasure, exportRows, type PersonalDataHandler, type WithheldColumn } from '../rights/index.ts';
+import { emptyErasure, type ErasureOutcome, exportRows, type PersonalDataHandler, type WithheldColumn } from '../rights/index.ts';
 import * as repo from './personal-data.repository.ts';
 
 const WITHHELD: WithheldColumn[] = [
@@ -24,12 +24,17 @@ const WITHHELD: WithheldColumn[] = [
 export function createDirectoryPersonalData(db: Kysely<Database>, clock: Clock) {
   const handler: PersonalDataHandler = {
     module: 'directory',
-    tables: ['memberships', 'service_accounts'],
+    tables: ['memberships', 'service_accounts', 'org_deletions', 'organizations', 'groups', 'group_members', 'resources', 'bindings', 'posix_counters'],
     withheld: WITHHELD,
     async export(subject, ex = db) {
       const memberships = await repo.membershipsOf(ex, subject.accountId, subject.email);
       const made = subject.accountId ? await repo.serviceAccountsMadeBy(ex, subject.accountId) : [];
-      return { memberships: exportRows('memberships', memberships, WITHHELD), service_accounts: exportRows('service_accounts', made, WITHHELD) };
+      const deletions = subject.accountId ? await repo.orgDeletionsOf(ex, subject.accountId) : [];
+      return {
+        memberships: exportRows('memberships', memberships, WITHHELD),
+        service_accounts: exportRows('service_accounts', made, WITHHELD),
+        org_deletions: exportRows('org_deletions', deletions, WITHHELD),
+      };
     },
     async erase(subject, _reason, ex = db) {
       const memberships = emptyErasure();
@@ -43,12 +48,29 @@ export function createDirectoryPersonalData(db: Kysely<Database>, clock: Clock) 
         const placeholder = { email: `erased.${m.id}@invalid`.toLowerCase(), name: 'Erased member', username: m.uid_number === null ? null : `erased-${m.uid_number}` };
         memberships.deidentified += await repo.deidentifyMembership(ex, m.org_id, m.id, placeholder, now);
       }
+      const orgDeletions = emptyErasure();
       if (subject.accountId) {
         const cleared = await repo.clearAccountReferences(ex, subject.accountId);
         memberships.deidentified += cleared.memberships;
         serviceAccounts.deidentified += cleared.service_accounts;
+        orgDeletions.deidentified += await repo.clearOrgDeletionReferences(ex, subject.accountId);
       }
-      return { memberships, service_accounts: serviceAccounts };
+      return { memberships, service_accounts: serviceAccounts, org_deletions: orgDeletions };
+    },
+    /**
+     * DSR-6: the organization's members (their imported password hashes with them), group
+     * memberships and grants go a batch at a time; once no member is left, its groups, resources,
+     * remaining grants, service accounts and POSIX counter. The accounts stay: they are the people's
+     * own. The organization's row and its deletion record are the deletion job's to finish.
+     */
+    async eraseOrganization(orgId, ex = db, opts = {}) {
+      const batchRows = opts.batchRows ?? Number.MAX_SAFE_INTEGER;
+      const batch = await repo.deleteMembersBatch(ex, orgId, batchRows);
+      const outcome: ErasureOutcome = {};
+      for (const [table, deleted] of Object.entries(batch)) outcome[table] = { ...emptyErasure(), deleted };
+      if (batch.memberships >= batchRows) return { outcome, more: true };
+      for (const [table, deleted] of Object.entries(await repo.deleteOrganizationRest(ex, orgId))) outcome[table] = { ...emptyErasure(), deleted: (outcome[table]?.deleted ?? 0) + deleted };
+      return { outcome, more: false };
     },
   };
 

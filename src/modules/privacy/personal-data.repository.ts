@@ -88,3 +88,9 @@ export async function deidentifyDisclosures(ex: Executor, s: PrivacySubject): Pr
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+/** DSR-6, PRV-9: the ledger keeps each disclosure made for the organization, without its subject or the organization. */
+export async function deidentifyDisclosuresOfOrg(ex: Executor, orgId: string): Promise<number> {
+  const r = await ex.updateTable('disclosures').set({ subject_type: null, subject_id: null, subject_email: null, org_id: null }).where('org_id', '=', orgId).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

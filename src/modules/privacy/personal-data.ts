@@ -13,6 +13,10 @@ const TABLES = ['consent_events', 'analytics_events', 'visitor_links', 'policy_a
  * whom and when, no longer whose); and keeps the consent events unchanged under `consent_proof`:
  * the database refuses to change or delete them (PRV-4), and they prove every choice, opt-outs
  * included. Nothing here is a secret, so nothing is withheld from an export.
+ *
+ * DSR-6: of an organization, the ledger holds the disclosures made for it (an integration, the
+ * payment provider): they are kept without their subject or organization. Consent, analytics and
+ * policy records belong to the members' own accounts, which stay.
  */
 export function createPrivacyPersonalData(db: Kysely<Database>): PersonalDataHandler {
   return {
@@ -38,6 +42,9 @@ export function createPrivacyPersonalData(db: Kysely<Database>): PersonalDataHan
         disclosures: { ...emptyErasure(), deidentified },
         mail_opens: { ...emptyErasure(), deleted: deleted.mail_opens },
       };
+    },
+    async eraseOrganization(orgId, ex = db) {
+      return { outcome: { disclosures: { ...emptyErasure(), deidentified: await repo.deidentifyDisclosuresOfOrg(ex, orgId) } }, more: false };
     },
   };
 }

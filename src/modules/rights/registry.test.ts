@@ -62,4 +62,40 @@ describe.each(dialects)('personal-data registry on $name', (dialect) => {
     expect(await working.eraseAll(subject, reason)).toEqual({ first: { first_table: { ...emptyErasure(), deleted: 1 } }, second: { second_table: { ...emptyErasure(), deleted: 1 } } });
     expect([await left('a1'), await left('b1')]).toEqual([0, 0]);
   });
+
+  /** DSR-6: a handler that erases an organization's rows (settings keyed `<org>:<n>`) at most `batchRows` per call. */
+  function orgHandler(module: string, failAfter = Infinity): PersonalDataHandler {
+    let calls = 0;
+    return {
+      ...settingsHandler(module, 'unused'),
+      async eraseOrganization(orgId, ex, opts = {}) {
+        if (++calls > failAfter) throw new Error('broken off');
+        const keys = (await ex!.selectFrom('instance_settings').select('key').where('key', 'like', `${orgId}:%`).limit(opts.batchRows ?? 1000).execute()).map((r) => r.key);
+        if (keys.length > 0) await ex!.deleteFrom('instance_settings').where('key', 'in', keys).execute();
+        return { outcome: { [`${module}_table`]: { ...emptyErasure(), deleted: keys.length } }, more: keys.length === (opts.batchRows ?? 1000) };
+      },
+    };
+  }
+
+  it('DSR-6: an organization is erased a batch per transaction, every step reported in its transaction; a run broken off resumes where it stopped', async () => {
+    await seed(...Array.from({ length: 7 }, (_, i) => `orgx:${i}`));
+    const registry = createPersonalDataRegistry({ db: d.handle.db });
+    registry.register(settingsHandler('plain', 'k'));
+    registry.register(orgHandler('batched', 2));
+    const steps: Array<[string, number, boolean]> = [];
+    const afterStep = async (_ex: unknown, module: string, step: { outcome: Record<string, { deleted: number }>; more: boolean }) => {
+      steps.push([module, step.outcome[`${module}_table`]?.deleted ?? 0, step.more]);
+    };
+    // The third batch fails: the first two stay done, and were reported.
+    await expect(registry.eraseOrganization('orgx', { batchRows: 3, afterStep })).rejects.toThrow('broken off');
+    expect(steps).toEqual([['batched', 3, true], ['batched', 3, true]]);
+    expect(await left('orgx:6')).toBe(1);
+
+    const resumed = createPersonalDataRegistry({ db: d.handle.db });
+    resumed.register(orgHandler('batched'));
+    resumed.register(orgHandler('finished'));
+    const erasure = await resumed.eraseOrganization('orgx', { batchRows: 3, afterStep, skipModules: ['finished'] });
+    expect(erasure).toEqual({ modules: { batched: { batched_table: { ...emptyErasure(), deleted: 1 } } }, transactions: 1 });
+    expect((await d.handle.db.selectFrom('instance_settings').select('key').where('key', 'like', 'orgx:%').execute()).length).toBe(0);
+  });
 });

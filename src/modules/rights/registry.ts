@@ -37,6 +37,7 @@ export const RETENTION_EXCEPTIONS = {
   support_inquiry: 'DSR-5: support inquiries may be kept for record keeping',
   security_audit: 'SEC-1: the audit log is append-only and hash-chained; rewriting an entry breaks its verification',
   consent_proof: 'PRV-4: consent events are append-only; they are the proof of each choice, opt-outs included',
+  deletion_record: 'DSR-6: the record that an organization was deleted (its id, dates and what was erased), which names no one and nothing of it',
 } as const;
 export type RetentionException = keyof typeof RETENTION_EXCEPTIONS;
 
@@ -73,7 +74,57 @@ export interface PersonalDataHandler {
   export(subject: DataSubject, ex?: Executor): Promise<Record<string, Array<Record<string, unknown>>>>;
   /** Removes or de-identifies the subject's rows (or keeps them under an exception), in `ex` when given. */
   erase(subject: DataSubject, reason: ErasureReason, ex?: Executor): Promise<ErasureOutcome>;
+  /**
+   * DSR-6: removes or de-identifies the rows the organization holds in this module (or keeps them
+   * under an exception), in `ex` when given. A module whose organization rows can be many does at
+   * most about `opts.batchRows` of them per call and answers `more: true` while rows are left: the
+   * registry calls it again, each time in a transaction of its own. Without this method, the
+   * module holds nothing of an organization.
+   */
+  eraseOrganization?(orgId: string, ex?: Executor, opts?: OrganizationErasureOptions): Promise<OrganizationErasureStep>;
 }
+
+/** DSR-6: what a handler is told when it erases an organization. */
+export interface OrganizationErasureOptions {
+  /** Rows to erase per call, at most about (ORG_ERASURE_BATCH_ROWS). */
+  batchRows?: number;
+  /**
+   * The organization's name and its members' names, read before any module erased anything: a
+   * record kept de-identified (a support inquiry) has them replaced wherever its free text quotes them.
+   */
+  names?: readonly string[];
+}
+
+/** What the registry's `eraseOrganization` is told beyond what it passes on to the handlers. */
+export interface OrganizationErasureRun extends OrganizationErasureOptions {
+  /**
+   * Called in each step's transaction with what the step did, so the caller can keep a running
+   * account that commits with the step: a run broken off and resumed still counts every row once.
+   */
+  afterStep?(ex: Executor, module: string, step: OrganizationErasureStep): Promise<void>;
+  /** Modules a run broken off already finished: a resumed run does not count their kept rows twice. */
+  skipModules?: readonly string[];
+}
+
+/** One call of a handler's `eraseOrganization`: what it did, and whether rows are left for another call. */
+export interface OrganizationErasureStep {
+  outcome: ErasureOutcome;
+  more: boolean;
+}
+
+/** DSR-6: what erasing an organization did, per module and table, and in how many transactions. */
+export interface OrganizationErasure {
+  modules: Record<string, ErasureOutcome>;
+  transactions: number;
+}
+
+/**
+ * Rows a handler erases per transaction. Measured with 100,000 members (bench/rights.ts,
+ * docs/rights.md): one transaction holds SQLite's single writer for seconds, so every other write
+ * of the instance (sign-ins, LDAP binds' bookkeeping) would wait on it; batches of this size keep
+ * each transaction well under a second for a few percent more total time.
+ */
+export const ORG_ERASURE_BATCH_ROWS = 5000;
 
 /** Module → table → rows: a portable access export (DSR-1), and what was left out of it. */
 export interface PersonalDataExport {
@@ -92,6 +143,19 @@ export const keptErasure = (kept: number, exception: RetentionException, keptAs:
   exception,
   keptAs: kept > 0 ? keptAs : null,
 });
+
+/** Adds one step's counts to a running outcome, table by table (the exception is the table's, whichever step named it). */
+export function addErasure(into: ErasureOutcome, step: ErasureOutcome): ErasureOutcome {
+  for (const [table, e] of Object.entries(step)) {
+    const t = (into[table] ??= emptyErasure());
+    t.deleted += e.deleted;
+    t.deidentified += e.deidentified;
+    t.kept += e.kept;
+    t.exception ??= e.exception;
+    t.keptAs ??= e.keptAs;
+  }
+  return into;
+}
 
 /** The text that replaces a name or an address in a record kept under an exception: the record names it (DSR-5). */
 export const erasedMark = (exception: RetentionException): string => `[erased; kept under ${exception}]`;
@@ -135,5 +199,35 @@ export function createPersonalDataRegistry(deps: { db: Kysely<Database> }) {
     });
   }
 
-  return { register, handlers: (): readonly PersonalDataHandler[] => [...registered], exportAll, eraseAll };
+  /**
+   * DSR-6: every module erases the organization, in registration order (the modules whose rows
+   * point at members before the directory). A handler's small work is one transaction; a handler
+   * with more rows than `batchRows` is called again, a transaction per batch, until it is done.
+   * Access to the organization has stopped before this runs (the caller marks it deleted), so the
+   * batches in between are seen by no one; a run broken off is resumed by running it again.
+   */
+  async function eraseOrganization(orgId: string, opts: OrganizationErasureRun = {}): Promise<OrganizationErasure> {
+    const step = { batchRows: opts.batchRows ?? ORG_ERASURE_BATCH_ROWS, names: opts.names ?? [] };
+    const modules: Record<string, ErasureOutcome> = {};
+    let transactions = 0;
+    for (const h of registered) {
+      const erase = h.eraseOrganization?.bind(h);
+      if (!erase || opts.skipModules?.includes(h.module)) continue;
+      const outcome: ErasureOutcome = {};
+      for (let more = true; more; ) {
+        const done = await deps.db.transaction().execute(async (trx) => {
+          const d = await erase(orgId, trx, step);
+          await opts.afterStep?.(trx, h.module, d);
+          return d;
+        });
+        transactions += 1;
+        addErasure(outcome, done.outcome);
+        more = done.more;
+      }
+      modules[h.module] = outcome;
+    }
+    return { modules, transactions };
+  }
+
+  return { register, handlers: (): readonly PersonalDataHandler[] => [...registered], exportAll, eraseAll, eraseOrganization };
 }

@@ -17,7 +17,7 @@ const MARK = '[erased]';
 export function createRequestsPersonalData(db: Kysely<Database>, clock: Clock): PersonalDataHandler {
   return {
     module: 'rights',
-    tables: ['privacy_requests', 'privacy_request_events', 'privacy_request_log'],
+    tables: ['privacy_requests', 'privacy_request_events', 'privacy_request_log', 'shine_the_light_requests'],
     withheld: WITHHELD,
     async export(subject, ex = db) {
       const requests = await repo.requestsOf(ex, subject);
@@ -26,13 +26,16 @@ export function createRequestsPersonalData(db: Kysely<Database>, clock: Clock): 
         privacy_requests: exportRows('privacy_requests', requests, WITHHELD),
         privacy_request_events: exportRows('privacy_request_events', events, WITHHELD),
         privacy_request_log: [],
+        shine_the_light_requests: exportRows('shine_the_light_requests', await repo.shineTheLightOf(ex, requests.map((r) => r.id)), WITHHELD),
       };
     },
     async erase(subject, reason, ex = db) {
-      const out = { privacy_requests: emptyErasure(), privacy_request_events: emptyErasure(), privacy_request_log: emptyErasure() };
+      const out = { privacy_requests: emptyErasure(), privacy_request_events: emptyErasure(), privacy_request_log: emptyErasure(), shine_the_light_requests: emptyErasure() };
       const at = clock.now().toISOString();
       for (const r of await repo.requestsOf(ex, subject)) {
-        if (r.id !== reason.reference) out.privacy_requests.deidentified += await repo.deidentifyRequest(ex, r.id, MARK, at);
+        if (r.id === reason.reference) continue;
+        out.privacy_requests.deidentified += await repo.deidentifyRequest(ex, r.id, MARK, at);
+        out.shine_the_light_requests.deidentified += await repo.deidentifyShineTheLight(ex, r.id, MARK);
       }
       return out;
     },

@@ -1,6 +1,6 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Executor } from '../../db/schema.ts';
-import type { PrivacyRequestEventsTable, PrivacyRequestLogTable, PrivacyRequestsTable } from './rights.tables.ts';
+import type { PrivacyRequestEventsTable, PrivacyRequestLogTable, PrivacyRequestsTable, ShineTheLightRequestsTable } from './rights.tables.ts';
 
 /** Data-subject requests are the operator's, not an organization's: no query here is tenant-scoped. */
 
@@ -91,6 +91,43 @@ export async function deidentifyRequest(ex: Executor, id: string, mark: string, 
     .updateTable('privacy_requests')
     .set({ email: mark, email_normalized: `${mark}:${id}`, account_id: null, details: null, updated_at: at })
     .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** DSR-7: the fields and answer of a Shine the Light request. */
+export async function insertShineTheLight(ex: Executor, row: Insertable<ShineTheLightRequestsTable>): Promise<void> {
+  await ex.insertInto('shine_the_light_requests').values(row).execute();
+}
+
+export function findShineTheLight(ex: Executor, requestId: string): Promise<ShineTheLightRequestsTable | undefined> {
+  return ex.selectFrom('shine_the_light_requests').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+}
+
+/** DSR-7: whether the person (by address or account) made another Shine the Light request since `since`. */
+export async function hasShineTheLightSince(ex: Executor, who: { email: string; accountId: string | null; since: string; before: string }): Promise<boolean> {
+  const row = await ex
+    .selectFrom('privacy_requests')
+    .select('id')
+    .where('kind', '=', 'shine_the_light')
+    .where('received_at', '>=', who.since)
+    .where('id', '!=', who.before)
+    .where((eb) => (who.accountId ? eb.or([eb('email_normalized', '=', who.email), eb('account_id', '=', who.accountId)]) : eb('email_normalized', '=', who.email)))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export function shineTheLightOf(ex: Executor, requestIds: readonly string[]): Promise<ShineTheLightRequestsTable[]> {
+  if (requestIds.length === 0) return Promise.resolve([]);
+  return ex.selectFrom('shine_the_light_requests').selectAll().where('request_id', 'in', requestIds).execute();
+}
+
+export async function deidentifyShineTheLight(ex: Executor, requestId: string, mark: string): Promise<number> {
+  const r = await ex
+    .updateTable('shine_the_light_requests')
+    .set({ name: mark, street: mark, city: mark, state: mark, zip: mark, answer: null })
+    .where('request_id', '=', requestId)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }

@@ -10,12 +10,17 @@ import { type Actor, createSteps } from './requests.steps.ts';
 import { type Channel, DETAILS_MAX, type RequestKind, type RequestView, type StaffRequestView, toRequestView, toStaffView } from './requests.views.ts';
 import type { RightsDeps } from './rights.deps.ts';
 import { RightsErrors } from './rights.errors.ts';
+import { cleanCorrection, type CorrectionInput, recordCorrection } from './fulfilment.correct.ts';
+import { checkShineTheLight, createShineTheLight, SHINE_THE_LIGHT_FIELDS, type ShineTheLightInput, shineTheLightDue } from './shine-the-light.ts';
 import type { PrivacyRequestsTable } from './rights.tables.ts';
+import { type AgentInput, type Audience, type IntakeVerification, noIntakeVerification } from './verification.hooks.ts';
 
-export interface SubmitInput {
+export interface SubmitInput extends ShineTheLightInput, AgentInput {
   kind: RequestKind;
   regime: Regime;
   email?: string | undefined;
+  /** DSR-1: what a correction request asks to change (fulfilment applies it after staff review). */
+  correction?: CorrectionInput | undefined;
   details?: string | undefined;
 }
 
@@ -32,9 +37,10 @@ const PER_ADDRESS = { max: 5, windowSeconds: 86_400, lockSeconds: 3600 };
 const PER_IP = { max: 20, windowSeconds: 3600, lockSeconds: 3600 };
 
 /** DSR-1, DSR-4: taking requests in, and showing one to its requester or to privacy staff. */
-export function createRequestIntake(deps: RightsDeps) {
+export function createRequestIntake(deps: RightsDeps, verification: IntakeVerification = noIntakeVerification) {
   const { db, clock, throttle, people, optOuts, calendar } = deps;
   const steps = createSteps(deps);
+  const stl = createShineTheLight(deps, steps);
 
   function cleanDetails(details: string | undefined): string | null {
     const d = details?.trim() ?? '';
@@ -51,10 +57,23 @@ export function createRequestIntake(deps: RightsDeps) {
     const now = clock.now();
     const email = validEmail(input.email);
     const details = cleanDetails(input.details);
+    const correction = cleanCorrection(input.kind, input.correction);
     const token = randomToken();
-    const { acknowledgeBy, dueAt } = deadlinesOf(input.regime, now, calendar);
+    const deadlines = deadlinesOf(input.regime, now, calendar);
+    const { acknowledgeBy } = deadlines;
+    // DSR-7: the fields belong to a Shine the Light request, which is due in 30 days; one by
+    // telephone, mail or fax is recorded as such and answered with instructions.
+    const isStl = input.kind === 'shine_the_light';
+    const given = SHINE_THE_LIGHT_FIELDS.filter((f) => input[f] !== undefined);
+    if (!isStl && given.length > 0) throw new AppError(RightsErrors.shineTheLightFieldsOnly, undefined, { details: { field: given[0] } });
+    const stlFields = isStl && !stl.refuses(input.channel) ? checkShineTheLight(input, deps.config.siteName) : null;
+    const dueAt = isStl ? shineTheLightDue(now, calendar.zone) : deadlines.dueAt;
+    const knownAccount = input.accountId ?? (stlFields ? ((await people.accountIdByEmail(db, email)) ?? null) : null);
+    const stlAnswer = stlFields ? await stl.prepare(knownAccount, normalizeEmail(email), now) : null;
+    // DSR-3: an agent's name and signed authorization are checked before anything is recorded.
+    const agent = verification.prepare(input.kind, input);
     return db.transaction().execute(async (trx) => {
-      const accountId = input.accountId ?? (await people.accountIdByEmail(trx, email)) ?? null;
+      const accountId = knownAccount ?? (await people.accountIdByEmail(trx, email)) ?? null;
       const at = now.toISOString();
       const row: PrivacyRequestsTable = {
         id: newId('dsr'),
@@ -85,10 +104,15 @@ export function createRequestIntake(deps: RightsDeps) {
         updated_at: at,
       };
       await repo.insertRequest(trx, row);
+      if (correction) await recordCorrection(trx, row.id, correction, at);
       await repo.insertLog(trx, { request_id: row.id, received_at: at, kind: row.kind, channel: row.channel, regime: row.regime, responded_at: null, outcome: null, denial_reason: null });
       await steps.step(trx, ctx, row, 'received', actor, null, { channel: row.channel });
-      const done = row.kind === 'opt_out';
-      if (done) {
+      const verificationLines = await verification.received(trx, ctx, row, agent);
+      let done = row.kind === 'opt_out';
+      if (isStl) {
+        Object.assign(row, await stl.receive(trx, ctx, row, stlFields, stlAnswer));
+        done = true;
+      } else if (done) {
         await optOuts.optOut(trx, ctx, accountId ? { accountId } : { email: row.email_normalized });
         Object.assign(row, { state: 'completed', outcome: 'complied', responded_at: at });
         await repo.updateLog(trx, row.id, { responded_at: at, outcome: 'complied' });
@@ -96,9 +120,9 @@ export function createRequestIntake(deps: RightsDeps) {
       } else {
         await steps.scheduleOverdue(trx, row.id, row.due_at);
       }
-      await steps.acknowledge(trx, row, token, done);
+      await steps.acknowledge(trx, row, token, done, verificationLines);
       Object.assign(row, { acknowledged_at: at, ...(done ? {} : { state: 'acknowledged' }) });
-      await repo.updateRequest(trx, row.id, ['received'], { state: row.state, acknowledged_at: at, outcome: row.outcome, responded_at: row.responded_at, updated_at: at });
+      await repo.updateRequest(trx, row.id, ['received'], { state: row.state, acknowledged_at: at, outcome: row.outcome, outcome_reason: row.outcome_reason, responded_at: row.responded_at, updated_at: at });
       await steps.step(trx, ctx, row, 'acknowledged', { type: 'system', id: null }, null);
       return { row, token };
     });
@@ -106,13 +130,14 @@ export function createRequestIntake(deps: RightsDeps) {
 
   /** DSR-1: from the public privacy center, or signed in (the account's own address then). */
   async function submit(ctx: RequestContext, caller: Caller | null, input: SubmitInput): Promise<RequestView> {
-    const accountId = caller ? accountIdOf(caller) : null;
+    // DSR-3: an agent (signed in or not) asks about the subject's address, not their own account.
+    const accountId = caller && !input.agent ? accountIdOf(caller) : null;
     const email = accountId ? await people.emailOf(db, accountId) : input.email;
     if (!email) throw new AppError(RightsErrors.emailRequired, undefined, { details: { field: 'email' } });
     await throttle.consume(`rights.request:ip:${ctx.ip ?? 'unknown'}`, PER_IP, RightsErrors.tooManyRequests);
     await throttle.consume(`rights.request:address:${normalizeEmail(email)}`, PER_ADDRESS, RightsErrors.tooManyRequests);
     const { row } = await create(ctx, { ...input, email, channel: 'web', accountId, enteredBy: null }, { type: 'requester', id: null });
-    return view(db, row);
+    return view(db, row, accountId ? 'holder' : 'anonymous');
   }
 
   /** DSR-1: staff enter a request on the subject's behalf, naming the channel it came by. */
@@ -120,11 +145,12 @@ export function createRequestIntake(deps: RightsDeps) {
     requireCapability(caller, 'privacy.requests');
     const staffId = accountIdOf(caller);
     const { row } = await create(ctx, { ...input, accountId: null, enteredBy: staffId }, staffId ? { type: 'staff', id: staffId } : { type: 'system', id: null });
-    return toStaffView(row, await repo.listEvents(db, row.id), clock.now());
+    return toStaffView(row, await repo.listEvents(db, row.id), clock.now(), await repo.findShineTheLight(db, row.id));
   }
 
-  async function view(ex: Executor, row: PrivacyRequestsTable): Promise<RequestView> {
-    return toRequestView(row, await repo.listEvents(ex, row.id), clock.now());
+  /** DSR-2: what verification still needs is told as fully as `audience` may be told it (DIR-1 rule 4). */
+  async function view(ex: Executor, row: PrivacyRequestsTable, audience: Audience = 'anonymous'): Promise<RequestView> {
+    return { ...toRequestView(row, await repo.listEvents(ex, row.id), clock.now()), verificationNeeds: await verification.needs(ex, row, audience) };
   }
 
   /**
@@ -134,14 +160,20 @@ export function createRequestIntake(deps: RightsDeps) {
   async function get(caller: Caller | null, id: string, token: string | undefined): Promise<RequestView | StaffRequestView> {
     const row = await repo.findRequest(db, id);
     if (!row) throw new AppError(CommonErrors.notFound);
-    if (token !== undefined && constantTimeEqual(sha256(token), row.token_hash)) return view(db, row);
+    if (token !== undefined && constantTimeEqual(sha256(token), row.token_hash)) return view(db, row, 'subject');
+    // DSR-3: the agent follows the request by their own link.
+    if (token !== undefined && (await verification.isAgentToken(db, row, token))) return view(db, row, 'agent');
     // Staff whose role needs two-step verification are told to turn it on (the caller rule); others learn nothing.
     if (caller && (can(caller, 'privacy.requests') || lacksRequiredMfa(caller))) {
       requireCapability(caller, 'privacy.requests');
-      return toStaffView(row, await repo.listEvents(db, row.id), clock.now());
+      return {
+        ...toStaffView(row, await repo.listEvents(db, row.id), clock.now(), await repo.findShineTheLight(db, row.id)),
+        verificationNeeds: await verification.needs(db, row, 'staff'),
+        verificationChecklist: await verification.checklist(db, row),
+      };
     }
     throw new AppError(CommonErrors.notFound);
   }
 
-  return { submit, enter, get, steps };
+  return { submit, enter, get, steps, create, limits: { perAddress: PER_ADDRESS, perIp: PER_IP } };
 }

@@ -43,14 +43,19 @@ export function createSteps(deps: RightsDeps) {
   }
 
   /** DSR-4: the acknowledgement, sent at once and automatically, with the requester's link to follow the request. */
-  async function acknowledge(ex: Executor, r: PrivacyRequestsTable, token: string, done: boolean): Promise<void> {
+  async function acknowledge(ex: Executor, r: PrivacyRequestsTable, token: string, done: boolean, extra: readonly string[] = []): Promise<void> {
     const lines = [
       `We received your request for ${kindName(r.kind)} on ${r.received_at.slice(0, 10)} (reference ${r.id}).`,
-      done
+      done && r.kind === 'opt_out'
         ? 'It has taken effect: we no longer sell or share your personal data. You do not need to do anything more.'
-        : `We will answer by ${r.due_at.slice(0, 10)}. If we need more time, we will tell you why before then.`,
+        : done
+          ? 'We have answered it in a separate message.'
+          : `We will answer by ${r.due_at.slice(0, 10)}. If we need more time, we will tell you why before then.`,
+      ...(extra.length ? ['', ...extra] : []),
       '',
       `Follow your request here (keep this link to yourself): ${link(r, token)}`,
+      // DSR-2: the privacy center's page for the same link, where the request is verified.
+      `In your browser: ${config.publicUrl}/privacy/requests/${r.id}?token=${token}`,
     ];
     await tell(ex, r, `We received your privacy request [${r.id}]`, lines.join('\n'));
   }

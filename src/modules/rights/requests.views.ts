@@ -1,11 +1,12 @@
 import type { Regime } from './deadlines.ts';
-import type { PrivacyRequestEventsTable, PrivacyRequestsTable } from './rights.tables.ts';
+import type { ChecklistView } from './verification.views.ts';
+import type { PrivacyRequestEventsTable, PrivacyRequestsTable, ShineTheLightRequestsTable } from './rights.tables.ts';
 
 /** DSR-1: what a request may be about. */
 export const REQUEST_KINDS = ['access', 'know', 'correct', 'delete', 'opt_out', 'shine_the_light', 'question', 'complaint'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 /** DSR-1, DSR-5: how a request came in; `web` is the privacy center or the account's settings. */
-export const CHANNELS = ['web', 'email', 'phone', 'mail', 'in_person'] as const;
+export const CHANNELS = ['web', 'email', 'phone', 'mail', 'fax', 'in_person'] as const;
 export type Channel = (typeof CHANNELS)[number];
 /** Staff enter requests that came by any channel but the web (the requester uses the web themselves). */
 export const STAFF_CHANNELS = CHANNELS;
@@ -47,6 +48,8 @@ export interface RequestView {
   /** DSR-2: where the requester's verification stands. */
   verification: VerificationState;
   verifiedAt: string | null;
+  /** DSR-2: what verification still needs (`reauthentication`, `email_link`, `data_points:3`, `declaration`, `residence`, `subject_confirmation`). */
+  verificationNeeds: string[];
   history: RequestEventView[];
 }
 
@@ -58,8 +61,34 @@ export interface StaffRequestView extends Omit<RequestView, 'history'> {
   enteredBy: string | null;
   extensionReason: string | null;
   outcomeReason: string | null;
+  /** DSR-7: what a Shine the Light request carried, its flag and its answer. */
+  shineTheLight?: ShineTheLightView;
+  /** DSR-2, DSR-3: the verification checklist, on a request shown on its own. */
+  verificationChecklist?: ChecklistView;
   history?: RequestEventView[];
 }
+
+export interface ShineTheLightView {
+  name: string | null;
+  street: string | null;
+  city: string | null;
+  state: string | null;
+  zip: string | null;
+  secondInYear: boolean;
+  answeredYear: number | null;
+  answer: unknown;
+}
+
+const toShineTheLightView = (s: ShineTheLightRequestsTable): ShineTheLightView => ({
+  name: s.name,
+  street: s.street,
+  city: s.city,
+  state: s.state,
+  zip: s.zip,
+  secondInYear: s.second_in_year === 1,
+  answeredYear: s.answered_year,
+  answer: s.answer ? (JSON.parse(s.answer) as unknown) : null,
+});
 
 export const isOverdue = (r: PrivacyRequestsTable, now: Date): boolean => r.state !== 'completed' && new Date(r.due_at).getTime() < now.getTime();
 
@@ -82,20 +111,25 @@ export function toRequestView(r: PrivacyRequestsTable, events: PrivacyRequestEve
     overdue: isOverdue(r, now),
     verification: r.verification as VerificationState,
     verifiedAt: r.verified_at,
+    // Who may be told more is decided by the caller (requests.verification.ts); by default only where to start.
+    verificationNeeds: r.verification === 'pending' && r.state !== 'completed' ? ['email_link'] : [],
     history: events.map(toEventView),
   };
 }
 
-export function toStaffView(r: PrivacyRequestsTable, events: PrivacyRequestEventsTable[] | null, now: Date): StaffRequestView {
+export function toStaffView(r: PrivacyRequestsTable, events: PrivacyRequestEventsTable[] | null, now: Date, stl?: ShineTheLightRequestsTable): StaffRequestView {
   const { history, ...base } = toRequestView(r, events ?? [], now);
   return {
     ...base,
+    // DSR-2: staff may know a request is about an account; one shown on its own says the rest (requests.verification.ts).
+    verificationNeeds: base.verificationNeeds.length > 0 && r.account_id ? ['reauthentication'] : base.verificationNeeds,
     email: r.email,
     accountId: r.account_id,
     details: r.details,
     enteredBy: r.entered_by,
     extensionReason: r.extension_reason,
     outcomeReason: r.outcome_reason,
+    ...(stl ? { shineTheLight: toShineTheLightView(stl) } : {}),
     ...(events ? { history } : {}),
   };
 }

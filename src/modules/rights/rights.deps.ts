@@ -7,12 +7,28 @@ import type { Audit } from '../audit/index.ts';
 import type { Mail } from '../mail/index.ts';
 import type { Jobs } from '../jobs/index.ts';
 import type { BusinessCalendar } from './deadlines.ts';
+import type { FulfilmentPorts } from './fulfilment.deps.ts';
+import type { DataPointFacts } from './verification.rules.ts';
+import type { Caller } from '../../core/caller.ts';
 
 export interface RightsConfig {
   /** Links in mail point here. */
   publicUrl: string;
-  /** The operator's site name, as the mail names it. */
+  /** The operator's site name, as the mail names it (and as a Shine the Light request must name it, DSR-7). */
   siteName: string;
+  /** The privacy mailbox (the email address in CASTELLAN_PRIVACY_ADDRESS), named in instructions when set. */
+  privacyAddress: string | null;
+}
+
+/** DSR-7: the preceding year's direct-marketing recipients of a person, from the disclosure ledger (PRV-9). */
+export interface DirectMarketingAnswer {
+  year: number;
+  recipients: Array<{ name: string; address: string; categories: string[] }>;
+  categories: string[];
+}
+
+export interface RightsLedger {
+  directMarketingRecipients(who: { userId: string | null; email: string }, year: number): Promise<DirectMarketingAnswer>;
 }
 
 /** A person the rights module writes to: privacy staff told of overdue requests. */
@@ -45,6 +61,18 @@ export interface OptOutRecorder {
   optOut(ex: Executor, ctx: RequestContext, subject: { accountId: string } | { email: string }, source?: 'request' | 'child_report'): Promise<void>;
 }
 
+/**
+ * DSR-2: what verification needs of other modules, given by the composition root so that rights
+ * reads none of their tables: the one re-authentication (ACC-5, through verifyCredentials and its
+ * throttle), and what is held about a person to match data points against.
+ */
+export interface RightsVerificationPorts {
+  /** Passes when the caller's account re-authenticated (the proof, or `POST /me/reauth` within the step-up window); answers that account. */
+  reauthenticate(ctx: RequestContext, caller: Caller, proof: { password?: string | undefined; code?: string | undefined }): Promise<string>;
+  /** Names, organizations, usernames and inviters held about the account or the address (DSR-2 data points). */
+  dataPoints(ex: Executor, subject: { accountId: string | null; email: string }): Promise<DataPointFacts>;
+}
+
 export interface RightsDeps {
   db: Kysely<Database>;
   dialect: DialectName;
@@ -56,5 +84,10 @@ export interface RightsDeps {
   calendar: BusinessCalendar;
   people: RightsPeople;
   optOuts: OptOutRecorder;
+  ledger: RightsLedger;
+  /** DSR-2: re-authentication and the data points to match, from the modules that hold them. */
+  verification: RightsVerificationPorts;
+  /** DSR-1, DSR-5: the registry, the ledger's recipients and the organizations, for fulfilment. */
+  fulfilment: FulfilmentPorts;
   config: RightsConfig;
 }

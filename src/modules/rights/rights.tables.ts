@@ -85,7 +85,34 @@ export interface PrivacyRequestLogTable {
   denial_reason: string | null;
 }
 
+/**
+ * DSR-7: what a "Your California Privacy Rights" request carried, and its answer. One row per
+ * request of that kind; none for a request by telephone, mail or fax but the flag and the channel.
+ */
+export interface ShineTheLightRequestsTable {
+  request_id: string;
+  site_name: string | null;
+  statement: string | null;
+  /** @personal */
+  name: string | null;
+  /** @personal */
+  street: string | null;
+  /** @personal */
+  city: string | null;
+  /** @personal */
+  state: string | null;
+  /** @personal */
+  zip: string | null;
+  /** 1 when the same person made another such request earlier in the same calendar year (flagged to staff). */
+  second_in_year: number;
+  /** The calendar year the answer covers (the one before the request's). */
+  answered_year: number | null;
+  /** @personal The answer sent: JSON `{year, recipients: [{name, address, categories}], categories}`. */
+  answer: string | null;
+}
+
 export interface RightsTables {
+  shine_the_light_requests: ShineTheLightRequestsTable;
   privacy_requests: PrivacyRequestsTable;
   privacy_request_events: PrivacyRequestEventsTable;
   privacy_request_log: PrivacyRequestLogTable;

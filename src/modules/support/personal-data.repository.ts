@@ -57,3 +57,29 @@ export async function deleteAttachments(ex: Executor, messageIds: readonly strin
   const r = await ex.deleteFrom('support_attachments').where('message_id', 'in', messageIds).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+// ---- DSR-6: an organization's support records ----------------------------------------------------
+
+export async function ticketsOfOrg(ex: Executor, orgId: string) {
+  return ex.selectFrom('support_tickets').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
+}
+
+export async function messagesOfOrg(ex: Executor, orgId: string) {
+  return ex.selectFrom('support_messages').selectAll().where('org_id', '=', orgId).orderBy('ticket_id').orderBy('seq').execute();
+}
+
+export async function deleteOrgAttachments(ex: Executor, orgId: string): Promise<number> {
+  const r = await ex.deleteFrom('support_attachments').where('org_id', '=', orgId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function countOrgVerifications(ex: Executor, orgId: string): Promise<number> {
+  const r = await ex.selectFrom('support_verifications').select((eb) => eb.fn.countAll<number | string>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** The organization's dedicated specialist (SUP-2): an assignment that ends with the organization. */
+export async function deleteOrgSpecialist(ex: Executor, orgId: string): Promise<number> {
+  const r = await ex.deleteFrom('support_specialists').where('org_id', '=', orgId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
-import { type DataSubject, emptyErasure, erasedMark, exportRows, keptErasure, type PersonalDataHandler, type WithheldColumn } from '../rights/index.ts';
+import type { Database, Executor } from '../../db/schema.ts';
+import { type DataSubject, emptyErasure, type ErasureOutcome, erasedMark, exportRows, keptErasure, type PersonalDataHandler, type WithheldColumn } from '../rights/index.ts';
 import * as repo from './personal-data.repository.ts';
 
 const WITHHELD: WithheldColumn[] = [{ table: 'support_verifications', column: 'token_hash', why: 'a hash of the confirmation link: a credential (SUP-6)' }];
@@ -18,6 +18,47 @@ function scrubber(subject: DataSubject): (text: string) => string {
   return (text) => text.replace(pattern, MARK);
 }
 
+/** Any email address in free text: an organization's tickets quote addresses of people the support tables cannot list. */
+const ADDRESS = /[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+/g;
+
+const wordsOf = (text: string): string[] => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+/**
+ * DSR-6: an organization's tickets are kept for record keeping under `support_inquiry`,
+ * de-identified: requester and customer authors become the mark, account links are cleared, the
+ * organization's and its members' names (given by the registry), the names the tickets themselves
+ * hold (requesters, customer authors) and every email address are
+ * replaced in subjects, bodies and close notes. Staff replies keep their staff author. Attachments
+ * go (a file cannot be de-identified); verifications (ids only) stay; the dedicated specialist's
+ * assignment ends.
+ */
+async function eraseOrganization(ex: Executor, orgId: string, known: readonly string[]): Promise<ErasureOutcome> {
+  const tickets = await repo.ticketsOfOrg(ex, orgId);
+  const messages = await repo.messagesOfOrg(ex, orgId);
+  const names = [...known, ...tickets.map((t) => t.requester_name), ...messages.filter((m) => m.author_kind === 'customer').map((m) => m.author_name)].filter((n) => n !== MARK);
+  // An organization may have 100,000 names: only those whose every word the tickets hold go into the pattern.
+  const words = new Set(wordsOf([...tickets.flatMap((t) => [t.subject, t.close_note ?? '']), ...messages.map((m) => m.body)].join(' ')));
+  const present = [...new Set(names)].filter((n) => wordsOf(n).every((w) => words.has(w)));
+  const byName = scrubber({ accountId: null, email: null, membershipIds: [], names: present });
+  const scrub = (text: string) => byName(text.replace(ADDRESS, MARK));
+  let ticketsKept = 0;
+  for (const t of tickets) {
+    ticketsKept += await repo.deidentifyTicket(ex, orgId, t.id, { requesterName: MARK, subject: scrub(t.subject), closeNote: t.close_note === null ? null : scrub(t.close_note) });
+  }
+  let messagesKept = 0;
+  for (const m of messages) {
+    const customer = m.author_kind === 'customer';
+    messagesKept += await repo.deidentifyMessage(ex, orgId, m.id, { authorId: customer ? null : m.author_id, authorName: customer ? MARK : m.author_name, body: scrub(m.body) });
+  }
+  return {
+    support_tickets: keptErasure(ticketsKept, 'support_inquiry', 'deidentified'),
+    support_messages: keptErasure(messagesKept, 'support_inquiry', 'deidentified'),
+    support_attachments: { ...emptyErasure(), deleted: await repo.deleteOrgAttachments(ex, orgId) },
+    support_verifications: keptErasure(await repo.countOrgVerifications(ex, orgId), 'support_inquiry', 'unchanged'),
+    support_specialists: { ...emptyErasure(), deleted: await repo.deleteOrgSpecialist(ex, orgId) },
+  };
+}
+
 /**
  * The support module's handler (DSR-1, DSR-5): the tickets an account opened, their messages and
  * attachments, and the verifications (SUP-6) that name the person. Support inquiries are kept for
@@ -31,7 +72,7 @@ function scrubber(subject: DataSubject): (text: string) => string {
 export function createSupportPersonalData(db: Kysely<Database>): PersonalDataHandler {
   return {
     module: 'support',
-    tables: ['support_tickets', 'support_messages', 'support_attachments', 'support_verifications'],
+    tables: ['support_tickets', 'support_messages', 'support_attachments', 'support_verifications', 'support_specialists'],
     withheld: WITHHELD,
     async export(subject, ex = db) {
       const verifications = exportRows('support_verifications', await repo.verificationsAbout(ex, subject.accountId, subject.membershipIds), WITHHELD);
@@ -72,6 +113,9 @@ export function createSupportPersonalData(db: Kysely<Database>): PersonalDataHan
       out.support_tickets = keptErasure(ticketsKept, 'support_inquiry', 'deidentified');
       out.support_messages = keptErasure(messagesKept, 'support_inquiry', 'deidentified');
       return out;
+    },
+    async eraseOrganization(orgId, ex = db, opts = {}) {
+      return { outcome: await eraseOrganization(ex, orgId, opts.names ?? []), more: false };
     },
   };
 }

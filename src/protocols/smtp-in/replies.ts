@@ -4,6 +4,7 @@
  * (RFC 3463) written first in the text, so the sending server and the person
  * reading a bounce both know what happened.
  */
+import type { PrivacyMailOutcome } from '../../modules/rights/index.ts';
 import type { InboundOutcome } from '../../modules/support/index.ts';
 
 /** An error smtp-server turns into a reply: `responseCode` and the message as text. */
@@ -17,8 +18,9 @@ export function smtpError(responseCode: number, text: string): SmtpReplyError {
 
 export const replies = {
   /** RFC 5321 §3.3: 550 for a mailbox that is not here; 5.1.1 bad destination mailbox (RFC 3463). */
-  unknownRecipient: (supportAddress: string) =>
-    smtpError(550, `5.1.1 Recipient not accepted: this server takes mail for ${supportAddress} only`),
+  unknownRecipient: (addresses: string) => smtpError(550, `5.1.1 Recipient not accepted: this server takes mail for ${addresses} only`),
+  /** DSR-1: the privacy address's per-sender limit; 450 4.7.1, so the sending server tries again later. */
+  tooManyPrivacyRequests: () => smtpError(450, '4.7.1 Too many privacy requests from this address today: please try again later'),
   /** RFC 1870 §6.3: 552 when the message is larger than the fixed limit; 5.3.4 message too big. */
   tooBig: (limit: number) => smtpError(552, `5.3.4 Message too big: the limit is ${limit} bytes`),
   noSender: () =>
@@ -43,5 +45,19 @@ export function acceptedText(outcome: InboundOutcome): string {
       return '2.0.0 Received, but no ticket was opened: a reply explains why';
     case 'ignored':
       return '2.0.0 Received: an automatic message that names none of our tickets, so nothing was done';
+  }
+}
+
+/** DSR-1: the text of the 250 reply for what became of a message to the privacy address. */
+export function privacyAcceptedText(outcome: PrivacyMailOutcome): string {
+  switch (outcome.kind) {
+    case 'recorded':
+      return `2.0.0 Privacy request ${outcome.requestId} received`;
+    case 'incomplete':
+      return '2.0.0 Received, but no request was recorded: a reply names what it lacks';
+    case 'ignored':
+      return '2.0.0 Received: an automatic message, so no request was recorded';
+    case 'refused':
+      return '2.0.0 Received, but no request was recorded';
   }
 }

@@ -1,6 +1,8 @@
 /**
  * The inbound SMTP listener of the support desk (SUP-1): takes mail for the
- * support address only, reads it (parse.ts) and hands it to the desk.
+ * support address, reads it (parse.ts) and hands it to the desk; when a
+ * privacy address is set, mail for it becomes a data-subject request (DSR-1).
+ * No other recipient is taken.
  *
  * It is a final destination, not a relay: no AUTH (nobody signs in to send
  * here), no STARTTLS (no key is configured for it; put a TLS-terminating
@@ -12,9 +14,10 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { type RequestContext, anonymousContext } from '../../core/context.ts';
+import type { PrivacyMail, PrivacyMailOutcome } from '../../modules/rights/index.ts';
 import type { InboundMail, InboundOutcome } from '../../modules/support/index.ts';
 import { DEFAULT_LIMITS, type ParseLimits, UnreadableMail, parseInbound } from './parse.ts';
-import { acceptedText, replies } from './replies.ts';
+import { acceptedText, privacyAcceptedText, replies } from './replies.ts';
 
 /** The part of a pino logger this edge uses. */
 export interface SmtpInLog {
@@ -40,6 +43,9 @@ export interface SmtpInOptions {
   /** A desk that has not answered by then gets the sender a 451, to try again later. */
   handlerTimeoutMs?: number;
   handle(mail: InboundMail, ctx: RequestContext): Promise<InboundOutcome>;
+  /** DSR-1: the privacy address (CASTELLAN_PRIVACY_ADDRESS) and what takes its mail; unset, it is refused like any other. */
+  privacyAddress?: string | null | undefined;
+  handlePrivacy?: ((mail: PrivacyMail, ctx: RequestContext) => Promise<PrivacyMailOutcome>) | undefined;
   log: SmtpInLog;
 }
 
@@ -79,6 +85,12 @@ export async function startSmtpIn(opts: SmtpInOptions): Promise<SmtpIn> {
     handlerTimeoutMs: opts.handlerTimeoutMs ?? SMTP_IN_DEFAULTS.handlerTimeoutMs,
   };
   const support = opts.supportAddress.trim().toLowerCase();
+  const privacy = opts.privacyAddress && opts.handlePrivacy ? opts.privacyAddress.trim().toLowerCase() : null;
+  const takes = (address: string) => {
+    const a = address.trim().toLowerCase();
+    return a === support || (privacy !== null && a === privacy);
+  };
+  const taken = privacy ? `${opts.supportAddress} and ${opts.privacyAddress}` : opts.supportAddress;
   const limits: ParseLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const { log } = opts;
 
@@ -104,10 +116,19 @@ export async function startSmtpIn(opts: SmtpInOptions): Promise<SmtpIn> {
       throw replies.noSender();
     }
     const ctx = anonymousContext(session.remoteAddress || null, `smtp-${session.id}`, session.clientHostname || null);
+    const to = new Set(session.envelope.rcptTo.map((r) => r.address.trim().toLowerCase()));
+    let privacyText: string | null = null;
+    if (privacy !== null && opts.handlePrivacy && to.has(privacy)) {
+      const done = await withTimeout(opts.handlePrivacy(mail, ctx), o.handlerTimeoutMs);
+      log.info({ ...meta, outcome: done.kind, requestId: 'requestId' in done ? done.requestId : undefined, auto: mail.autoSubmitted }, 'inbound privacy mail');
+      if (done.kind === 'refused' && done.reason === 'too_many') throw replies.tooManyPrivacyRequests();
+      if (!to.has(support)) return privacyAcceptedText(done);
+      privacyText = privacyAcceptedText(done);
+    }
     const outcome = await withTimeout(opts.handle(mail, ctx), o.handlerTimeoutMs);
     log.info({ ...meta, outcome: outcome.kind, ticketId: 'ticketId' in outcome ? outcome.ticketId : undefined, auto: mail.autoSubmitted }, 'inbound mail');
     if (outcome.kind === 'refused' && outcome.reason === 'no_sender') throw replies.noSender();
-    return acceptedText(outcome);
+    return privacyText ? `${acceptedText(outcome)}; ${privacyText.replace(/^2\.0\.0 /, '')}` : acceptedText(outcome);
   }
 
   const server = new SMTPServer({
@@ -123,7 +144,7 @@ export async function startSmtpIn(opts: SmtpInOptions): Promise<SmtpIn> {
     socketTimeout: o.socketTimeoutMs,
     closeTimeout: o.closeTimeoutMs,
     onRcptTo(address: SMTPServerAddress, _session, callback) {
-      callback(address.address.trim().toLowerCase() === support ? null : replies.unknownRecipient(opts.supportAddress));
+      callback(takes(address.address) ? null : replies.unknownRecipient(taken));
     },
     onData(stream, session, callback) {
       receive(stream, session).then(

@@ -162,11 +162,12 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
     if (res.status === 401 && opts.authed && err.code === SESSION_MISSING) onUnauthorized?.();
     throw err;
   }
-  if (res.status === 204 || res.status === 202) return undefined as T;
+  if (res.status === 204) return undefined as T;
   try {
     return (await res.json()) as T;
   } catch {
-    if (res.status === 201 || res.status === 200) return undefined as T;
+    // A 202 may carry a receipt (DSR-8, DSR-6) or nothing at all.
+    if (res.status === 201 || res.status === 200 || res.status === 202) return undefined as T;
     throw ApiError.network();
   }
 }

@@ -51,6 +51,10 @@ export function PublicLayout({
             <AppLink to="/privacy/choices" size="sm" c="dimmed">
               Your privacy choices
             </AppLink>
+            {' · '}
+            <AppLink to="/privacy/requests/new" size="sm" c="dimmed">
+              Privacy requests
+            </AppLink>
           </Box>
         </Stack>
       </Container>

@@ -126,6 +126,7 @@ export function Shell({ children }: { children: ReactNode }) {
               <Divider my="sm" />
               <NavItem to="/account" label="Account" exact onNavigate={close} />
               {!staffNav && <NavItem to="/account/privacy" label="Privacy" onNavigate={close} />}
+              {!staffNav && <NavItem to="/account/data" label="My data" onNavigate={close} />}
             </Box>
           </AppShell.Section>
         </AppShell.Navbar>

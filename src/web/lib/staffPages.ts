@@ -11,6 +11,8 @@ export const STAFF_PAGES = [
   { to: '/staff/support/settings', label: 'Support settings', roles: ['owner', 'support'] },
   { to: '/staff/kb', label: 'Knowledge base', roles: ['owner', 'support'] },
   { to: '/staff/audit', label: 'Audit log', roles: ['owner', 'privacy'] },
+  { to: '/staff/privacy/requests', label: 'Privacy requests', roles: ['owner', 'privacy'] },
+  { to: '/staff/privacy/child-reports', label: "Child-account reports", roles: ['owner', 'privacy'] },
   { to: '/staff/privacy/disclosures', label: 'Disclosure ledger', roles: ['owner', 'privacy'] },
   { to: '/staff/privacy/policies', label: 'Privacy policy versions', roles: ['owner', 'privacy'] },
   { to: '/staff/plans', label: 'Plans', roles: ['owner', 'billing'] },

@@ -187,6 +187,9 @@ export default function AccountPage() {
       <Text size="sm" mb="md">
         <AppLink to="/account/privacy">Your privacy choices</AppLink>: what we may use your data for, and the history of your choices.
       </Text>
+      <Text size="sm" mb="md">
+        <AppLink to="/account/data">My data</AppLink>: download a copy of your personal data, ask for a correction, or delete your account&apos;s data.
+      </Text>
       <VerifyEmailNotice />
       <Stack gap="lg">
         <ProfileSection />

@@ -15,6 +15,7 @@ import { homePath, isOrgAdmin, isStaff, useSignedIn } from '../session.tsx';
 
 const AccountPage = lazy(() => import('./Account.tsx'));
 const AccountPrivacyPage = lazy(() => import('./account/Privacy.tsx'));
+const MyDataPage = lazy(() => import('./account/MyData.tsx'));
 const AuditLogPage = lazy(() => import('./AuditLog.tsx'));
 const UsersPage = lazy(() => import('./console/Users.tsx'));
 const UserDetailPage = lazy(() => import('./console/UserDetail.tsx'));
@@ -25,6 +26,7 @@ const ResourceDetailPage = lazy(() => import('./console/ResourceDetail.tsx'));
 const LdapPage = lazy(() => import('./console/Ldap.tsx'));
 const BillingSection = lazy(() => import('./console/Billing.tsx'));
 const OrgSecuritySection = lazy(() => import('./console/OrgSecurity.tsx'));
+const OrgDeletionSection = lazy(() => import('./console/OrgDeletion.tsx'));
 const SupportPage = lazy(() => import('./console/Support.tsx'));
 const SupportNewPage = lazy(() => import('./console/SupportNew.tsx'));
 const SupportTicketPage = lazy(() => import('./console/SupportTicket.tsx'));
@@ -37,6 +39,9 @@ const KbArticlesPage = lazy(() => import('./staff/KbArticles.tsx'));
 const KbArticleEditPage = lazy(() => import('./staff/KbArticleEdit.tsx'));
 const KbVersionsPage = lazy(() => import('./staff/KbVersions.tsx'));
 const PlansPage = lazy(() => import('./staff/Plans.tsx'));
+const PrivacyRequestsPage = lazy(() => import('./staff/PrivacyRequests.tsx'));
+const PrivacyRequestDetailPage = lazy(() => import('./staff/PrivacyRequestDetail.tsx'));
+const ChildReportsPage = lazy(() => import('./staff/ChildReports.tsx'));
 
 const PLANS: Record<string, string> = {
   free: 'Up to 10 users, at no cost.',
@@ -67,6 +72,7 @@ function ConsoleHome() {
       </Paper>
       <OrgSecuritySection key={organization.id} />
       <BillingSection />
+      <OrgDeletionSection key={`deletion-${organization.id}`} />
     </>
   );
 }
@@ -182,7 +188,15 @@ export default function SignedInArea() {
           <Route path="/account/privacy">
             <AccountPrivacyPage />
           </Route>
+          <Route path="/account/data">
+            <MyDataPage />
+          </Route>
           <Route path="/staff">{isStaff(user) ? <StaffHome /> : <Redirect to={homePath(user)} replace />}</Route>
+          <Route path="/staff/privacy/requests">{<StaffGate to="/staff/privacy/requests"><PrivacyRequestsPage /></StaffGate>}</Route>
+          <Route path="/staff/privacy/requests/:id">
+            {(params) => <StaffGate to="/staff/privacy/requests"><PrivacyRequestDetailPage key={params.id} id={params.id} /></StaffGate>}
+          </Route>
+          <Route path="/staff/privacy/child-reports">{<StaffGate to="/staff/privacy/child-reports"><ChildReportsPage /></StaffGate>}</Route>
           <Route path="/staff/privacy/disclosures">{<StaffGate to="/staff/privacy/disclosures"><DisclosuresPage /></StaffGate>}</Route>
           <Route path="/staff/support">{<StaffGate to="/staff/support"><DeskPage /></StaffGate>}</Route>
           <Route path="/staff/support/settings">{<StaffGate to="/staff/support/settings"><SupportSettingsPage /></StaffGate>}</Route>
