@@ -173,6 +173,8 @@ describe.each(dialects)('personal-data registry on $name', (dialect) => {
         attachments: [{ filename: 'slapd.log', contentType: 'text/plain', contentBase64: Buffer.from(`bind dn=${email} failed`).toString('base64') }],
       });
       expect(ticket.statusCode, ticket.body).toBe(201);
+      // A privacy question: its request, and the intake's rate-limit counter named after the address.
+      expect((await call('POST', '/api/v1/privacy/requests', { kind: 'question', regime: 'other', details: `Who sees the data of ${NAME}?` })).statusCode).toBe(201);
       await t.app.accounts.sessions.signIn(anonymousContext('192.0.2.10', null), { email, password: a.body.password });
       // Someone the person invited: their membership names the person as its inviter.
       member = await acceptedMember(t, a);

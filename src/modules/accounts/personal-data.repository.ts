@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/schema.ts';
 
 /** DSR-1, DSR-5: the accounts module's rows about one account, for the personal-data registry. */
@@ -36,4 +37,18 @@ export async function deleteAccountRows(ex: Executor, accountId: string) {
 export async function deleteOrgThrottles(ex: Executor, orgId: string): Promise<number> {
   const r = await ex.deleteFrom('throttles').where('key', '=', `invite:org:${orgId}`).executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/** DSR-5: the rate-limit counters whose key ends with `:<address>` or `:<account id>` (e.g. `rights.request:address:<address>`). */
+export async function deleteThrottlesNamedAfter(ex: Executor, names: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (const name of names) {
+    const suffix = `:${name}`;
+    const r = await ex
+      .deleteFrom('throttles')
+      .where(sql<boolean>`length(key) > ${sql.lit(suffix.length)} and substr(key, length(key) - ${sql.lit(suffix.length - 1)}) = ${suffix}`)
+      .executeTakeFirst();
+    deleted += Number(r.numDeletedRows);
+  }
+  return deleted;
 }

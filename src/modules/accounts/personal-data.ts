@@ -32,6 +32,8 @@ export function createAccountsPersonalData(db: Kysely<Database>) {
     },
     async erase(subject, _reason, ex = db) {
       const out: ErasureOutcome = Object.fromEntries(TABLES.map((t) => [t, emptyErasure()]));
+      // Rate-limit counters named after the person's address or account (a request's, a report's, a resend's) go too.
+      out.throttles = { ...emptyErasure(), deleted: await repo.deleteThrottlesNamedAfter(ex, [subject.email, subject.accountId].filter((x): x is string => !!x)) };
       if (!subject.accountId) return out;
       const deleted = await repo.deleteAccountRows(ex, subject.accountId);
       for (const t of TABLES) out[t] = { ...emptyErasure(), deleted: deleted[t] };

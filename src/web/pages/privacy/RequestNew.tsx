@@ -118,6 +118,10 @@ export default function RequestNewPage() {
         Ask for a copy of your personal data, what we hold and why, a correction or its deletion, or opt out of its sale and sharing. You do not need an account.
         Before we give or delete data, we verify that the request is yours; an opt-out needs nothing more and takes effect at once.
       </Text>
+      <Text size="sm" c="dimmed">
+        California residents can also ask which third parties received their data for direct marketing: <AppLink to="/privacy/shine-the-light">Your California Privacy Rights</AppLink>. To tell us
+        about an account held by a child under 16: <AppLink to="/privacy/report-child">report a child's account</AppLink>.
+      </Text>
       <form onSubmit={submit} noValidate aria-label="Make a privacy request">
         <Stack gap="md">
           <ProblemAlert message={errors.alert} />
