@@ -123,7 +123,8 @@ export async function accessExport(opts: ExportOptions, withApp: WithApp, out: N
       const id = asked.json.id as string;
       const verified = await call(`${server.url}/api/v1/privacy/requests/${id}/verify`, 'POST', { password: PASSWORD }, token);
       if (verified.status !== 200) throw new Error(`verification answered ${verified.status}: ${verified.text}`);
-      const link = await call(`${server.url}/api/v1/privacy/requests/${id}/archive-link`, 'POST', undefined, token);
+      // DSR-2: the link re-authenticates too.
+      const link = await call(`${server.url}/api/v1/privacy/requests/${id}/archive-link`, 'POST', { password: PASSWORD }, token);
       if (link.status !== 201) throw new Error(`archive-link answered ${link.status}: ${link.text}`);
       const url = new URL(link.json.url as string);
       const got = await curlDownload(`${server.url}${url.pathname}${url.search}`, file, opts.cpus.client);

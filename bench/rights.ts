@@ -211,10 +211,20 @@ async function compareBatching(opts: Options, out: NodeJS.WriteStream): Promise<
         const tag = `${batchRows === undefined ? 'b' : 'c'}${RUN}`;
         const { orgId } = await seedOrganization(app, opts, tag);
         const t0 = performance.now();
-        const erasure = await app.rights.registry.eraseOrganization(orgId, { batchRows });
+        // The longest step: the time from one step's end (or the start) to the next one's, measured in each step's transaction.
+        let last = t0;
+        let longest = 0;
+        const afterStep = async () => {
+          const now = performance.now();
+          longest = Math.max(longest, now - last);
+          last = now;
+        };
+        const erasure = await app.rights.registry.eraseOrganization(orgId, { batchRows, afterStep });
         const seconds = (performance.now() - t0) / 1000;
         const rows = rowsOf(JSON.stringify(erasure));
-        out.write(`rights:   in-process, ${label}: ${seconds.toFixed(2)} s, ${erasure.transactions} transactions, ${Math.round(rows.erased / seconds)} rows/s\n`);
+        out.write(
+          `rights:   in-process, ${label}: ${seconds.toFixed(2)} s, ${erasure.transactions} transactions, longest step ${longest.toFixed(0)} ms, ${Math.round(rows.erased / seconds)} rows/s\n`,
+        );
       }
     });
   } finally {

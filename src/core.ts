@@ -120,7 +120,7 @@ function createRights(db: Kysely<Database>, clock: Clock): Rights {
     createMailPersonalData(db),
     createPrivacyPersonalData(db),
     createBillingPersonalData(db),
-    createSupportPersonalData(db),
+    createSupportPersonalData(db, clock),
     createAuditPersonalData(db),
     directory.handler,
     accounts.handler,

@@ -226,7 +226,14 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
     auth: false,
     badUrls: ['/api/v1/privacy/requests/dsr_x/archive', '/api/v1/privacy/requests/dsr_x/archive?token=', `/api/v1/privacy/requests/dsr_x/archive?token=${'x'.repeat(201)}`, '/api/v1/privacy/requests/dsr_x/archive?token=x&color=red'],
   },
-  { method: 'POST', path: '/api/v1/privacy/requests/{requestId}/archive-link', auth: true, badUrls: [`/api/v1/privacy/requests/${'x'.repeat(101)}/archive-link`] },
+  {
+    method: 'POST',
+    path: '/api/v1/privacy/requests/{requestId}/archive-link',
+    auth: true,
+    body: { password: GOOD_PASSWORD, code: '123456' },
+    optional: ['password', 'code'],
+    badUrls: [`/api/v1/privacy/requests/${'x'.repeat(101)}/archive-link`],
+  },
   {
     method: 'GET',
     path: '/api/v1/privacy/requests/{requestId}/certificate',

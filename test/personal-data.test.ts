@@ -218,6 +218,15 @@ describe.each(dialects)('personal-data registry on $name', (dialect) => {
       expect(JSON.parse(JSON.stringify(exported))).toEqual(exported);
     });
 
+    it('DSR-1: the export holds the rate-limit counters named after the person’s address or account, which erasure removes', async () => {
+      const subject = await t.app.rights.subjectOf({ accountId: a.accountId });
+      const named = (key: string) => key.endsWith(`:${email.toLowerCase()}`) || key.endsWith(`:${a.accountId}`);
+      const held = (await t.app.db.selectFrom('throttles').select('key').execute()).map((r) => r.key).filter(named);
+      expect(held.length).toBeGreaterThan(0);
+      const exported = await t.app.rights.registry.exportAll(subject);
+      expect((exported.modules.accounts?.throttles ?? []).map((r) => r.key).sort()).toEqual(held.sort());
+    });
+
     it('DSR-5: erasure leaves nothing of the person but records kept under a named exception, de-identified where they can be', async () => {
       const subject = await t.app.rights.subjectOf({ accountId: a.accountId });
       expect((await traces([email, NAME, a.accountId])).size).toBeGreaterThan(5);

@@ -2,7 +2,7 @@
 import { type Static, Type } from 'typebox';
 import { Id, Items, Nullable, NullableEnum, Query, STAFF_ROLES, StrictObject, StringEnum } from './common.ts';
 import {
-  CLOSE_REASON_NAMES,
+  STAFF_CLOSE_REASON_NAMES,
   MESSAGE_MAX,
   PRIORITIES,
   VERIFICATION_ACTIONS,
@@ -47,7 +47,7 @@ export const DeskReplyBody = StrictObject({
 });
 export type DeskReplyBody = Static<typeof DeskReplyBody>;
 
-export const CloseTicketBody = StrictObject({ reason: StringEnum(CLOSE_REASON_NAMES), note: Type.Optional(Type.String({ maxLength: 2000 })) });
+export const CloseTicketBody = StrictObject({ reason: StringEnum(STAFF_CLOSE_REASON_NAMES), note: Type.Optional(Type.String({ maxLength: 2000 })) });
 export type CloseTicketBody = Static<typeof CloseTicketBody>;
 
 export const UpdateTicketBody = StrictObject(
@@ -57,7 +57,7 @@ export const UpdateTicketBody = StrictObject(
 export type UpdateTicketBody = Static<typeof UpdateTicketBody>;
 
 /** A prepared answer; SUP-3: the reason to close with when it is an out-of-scope answer. */
-export const Macro = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), closeReason: NullableEnum(CLOSE_REASON_NAMES) });
+export const Macro = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String(), closeReason: NullableEnum(STAFF_CLOSE_REASON_NAMES) });
 export type Macro = Static<typeof Macro>;
 export const MacroList = Items(Macro);
 

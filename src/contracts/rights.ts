@@ -195,6 +195,11 @@ export const CertificateQuery = Query({
 
 /** DSR-1: a download link handed to the signed-in requester right after they re-authenticated. */
 export const ArchiveLink = Type.Object({ url: Type.String(), expiresAt: Type.String() });
+/** DSR-2: the holder re-authenticates for a download link: the password (and code), or nothing right after POST /me/reauth. */
+export const ArchiveLinkBody = StrictObject({
+  password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'The account holder re-authenticates (or used POST /me/reauth just before)' })),
+  code: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The TOTP or recovery code, when two-step verification is on' })),
+});
 
 const point = Type.Optional(Type.String({ minLength: 1, maxLength: 200 }));
 /** DSR-2: verifying a request: the signed-in holder re-authenticates; anyone else comes by the link with data points. */

@@ -9,15 +9,11 @@ export type Priority = (typeof PRIORITIES)[number];
 export const TICKET_STATUSES = ['open', 'pending', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 /** SUP-3: why staff closed a ticket; every reason but `resolved` is out of scope. */
-export const CLOSE_REASON_NAMES = [
-  'resolved',
-  'end_user_support',
-  'customization',
-  'unsupported_protocol_or_equipment',
-  'professional_services',
-  'not_english',
-] as const;
+export const STAFF_CLOSE_REASON_NAMES = ['resolved', 'end_user_support', 'customization', 'unsupported_protocol_or_equipment', 'professional_services', 'not_english'] as const;
+/** Why a ticket was closed: by staff, or (DSR-6) by its organization's deletion, which no one picks. */
+export const CLOSE_REASON_NAMES = [...STAFF_CLOSE_REASON_NAMES, 'organization_deleted'] as const;
 export type CloseReason = (typeof CLOSE_REASON_NAMES)[number];
+export type StaffCloseReason = (typeof STAFF_CLOSE_REASON_NAMES)[number];
 export const VERIFICATION_ACTIONS = ['disclose_account', 'delete_account'] as const;
 export type VerificationAction = (typeof VERIFICATION_ACTIONS)[number];
 export const VERIFICATION_STATUSES = ['pending', 'confirmed', 'used', 'expired'] as const;

@@ -1,6 +1,6 @@
 /**
  * DSR-1, DSR-2, DSR-5 in headless Chromium: the account's "My data" page. Each right asks for the
- * password again (the verification route), then: a copy of the data to download through a
+ * password again (the verification route, and the download link's own call), then: a copy of the data to download through a
  * single-use link (a ZIP whose data.json is the account's), a correction that waits for staff
  * review, and the deletion of the account with a certificate by mail.
  *
@@ -51,7 +51,9 @@ describe('the account\'s "My data" page', () => {
     const linked = answerTo('/archive-link');
     await buttonOn(page, 'Prepare my download').click();
     expect((await verified).status()).toBe(200);
+    // DSR-2: the link is given only to the person: the page sends the password with that call too.
     expect((await linked).status()).toBe(201);
+    expect((await linked).request().postDataJSON()).toEqual({ password: GOOD_PASSWORD });
     const link = await visible(section.getByRole('link', { name: 'Download my data (ZIP)' }));
     await shoot(page, 'my-data-download');
     const saved = page.waitForEvent('download', { timeout: WAIT_MS });

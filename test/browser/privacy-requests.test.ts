@@ -45,6 +45,16 @@ describe('the privacy center in the browser', () => {
       await page.getByRole('heading', { name: 'Verify your request' }).waitFor({ timeout: WAIT_MS });
       expect(await page.getByRole('table', { name: 'History' }).textContent()).toContain('acknowledged');
 
+      // Blank answers are not sent: the page asks for enough of them first, and nothing is counted.
+      let sent = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/verify')) sent++;
+      });
+      await page.getByLabel('Your name, as an organization knows you').fill('   ');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByText(/Fill in at least \d of these/).waitFor({ timeout: WAIT_MS });
+      expect(sent).toBe(0);
+
       // One wrong answer first: refused, with the attempts left.
       await page.getByLabel('Your name, as an organization knows you').fill('Someone Else');
       await page.getByLabel('An organization that invited you').fill(person.organization);

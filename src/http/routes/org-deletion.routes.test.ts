@@ -112,9 +112,51 @@ describe.each(dialects)('organization deletion on $name', (dialect) => {
     expect(await ldapOrg(a.organization.id)).toBeDefined();
   });
 
+  it('DSR-6: suspended members are told too, each once even when a page is retried after a crash; no one is invited or imported during the wait', async () => {
+    const a = await verifiedUser(t, { companyName: 'Told Once' });
+    const org = `/api/v1/orgs/${a.organization.id}`;
+    const member = await acceptedMember(t, a);
+    const suspended = await acceptedMember(t, a);
+    await ok('POST', `${org}/users/${suspended.user.id}/suspend`, a.auth);
+    expect((await call('POST', deletion(a), a.auth, { name: 'Told Once', password: GOOD_PASSWORD })).statusCode).toBe(202);
+    await t.app.jobRunner.drain();
+    const id = (await t.app.db.selectFrom('org_deletions').select('id').where('org_id', '=', a.organization.id).executeTakeFirstOrThrow()).id;
+    const told = async (subject: string) => {
+      const rows = await t.app.db.selectFrom('mail_outbox').select('to_address').where('to_address', 'in', [a.body.email, member.email, suspended.email].map((e) => e.toLowerCase())).where('subject', 'like', `%${subject}%`).execute();
+      return rows.map((r) => r.to_address).sort();
+    };
+    const everyone = [a.body.email, member.email, suspended.email].map((e) => e.toLowerCase()).sort();
+    expect(await told('scheduled for deletion')).toEqual(everyone);
+
+    // A crash after the page's commit, before the job was marked done: the page runs again and mails no one.
+    const notices = t.app.orgDeletion.jobHandlers.find((h) => h.kind === 'directory.org_deletion_notice');
+    const rerun = (notice: 'scheduled' | 'cancelled') =>
+      notices?.run({ id: 'job_rerun', kind: 'directory.org_deletion_notice', payload: { deletionId: id, notice, after: null }, attempts: 2, maxAttempts: 10, dedupeKey: null, runAt: '', createdAt: '' }, { nodeId: 'test', signal: new AbortController().signal, heartbeat: async () => {} });
+    await rerun('scheduled');
+    expect(await told('scheduled for deletion')).toEqual(everyone);
+
+    // Someone added now would never be told: invitations and imports wait for a cancellation.
+    for (const [url, payload] of [
+      [`${org}/users`, { email: uniqueEmail('late'), name: 'Late Comer' }],
+      [`${org}/users/import`, { format: 'csv', data: `email,name,username,groups\n${uniqueEmail('late')},Late Import,lateimport,\n` }],
+    ] as const) {
+      const res = await call('POST', url, a.auth, payload);
+      expect([res.statusCode, json(res).code], url).toEqual([409, 'directory.organization_deletion_pending']);
+    }
+    expect((await call('DELETE', deletion(a), a.auth)).statusCode).toBe(204);
+    await t.app.jobRunner.drain();
+    await rerun('cancelled');
+    expect(await told('was cancelled')).toEqual(everyone);
+    expect((await call('POST', `${org}/users`, a.auth, { email: uniqueEmail('after'), name: 'After Cancel' })).statusCode).toBe(201);
+  });
+
   const ldapOrg = async (orgId: string) => t.app.db.selectFrom('organizations').select(['id', 'name', 'slug', 'deleted_at']).where('id', '=', orgId).where('deleted_at', 'is', null).executeTakeFirst();
 
-  /** An organization with data in every module: a member in a group bound to an LDAP application, a service account, an invitation, a card and a ticket with an attachment. */
+  /**
+   * An organization with data in every module: a member in a group bound to an LDAP application, a
+   * service account, an invitation, a card, an open ticket with an attachment that quotes the
+   * member's name, username, address and DN, and disclosures about the member and the invitee.
+   */
   async function populated(companyName: string, memberName: string) {
     const a = await verifiedUser(t, { companyName });
     const org = `/api/v1/orgs/${a.organization.id}`;
@@ -129,12 +171,21 @@ describe.each(dialects)('organization deletion on $name', (dialect) => {
     await ok('PUT', `${org}/billing/card`, a.auth, { number: '4242424242424242', cvc: '737', expMonth: 6, expYear: 2031, holderName: a.body.name });
     await ok('POST', `${org}/support/tickets`, a.auth, {
       subject: `LDAP bind fails for ${memberName}`,
-      body: `Hello, ${memberName} (${member.email}) cannot bind.`,
+      body: `Hello, ${memberName} (${member.email}) cannot bind as uid=${member.user.username},ou=people,o=${a.organization.slug},dc=castellan; the user ${member.user.username} exists.`,
       environment: 'production',
       productionImpact: true,
       attachments: [{ filename: 'slapd.log', contentType: 'text/plain', contentBase64: Buffer.from(`bind dn=${member.email} failed`).toString('base64') }],
     });
-    return { a, member, invited, slug: a.organization.slug as string };
+    const memberAccount = (await t.app.db.selectFrom('accounts').select('id').where('email_normalized', '=', member.email.toLowerCase()).executeTakeFirstOrThrow()).id;
+    const disclosure = (id: string, subject: { subject_type: string; subject_id: string | null; subject_email: string | null }) =>
+      t.app.db
+        .insertInto('disclosures')
+        .values({ id, created_at: START, recipient_kind: 'integration', recipient_name: 'HR Sync', recipient_address: '1 Main St', categories: '["identifiers"]', purpose: 'provisioning', direct_marketing: 0, org_id: a.organization.id, recorded_by: null, reference: null, ...subject })
+        .execute();
+    const disclosures = { member: `dsc_m${memberAccount}`, invitee: `dsc_i${memberAccount}` };
+    await disclosure(disclosures.member, { subject_type: 'user', subject_id: memberAccount, subject_email: null });
+    await disclosure(disclosures.invitee, { subject_type: 'email', subject_id: null, subject_email: invited.toLowerCase() });
+    return { a, member, invited, memberAccount, disclosures, slug: a.organization.slug as string };
   }
 
   /** Every text cell of every table that holds one of the needles, as table → cells. */
@@ -164,7 +215,7 @@ describe.each(dialects)('organization deletion on $name', (dialect) => {
     return out;
   };
 
-  it('DSR-6, DSR-9: after 7 days access stops, every module erases the organization, the admin gets the completion record, and nothing else changes', async () => {
+  it('DSR-6, DSR-9, DIR-1: after 7 days access stops, every module erases the organization, the admin gets the completion record, and nothing else changes', async () => {
     const doomed = await populated('Doomed Widgets', 'Quentin Marlowe');
     const other = await populated('Lasting Gadgets', 'Rosalind Fairweather');
     const { a, member } = doomed;
@@ -217,11 +268,34 @@ describe.each(dialects)('organization deletion on $name', (dialect) => {
     for (const tables of Object.values(outcome.modules)) for (const [table, e] of Object.entries(tables)) if (e.kept > 0 && e.exception) kept[table] = e.exception;
     const byId = await traces([orgId]);
     expect([...byId.keys()].filter((table) => !kept[table]), JSON.stringify([...byId])).toEqual([]);
-    // Its name, its LDAP subtree's name and its people's names and addresses: only in the audit log and in the members' own accounts and mail.
-    const byName = await traces(['Doomed Widgets', `o=${doomed.slug}`, 'Quentin Marlowe', doomed.invited]);
+    // Its name, its LDAP subtree's name and its people's names, usernames and addresses: only in the audit log and in the members' own accounts and mail.
+    const byName = await traces(['Doomed Widgets', `o=${doomed.slug}`, 'Quentin Marlowe', member.user.username, member.email]);
     expect([...byName.keys()].filter((table) => !['audit_log', 'accounts', 'mail_outbox'].includes(table)), JSON.stringify([...byName])).toEqual([]);
-    const ticket = await t.app.db.selectFrom('support_tickets').select(['subject', 'requester_name', 'opened_by']).where('org_id', '=', orgId).executeTakeFirstOrThrow();
-    expect(ticket).toEqual({ subject: 'LDAP bind fails for [erased; kept under support_inquiry]', requester_name: '[erased; kept under support_inquiry]', opened_by: null });
+    // An invitee without an account has no account and no mail of their own: nothing of them is left but the audit log.
+    const byInvitee = await traces([doomed.invited]);
+    expect([...byInvitee.keys()].filter((table) => table !== 'audit_log'), JSON.stringify([...byInvitee])).toEqual([]);
+    const ticket = await t.app.db
+      .selectFrom('support_tickets')
+      .select(['subject', 'requester_name', 'opened_by', 'status', 'close_reason', 'first_response_due_at', 'next_response_due_at', 'resolution_due_at'])
+      .where('org_id', '=', orgId)
+      .executeTakeFirstOrThrow();
+    expect(ticket).toEqual({
+      subject: 'LDAP bind fails for [erased; kept under support_inquiry]',
+      requester_name: '[erased; kept under support_inquiry]',
+      opened_by: null,
+      // Open tickets close with the organization: nothing is left in the queue, nothing comes due.
+      status: 'closed',
+      close_reason: 'organization_deleted',
+      first_response_due_at: null,
+      next_response_due_at: null,
+      resolution_due_at: null,
+    });
+    // The ledger keeps the disclosures without the organization; the member's account stays, and so does its subject; the invitee's goes.
+    const ledger = await t.app.db.selectFrom('disclosures').select(['id', 'subject_type', 'subject_id', 'subject_email', 'org_id']).where('id', 'in', [doomed.disclosures.member, doomed.disclosures.invitee]).orderBy('id').execute();
+    expect(ledger).toEqual([
+      { id: doomed.disclosures.invitee, subject_type: null, subject_id: null, subject_email: null, org_id: null },
+      { id: doomed.disclosures.member, subject_type: 'user', subject_id: doomed.memberAccount, subject_email: null, org_id: null },
+    ]);
     expect(await t.app.audit.verify()).toMatchObject({ ok: true });
 
     // The completion record, to the admin who asked.
@@ -229,7 +303,8 @@ describe.each(dialects)('organization deletion on $name', (dialect) => {
     expect(record.text).toContain('“Doomed Widgets”');
     expect(record.text).toContain('directory.memberships: 3 removed');
     expect(record.text).toContain('support_inquiry: DSR-5: support inquiries may be kept for record keeping');
-    expect(record.text).toContain(row.completed_at as string);
+    expect(record.text).toContain(`Protocol access stopped: ${new Date(row.started_at as string).toUTCString()} (${row.started_at})`);
+    expect(record.text).toContain(`Erasure completed: ${new Date(row.completed_at as string).toUTCString()} (${row.completed_at})`);
 
     // DSR-9: the members' own accounts are theirs: they still sign in; the other organization is untouched and still served.
     expect((await signIn(t, member.email, member.password)).token).toBeTruthy();
@@ -238,9 +313,9 @@ describe.each(dialects)('organization deletion on $name', (dialect) => {
     expect(await ldapBind(other.slug, other.member.user.username, other.member.password)).toBe(true);
     expect((await call('GET', `/api/v1/orgs/${other.a.organization.id}`, other.a.auth)).statusCode).toBe(200);
 
-    // The name and the subtree's name are free for a later organization, and show nothing of the old one.
+    // DIR-1: the name is free for a later organization, but the subtree's name is not: hosts still set up with the old DN bind into no one.
     const later = await verifiedUser(t, { companyName: 'Doomed Widgets' });
-    expect(later.organization.slug).toBe(doomed.slug);
+    expect(later.organization.slug).toBe(`${doomed.slug}-2`);
     expect((await call('GET', `/api/v1/orgs/${later.organization.id}/users`, later.auth)).json().items).toHaveLength(1);
   });
 

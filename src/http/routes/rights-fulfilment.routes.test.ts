@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { anonymousContext } from '../../core/context.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { ARCHIVE_LINK_MS, digestOf, parseCsv, SWEEP_DELAY_MS, TABLE_CATEGORIES, unzip } from '../../modules/rights/index.ts';
-import { type Admin, type TestApp, acceptedMember, callerOfToken, inviteTokenFor, json, settleMail, staffMember, startTestApp, verifiedUser } from '../../../test/helpers/app.ts';
+import { type Admin, type TestApp, acceptedMember, callerOfToken, GOOD_PASSWORD, inviteTokenFor, json, settleMail, staffMember, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import { tokenFrom } from '../../../test/helpers/smtp.ts';
 
@@ -232,6 +232,75 @@ describe.each(dialects)('fulfilment of privacy requests on $name', (dialect) => 
     expect(json(await post(`${DESK}/${made.id}/fulfil`, {}, privacy)).code).toBe('rights.request_closed');
   });
 
+  it('DSR-2: the signed-in link to an archive re-authenticates, whatever way the request was verified (here by staff, by phone)', async () => {
+    const user = await verifiedUser(t);
+    const made = json(await post(REQUESTS, { kind: 'access', regime: 'gdpr' }, user.auth));
+    const decided = await post(`${DESK}/${made.id}/verification`, { decision: 'verified', method: 'phone', note: 'Called back on the number on file.' }, privacy);
+    expect(json(decided).verification, decided.body).toBe('verified');
+    const url = `${REQUESTS}/${made.id}/archive-link`;
+    // A session alone, however fresh, gets no link; a wrong password neither.
+    const bare = await post(url, {}, user.auth);
+    expect([bare.statusCode, json(bare).code]).toEqual([403, 'accounts.reauthentication_required']);
+    expect(json(await post(url, { password: 'not-the-password-1' }, user.auth)).code).toBe('accounts.reauthentication_failed');
+    expect(await t.app.db.selectFrom('privacy_request_links').select('id').where('request_id', '=', made.id).where('used_at', 'is', null).execute()).toHaveLength(1);
+    const linked = await post(url, { password: GOOD_PASSWORD }, user.auth);
+    expect(linked.statusCode, linked.body).toBe(201);
+    expect(json(linked).url).toContain(`${REQUESTS}/${made.id}/archive?token=`);
+    // Right after POST /me/reauth, the step-up window stands in for the password.
+    expect((await post('/api/v1/me/reauth', { password: GOOD_PASSWORD }, user.auth)).statusCode).toBe(200);
+    expect((await post(url, {}, user.auth)).statusCode).toBe(201);
+    // Someone else, even with their own password, is told it does not exist.
+    const other = await verifiedUser(t);
+    expect((await post(url, { password: GOOD_PASSWORD }, other.auth)).statusCode).toBe(404);
+  });
+
+  it('DSR-5: an erasure whose run died leaves `erasing`, which holds off other runs for 10 minutes and is then taken over', async () => {
+    const user = await verifiedUser(t);
+    const made = json(await post(REQUESTS, { kind: 'delete', regime: 'gdpr' }, user.auth));
+    await markVerifiedInDatabaseForTest(made.id);
+    // Test-only: what a run that crashed mid-erasure leaves.
+    const at = clock.now().toISOString();
+    await t.app.db
+      .insertInto('privacy_request_fulfilments')
+      .values({ request_id: made.id, status: 'erasing', correction_field: null, correction_value: null, answer: null, certificate: null, certificate_digest: null, sweep_at: null, created_at: at, updated_at: at })
+      .execute();
+    expect(json(await post(`${DESK}/${made.id}/fulfil`, {}, privacy)).code).toBe('rights.fulfilment_running');
+    clock.advance(5 * 60_000);
+    expect(json(await post(`${DESK}/${made.id}/fulfil`, {}, privacy)).code).toBe('rights.fulfilment_running');
+    clock.advance(6 * 60_000);
+    const res = await post(`${DESK}/${made.id}/fulfil`, {}, privacy);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(json(res)).toMatchObject({ state: 'completed', outcome: 'complied', fulfilment: { status: 'erased' } });
+    expect(await t.app.accounts.facts(t.app.db, [user.accountId])).toEqual([]);
+  });
+
+  it('DSR-1: a correction whose answer fails goes back to review; a `deciding` left by a run that died is taken over after 10 minutes', async () => {
+    const user = await verifiedUser(t, { name: 'Ada Byron' });
+    const made = await verifiedRequest(user, { kind: 'correct', correction: { field: 'name', value: 'Ada King' } });
+    const status = async () => (await t.app.db.selectFrom('privacy_request_fulfilments').select('status').where('request_id', '=', made.id).executeTakeFirstOrThrow()).status;
+    // The answer's transaction fails (its mail cannot be queued): the claim is given back.
+    const enqueue = t.app.mail.enqueue;
+    const spy = vi.spyOn(t.app.mail, 'enqueue').mockImplementation(async (ex, m) => {
+      if (m.subject.startsWith('Your correction request was answered')) throw new Error('the outbox is unavailable');
+      return enqueue(ex, m);
+    });
+    try {
+      expect((await post(`${DESK}/${made.id}/correction`, { decision: 'apply' }, privacy)).statusCode).toBe(500);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await status()).toBe('awaiting_review');
+    expect(json(await get(`${REQUESTS}/${made.id}`, privacy)).state).toBe('acknowledged');
+    // Test-only: what a decision that crashed after its claim leaves.
+    await t.app.db.updateTable('privacy_request_fulfilments').set({ status: 'deciding', updated_at: clock.now().toISOString() }).where('request_id', '=', made.id).execute();
+    expect(json(await post(`${DESK}/${made.id}/correction`, { decision: 'apply' }, privacy)).code).toBe('rights.fulfilment_running');
+    clock.advance(11 * 60_000);
+    const applied = await post(`${DESK}/${made.id}/correction`, { decision: 'apply' }, privacy);
+    expect(applied.statusCode, applied.body).toBe(200);
+    expect(json(applied)).toMatchObject({ state: 'completed', outcome: 'complied', fulfilment: { status: 'corrected' } });
+    expect((await t.app.accounts.facts(t.app.db, [user.accountId]))[0]?.name).toBe('Ada King');
+  });
+
   describe('a deletion request end to end', () => {
     const NAME = 'Philippa Quattlebaum';
     let person: Admin;
@@ -324,7 +393,13 @@ describe.each(dialects)('fulfilment of privacy requests on $name', (dialect) => 
       expect(text.body).toContain(c.digest);
       expect((await get(`${REQUESTS}/${made.id}/certificate`)).statusCode).toBe(404);
       expect((await get(`${REQUESTS}/${made.id}/certificate?token=${token}x`)).statusCode).toBe(404);
-      expect((await get(`${REQUESTS}/${made.id}/certificate`, (await staffMember(t, 'support')).auth)).statusCode).toBe(403);
+      // Signed in without the capability or a token: 404, whether or not the request exists.
+      for (const auth of [(await staffMember(t, 'support')).auth, otherAdmin.auth]) {
+        for (const id of [made.id, 'dsr_nothing']) {
+          const res = await get(`${REQUESTS}/${id}/certificate`, auth);
+          expect([res.statusCode, json(res).code], id).toEqual([404, 'common.not_found']);
+        }
+      }
     });
 
     it('DSR-5: a scan of every table finds nothing of the person outside the named exceptions once the answer was delivered', async () => {
@@ -342,6 +417,47 @@ describe.each(dialects)('fulfilment of privacy requests on $name', (dialect) => 
       expect(log).toMatchObject({ kind: 'delete', outcome: 'complied' });
       expect(json(await get(`${REQUESTS}/${made.id}/certificate`, privacy)).requestId).toBe(made.id);
       expect(json(await get(`${REQUESTS}/${made.id}`, privacy)).history.map((h: { action: string }) => h.action)).toContain('swept');
+    });
+
+    it('DSR-5: an agent\u2019s deletion for an invited address: after the sweep nothing of the person is left outside the audit log and the consent events', async () => {
+      const SUBJECT = 'Octavia Vanderpump';
+      const email = uniqueEmail('octavia');
+      const agentEmail = uniqueEmail('agent');
+      // Each call from its own address, so that the intake's per-IP limit stays out of the way.
+      const from = (url: string, payload: object) => t.app.http.inject({ method: 'POST', url, payload, remoteAddress: '10.77.0.1' });
+      const adminCaller = await callerOfToken(t, otherAdmin.token, otherAdmin.organization.id);
+      await t.app.directory.users.invite(anonymousContext('127.0.0.1', null), adminCaller, otherAdmin.organization.id, { email, name: SUBJECT, username: 'ovanderpump' });
+      // The signed authorization names the subject, as a real one does.
+      const pdf = Buffer.from(`%PDF-1.7\n% I, ${SUBJECT} (${email}), authorize Ada Agent to act for me.\n`);
+      const made = await from(REQUESTS, {
+        kind: 'delete',
+        regime: 'gdpr',
+        email,
+        agent: { name: 'Ada Agent', email: agentEmail },
+        authorization: { filename: 'authorization.pdf', contentType: 'application/pdf', content: pdf.toString('base64') },
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      const id = json(made).id as string;
+      const agentToken = tokenFrom((await mailTo(agentEmail, 'We received the privacy request you made as an agent')).text, `/privacy/requests/${id}`);
+      const points = { name: SUBJECT, organization: otherAdmin.organization.name, username: 'ovanderpump' };
+      const byAgent = await from(`${REQUESTS}/${id}/verify`, { token: agentToken, dataPoints: points, declaration: { signedName: SUBJECT, agreed: true } });
+      expect(json(byAgent).verificationNeeds, byAgent.body).toEqual(['awaiting_subject']);
+      const subjectToken = tokenFrom((await t.smtp.waitFor((m) => m.to === email && m.subject === `We received your privacy request [${id}]`)).text, `${REQUESTS}/${id}`);
+      const confirmed = await from(`${REQUESTS}/${id}/subject-confirmation`, { token: subjectToken });
+      expect(json(confirmed), confirmed.body).toMatchObject({ verification: 'verified', state: 'completed', outcome: 'complied' });
+      await settleMail(t);
+      const before = await traces([email, SUBJECT]);
+      // The erasure left the request it answers its agent and its verification until the sweep.
+      expect([...before.keys()]).toEqual(expect.arrayContaining(['privacy_request_agents', 'privacy_request_verifications']));
+
+      clock.advance(SWEEP_DELAY_MS + 1000);
+      await t.app.jobRunner.drain();
+      const left = await traces([email, SUBJECT]);
+      expect([...left.keys()].sort(), JSON.stringify([...left])).toEqual(['audit_log', 'consent_events'].filter((k) => left.has(k)));
+      expect(await t.app.db.selectFrom('privacy_request_agents').select('request_id').where('request_id', '=', id).execute()).toEqual([]);
+      const v = await t.app.db.selectFrom('privacy_request_verifications').select(['declaration_name', 'residence', 'decision_note', 'attempts']).where('request_id', '=', id).executeTakeFirstOrThrow();
+      expect(v).toEqual({ declaration_name: null, residence: null, decision_note: null, attempts: 1 });
+      expect(json(await get(`${REQUESTS}/${id}/certificate`, privacy)).requestId).toBe(id);
     });
   });
 });

@@ -1,8 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Binary } from '../../contracts/common.ts';
-import { ArchiveLink, CertificateQuery, CorrectionDecisionBody, DownloadTokenQuery, RequestParams, StaffPrivacyRequest } from '../../contracts/rights.ts';
-import { accountIdOf, type Caller } from '../../core/caller.ts';
-import { AppError, CommonErrors } from '../../core/errors.ts';
+import { ArchiveLink, ArchiveLinkBody, CertificateQuery, CorrectionDecisionBody, DownloadTokenQuery, RequestParams, StaffPrivacyRequest } from '../../contracts/rights.ts';
+import type { Caller } from '../../core/caller.ts';
 import { callerOf, contextOf } from '../auth.ts';
 import type { HttpApp, HttpDeps } from '../deps.ts';
 import { errorResponses } from '../schemas.ts';
@@ -47,16 +46,14 @@ export function rightsFulfilmentRoutes(app: HttpApp, deps: HttpDeps): void {
       config: { auth: 'required' },
       schema: {
         tags: ['privacy'],
-        summary: "DSR-1: a fresh single-use download link for the signed-in requester's own verified access request, right after they re-authenticated (the account's \"My data\" page)",
+        summary:
+          "DSR-1: a fresh single-use download link for the signed-in requester's own verified access request, within 24 hours of its verification (the account's \"My data\" page). DSR-2: the call re-authenticates: `password` (and `code`), or POST /me/reauth just before",
         params: RequestParams,
-        response: { 201: ArchiveLink, ...errorResponses(400, 401, 403, 404, 409) },
+        body: ArchiveLinkBody,
+        response: { 201: ArchiveLink, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
       },
     },
-    async (req, reply) => {
-      const accountId = accountIdOf(callerOf(req));
-      if (!accountId) throw new AppError(CommonErrors.notFound);
-      return reply.status(201).send(await requests.archiveLink(contextOf(req), accountId, req.params.requestId));
-    },
+    async (req, reply) => reply.status(201).send(await requests.archiveLink(contextOf(req), callerOf(req), req.params.requestId, req.body)),
   );
 
   app.get(

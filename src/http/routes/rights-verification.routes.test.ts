@@ -155,7 +155,10 @@ describe.each(dialects)('verification of privacy requests on $name', (dialect) =
     expect([undeclared.statusCode, json(undeclared).code]).toEqual([422, 'rights.declaration_required']);
     expect(json(await post(`${REQUESTS}/${r.id}/verify`, { token, dataPoints: person.points, declaration: { ...declaration, agreed: false } })).code).toBe('rights.declaration_required');
     const two = await post(`${REQUESTS}/${r.id}/verify`, { token, dataPoints: { name: person.points.name, username: 'ghopper' }, declaration });
-    expect(json(two).code).toBe('rights.data_points_not_matched');
+    // Two where three are needed: refused before matching, and not counted as an attempt.
+    expect(json(two).code).toBe('rights.data_points_required');
+    const wrong = await post(`${REQUESTS}/${r.id}/verify`, { token, dataPoints: { name: person.points.name, username: 'ghopper', organization: 'Elsewhere Inc' }, declaration });
+    expect([json(wrong).code, json(wrong).attemptsLeft]).toEqual(['rights.data_points_not_matched', 4]);
     const ok = await post(`${REQUESTS}/${r.id}/verify`, { token, dataPoints: { name: person.points.name, username: 'ghopper', organization: person.points.organization }, declaration });
     expect(json(ok).verification, ok.body).toBe('verified');
     const staff = json(await get(`${STAFF.replace('/staff', '')}/${r.id}`, privacy));
@@ -323,6 +326,98 @@ describe.each(dialects)('verification of privacy requests on $name', (dialect) =
     const v = await t.app.db.selectFrom('privacy_request_verifications').select(['declaration_name', 'residence', 'attempts']).where('request_id', '=', r.id).executeTakeFirstOrThrow();
     expect(v).toEqual({ declaration_name: null, residence: null, attempts: 1 });
     expect(await t.app.db.selectFrom('privacy_request_agents').select('request_id').where('request_id', '=', r.id).execute()).toEqual([]);
+  });
+
+  it('DSR-2: a verify call with fewer non-blank data points than needed is refused before it counts; five of them fail nothing', async () => {
+    const person = await invited();
+    const r = await request({ kind: 'delete', regime: 'other', email: person.email });
+    const token = await linkToken(person.email, r.id);
+    for (const dataPoints of [undefined, {}, { name: '   ', organization: ' ' }, { name: person.points.name }, { name: person.points.name, organization: '  ' }, {}]) {
+      const res = await post(`${REQUESTS}/${r.id}/verify`, { token, ...(dataPoints ? { dataPoints } : {}) });
+      expect([res.statusCode, json(res).code, json(res).errors?.[0]?.field ?? json(res).field], JSON.stringify(dataPoints)).toEqual([422, 'rights.data_points_required', 'dataPoints']);
+    }
+    expect(await row(r.id)).toMatchObject({ verification: 'pending', state: 'acknowledged' });
+    const v = await t.app.db.selectFrom('privacy_request_verifications').select(['attempts', 'failed_attempts']).where('request_id', '=', r.id).executeTakeFirst();
+    expect(v ?? { attempts: 0, failed_attempts: 0 }).toEqual({ attempts: 0, failed_attempts: 0 });
+    const ok = await post(`${REQUESTS}/${r.id}/verify`, { token, dataPoints: { name: person.points.name, invitedBy: person.points.invitedBy } });
+    expect(json(ok).verification, ok.body).toBe('verified');
+  });
+
+  it('DSR-3: a staff "verified" decision on an agent\u2019s request records the identity; the request is verified only once the subject confirms', async () => {
+    const person = await invited();
+    const agentEmail = uniqueEmail('agent');
+    const r = await request({ kind: 'know', regime: 'other', email: person.email, agent: { name: 'Ada Agent', email: agentEmail }, authorization: authorization() });
+    const decided = await post(`${STAFF}/${r.id}/verification`, { decision: 'verified', method: 'agent_documents', note: 'The authorization and the agent\u2019s ID were checked.' }, privacy);
+    expect(decided.statusCode, decided.body).toBe(200);
+    expect(json(decided)).toMatchObject({ verification: 'pending', verificationNeeds: ['subject_confirmation'] });
+    expect((await row(r.id)).verification).toBe('pending');
+    expect(verified).not.toContain(r.id);
+    const subjectToken = await linkToken(person.email, r.id);
+    const confirmed = await post(`${REQUESTS}/${r.id}/subject-confirmation`, { token: subjectToken });
+    expect(json(confirmed).verification, confirmed.body).toBe('verified');
+    expect((await row(r.id)).verification_method).toBe('agent_and_subject');
+    expect(verified).toContain(r.id);
+  });
+
+  it('DSR-2: a staff "verified" decision on a California request waits for the residence, which the requester attests by the link', async () => {
+    const person = await invited();
+    const r = await request({ kind: 'know', regime: 'ccpa', email: person.email });
+    const decided = await post(`${STAFF}/${r.id}/verification`, { decision: 'verified', method: 'phone', note: 'Called back; two details matched.' }, privacy);
+    expect(json(decided), decided.body).toMatchObject({ verification: 'pending', verificationNeeds: ['residence'] });
+    const token = await linkToken(person.email, r.id);
+    expect(json(await get(`${REQUESTS}/${r.id}?token=${token}`)).verificationNeeds).toEqual(['residence']);
+    expect(json(await post(`${REQUESTS}/${r.id}/verify`, { token, residence: { state: 'NV', agreed: true } })).code).toBe('rights.residence_required');
+    const ok = await post(`${REQUESTS}/${r.id}/verify`, { token, residence: { state: 'CA', agreed: true } });
+    expect(json(ok), ok.body).toMatchObject({ verification: 'verified', verificationNeeds: [] });
+    expect(await row(r.id)).toMatchObject({ verification: 'verified', verification_method: 'staff' });
+    expect(verified).toContain(r.id);
+  });
+
+  it('DSR-3: the history an agent\u2019s link shows never tells that the subject has an account', async () => {
+    const holder = await verifiedUser(t);
+    const stranger = await invited();
+    const agent = { name: 'Ada Agent', email: uniqueEmail('agent') };
+    const about = await request({ kind: 'know', regime: 'other', email: holder.body.email, agent, authorization: authorization() });
+    const other = await request({ kind: 'know', regime: 'other', email: stranger.email, agent, authorization: authorization() });
+    const agentToken = async (id: string) => tokenFrom((await mailTo(agent.email, id, 'We received the privacy request you made as an agent')).text, `/privacy/requests/${id}`);
+    // The account holder confirms signed in, with the password; the other subject by their link.
+    const byHolder = await post(`${REQUESTS}/${about.id}/subject-confirmation`, { token: await linkToken(holder.body.email, about.id), password: GOOD_PASSWORD }, holder.auth);
+    expect(byHolder.statusCode, byHolder.body).toBe(200);
+    expect((await post(`${REQUESTS}/${other.id}/subject-confirmation`, { token: await linkToken(stranger.email, other.id) })).statusCode).toBe(200);
+    const seen = async (id: string) => json(await get(`${REQUESTS}/${id}?token=${await agentToken(id)}`)).history.map((h: { action: string; note: string | null }) => [h.action, h.note]);
+    const a = await seen(about.id);
+    expect(JSON.stringify(a)).not.toMatch(/account|re-?authenticat/i);
+    const confirmation = (h: Array<[string, string | null]>) => h.filter(([action]) => action === 'subject_confirmed');
+    expect(confirmation(a)).toEqual(confirmation(await seen(other.id)));
+    expect(confirmation(a)).toHaveLength(1);
+  });
+
+  it('DSR-3: a person\u2019s export of requests they made as an agent leaves out the other person\u2019s signed authorization; their erasure keeps that request\u2019s agent, de-identified', async () => {
+    const person = await invited();
+    const agentEmail = uniqueEmail('agent');
+    const r = await request({ kind: 'know', regime: 'other', email: person.email, agent: { name: 'Ada Agent', email: agentEmail }, authorization: authorization() });
+    const agentSubject = await t.app.rights.subjectOf({ email: agentEmail });
+    const asAgent = await t.app.rights.registry.exportAll(agentSubject);
+    const [row0] = asAgent.modules.request_verification?.privacy_request_agents ?? [];
+    expect(row0).toMatchObject({ request_id: r.id, name: 'Ada Agent', filename: 'signed.png' });
+    expect(row0).not.toHaveProperty('content');
+    expect(asAgent.withheld).toContainEqual(expect.objectContaining({ module: 'request_verification', table: 'privacy_request_agents', column: 'content' }));
+    // The subject's own export still holds the authorization they signed.
+    const own = (await t.app.rights.registry.exportAll(await t.app.rights.subjectOf({ email: person.email }))).modules.request_verification?.privacy_request_agents ?? [];
+    expect(own).toEqual([expect.objectContaining({ request_id: r.id, content: PNG.toString('base64') })]);
+
+    const erased = (await t.app.rights.registry.eraseAll(agentSubject, { basis: 'deletion_request', reference: null })).request_verification;
+    expect([erased?.privacy_request_agents?.deleted, erased?.privacy_request_agents?.deidentified]).toEqual([0, 1]);
+    const kept = await t.app.db.selectFrom('privacy_request_agents').selectAll().where('request_id', '=', r.id).executeTakeFirstOrThrow();
+    expect([kept.name, kept.email, kept.email_normalized, Buffer.from(kept.content ?? []).equals(PNG)]).toEqual(['[erased]', '[erased]', '[erased]', true]);
+    // The other person's request still needs their own confirmation, and no mail goes to the erased agent.
+    const subjectToken = await linkToken(person.email, r.id);
+    expect(json(await get(`${REQUESTS}/${r.id}?token=${subjectToken}`)).verificationNeeds).toContain('subject_confirmation');
+    // The subject's own data points, by their own link, verify it and confirm it at once.
+    const ok = await post(`${REQUESTS}/${r.id}/verify`, { token: subjectToken, dataPoints: { name: person.points.name, invitedBy: person.points.invitedBy } });
+    expect(json(ok).verification, ok.body).toBe('verified');
+    await t.app.jobRunner.drain();
+    expect(await t.app.db.selectFrom('mail_outbox').select('id').where('to_address', '=', '[erased]').execute()).toEqual([]);
   });
 
   it('DSR-2: privacy staff record a verification done outside the web, audited; a failed one on a deletion becomes an opt-out', async () => {

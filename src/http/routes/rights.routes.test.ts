@@ -123,8 +123,10 @@ describe.each(dialects)('privacy requests on $name', (dialect) => {
     expect(closed.statusCode, closed.body).toBe(200);
     expect(json(closed)).toMatchObject({ state: 'completed', outcome: 'denied', overdue: false });
     expect(json(closed).history.map((h: { action: string }) => h.action)).toEqual(['received', 'acknowledged', 'overdue', 'closed']);
-    expect((await post(`${QUEUE}/${ccpa.id}/close`, { outcome: 'complied' }, privacy)).statusCode).toBe(200);
-    expect(json(await post(`${QUEUE}/${ccpa.id}/close`, { outcome: 'complied' }, privacy)).code).toBe('rights.request_closed');
+    // DSR-2: an unverified deletion is never answered as done; denied, with the reason, it is.
+    expect(json(await post(`${QUEUE}/${ccpa.id}/close`, { outcome: 'complied' }, privacy)).code).toBe('rights.not_fulfilled');
+    expect((await post(`${QUEUE}/${ccpa.id}/close`, { outcome: 'denied', reason: 'The caller never verified.' }, privacy)).statusCode).toBe(200);
+    expect(json(await post(`${QUEUE}/${ccpa.id}/close`, { outcome: 'denied', reason: 'Again.' }, privacy)).code).toBe('rights.request_closed');
     const audited = await t.app.db.selectFrom('audit_log').select('action').where('target_id', '=', ccpa.id).execute();
     expect(audited.map((r) => r.action)).toEqual(expect.arrayContaining(['privacy.request_received', 'privacy.request_extended', 'privacy.request_closed']));
     const log = await t.app.db.selectFrom('privacy_request_log').selectAll().where('request_id', '=', gdpr.id).executeTakeFirstOrThrow();
@@ -134,8 +136,46 @@ describe.each(dialects)('privacy requests on $name', (dialect) => {
     const r = await runCliInProcess(['privacy', 'report', '--year', '2026', '--data-dir', t.db.dataDir], { env: { DATABASE_URL: t.db.url, CASTELLAN_LOG_LEVEL: 'warn' } });
     expect(r.code, r.stderr).toBe(0);
     const received = await t.app.db.selectFrom('privacy_request_log').select('kind').execute();
-    expect(r.stdout).toMatch(new RegExp(`^total\\s+${received.length}\\s+3\\s+0\\s+1\\s`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^total\\s+${received.length}\\s+2\\s+0\\s+2\\s`, 'm'));
     expect(r.stdout).toMatch(/^correct\s+1\s+0\s+0\s+1\s+0\s+32\b/m);
     expect(r.stdout).toMatch(/^opt_out\s+2\s+2\s+0\s+0\s+0\s+0\b/m);
+  });
+  it('DSR-2: staff close access, know, correct and delete as complied only once verified and fulfilled; a denial with its reason always', async () => {
+    const markVerified = (id: string) => t.app.db.updateTable('privacy_requests').set({ verification: 'verified', verification_method: 'staff', verified_at: clock.now().toISOString() }).where('id', '=', id).execute();
+    const statusOf = (id: string, status: string) =>
+      t.app.db
+        .insertInto('privacy_request_fulfilments')
+        .values({ request_id: id, status, correction_field: null, correction_value: null, answer: null, certificate: null, certificate_digest: null, sweep_at: null, created_at: START, updated_at: START })
+        .execute();
+    for (const kind of ['access', 'know', 'correct', 'delete'] as const) {
+      const r = json(await post(QUEUE, { kind, regime: 'gdpr', channel: 'phone', email: uniqueEmail(`close-${kind}`) }, privacy));
+      for (const outcome of ['complied', 'partly_complied'] as const) {
+        const res = await post(`${QUEUE}/${r.id}/close`, { outcome, reason: 'Done by phone.' }, privacy);
+        expect([res.statusCode, json(res).code], `${kind} ${outcome}`).toEqual([409, 'rights.not_fulfilled']);
+      }
+      // Verified is not enough: the fulfilment has not answered it.
+      await markVerified(r.id);
+      expect(json(await post(`${QUEUE}/${r.id}/close`, { outcome: 'complied' }, privacy)).code).toBe('rights.not_fulfilled');
+      expect((await t.app.db.selectFrom('privacy_requests').select('state').where('id', '=', r.id).executeTakeFirstOrThrow()).state).toBe('acknowledged');
+      expect(json(await post(`${QUEUE}/${r.id}/close`, { outcome: 'denied', reason: 'Out of scope.' }, privacy)).outcome).toBe('denied');
+    }
+    // An access request whose archive was offered may be closed as complied (the link was mailed).
+    const offered = json(await post(QUEUE, { kind: 'access', regime: 'gdpr', channel: 'phone', email: uniqueEmail('offered') }, privacy));
+    await markVerified(offered.id);
+    await statusOf(offered.id, 'archive_offered');
+    expect(json(await post(`${QUEUE}/${offered.id}/close`, { outcome: 'complied' }, privacy)).outcome).toBe('complied');
+    // While an erasure or a correction runs, nothing closes it: that would undo its answer.
+    for (const [kind, status] of [['delete', 'erasing'], ['correct', 'deciding']] as const) {
+      const r = json(await post(QUEUE, { kind, regime: 'gdpr', channel: 'phone', email: uniqueEmail('running') }, privacy));
+      await markVerified(r.id);
+      await statusOf(r.id, status);
+      for (const body of [{ outcome: 'denied', reason: 'Changed our mind.' }, { outcome: 'complied' }]) {
+        const res = await post(`${QUEUE}/${r.id}/close`, body, privacy);
+        expect([res.statusCode, json(res).code], `${kind} ${body.outcome} ${res.body}`).toEqual([409, 'rights.fulfilment_running']);
+      }
+    }
+    // The other kinds are answered by staff as they see fit.
+    const question = json(await post(QUEUE, { kind: 'question', regime: 'other', channel: 'phone', email: uniqueEmail('asks') }, privacy));
+    expect(json(await post(`${QUEUE}/${question.id}/close`, { outcome: 'complied', reason: 'Answered on the phone.' }, privacy)).outcome).toBe('complied');
   });
 });

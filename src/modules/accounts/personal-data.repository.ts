@@ -39,16 +39,22 @@ export async function deleteOrgThrottles(ex: Executor, orgId: string): Promise<n
   return Number(r.numDeletedRows);
 }
 
+/** A throttle key that ends with `:<name>`. */
+const namedAfter = (name: string) => {
+  const suffix = `:${name}`;
+  return sql<boolean>`length(key) > ${sql.lit(suffix.length)} and substr(key, length(key) - ${sql.lit(suffix.length - 1)}) = ${suffix}`;
+};
+
+/** DSR-1: the rate-limit counters whose key ends with `:<address>` or `:<account id>`, as erasure finds them. */
+export async function throttlesNamedAfter(ex: Executor, names: readonly string[]) {
+  const rows = [];
+  for (const name of names) rows.push(...(await ex.selectFrom('throttles').selectAll().where(namedAfter(name)).orderBy('key').execute()));
+  return rows;
+}
+
 /** DSR-5: the rate-limit counters whose key ends with `:<address>` or `:<account id>` (e.g. `rights.request:address:<address>`). */
 export async function deleteThrottlesNamedAfter(ex: Executor, names: readonly string[]): Promise<number> {
   let deleted = 0;
-  for (const name of names) {
-    const suffix = `:${name}`;
-    const r = await ex
-      .deleteFrom('throttles')
-      .where(sql<boolean>`length(key) > ${sql.lit(suffix.length)} and substr(key, length(key) - ${sql.lit(suffix.length - 1)}) = ${suffix}`)
-      .executeTakeFirst();
-    deleted += Number(r.numDeletedRows);
-  }
+  for (const name of names) deleted += Number((await ex.deleteFrom('throttles').where(namedAfter(name)).executeTakeFirst()).numDeletedRows);
   return deleted;
 }

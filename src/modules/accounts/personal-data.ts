@@ -15,6 +15,9 @@ const WITHHELD: WithheldColumn[] = [
   { table: 'recovery_codes', column: 'code_hash', why: 'a hash of a recovery code: a credential (ACC-5)' },
 ];
 
+/** What the rate-limit counters about the person are named after: the address and the account id. */
+const namesOf = (subject: DataSubject): string[] => [subject.email, subject.accountId].filter((x): x is string => !!x);
+
 /**
  * The accounts module's handler (DSR-1, DSR-5). Erasure removes the account, its sessions (so it is
  * signed out everywhere, ACC-6), its pending tokens and its recovery codes: nothing is kept. It runs
@@ -26,14 +29,16 @@ export function createAccountsPersonalData(db: Kysely<Database>) {
     tables: [...TABLES, 'throttles'],
     withheld: WITHHELD,
     async export(subject, ex = db) {
-      if (!subject.accountId) return Object.fromEntries(TABLES.map((t) => [t, []]));
+      // The rate-limit counters named after the person: erasure removes them, so the export shows them.
+      const throttles = exportRows('throttles', await repo.throttlesNamedAfter(ex, namesOf(subject)), WITHHELD);
+      if (!subject.accountId) return { ...Object.fromEntries(TABLES.map((t) => [t, []])), throttles };
       const rows = await repo.accountRows(ex, subject.accountId);
-      return Object.fromEntries(TABLES.map((t) => [t, exportRows(t, rows[t], WITHHELD)]));
+      return { ...Object.fromEntries(TABLES.map((t) => [t, exportRows(t, rows[t], WITHHELD)])), throttles };
     },
     async erase(subject, _reason, ex = db) {
       const out: ErasureOutcome = Object.fromEntries(TABLES.map((t) => [t, emptyErasure()]));
       // Rate-limit counters named after the person's address or account (a request's, a report's, a resend's) go too.
-      out.throttles = { ...emptyErasure(), deleted: await repo.deleteThrottlesNamedAfter(ex, [subject.email, subject.accountId].filter((x): x is string => !!x)) };
+      out.throttles = { ...emptyErasure(), deleted: await repo.deleteThrottlesNamedAfter(ex, namesOf(subject)) };
       if (!subject.accountId) return out;
       const deleted = await repo.deleteAccountRows(ex, subject.accountId);
       for (const t of TABLES) out[t] = { ...emptyErasure(), deleted: deleted[t] };

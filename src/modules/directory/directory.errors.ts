@@ -27,5 +27,11 @@ export const DirectoryErrors = {
   /** The directory query language refuses extensible matches, and filters too large or too deeply nested to be a real client's. */
   unsupportedFilter: defineError('directory.unsupported_filter', 'invalid', 'The search filter is not supported.'),
   /** ACC-5: an admin who requires two-step verification of everyone has it on first, so as not to be shut out of the console by their own change. */
+  /** DSR-6: everyone is told of a deletion when it is scheduled; no one joins an organization during its waiting period. */
+  deletionPending: defineError(
+    'directory.organization_deletion_pending',
+    'conflict',
+    'The organization is scheduled for deletion: no one can be invited or imported unless an administrator cancels the deletion.',
+  ),
   ownMfaFirst: defineError('directory.own_mfa_first', 'conflict', 'Turn on two-step verification for your own account before requiring it of the organization.'),
 } as const;

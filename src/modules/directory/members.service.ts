@@ -9,6 +9,7 @@ import { DirectoryErrors } from './directory.errors.ts';
 import type { DirectoryDeps, Page } from './directory.deps.ts';
 import type { MembershipsTable } from './directory.tables.ts';
 import type { Invitations } from './invitations.service.ts';
+import { assertNoDeletionPending } from './org-deletion.service.ts';
 import * as members from './memberships.repository.ts';
 import { type MemberView, toMemberView } from './members.views.ts';
 import * as orgs from './organizations.repository.ts';
@@ -87,6 +88,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       .execute(async (trx) => {
         const org = await orgs.lockOrganization(trx, orgId);
         if (!org) throw new AppError(CommonErrors.notFound);
+        await assertNoDeletionPending(trx, orgId);
         // The address is checked first, so a second invitation of one address is named for its
         // email, not for the username the address suggested (which would be taken too).
         if (await members.findByEmail(trx, orgId, normalizeEmail(email))) {

@@ -185,8 +185,15 @@ export async function pendingInvitationsFor(ex: Executor, emailNormalized: strin
     .execute();
 }
 
+/** DSR-6: an invitation to an organization whose deletion began leads nowhere (and names nothing of it). */
 export async function findByInviteToken(ex: Executor, tokenHash: string): Promise<MembershipsTable | undefined> {
-  return ex.selectFrom('memberships').selectAll().where('invite_token_hash', '=', tokenHash).executeTakeFirst();
+  return ex
+    .selectFrom('memberships')
+    .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
+    .selectAll('memberships')
+    .where('memberships.invite_token_hash', '=', tokenHash)
+    .where('organizations.deleted_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /**
@@ -205,8 +212,10 @@ export async function acceptMembership(ex: Executor, membershipId: string, accou
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** How many of an account's memberships are in each status. */
-const standing = statement<{ org_id: string; status: string }>('select org_id, status from memberships where account_id = ? order by org_id');
+/** How many of an account's memberships are in each status. DSR-6: an organization whose deletion began counts for nothing. */
+const standing = statement<{ org_id: string; status: string }>(
+  'select m.org_id, m.status from memberships m join organizations o on o.id = m.org_id where m.account_id = ? and o.deleted_at is null order by m.org_id',
+);
 
 export async function statusesOfAccount(ex: Executor, accountId: string): Promise<string[]> {
   return (await standing.all(ex, [accountId])).map((r) => r.status);
@@ -241,9 +250,17 @@ export async function findByEmail(ex: Executor, orgId: string, emailNormalized: 
   return ex.selectFrom('memberships').selectAll().where('org_id', '=', orgId).where('email_normalized', '=', emailNormalized).executeTakeFirst();
 }
 
-/** The organizations an account is a member of (whatever the status). */
+/** The organizations an account is a member of (whatever the status), but for those whose deletion began (DSR-6). */
 export async function orgIdsOfAccount(ex: Executor, accountId: string): Promise<string[]> {
-  return (await ex.selectFrom('memberships').select('org_id').where('account_id', '=', accountId).orderBy('org_id').execute()).map((r) => r.org_id);
+  const rows = await ex
+    .selectFrom('memberships')
+    .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
+    .select('memberships.org_id')
+    .where('memberships.account_id', '=', accountId)
+    .where('organizations.deleted_at', 'is', null)
+    .orderBy('memberships.org_id')
+    .execute();
+  return rows.map((r) => r.org_id);
 }
 
 /** A person renamed themselves: the memberships still showing their old name show the new one; names an admin chose stay. */

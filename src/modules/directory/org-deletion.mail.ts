@@ -6,7 +6,7 @@ import { quotedName } from './invitation-mail.ts';
 
 const when = (iso: string) => `${new Date(iso).toUTCString()} (${iso})`;
 
-/** To every member (active and invited) when the deletion is scheduled: the date, and what it does and does not touch. */
+/** To every member (active, suspended and invited) when the deletion is scheduled: the date, and what it does and does not touch. */
 export function scheduledNotice(to: string, input: { siteName: string; orgName: string; deleteAt: string }): OutgoingMail {
   return {
     to,
@@ -31,7 +31,10 @@ export function cancelledNotice(to: string, input: { siteName: string; orgName: 
 }
 
 /** The completion record, to the admin who asked: what each module erased, what it kept and under which exception, and when. */
-export function completionRecord(to: string, input: { siteName: string; orgName: string; orgId: string; requestedAt: string; completedAt: string; erasure: OrganizationErasure }): OutgoingMail {
+export function completionRecord(
+  to: string,
+  input: { siteName: string; orgName: string; orgId: string; requestedAt: string; startedAt: string; completedAt: string; erasure: OrganizationErasure },
+): OutgoingMail {
   const lines: string[] = [];
   const kept = new Set<RetentionException>();
   for (const [module, tables] of Object.entries(input.erasure.modules)) {
@@ -47,7 +50,7 @@ export function completionRecord(to: string, input: { siteName: string; orgName:
     subject: `Organization deletion completed on ${input.siteName}`,
     text:
       `Hello,\n\nThe deletion you asked for of the organization ${quotedName(input.orgName)} (${input.orgId}) on ${input.siteName} is complete.\n\n` +
-      `Requested: ${when(input.requestedAt)}\nProtocol access stopped and erasure completed: ${when(input.completedAt)}\n\n` +
+      `Requested: ${when(input.requestedAt)}\nProtocol access stopped: ${when(input.startedAt)}\nErasure completed: ${when(input.completedAt)}\n\n` +
       `What was done, per module and table (rows):\n${lines.join('\n')}\n\n` +
       (exceptions.length > 0 ? `Records kept, and the exception each is kept under:\n${exceptions.join('\n')}\n\n` : '') +
       `The members' own accounts were not deleted: they are the people's own, and only their membership of this organization went.\n` +

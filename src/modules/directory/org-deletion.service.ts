@@ -5,9 +5,19 @@ import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { OrgDeletion, RequestOrgDeletionBody } from '../../contracts/org-deletion.ts';
 import { ORG_DELETION_JOB, ORG_DELETION_NOTICE_JOB, ORG_DELETION_WAIT_MS, type OrgDeletionDeps, type OrgDeletionNoticePayload, type OrgDeletionPayload } from './org-deletion.deps.ts';
+import { DirectoryErrors } from './directory.errors.ts';
 import { OrgDeletionErrors } from './org-deletion.errors.ts';
 import * as repo from './org-deletion.repository.ts';
 import type { OrgDeletionsTable } from './org-deletion.tables.ts';
+
+/**
+ * DSR-6: during the waiting period no one joins the organization (an invitation, an import): every
+ * member is told of the deletion when it is scheduled, and someone added later would never be.
+ * Called in the adding transaction, with the organization's row locked.
+ */
+export async function assertNoDeletionPending(ex: Executor, orgId: string): Promise<void> {
+  if (await repo.findOpenDeletion(ex, orgId)) throw new AppError(DirectoryErrors.deletionPending);
+}
 
 const NONE: OrgDeletion = { state: 'none', requestedAt: null, deleteAt: null };
 const view = (row: OrgDeletionsTable | undefined): OrgDeletion =>
@@ -65,6 +75,7 @@ export function createOrgDeletionRequests(deps: OrgDeletionDeps) {
         started_at: null,
         completed_at: null,
         outcome: null,
+        notice_cursor: null,
         updated_at: at,
       };
       await repo.insertDeletion(trx, next);

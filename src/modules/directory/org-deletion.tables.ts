@@ -26,6 +26,8 @@ export interface OrgDeletionsTable {
   completed_at: string | null;
   /** JSON: what the erasure did per module and table, and what was kept under which exception. */
   outcome: string | null;
+  /** The members' notices sent so far: `<notice>:<last membership id>`, or `<notice>:end` (compare-and-set per page). */
+  notice_cursor: string | null;
   updated_at: string;
 }
 

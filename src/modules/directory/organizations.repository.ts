@@ -8,11 +8,15 @@ export async function insertOrganization(ex: Executor, row: OrganizationsTable):
 }
 
 export async function findOrganizationBySlug(ex: Executor, slug: string): Promise<OrganizationsTable | undefined> {
-  // DSR-6: a deleted organization's subtree answers nothing (its slug was given up too).
+  // DSR-6: a deleted organization's subtree answers nothing; its tombstone keeps the slug, so no later organization takes it.
   return ex.selectFrom('organizations').selectAll().where('slug', '=', slug).where('deleted_at', 'is', null).executeTakeFirst();
 }
 
-/** The slug itself when free, else the first free one of `slug-2`, `slug-3`, … (read in the creating transaction). */
+/**
+ * The slug itself when free, else the first free one of `slug-2`, `slug-3`, … (read in the creating
+ * transaction). DSR-6, DIR-1: a deleted organization's tombstone keeps its slug, so it stays taken:
+ * hosts still configured with the old `o=<slug>` must never bind into a new tenant.
+ */
 export async function freeSlug(ex: Executor, slug: string): Promise<string> {
   const taken = new Set(
     (await ex.selectFrom('organizations').select('slug').where((eb) => eb.or([eb('slug', '=', slug), eb('slug', 'like', `${slug}-%`)])).execute()).map((r) => r.slug),
@@ -26,8 +30,10 @@ export async function findOrganization(ex: Executor, orgId: string): Promise<Org
   return ex.selectFrom('organizations').selectAll().where('id', '=', orgId).executeTakeFirst();
 }
 
-export async function updateOrganization(ex: Executor, orgId: string, patch: Partial<Pick<OrganizationsTable, 'name' | 'require_mfa' | 'updated_at'>>): Promise<void> {
-  await ex.updateTable('organizations').set(patch).where('id', '=', orgId).execute();
+/** DSR-6: a deleted organization is changed by no one but its deletion: false when it is gone or deleted. */
+export async function updateOrganization(ex: Executor, orgId: string, patch: Partial<Pick<OrganizationsTable, 'name' | 'require_mfa' | 'updated_at'>>): Promise<boolean> {
+  const r = await ex.updateTable('organizations').set(patch).where('id', '=', orgId).where('deleted_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 export async function findOrganizations(ex: Executor, orgIds: readonly string[]): Promise<OrganizationsTable[]> {
@@ -37,10 +43,13 @@ export async function findOrganizations(ex: Executor, orgIds: readonly string[])
 
 /**
  * The organization's row, locked for the rest of the transaction, so that plan limits hold when
- * several requests add members at once.
+ * several requests add members at once. DSR-6: undefined once its deletion began (the access stop
+ * takes the same lock), so a write in flight (an import, a card, a plan) answers 404 instead of
+ * landing in a deleted organization.
  */
 export async function lockOrganization(ex: Executor, orgId: string): Promise<OrganizationsTable | undefined> {
-  return lockForUpdate(ex, ex.selectFrom('organizations').selectAll().where('id', '=', orgId)).executeTakeFirst();
+  const org = await lockForUpdate(ex, ex.selectFrom('organizations').selectAll().where('id', '=', orgId)).executeTakeFirst();
+  return org && !org.deleted_at ? org : undefined;
 }
 
 export async function setPlan(ex: Executor, orgId: string, plan: string, endsAt: string | null, at: string): Promise<void> {

@@ -115,7 +115,8 @@ export function createOrganizations(deps: DirectoryDeps) {
       if (!me?.mfaEnabled) throw new AppError(DirectoryErrors.ownMfaFirst, undefined, { details: { field: 'requireMfa' } });
     }
     await db.transaction().execute(async (trx) => {
-      await orgs.updateOrganization(trx, orgId, { ...patch, updated_at: deps.clock.now().toISOString() });
+      // DSR-6: a rename in flight when the deletion began changes nothing.
+      if (!(await orgs.updateOrganization(trx, orgId, { ...patch, updated_at: deps.clock.now().toISOString() }))) throw new AppError(CommonErrors.notFound);
       await deps.audit.record(trx, ctx, { action: 'directory.organization_updated', orgId, target: { type: 'organization', id: orgId }, details: { fields: Object.keys(patch), ...(input.requireMfa !== undefined ? { requireMfa: input.requireMfa } : {}) } });
     });
     return view(caller, orgId);

@@ -9,6 +9,7 @@ import type { DirectoryDeps } from './directory.deps.ts';
 import type { MembershipsTable, OrganizationsTable } from './directory.tables.ts';
 import { sealImportedPasswordHash } from './imported-passwords.service.ts';
 import type { Invitations } from './invitations.service.ts';
+import { assertNoDeletionPending } from './org-deletion.service.ts';
 import { allMemberships, countSeats } from './memberships.repository.ts';
 import * as orgs from './organizations.repository.ts';
 import { userLimit } from './plans.service.ts';
@@ -125,6 +126,7 @@ export function createTransfer(deps: DirectoryDeps, invitations: Invitations) {
     const result = await db.transaction().execute(async (trx) => {
       const locked = await orgs.lockOrganization(trx, orgId);
       if (!locked) throw new AppError(CommonErrors.notFound);
+      await assertNoDeletionPending(trx, orgId);
       const limit = userLimit(locked, clock.now());
       if (limit !== null) {
         const seats = await countSeats(trx, orgId);

@@ -79,3 +79,17 @@ export async function deleteMessagesFor(ex: Executor, accountId: string | null, 
   const r = await ex.deleteFrom('mail_outbox').where('id', 'in', ids).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** IN lists of at most this many addresses: SQLite takes at most 32,766 bound values in a statement. */
+const IN_CHUNK = 5000;
+
+/** DSR-6: the messages to people without an account (an organization's invitees), by address (lower-cased). */
+export async function deleteAccountlessMessagesTo(ex: Executor, addresses: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < addresses.length; i += IN_CHUNK) {
+    const chunk = addresses.slice(i, i + IN_CHUNK).map((a) => a.toLowerCase());
+    const r = await ex.deleteFrom('mail_outbox').where('user_id', 'is', null).where(sql<string>`lower(to_address)`, 'in', chunk).executeTakeFirst();
+    deleted += Number(r.numDeletedRows);
+  }
+  return deleted;
+}

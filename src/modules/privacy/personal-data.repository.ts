@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/schema.ts';
 
 /** DSR-1, DSR-5: the privacy module's rows about one person, for the personal-data registry. */
@@ -89,8 +90,24 @@ export async function deidentifyDisclosures(ex: Executor, s: PrivacySubject): Pr
   return Number(r.numUpdatedRows);
 }
 
-/** DSR-6, PRV-9: the ledger keeps each disclosure made for the organization, without its subject or the organization. */
-export async function deidentifyDisclosuresOfOrg(ex: Executor, orgId: string): Promise<number> {
-  const r = await ex.updateTable('disclosures').set({ subject_type: null, subject_id: null, subject_email: null, org_id: null }).where('org_id', '=', orgId).executeTakeFirst();
+/**
+ * DSR-6, PRV-9: the ledger keeps each disclosure made for the organization without the
+ * organization; its subject is cleared only where it was one of the organization's own invitees
+ * without an account (by address): a member's account stays, and so does the ledger's entry about it.
+ */
+export async function deidentifyDisclosuresOfOrg(ex: Executor, orgId: string, invitees: readonly string[]): Promise<number> {
+  for (let i = 0; i < invitees.length; i += IN_CHUNK) {
+    const chunk = invitees.slice(i, i + IN_CHUNK).map((a) => a.toLowerCase());
+    await ex
+      .updateTable('disclosures')
+      .set({ subject_type: null, subject_id: null, subject_email: null })
+      .where('org_id', '=', orgId)
+      .where(sql<string>`lower(subject_email)`, 'in', chunk)
+      .execute();
+  }
+  const r = await ex.updateTable('disclosures').set({ org_id: null }).where('org_id', '=', orgId).executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+/** IN lists of at most this many addresses: SQLite takes at most 32,766 bound values in a statement. */
+const IN_CHUNK = 5000;

@@ -15,7 +15,9 @@ const TABLES = ['consent_events', 'analytics_events', 'visitor_links', 'policy_a
  * included. Nothing here is a secret, so nothing is withheld from an export.
  *
  * DSR-6: of an organization, the ledger holds the disclosures made for it (an integration, the
- * payment provider): they are kept without their subject or organization. Consent, analytics and
+ * payment provider): they are kept without the organization, and without their subject where it
+ * was one of its invitees without an account; a member's account is their own, and so is the
+ * ledger's entry about it. Consent, analytics and
  * policy records belong to the members' own accounts, which stay.
  */
 export function createPrivacyPersonalData(db: Kysely<Database>): PersonalDataHandler {
@@ -43,8 +45,8 @@ export function createPrivacyPersonalData(db: Kysely<Database>): PersonalDataHan
         mail_opens: { ...emptyErasure(), deleted: deleted.mail_opens },
       };
     },
-    async eraseOrganization(orgId, ex = db) {
-      return { outcome: { disclosures: { ...emptyErasure(), deidentified: await repo.deidentifyDisclosuresOfOrg(ex, orgId) } }, more: false };
+    async eraseOrganization(orgId, ex = db, opts = {}) {
+      return { outcome: { disclosures: { ...emptyErasure(), deidentified: await repo.deidentifyDisclosuresOfOrg(ex, orgId, opts.invitees ?? []) } }, more: false };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { accountIdOf, type Caller } from '../../core/caller.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import { type ArchiveEntry, toCsv, zip } from './archive.ts';
@@ -9,6 +10,12 @@ import type { Actor } from './requests.steps.ts';
 import { RightsErrors } from './rights.errors.ts';
 import type { PersonalDataExport } from './registry.ts';
 import type { PrivacyRequestsTable } from './rights.tables.ts';
+
+/** The re-authentication a holder's download link asks for (DSR-2). */
+export interface StepUpProof {
+  password?: string | undefined;
+  code?: string | undefined;
+}
 
 export interface Archive {
   filename: string;
@@ -60,12 +67,16 @@ export function createAccessFulfilment(f: FulfilmentContext) {
 
   /**
    * DSR-1: a fresh link for the signed-in requester themself, right after they re-authenticated
-   * (DSR-2): answered to them instead of mailed. Their own open, verified access request only.
+   * (DSR-2): answered to them instead of mailed. Their own open, verified access request only, and
+   * only to the person: the call re-authenticates again (the password, or `POST /me/reauth` within
+   * the step-up window), whatever way the request was verified; a session alone never gets a link.
    */
-  async function linkForHolder(ctx: RequestContext, accountId: string, requestId: string): Promise<{ url: string; expiresAt: string }> {
+  async function linkForHolder(ctx: RequestContext, caller: Caller, requestId: string, proof: StepUpProof): Promise<{ url: string; expiresAt: string }> {
+    const accountId = accountIdOf(caller);
     const row = await repo.findRequest(db, requestId);
-    if (!row || row.account_id !== accountId || row.kind !== 'access') throw new AppError(CommonErrors.notFound);
+    if (!row || !accountId || row.account_id !== accountId || row.kind !== 'access') throw new AppError(CommonErrors.notFound);
     if (row.state === 'completed') throw new AppError(RightsErrors.requestClosed);
+    await deps.verification.reauthenticate(ctx, caller, { password: proof.password, code: proof.code });
     if (row.verification !== 'verified' || !row.verified_at || clock.now().getTime() - new Date(row.verified_at).getTime() > ARCHIVE_LINK_MS) {
       throw new AppError(RightsErrors.notVerified, 'Confirm your password first: a download link is given only right after that.');
     }

@@ -64,22 +64,35 @@ export function createCorrectFulfilment(f: FulfilmentContext) {
     const row = await fulfillable(db, id);
     if (row.kind !== 'correct') throw new AppError(RightsErrors.notAwaitingReview);
     const asked = await store.findFulfilment(db, id);
-    if (asked?.status !== undefined && asked.status !== null && asked.status !== 'awaiting_review') throw new AppError(RightsErrors.notAwaitingReview);
+    const stale = new Date(clock.now().getTime() - store.CLAIM_LEASE_MS).toISOString();
+    // A decision that died after its claim left `deciding`: the claim lapses after the lease (renaming again is harmless).
+    const lapsed = asked?.status === 'deciding' && asked.updated_at < stale;
+    if (asked?.status !== undefined && asked.status !== null && asked.status !== 'awaiting_review' && !lapsed) {
+      throw new AppError(asked.status === 'deciding' ? RightsErrors.fulfilmentRunning : RightsErrors.notAwaitingReview);
+    }
     if (input.decision === 'deny' && !reason) throw new AppError(RightsErrors.denialReasonRequired, undefined, { details: { field: 'reason' } });
     if (input.decision === 'apply' && (!asked?.correction_field || !asked.correction_value || !row.account_id)) throw new AppError(RightsErrors.correctionUnspecified);
     const at = clock.now().toISOString();
     await store.saveFulfilment(db, id, {}, at);
-    if (!(await store.claimStatus(db, id, asked?.status ?? null, 'deciding', at))) throw new AppError(RightsErrors.fulfilmentRunning);
+    const previous = lapsed ? 'awaiting_review' : (asked?.status ?? null);
+    if (!(await store.claimStatus(db, id, lapsed ? 'deciding' : previous, 'deciding', at, lapsed ? stale : undefined))) throw new AppError(RightsErrors.fulfilmentRunning);
     const staffId = accountIdOf(caller);
     const actor: Actor = staffId ? { type: 'staff', id: staffId } : { type: 'system', id: null };
+    // Whatever fails after the claim gives the correction back to review, so that staff can decide again.
+    const release = () => store.saveFulfilment(db, id, { status: previous }, clock.now().toISOString());
     try {
       if (input.decision === 'apply') await ports.renameAccount(ctx, row.account_id as string, asked?.correction_value as string);
+      await answer(ctx, row, asked, input.decision === 'apply', reason, actor, at);
     } catch (e) {
-      await store.saveFulfilment(db, id, { status: asked?.status ?? null }, clock.now().toISOString());
+      await release();
       throw e;
     }
+  }
+
+  /** The correction's answer, in one transaction: the status, the history, the requester's mail, the request closed. */
+  async function answer(ctx: RequestContext, row: PrivacyRequestsTable, asked: Awaited<ReturnType<typeof store.findFulfilment>>, applied: boolean, reason: string | null, actor: Actor, at: string): Promise<void> {
+    const id = row.id;
     await db.transaction().execute(async (trx) => {
-      const applied = input.decision === 'apply';
       await store.saveFulfilment(trx, id, { status: applied ? 'corrected' : 'correction_denied', correction_value: null }, at);
       await steps.step(trx, ctx, row, applied ? 'corrected' : 'correction_denied', actor, applied ? `The account's ${asked?.correction_field} was corrected.` : reason, { field: asked?.correction_field ?? null });
       await steps.tell(

@@ -11,6 +11,7 @@ import * as repo from './requests.repository.ts';
 import type { Actor } from './requests.steps.ts';
 import { RightsErrors } from './rights.errors.ts';
 import type { PrivacyRequestsTable } from './rights.tables.ts';
+import * as verification from './verification.repository.ts';
 
 /** DSR-5: the job that clears what answering a deletion left of the address, once the answer was delivered. */
 export const SWEEP_JOB = 'rights.deletion_sweep';
@@ -89,7 +90,13 @@ export function createDeleteFulfilment(f: FulfilmentContext) {
   async function erase(ctx: RequestContext, row: PrivacyRequestsTable, actor: Actor): Promise<DeletionCertificate> {
     const started = clock.now().toISOString();
     await store.saveFulfilment(db, row.id, {}, started);
-    if (!(await store.claimStatus(db, row.id, null, 'erasing', started)) && !(await store.claimStatus(db, row.id, 'failed', 'erasing', started))) {
+    // A run that died mid-erasure left `erasing`: its claim lapses after the lease, and erasing again is safe.
+    const stale = new Date(clock.now().getTime() - store.CLAIM_LEASE_MS).toISOString();
+    if (
+      !(await store.claimStatus(db, row.id, null, 'erasing', started)) &&
+      !(await store.claimStatus(db, row.id, 'failed', 'erasing', started)) &&
+      !(await store.claimStatus(db, row.id, 'erasing', 'erasing', started, stale))
+    ) {
       throw new AppError(RightsErrors.fulfilmentRunning);
     }
     try {
@@ -158,7 +165,9 @@ export function createDeleteFulfilment(f: FulfilmentContext) {
 
   /**
    * DSR-5: a week after the erasure, the answer's mail (and its ledger entry) and the request's own
-   * address and account are cleared; the request, its history, its log entry and the certificate stay.
+   * address and account are cleared, with what its verification kept (the declaration's signed
+   * name, the residence, staff notes) and its agent's row and authorization (the erasure left them
+   * to the request it answered); the request, its history, its log entry and the certificate stay.
    */
   const sweepJob: JobHandler<SweepPayload> = {
     kind: SWEEP_JOB,
@@ -175,7 +184,9 @@ export function createDeleteFulfilment(f: FulfilmentContext) {
         const at = clock.now().toISOString();
         await repo.deidentifyRequest(trx, id, MARK, at);
         await store.saveFulfilment(trx, id, { sweep_at: null, correction_value: null }, at);
-        await steps.step(trx, systemContext(), row, 'swept', SYSTEM, 'The address the answer went to was cleared.');
+        await verification.deidentifyVerification(trx, id, at);
+        await verification.deleteAgent(trx, id);
+        await steps.step(trx, systemContext(), row, 'swept', SYSTEM, 'The address the answer went to was cleared, with the verification\u2019s declaration and residence and the agent\u2019s authorization.');
       });
     },
   };

@@ -8,9 +8,10 @@ export function findFulfilment(ex: Executor, requestId: string): Promise<Privacy
   return ex.selectFrom('privacy_request_fulfilments').selectAll().where('request_id', '=', requestId).executeTakeFirst();
 }
 
-/** Creates the request's row, or changes it. */
+/** Creates the request's row, or changes it (an empty patch leaves an existing row as it is: its `updated_at` dates a claim). */
 export async function saveFulfilment(ex: Executor, requestId: string, patch: Updateable<PrivacyRequestFulfilmentsTable>, at: string): Promise<void> {
   const found = await findFulfilment(ex, requestId);
+  if (found && Object.keys(patch).length === 0) return;
   if (found) {
     await ex.updateTable('privacy_request_fulfilments').set({ ...patch, updated_at: at }).where('request_id', '=', requestId).execute();
     return;
@@ -33,14 +34,25 @@ export async function saveFulfilment(ex: Executor, requestId: string, patch: Upd
     .execute();
 }
 
-/** Sets the status only while it is `from` (two staff acting at once); answers whether it did. */
-export async function claimStatus(ex: Executor, requestId: string, from: string | null, to: string, at: string): Promise<boolean> {
-  const r = await ex
+/**
+ * How long a claimed status (`erasing`, `deciding`) holds. The row's `updated_at` is the claim's
+ * time (a run moves it on as it goes); a claim older than this was left by a run that died (a
+ * crash, a restart), and another run may take it over.
+ */
+export const CLAIM_LEASE_MS = 10 * 60 * 1000;
+
+/**
+ * Sets the status only while it is `from` (two staff acting at once), and, with `staleBefore`, only
+ * when the row was last changed before it (an expired claim); answers whether it did.
+ */
+export async function claimStatus(ex: Executor, requestId: string, from: string | null, to: string, at: string, staleBefore?: string): Promise<boolean> {
+  let q = ex
     .updateTable('privacy_request_fulfilments')
     .set({ status: to, updated_at: at })
     .where('request_id', '=', requestId)
-    .where((eb) => (from === null ? eb('status', 'is', null) : eb('status', '=', from)))
-    .executeTakeFirst();
+    .where((eb) => (from === null ? eb('status', 'is', null) : eb('status', '=', from)));
+  if (staleBefore !== undefined) q = q.where('updated_at', '<', staleBefore);
+  const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

@@ -89,10 +89,17 @@ export interface OrganizationErasureOptions {
   /** Rows to erase per call, at most about (ORG_ERASURE_BATCH_ROWS). */
   batchRows?: number;
   /**
-   * The organization's name and its members' names, read before any module erased anything: a
-   * record kept de-identified (a support inquiry) has them replaced wherever its free text quotes them.
+   * What identifies the organization and its members, read before any module erased anything: its
+   * name and LDAP slug, its members' names, usernames and addresses. A record kept de-identified (a
+   * support inquiry) has them replaced wherever its free text quotes them.
    */
   names?: readonly string[];
+  /**
+   * The addresses (lower-cased) of the organization's members without an account (invitees), read
+   * before any module erased anything: they are nobody else's, so what is held to them goes (mail)
+   * or loses its subject (the disclosures ledger).
+   */
+  invitees?: readonly string[];
 }
 
 /** What the registry's `eraseOrganization` is told beyond what it passes on to the handlers. */
@@ -207,7 +214,7 @@ export function createPersonalDataRegistry(deps: { db: Kysely<Database> }) {
    * batches in between are seen by no one; a run broken off is resumed by running it again.
    */
   async function eraseOrganization(orgId: string, opts: OrganizationErasureRun = {}): Promise<OrganizationErasure> {
-    const step = { batchRows: opts.batchRows ?? ORG_ERASURE_BATCH_ROWS, names: opts.names ?? [] };
+    const step = { batchRows: opts.batchRows ?? ORG_ERASURE_BATCH_ROWS, names: opts.names ?? [], invitees: opts.invitees ?? [] };
     const modules: Record<string, ErasureOutcome> = {};
     let transactions = 0;
     for (const h of registered) {

@@ -1,4 +1,4 @@
-import { accountIdOf, type Caller, can, requireCapability } from '../../core/caller.ts';
+import { accountIdOf, type Caller, can, lacksRequiredMfa, requireCapability } from '../../core/caller.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { constantTimeEqual, sha256 } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
@@ -81,7 +81,8 @@ export function createFulfilment(deps: RightsDeps, steps: Steps, ports: Fulfilme
     const byStaff = !token && caller !== null && can(caller, 'privacy.requests');
     if (!byStaff) {
       if (!token) {
-        if (caller) requireCapability(caller, 'privacy.requests');
+        // Staff whose role needs two-step verification are told to turn it on; anyone else learns nothing, not even that the request exists.
+        if (caller && lacksRequiredMfa(caller)) requireCapability(caller, 'privacy.requests');
         throw new AppError(CommonErrors.notFound);
       }
       if (!constantTimeEqual(sha256(token), row.token_hash)) await checkLink(f, db, id, 'certificate', token);

@@ -89,6 +89,8 @@ export function createInboundRequests(deps: RightsDeps, intake: ReturnType<typeo
     const body = [m.subject.trim() && `Subject: ${m.subject.trim()}`, m.text.trim()].filter(Boolean).join('\n\n');
     const details = body.length > DETAILS_MAX ? `${body.slice(0, DETAILS_MAX - 1)}…` : body;
     try {
+      // The privacy center's limits, per sending IP and per address (DSR-1).
+      await throttle.consume(`rights.request:ip:${ctx.ip ?? 'unknown'}`, intake.limits.perIp, RightsErrors.tooManyRequests);
       await throttle.consume(`rights.request:address:${normalizeEmail(from)}`, intake.limits.perAddress, RightsErrors.tooManyRequests);
       const { row } = await intake.create(
         ctx,

@@ -2,6 +2,8 @@ import { accountIdOf, type Caller, requireCapability } from '../../core/caller.t
 import type { RequestContext } from '../../core/context.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import { answerDue, extensionRefusal, type Regime } from './deadlines.ts';
+import { findFulfilment } from './fulfilment.repository.ts';
+import { FULFILLED_KINDS } from './fulfilment.steps.ts';
 import * as repo from './requests.repository.ts';
 import { type Actor, OVERDUE_JOB, type Steps } from './requests.steps.ts';
 import { OPEN_STATES, type Outcome, REASON_MAX, type RequestState, type StaffRequestView, toStaffView } from './requests.views.ts';
@@ -10,6 +12,10 @@ import { RightsErrors } from './rights.errors.ts';
 import type { PrivacyRequestsTable } from './rights.tables.ts';
 
 const QUEUE_MAX = 200;
+/** Fulfilment under way (an erasure, a correction being applied): closing now would undo its answer. */
+const RUNNING = ['erasing', 'deciding'];
+/** DSR-1: the fulfilment statuses that answered what was asked (the archive offered, the answer sent, corrected, erased). */
+const FULFILLED = ['archive_offered', 'answered', 'corrected', 'erased'];
 
 export interface QueueQuery {
   state?: RequestState | undefined;
@@ -85,12 +91,26 @@ export function createRequestDesk(deps: RightsDeps, steps: Steps) {
     });
   }
 
+  /**
+   * DSR-2: access, know, correct and delete are answered as done only once verified and fulfilled;
+   * a denial, with its reason, stays possible. Never while an erasure or a correction runs.
+   */
+  async function assertClosable(row: PrivacyRequestsTable, outcome: Outcome): Promise<void> {
+    if (!(FULFILLED_KINDS as readonly string[]).includes(row.kind)) return;
+    const status = (await findFulfilment(db, row.id))?.status ?? null;
+    if (status !== null && RUNNING.includes(status)) throw new AppError(RightsErrors.fulfilmentRunning, undefined, { details: { fulfilment: status } });
+    if (outcome !== 'denied' && (row.verification !== 'verified' || status === null || !FULFILLED.includes(status))) {
+      throw new AppError(RightsErrors.notFulfilled, undefined, { details: { verification: row.verification, fulfilment: status } });
+    }
+  }
+
   /** DSR-5: the answer's outcome, logged with the reason for any denial; the requester is told. */
   async function close(ctx: RequestContext, caller: Caller, id: string, input: { outcome: Outcome; reason?: string | undefined }): Promise<StaffRequestView> {
     requireCapability(caller, 'privacy.requests');
     const reason = cleanReason(input.reason, 'reason');
     if (input.outcome === 'denied' && !reason) throw new AppError(RightsErrors.denialReasonRequired, undefined, { details: { field: 'reason' } });
     const row = await openRequest(id);
+    await assertClosable(row, input.outcome);
     const now = clock.now();
     const at = now.toISOString();
     return db.transaction().execute(async (trx) => {

@@ -14,7 +14,7 @@ import { RightsErrors } from './rights.errors.ts';
 import type { PrivacyRequestsTable } from './rights.tables.ts';
 import type { Audience, IntakeVerification } from './verification.hooks.ts';
 import * as repo from './verification.repository.ts';
-import { type DataPoints, excludedPoint, matchPoints, MAX_FAILED_ATTEMPTS, requirementFor } from './verification.rules.ts';
+import { type DataPoints, excludedPoint, matchPoints, MAX_FAILED_ATTEMPTS, normalizePoint, requirementFor } from './verification.rules.ts';
 import { checklistOf, complete, instructions, needsOf, type VerificationState } from './verification.views.ts';
 
 export interface VerifyInput {
@@ -35,6 +35,8 @@ export interface StaffDecision {
 /** Verification attempts per IP, across requests (the per-request count is MAX_FAILED_ATTEMPTS). */
 const PER_IP = { max: 30, windowSeconds: 3600, lockSeconds: 3600 };
 const NOT_VERIFIED = 'The requester could not be verified (DSR-2).';
+/** DSR-3: the same words whether the subject confirmed by their link or on their account. */
+const SUBJECT_CONFIRMED = 'The subject confirmed the agent\u2019s request directly.';
 const DELETE_AS_OPT_OUT = 'The deletion could not be verified: treated as an opt-out of sale and sharing, which took effect (DSR-2).';
 
 /**
@@ -76,6 +78,13 @@ export function createVerification(deps: RightsDeps, steps: Steps, agents: Agent
     if (row.regime !== 'ccpa' || already) return null;
     if (!input?.agreed || input.state.trim().toUpperCase() !== 'CA') throw new AppError(RightsErrors.residenceRequired, undefined, { details: { field: 'residence' } });
     return 'CA';
+  }
+
+  /** How a complete verification was done: the subject's confirmation of an agent's request, else how the identity was established. */
+  function methodOf(s: VerificationState): string {
+    if (s.agent) return 'agent_and_subject';
+    if (s.v?.identity_verified_by === 'staff') return 'staff';
+    return s.v?.identity_verified_by === 'reauthentication' ? 'reauthentication' : 'email_and_data_points';
   }
 
   /** DSR-2: marks the request verified, tells the requester (and the agent), in `trx`. */
@@ -122,7 +131,8 @@ export function createVerification(deps: RightsDeps, steps: Steps, agents: Agent
   /** DSR-3: the agent of an agent's request hears where it stands, at their own address. */
   async function tellAgent(trx: Executor, row: PrivacyRequestsTable, what: string, text: string): Promise<void> {
     const agent = await repo.findAgent(trx, row.id);
-    if (agent) await deps.mail.enqueue(trx, { to: agent.email, subject: `The privacy request you made as an agent ${what} [${row.id}]`, text: `${text}\n\n-- \n${deps.config.siteName} privacy\n` });
+    // An agent who had their own data erased gets no more mail about the request.
+    if (agent && agent.email !== repo.ERASED_AGENT) await deps.mail.enqueue(trx, { to: agent.email, subject: `The privacy request you made as an agent ${what} [${row.id}]`, text: `${text}\n\n-- \n${deps.config.siteName} privacy\n` });
   }
 
   /** After the transaction commits: fulfilment takes over (DSR-1). */
@@ -151,7 +161,9 @@ export function createVerification(deps: RightsDeps, steps: Steps, agents: Agent
         ...(residence ? { residence, residence_attested_at: at } : {}),
         updated_at: at,
       });
-      await steps.step(trx, ctx, row, 'reauthenticated', actor, s.agent ? 'The subject re-authenticated on the account and confirmed the agent\u2019s request.' : 'Re-authenticated on the account.');
+      // The agent follows this history by their link: it reads as a confirmation without an account does, so it never tells them the subject has one (DIR-1 rule 4).
+      if (s.agent) await steps.step(trx, ctx, row, 'subject_confirmed', actor, SUBJECT_CONFIRMED);
+      else await steps.step(trx, ctx, row, 'reauthenticated', actor, 'Re-authenticated on the account.');
       if (residence) await steps.step(trx, ctx, row, 'residence_attested', actor, 'California residence attested.');
       const next = await stateOf(trx, row, false);
       return complete(next) ? markVerified(trx, ctx, next, s.agent ? 'agent_and_subject' : 'reauthentication', actor) : false;
@@ -164,8 +176,15 @@ export function createVerification(deps: RightsDeps, steps: Steps, agents: Agent
   async function byDataPoints(ctx: RequestContext, row: PrivacyRequestsTable, link: 'subject' | 'agent', input: VerifyInput): Promise<RequestView> {
     await throttle.consume(`rights.verify:ip:${ctx.ip ?? 'unknown'}`, PER_IP, RightsErrors.tooManyVerificationAttempts);
     const s = await stateOf(db, row, true);
-    if (s.v?.identity_verified_at) throw new AppError(RightsErrors.verificationNotPending, 'The data points are already verified; what is left is the subject\u2019s confirmation.');
+    if (s.v?.identity_verified_at) {
+      // Staff verified the identity (a call, say): a California request still attests the residence, by its link.
+      if (row.regime === 'ccpa' && !s.v.residence_attested_at) return attestResidence(ctx, row, link, input);
+      throw new AppError(RightsErrors.verificationNotPending, 'The data points are already verified; what is left is the subject\u2019s confirmation.');
+    }
     const req = requirementFor(row.kind, link === 'agent' || s.agent ? true : s.sensitive);
+    // A call without enough data points is a mistake, not an attempt: it is refused before it counts.
+    const given = Object.values(input.dataPoints ?? {}).filter((p) => typeof p === 'string' && normalizePoint(p) !== '').length;
+    if (given < req.points) throw new AppError(RightsErrors.dataPointsRequired, `Give at least ${req.points} of the data points asked for.`, { details: { field: 'dataPoints', required: req.points } });
     const declaration = input.declaration?.signedName.trim() ?? '';
     if (req.declaration && (!input.declaration?.agreed || declaration.length === 0 || declaration.length > 200)) throw new AppError(RightsErrors.declarationRequired, undefined, { details: { field: 'declaration' } });
     const residence = checkResidence(row, !!s.v?.residence_attested_at, input.residence);
@@ -213,6 +232,20 @@ export function createVerification(deps: RightsDeps, steps: Steps, agents: Agent
     return viewFor(row, link);
   }
 
+  /** DSR-2: the California residence attested by the link, once the identity is established otherwise (a staff decision). */
+  async function attestResidence(ctx: RequestContext, row: PrivacyRequestsTable, link: 'subject' | 'agent', input: VerifyInput): Promise<RequestView> {
+    const residence = checkResidence(row, false, input.residence) ?? 'CA';
+    const verified = await db.transaction().execute(async (trx) => {
+      const at = clock.now().toISOString();
+      await repo.updateVerification(trx, row.id, { residence, residence_attested_at: at, updated_at: at });
+      await steps.step(trx, ctx, row, 'residence_attested', requester, `California residence attested${link === 'agent' ? ' (by the agent\u2019s link)' : ''}.`);
+      const next = await stateOf(trx, row, false);
+      return complete(next) ? markVerified(trx, ctx, next, methodOf(next), requester) : false;
+    });
+    await afterCommit(ctx, row.id, verified);
+    return viewFor(row, link);
+  }
+
   /**
    * DSR-2, DSR-3: `POST /privacy/requests/{id}/verify`. The signed-in account holder re-authenticates;
    * anyone else comes by a link. Anyone without the link or the account is told the request does
@@ -245,7 +278,7 @@ export function createVerification(deps: RightsDeps, steps: Steps, agents: Agent
       const v = await repo.ensureVerification(trx, row.id, at);
       if (v.subject_confirmed_at) return false;
       await repo.updateVerification(trx, row.id, { subject_confirmed_at: at, email_confirmed_at: v.email_confirmed_at ?? at, updated_at: at });
-      await steps.step(trx, ctx, row, 'subject_confirmed', requester, 'The subject confirmed the agent\u2019s request by the link mailed to them.');
+      await steps.step(trx, ctx, row, 'subject_confirmed', requester, SUBJECT_CONFIRMED);
       const next = await stateOf(trx, row, false);
       return complete(next) ? markVerified(trx, ctx, next, 'agent_and_subject', requester) : false;
     });
@@ -264,16 +297,18 @@ export function createVerification(deps: RightsDeps, steps: Steps, agents: Agent
     const actor: Actor = staffId ? { type: 'staff', id: staffId } : system;
     const verified = await db.transaction().execute(async (trx) => {
       const at = clock.now().toISOString();
-      await repo.ensureVerification(trx, row.id, at);
-      await repo.updateVerification(trx, row.id, { decided_by: staffId, decision: input.decision, decision_method: input.method ?? null, decision_note: note, decided_at: at, updated_at: at });
+      const v = await repo.ensureVerification(trx, row.id, at);
+      // DSR-2, DSR-3: staff establish the identity; an agent's request still waits for the subject's own confirmation, a California one for the residence.
+      const identity = input.decision === 'verified' ? { identity_verified_at: v.identity_verified_at ?? at, identity_verified_by: v.identity_verified_by ?? 'staff' } : {};
+      await repo.updateVerification(trx, row.id, { decided_by: staffId, decision: input.decision, decision_method: input.method ?? null, decision_note: note, decided_at: at, ...identity, updated_at: at });
       await steps.step(trx, ctx, row, 'verification_decided', actor, note, { decision: input.decision, method: input.method ?? null });
       if (input.decision === 'failed') {
         await fail(trx, ctx, row, actor, note);
         return false;
       }
       const s = await stateOf(trx, row, false);
-      const method = s.agent && s.v?.subject_confirmed_at ? 'agent_and_subject' : 'staff';
-      if (!(await markVerified(trx, ctx, s, method, actor))) throw new AppError(RightsErrors.verificationNotPending);
+      if (!complete(s)) return false;
+      if (!(await markVerified(trx, ctx, s, methodOf(s), actor))) throw new AppError(RightsErrors.verificationNotPending);
       return true;
     });
     await afterCommit(ctx, row.id, verified);

@@ -25,6 +25,7 @@ export const RightsErrors = {
   /** DSR-2: a request about an account is verified only by re-authenticating on that account. */
   signInRequired: defineError('rights.sign_in_required', 'forbidden', 'This request is about an account: sign in to that account and confirm your password to verify it.'),
   verificationNotPending: defineError('rights.verification_not_pending', 'conflict', 'This request is not waiting for verification.'),
+  dataPointsRequired: defineError('rights.data_points_required', 'invalid', 'Give as many of the data points asked for as the request needs.'),
   dataPointsNotMatched: defineError('rights.data_points_not_matched', 'invalid', 'What you gave does not match enough of what we hold about this address.'),
   declarationRequired: defineError('rights.declaration_required', 'invalid', 'Sign the declaration under penalty of perjury: type your name and agree to the statement.'),
   residenceRequired: defineError('rights.residence_required', 'invalid', 'A California request needs your attestation that you live in California.'),
@@ -40,6 +41,8 @@ export const RightsErrors = {
   notVerified: defineError('rights.not_verified', 'conflict', 'This request is not verified yet: it is fulfilled once the requester is verified.'),
   notFulfillable: defineError('rights.not_fulfillable', 'conflict', 'Requests of this kind are answered by staff, not fulfilled here.'),
   fulfilmentRunning: defineError('rights.fulfilment_running', 'conflict', 'This request is being fulfilled right now, or already was.'),
+  /** DSR-2: staff answer access, know, correct and delete as done only once verified and fulfilled. */
+  notFulfilled: defineError('rights.not_fulfilled', 'conflict', 'This request is not verified and fulfilled: it can be closed as complied only once it is; deny it with the reason instead.'),
   /** DSR-1: an archive link works once, for 24 hours. */
   linkUsed: defineError('rights.link_used', 'not_found', 'This link was already used. Ask for a new one from your request.'),
   linkExpired: defineError('rights.link_expired', 'not_found', 'This link has expired. Ask for a new one from your request.'),

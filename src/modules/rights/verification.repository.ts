@@ -94,6 +94,20 @@ export async function deidentifyVerification(ex: Executor, requestId: string, at
   return Number(r.numUpdatedRows);
 }
 
+/** What an erased agent's name and address read as: the request they made stays the subject's, and no mail goes to them any more. */
+export const ERASED_AGENT = '[erased]';
+
+/** Clears the agent's name and address on a request about someone else (the agent's own erasure); the authorization stays with that request. */
+export async function deidentifyAgent(ex: Executor, requestId: string, at: string): Promise<number> {
+  const r = await ex
+    .updateTable('privacy_request_agents')
+    .set({ name: ERASED_AGENT, email: ERASED_AGENT, email_normalized: ERASED_AGENT, updated_at: at })
+    .where('request_id', '=', requestId)
+    .where('email', '!=', ERASED_AGENT)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function deleteAgent(ex: Executor, requestId: string): Promise<number> {
   const r = await ex.deleteFrom('privacy_request_agents').where('request_id', '=', requestId).executeTakeFirst();
   return Number(r.numDeletedRows);

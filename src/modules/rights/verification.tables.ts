@@ -23,7 +23,7 @@ export interface PrivacyRequestVerificationsTable {
   /** @personal The state of residence attested (`CA` for a CCPA request). */
   residence: string | null;
   residence_attested_at: string | null;
-  /** When the subject's identity was established, and how: `reauthentication`, `subject` or `agent` (data points by that link). */
+  /** When the subject's identity was established, and how: `reauthentication`, `subject` or `agent` (data points by that link), or `staff` (a staff decision). */
   identity_verified_at: string | null;
   identity_verified_by: string | null;
   /** DSR-3: the subject confirmed directly a request their agent made. */

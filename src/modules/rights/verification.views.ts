@@ -51,7 +51,8 @@ export function needsOf(s: VerificationState, audience: 'subject' | 'agent' | 's
     if (residence) out.push('residence');
     return out;
   }
-  if (!agent && !v?.email_confirmed_at) out.push('email_link');
+  // Once the identity is established (a staff decision, say), the email loop is not asked for any more.
+  if (!agent && !identity && !v?.email_confirmed_at) out.push('email_link');
   points();
   if (residence) out.push('residence');
   // The agent is told the subject's confirmation is awaited; only the subject's own link can give it.
@@ -72,7 +73,7 @@ export function checklistOf(s: VerificationState): ChecklistView {
     {
       key: 'data_points',
       required: pending && (!holder || !!agent),
-      done: !!v?.identity_verified_at && v.identity_verified_by !== 'reauthentication',
+      done: !!v?.identity_verified_at && v.identity_verified_by !== 'reauthentication' && v.identity_verified_by !== 'staff',
       detail: v?.points_required ? `${v.points_matched ?? 0} of ${v.points_required} required matched${keys.length ? ` (${keys.join(', ')})` : ''}` : `${req.points} required`,
     },
     { key: 'declaration', required: pending && req.declaration && (!holder || !!agent), done: !!v?.declared_at, detail: v?.declaration_name ? `Signed "${v.declaration_name}" on ${v.declared_at}` : null },

@@ -9,7 +9,7 @@ import { SupportErrors } from './support.errors.ts';
 import type { SupportTicketsTable } from './support.tables.ts';
 import {
   CLOSE_REASONS,
-  CLOSE_REASON_NAMES,
+  STAFF_CLOSE_REASON_NAMES,
   type CloseReason,
   PRIORITIES,
   type Priority,
@@ -26,7 +26,7 @@ export type { Macro };
 
 /** SUP-3 and SUP-7: the desk's prepared answers; each out-of-scope one closes with its reason. */
 export const MACROS: readonly Macro[] = [
-  ...CLOSE_REASON_NAMES.filter((r) => r !== 'resolved').map((r) => ({
+  ...STAFF_CLOSE_REASON_NAMES.filter((r) => r !== 'resolved').map((r) => ({
     id: `out_of_scope_${r}`,
     title: `Out of scope: ${r.replace(/_/g, ' ')}`,
     body: `${CLOSE_REASONS[r]} We are closing this ticket for that reason.`,
@@ -111,8 +111,8 @@ export function createDesk(deps: SupportDeps, core: DeskCore) {
 
   /** SUP-3: staff close a ticket as resolved or out of scope; the customer is told the reason. */
   async function close(ctx: RequestContext, caller: Caller, ticketId: string, input: CloseTicketBody): Promise<StaffTicketView> {
-    if (!(CLOSE_REASON_NAMES as string[]).includes(input.reason)) {
-      throw new AppError(CommonErrors.invalid, `The reason must be one of ${CLOSE_REASON_NAMES.join(', ')}.`, { details: { field: 'reason' } });
+    if (!(STAFF_CLOSE_REASON_NAMES as string[]).includes(input.reason)) {
+      throw new AppError(CommonErrors.invalid, `The reason must be one of ${STAFF_CLOSE_REASON_NAMES.join(', ')}.`, { details: { field: 'reason' } });
     }
     const note = input.note?.trim() ? input.note.trim().slice(0, NOTE_MAX) : null;
     const reason = input.reason as CloseReason;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/schema.ts';
 
 /** DSR-1, DSR-5: the support module's rows about one person, for the personal-data registry. */
@@ -76,6 +77,22 @@ export async function deleteOrgAttachments(ex: Executor, orgId: string): Promise
 export async function countOrgVerifications(ex: Executor, orgId: string): Promise<number> {
   const r = await ex.selectFrom('support_verifications').select((eb) => eb.fn.countAll<number | string>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/**
+ * DSR-6: the organization's tickets still open or pending are closed (`organization_deleted`), their
+ * service-level targets cleared and their clocks stopped: no one is left to answer, so none stays
+ * in the queue or comes due.
+ */
+export async function closeOrgTickets(ex: Executor, orgId: string, at: string): Promise<number> {
+  const r = await ex
+    .updateTable('support_tickets')
+    .set({ status: 'closed', closed_at: at, close_reason: 'organization_deleted', first_response_due_at: null, next_response_due_at: null, resolution_due_at: null, updated_at: at })
+    .set({ sla_paused_since: sql<string>`coalesce(sla_paused_since, ${at})` })
+    .where('org_id', '=', orgId)
+    .where('status', '!=', 'closed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** The organization's dedicated specialist (SUP-2): an assignment that ends with the organization. */

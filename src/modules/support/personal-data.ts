@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Clock } from '../../core/clock.ts';
 import type { Database, Executor } from '../../db/schema.ts';
 import { type DataSubject, emptyErasure, type ErasureOutcome, erasedMark, exportRows, keptErasure, type PersonalDataHandler, type WithheldColumn } from '../rights/index.ts';
 import * as repo from './personal-data.repository.ts';
@@ -24,7 +25,7 @@ const ADDRESS = /[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+/g;
 const wordsOf = (text: string): string[] => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
 /**
- * DSR-6: an organization's tickets are kept for record keeping under `support_inquiry`,
+ * DSR-6: an organization's tickets are closed (`organization_deleted`, closeOrgTickets) and kept for record keeping under `support_inquiry`,
  * de-identified: requester and customer authors become the mark, account links are cleared, the
  * organization's and its members' names (given by the registry), the names the tickets themselves
  * hold (requesters, customer authors) and every email address are
@@ -32,7 +33,8 @@ const wordsOf = (text: string): string[] => text.toLowerCase().split(/[^\p{L}\p{
  * go (a file cannot be de-identified); verifications (ids only) stay; the dedicated specialist's
  * assignment ends.
  */
-async function eraseOrganization(ex: Executor, orgId: string, known: readonly string[]): Promise<ErasureOutcome> {
+async function eraseOrganization(ex: Executor, orgId: string, known: readonly string[], at: string): Promise<ErasureOutcome> {
+  await repo.closeOrgTickets(ex, orgId, at);
   const tickets = await repo.ticketsOfOrg(ex, orgId);
   const messages = await repo.messagesOfOrg(ex, orgId);
   const names = [...known, ...tickets.map((t) => t.requester_name), ...messages.filter((m) => m.author_kind === 'customer').map((m) => m.author_name)].filter((n) => n !== MARK);
@@ -69,7 +71,7 @@ async function eraseOrganization(ex: Executor, orgId: string, known: readonly st
  * de-identified. Verifications hold only ids, of an account that no longer exists and a membership
  * that is de-identified; they are kept as they are.
  */
-export function createSupportPersonalData(db: Kysely<Database>): PersonalDataHandler {
+export function createSupportPersonalData(db: Kysely<Database>, clock: Clock): PersonalDataHandler {
   return {
     module: 'support',
     tables: ['support_tickets', 'support_messages', 'support_attachments', 'support_verifications', 'support_specialists'],
@@ -115,7 +117,7 @@ export function createSupportPersonalData(db: Kysely<Database>): PersonalDataHan
       return out;
     },
     async eraseOrganization(orgId, ex = db, opts = {}) {
-      return { outcome: await eraseOrganization(ex, orgId, opts.names ?? []), more: false };
+      return { outcome: await eraseOrganization(ex, orgId, opts.names ?? [], clock.now().toISOString()), more: false };
     },
   };
 }

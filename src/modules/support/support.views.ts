@@ -19,9 +19,13 @@ export const CLOSE_REASONS = {
     'Out of scope: the protocol or equipment is not supported. The supported protocols and system versions are listed in the knowledge base.',
   professional_services: 'Out of scope: this needs professional services (design, deployment or development work), which support does not provide.',
   not_english: 'Out of scope: support is given in English only. Please write to us in English.',
+  /** DSR-6: closed by the organization's deletion, never by staff. */
+  organization_deleted: 'Closed: the organization was deleted.',
 } as const;
 export type CloseReason = keyof typeof CLOSE_REASONS;
 export const CLOSE_REASON_NAMES = Object.keys(CLOSE_REASONS) as CloseReason[];
+/** The reasons staff may close a ticket with (SUP-3). */
+export const STAFF_CLOSE_REASON_NAMES = CLOSE_REASON_NAMES.filter((r) => r !== 'organization_deleted');
 
 export const VERIFICATION_ACTIONS = ['disclose_account', 'delete_account'] as const;
 export type VerificationAction = (typeof VERIFICATION_ACTIONS)[number];

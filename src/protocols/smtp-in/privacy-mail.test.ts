@@ -119,6 +119,19 @@ describe.each(dialects)('DSR-1: mail to the privacy address on $name', (dialect)
     expect(await count()).toBe(before + 5 + (broken.code === 250 ? 1 : 0));
   });
 
+  it('DSR-1: privacy mail is limited per sending IP as the privacy center is: past the limit, 450 4.7.1 and nothing recorded', async () => {
+    // From another loopback address, so that this IP's count is this test's alone.
+    const other = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, localAddress: '127.0.0.2' } as Parameters<typeof nodemailer.createTransport>[0]);
+    try {
+      const before = await count();
+      for (let i = 0; i < 20; i++) expect(String((await other.sendMail({ from: uniqueEmail(`ip${i}`), to: PRIVACY, subject: 'A question', text: 'Do you keep logs?' })).response)).toMatch(/^250 /);
+      await expect(other.sendMail({ from: uniqueEmail('ip-late'), to: PRIVACY, subject: 'A question', text: 'And backups?' })).rejects.toMatchObject({ responseCode: 450, response: expect.stringContaining('4.7.1') });
+      expect(await count()).toBe(before + 20);
+    } finally {
+      other.close();
+    }
+  });
+
   it('DSR-1: mail to both the support and the privacy address reaches both', async () => {
     const user = await verifiedUser(t);
     const info = await transport.sendMail({ from: user.body.email, to: ['help@castellan.test', PRIVACY], subject: 'Please delete my data', text: 'And close my ticket.' });

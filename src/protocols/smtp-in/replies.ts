@@ -19,8 +19,8 @@ export function smtpError(responseCode: number, text: string): SmtpReplyError {
 export const replies = {
   /** RFC 5321 §3.3: 550 for a mailbox that is not here; 5.1.1 bad destination mailbox (RFC 3463). */
   unknownRecipient: (addresses: string) => smtpError(550, `5.1.1 Recipient not accepted: this server takes mail for ${addresses} only`),
-  /** DSR-1: the privacy address's per-sender limit; 450 4.7.1, so the sending server tries again later. */
-  tooManyPrivacyRequests: () => smtpError(450, '4.7.1 Too many privacy requests from this address today: please try again later'),
+  /** DSR-1: the privacy address's limits per sender and per sending IP; 450 4.7.1, so the sending server tries again later. */
+  tooManyPrivacyRequests: () => smtpError(450, '4.7.1 Too many privacy requests from this sender or network: please try again later'),
   /** RFC 1870 §6.3: 552 when the message is larger than the fixed limit; 5.3.4 message too big. */
   tooBig: (limit: number) => smtpError(552, `5.3.4 Message too big: the limit is ${limit} bytes`),
   noSender: () =>

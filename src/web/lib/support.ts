@@ -2,6 +2,7 @@
 // customer's pages and the staff desk. Pure functions, except the useNow hook.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ApiError, toApiError } from '../api.ts';
+import type { StaffCloseReason } from '../../contracts/support.ts';
 import type { CloseReason, TicketEnvironment, TicketPriority, TicketSla, TicketStatus } from '../api.ts';
 
 /** SUP-4: service-level targets run in this zone's business hours, so due times are shown in it too. */
@@ -33,7 +34,7 @@ export const STATUS_LABELS: Record<TicketStatus, { customer: string; staff: stri
 };
 
 /** SUP-3: why a ticket was closed; every reason but "resolved" is out of scope. */
-export const CLOSE_REASONS: readonly CloseReason[] = [
+export const CLOSE_REASONS: readonly StaffCloseReason[] = [
   'resolved',
   'end_user_support',
   'customization',
@@ -48,6 +49,7 @@ export const CLOSE_REASON_LABELS: Record<CloseReason, string> = {
   unsupported_protocol_or_equipment: 'Unsupported protocol or equipment',
   professional_services: 'Professional services',
   not_english: 'Not in English',
+  organization_deleted: 'Organization deleted',
 };
 
 export const ELIGIBILITY_LABELS: Record<'full' | 'limited', { label: string; color: string }> = {

@@ -1,6 +1,7 @@
 import { Alert, Anchor, Button, Checkbox, Group, List, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { type ArchiveLinkView, myDataApi, type MyRequestInput, type PrivacyRequest } from '../../api/my-data.ts';
+import { type ArchiveLinkInput, type ArchiveLinkView, myDataApi, type MyRequestInput, type PrivacyRequest } from '../../api/my-data.ts';
+import { meApi } from '../../api/me.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { Section } from '../../components/Section.tsx';
@@ -31,15 +32,20 @@ function useMyRequest(kind: MyRequestInput['kind']) {
   const req = useRequest();
   const errors = splitErrors(req.error, PROOF_FIELDS);
 
-  async function run<T>(extra: Partial<MyRequestInput>, then: (r: PrivacyRequest) => Promise<T>) {
+  /** `then` gets the proof a further step takes (the archive link re-authenticates too). */
+  async function run<T>(extra: Partial<MyRequestInput>, then: (r: PrivacyRequest, proof: ArchiveLinkInput) => Promise<T>) {
     return req.run(async () => {
       const id = pending ?? (await myDataApi.ask({ kind, regime, ...extra })).id;
       setPending(id);
-      const verified = await myDataApi.reauthenticate(id, { ...stepUpProof(password, code, user.mfaEnabled), ...(regime === 'ccpa' ? { residence: { state: 'CA', agreed: resident } } : {}) });
+      const given = stepUpProof(password, code, user.mfaEnabled);
+      // A code is good once: with two-step verification on, the session re-authenticates once, and the steps ride on that (the step-up window).
+      if (user.mfaEnabled) await meApi.reauth(password, given.code);
+      const proof = user.mfaEnabled ? {} : given;
+      const verified = await myDataApi.reauthenticate(id, { ...proof, ...(regime === 'ccpa' ? { residence: { state: 'CA', agreed: resident } } : {}) });
       setPending(null);
       setPassword('');
       setCode('');
-      return then(verified);
+      return then(verified, proof);
     });
   }
 
@@ -67,7 +73,7 @@ function DownloadSection() {
   const [link, setLink] = useState<ArchiveLinkView | null>(null);
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const out = await r.run({}, (verified) => myDataApi.archiveLink(verified.id));
+    const out = await r.run({}, (verified, proof) => myDataApi.archiveLink(verified.id, proof));
     if (out.ok) setLink(out.value);
   }
   return (

@@ -86,6 +86,7 @@ function DataPoints({ request, token, needs, onDone }: { request: PrivacyRequest
   const [signedName, setSignedName] = useState('');
   const [agreed, setAgreed] = useState(false);
   const [california, setCalifornia] = useState(false);
+  const [tooFew, setTooFew] = useState<string | null>(null);
   const { loading, error, run } = useRequest();
   const errors = splitErrors(error, ['dataPoints', 'declaration', 'residence']);
   const left = typeof error?.extensions.attemptsLeft === 'number' ? error.extensions.attemptsLeft : null;
@@ -93,10 +94,15 @@ function DataPoints({ request, token, needs, onDone }: { request: PrivacyRequest
   async function submit(e: FormEvent) {
     e.preventDefault();
     const dataPoints = Object.fromEntries(Object.entries(points).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v)) as VerifyInput['dataPoints'];
+    // Too few answers are not sent: the server would refuse them anyway, and it counts only real attempts.
+    const given = Object.keys(dataPoints ?? {}).length;
+    setTooFew(given < count ? `Fill in at least ${count} of these.` : null);
+    if (given < count) return;
     const r = await run(() =>
       privacyRequestsApi.verify(request.id, {
         token,
-        dataPoints,
+        // Only the residence is left when staff verified the identity otherwise (a call, say).
+        ...(count > 0 ? { dataPoints } : {}),
         ...(declaration ? { declaration: { signedName: signedName.trim() || '-', agreed } } : {}),
         ...(residence ? { residence: { state: 'CA', agreed: california } } : {}),
       }),
@@ -106,12 +112,13 @@ function DataPoints({ request, token, needs, onDone }: { request: PrivacyRequest
   return (
     <form onSubmit={submit} noValidate aria-label="Verify the request">
       <Stack gap="sm">
-        <Text size="sm">{`To verify that the request is yours, tell us at least ${count} of these things we hold about this address. Leave out what you do not know.`}</Text>
-        <ProblemAlert message={errors.alert ?? errors.field('dataPoints') ?? null} />
+        {count > 0 && <Text size="sm">{`To verify that the request is yours, tell us at least ${count} of these things we hold about this address. Leave out what you do not know.`}</Text>}
+        <ProblemAlert message={tooFew ?? errors.alert ?? errors.field('dataPoints') ?? null} />
         {left !== null && <Text size="sm" c="red">{`${left} attempt${left === 1 ? '' : 's'} left.`}</Text>}
-        {POINTS.map((p) => (
-          <TextInput key={p.key} label={p.label} description={p.description} value={points[p.key] ?? ''} onChange={(e) => setPoints({ ...points, [p.key]: e.currentTarget.value })} />
-        ))}
+        {count > 0 &&
+          POINTS.map((p) => (
+            <TextInput key={p.key} label={p.label} description={p.description} value={points[p.key] ?? ''} onChange={(e) => setPoints({ ...points, [p.key]: e.currentTarget.value })} />
+          ))}
         {declaration && (
           <Stack gap="xs">
             <Text size="sm">{DECLARATION}</Text>
@@ -156,7 +163,7 @@ function Verification({ request, token, onDone }: { request: PrivacyRequest; tok
       </Title>
       {needs.includes('reauthentication') ? (
         <Reauthenticate request={request} token={token} residence={needs.includes('residence')} onDone={onDone} />
-      ) : needs.some((n) => n.startsWith('data_points:')) ? (
+      ) : needs.some((n) => n.startsWith('data_points:')) || needs.includes('residence') ? (
         <DataPoints request={request} token={token} needs={needs} onDone={onDone} />
       ) : null}
       {needs.includes('subject_confirmation') && <ConfirmAgent request={request} token={token} onDone={onDone} />}

@@ -1,6 +1,7 @@
 import { Button, Checkbox, Group, Menu, NativeSelect, Stack, Text, Textarea } from '@mantine/core';
 import { type FormEvent, useCallback, useState } from 'react';
-import { type CloseReason, type DeskTicket, type SupportMacro, api } from '../../api.ts';
+import type { StaffCloseReason as CloseReason } from '../../../contracts/support.ts';
+import { type DeskTicket, type SupportMacro, api } from '../../api.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { Section } from '../../components/Section.tsx';
 import { splitErrors, useRequest } from '../../lib/forms.ts';
