@@ -6,6 +6,7 @@ import { anonymousContext } from '../src/core/context.ts';
 import { erasedMark, type PersonalDataHandler } from '../src/modules/rights/index.ts';
 import { acceptedMember, type Admin, type TestApp, startTestApp, uniqueEmail, verifiedUser } from './helpers/app.ts';
 import { dialects } from './helpers/databases.ts';
+import { tableNames, traces } from './helpers/traces.ts';
 import { untilMailSettled } from './helpers/outbox.ts';
 
 /**
@@ -91,28 +92,6 @@ describe.each(dialects)('personal-data registry on $name', (dialect) => {
   });
   afterAll(() => t.close());
 
-  async function tableNames(): Promise<string[]> {
-    const q =
-      dialect.name === 'sqlite'
-        ? sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`
-        : sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`;
-    return (await q.execute(t.app.db)).rows.map((r) => r.name).filter((n) => !n.startsWith('kysely_'));
-  }
-
-  /** Every text cell of every table that names the person (address, name or account id), as `table: cell`. */
-  async function traces(needles: string[]): Promise<Map<string, string[]>> {
-    const found = new Map<string, string[]>();
-    const lower = needles.map((n) => n.toLowerCase());
-    for (const table of await tableNames()) {
-      for (const row of (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(t.app.db)).rows) {
-        const cells = Object.values(row).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : v)).filter((v): v is string => typeof v === 'string');
-        const hits = cells.filter((c) => lower.some((n) => c.toLowerCase().includes(n)));
-        if (hits.length > 0) found.set(table, [...(found.get(table) ?? []), ...hits]);
-      }
-    }
-    return found;
-  }
-
   it('DSR-5: every table with a column marked @personal has a handler, and every handled table exists', () => {
     const personal = personalTables();
     expect(personal.size).toBeGreaterThanOrEqual(15);
@@ -128,7 +107,7 @@ describe.each(dialects)('personal-data registry on $name', (dialect) => {
 
   it('DSR-6: every table with an org_id column is erased with its organization by its module’s handler', async () => {
     const withOrg: string[] = [];
-    for (const table of await tableNames()) {
+    for (const table of await tableNames(t.app.db, dialect.name)) {
       const columns =
         dialect.name === 'sqlite'
           ? (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(t.app.db)).rows
@@ -229,7 +208,7 @@ describe.each(dialects)('personal-data registry on $name', (dialect) => {
 
     it('DSR-5: erasure leaves nothing of the person but records kept under a named exception, de-identified where they can be', async () => {
       const subject = await t.app.rights.subjectOf({ accountId: a.accountId });
-      expect((await traces([email, NAME, a.accountId])).size).toBeGreaterThan(5);
+      expect((await traces(t.app.db, dialect.name, [email, NAME, a.accountId])).size).toBeGreaterThan(5);
       const outcome = await t.app.rights.registry.eraseAll(subject, { basis: 'deletion_request', reference: null });
 
       expect(outcome.accounts?.accounts).toMatchObject({ deleted: 1 });
@@ -245,7 +224,7 @@ describe.each(dialects)('personal-data registry on $name', (dialect) => {
       expect(outcome.audit?.audit_log?.kept).toBeGreaterThan(0);
 
       // Only the records the database keeps unchangeable still name the person; each outcome names its exception.
-      const left = await traces([email, NAME, a.accountId]);
+      const left = await traces(t.app.db, dialect.name, [email, NAME, a.accountId]);
       expect([...left.keys()].sort(), JSON.stringify([...left])).toEqual(['audit_log', 'consent_events']);
       // The kept sales and support records carry the exception they are kept under.
       const card = await t.app.db.selectFrom('cards').select(['holder_name', 'created_by', 'last4']).where('org_id', '=', a.organization.id).executeTakeFirstOrThrow();

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { type Admin, GOOD_PASSWORD, type TestApp, acceptedMember, json, signIn, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
+import { traces } from '../../../test/helpers/traces.ts';
 
 type Auth = Record<string, string>;
 const DAY = 86_400_000;
@@ -188,25 +188,6 @@ describe.each(dialects)('organization deletion on $name', (dialect) => {
     return { a, member, invited, memberAccount, disclosures, slug: a.organization.slug as string };
   }
 
-  /** Every text cell of every table that holds one of the needles, as table → cells. */
-  async function traces(needles: string[]): Promise<Map<string, string[]>> {
-    const q =
-      dialect.name === 'sqlite'
-        ? sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`
-        : sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`;
-    const tables = (await q.execute(t.app.db)).rows.map((r) => r.name).filter((n) => !n.startsWith('kysely_'));
-    const found = new Map<string, string[]>();
-    const lower = needles.map((n) => n.toLowerCase());
-    for (const table of tables) {
-      for (const row of (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(t.app.db)).rows) {
-        const cells = Object.values(row).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : v)).filter((v): v is string => typeof v === 'string');
-        const hits = cells.filter((c) => lower.some((n) => c.toLowerCase().includes(n)));
-        if (hits.length > 0) found.set(table, [...(found.get(table) ?? []), ...hits]);
-      }
-    }
-    return found;
-  }
-
   const counts = async (orgId: string) => {
     const n = async (table: 'memberships' | 'groups' | 'group_members' | 'resources' | 'bindings' | 'service_accounts' | 'cards' | 'support_tickets' | 'support_attachments') =>
       Number((await t.app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow()).n);
@@ -266,13 +247,13 @@ describe.each(dialects)('organization deletion on $name', (dialect) => {
     expect(outcome.modules.audit?.audit_log).toMatchObject({ exception: 'security_audit' });
     const kept: Record<string, string> = {};
     for (const tables of Object.values(outcome.modules)) for (const [table, e] of Object.entries(tables)) if (e.kept > 0 && e.exception) kept[table] = e.exception;
-    const byId = await traces([orgId]);
+    const byId = await traces(t.app.db, dialect.name, [orgId]);
     expect([...byId.keys()].filter((table) => !kept[table]), JSON.stringify([...byId])).toEqual([]);
     // Its name, its LDAP subtree's name and its people's names, usernames and addresses: only in the audit log and in the members' own accounts and mail.
-    const byName = await traces(['Doomed Widgets', `o=${doomed.slug}`, 'Quentin Marlowe', member.user.username, member.email]);
+    const byName = await traces(t.app.db, dialect.name, ['Doomed Widgets', `o=${doomed.slug}`, 'Quentin Marlowe', member.user.username, member.email]);
     expect([...byName.keys()].filter((table) => !['audit_log', 'accounts', 'mail_outbox'].includes(table)), JSON.stringify([...byName])).toEqual([]);
     // An invitee without an account has no account and no mail of their own: nothing of them is left but the audit log.
-    const byInvitee = await traces([doomed.invited]);
+    const byInvitee = await traces(t.app.db, dialect.name, [doomed.invited]);
     expect([...byInvitee.keys()].filter((table) => table !== 'audit_log'), JSON.stringify([...byInvitee])).toEqual([]);
     const ticket = await t.app.db
       .selectFrom('support_tickets')

@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { anonymousContext } from '../../core/context.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { ARCHIVE_LINK_MS, digestOf, parseCsv, SWEEP_DELAY_MS, TABLE_CATEGORIES, unzip } from '../../modules/rights/index.ts';
 import { type Admin, type TestApp, acceptedMember, callerOfToken, GOOD_PASSWORD, inviteTokenFor, json, settleMail, staffMember, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
+import { traces } from '../../../test/helpers/traces.ts';
 import { tokenFrom } from '../../../test/helpers/smtp.ts';
 
 type Auth = Record<string, string>;
@@ -307,29 +307,6 @@ describe.each(dialects)('fulfilment of privacy requests on $name', (dialect) => 
     let otherAdmin: Admin;
     let made: Record<string, any>;
 
-    async function tableNames(): Promise<string[]> {
-      const q =
-        dialect.name === 'sqlite'
-          ? sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`
-          : sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`;
-      return (await q.execute(t.app.db)).rows.map((r) => r.name).filter((n) => !n.startsWith('kysely_'));
-    }
-
-    /** Every text cell of every table that names the person, as table → cells. */
-    async function traces(needles: string[]): Promise<Map<string, string[]>> {
-      const found = new Map<string, string[]>();
-      const lower = needles.map((n) => n.toLowerCase());
-      for (const table of await tableNames()) {
-        for (const row of (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(t.app.db)).rows) {
-          const hits = Object.values(row)
-            .map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : v))
-            .filter((v): v is string => typeof v === 'string' && lower.some((n) => v.toLowerCase().includes(n)));
-          if (hits.length > 0) found.set(table, [...(found.get(table) ?? []), ...hits]);
-        }
-      }
-      return found;
-    }
-
     beforeAll(async () => {
       person = await verifiedUser(t, { name: NAME });
       const call = (method: 'POST' | 'PUT', url: string, payload: object) => t.app.http.inject({ method, url, headers: person.auth, payload });
@@ -404,12 +381,12 @@ describe.each(dialects)('fulfilment of privacy requests on $name', (dialect) => 
 
     it('DSR-5: a scan of every table finds nothing of the person outside the named exceptions once the answer was delivered', async () => {
       await settleMail(t);
-      const before = await traces([person.body.email, NAME, person.accountId]);
+      const before = await traces(t.app.db, dialect.name, [person.body.email, NAME, person.accountId]);
       // Until the sweep: the request (its answer goes to the address) and the answer's mail and its delivery.
       expect([...before.keys()].every((k) => ['audit_log', 'consent_events', 'privacy_requests', 'mail_outbox', 'disclosures', 'throttles'].includes(k)), JSON.stringify([...before])).toBe(true);
       clock.advance(SWEEP_DELAY_MS + 1000);
       await t.app.jobRunner.drain();
-      const left = await traces([person.body.email, NAME, person.accountId]);
+      const left = await traces(t.app.db, dialect.name, [person.body.email, NAME, person.accountId]);
       expect([...left.keys()].sort(), JSON.stringify([...left])).toEqual(['audit_log', 'consent_events']);
       expect(await t.app.audit.verify()).toMatchObject({ ok: true });
       // The request, its log entry and its certificate stay; the certificate link still works.
@@ -446,13 +423,13 @@ describe.each(dialects)('fulfilment of privacy requests on $name', (dialect) => 
       const confirmed = await from(`${REQUESTS}/${id}/subject-confirmation`, { token: subjectToken });
       expect(json(confirmed), confirmed.body).toMatchObject({ verification: 'verified', state: 'completed', outcome: 'complied' });
       await settleMail(t);
-      const before = await traces([email, SUBJECT]);
+      const before = await traces(t.app.db, dialect.name, [email, SUBJECT]);
       // The erasure left the request it answers its agent and its verification until the sweep.
       expect([...before.keys()]).toEqual(expect.arrayContaining(['privacy_request_agents', 'privacy_request_verifications']));
 
       clock.advance(SWEEP_DELAY_MS + 1000);
       await t.app.jobRunner.drain();
-      const left = await traces([email, SUBJECT]);
+      const left = await traces(t.app.db, dialect.name, [email, SUBJECT]);
       expect([...left.keys()].sort(), JSON.stringify([...left])).toEqual(['audit_log', 'consent_events'].filter((k) => left.has(k)));
       expect(await t.app.db.selectFrom('privacy_request_agents').select('request_id').where('request_id', '=', id).execute()).toEqual([]);
       const v = await t.app.db.selectFrom('privacy_request_verifications').select(['declaration_name', 'residence', 'decision_note', 'attempts']).where('request_id', '=', id).executeTakeFirstOrThrow();
