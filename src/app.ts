@@ -88,7 +88,10 @@ function ldapPort(core: Core): LdapPort {
     },
     changeOwnPassword: (ctx, accountId, currentPassword, newPassword) =>
       accounts.changePassword(ctx, { kind: 'account', accountId, sessionId: null, emailVerified: true }, { currentPassword, newPassword }),
-    verifyService: (orgId, name, secret) => directory.serviceAccounts.verify(orgId, name, secret),
+    async verifyService(ctx, orgId, name, secret) {
+      const v = await accounts.verifyCredentials(ctx, { identity: { orgId, service: name }, password: secret }, 'ldap');
+      return { id: (v.service as { id: string }).id };
+    },
     serviceValid: (orgId, id) => directory.serviceAccounts.stillValid(orgId, id),
     searchUsers: (orgId, filter, opts) => directory.query.searchUsers(orgId, filter, opts),
     searchGroups: (orgId, filter, opts) => directory.query.searchGroups(orgId, filter, opts),

@@ -202,6 +202,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   // Accounts asks memberships questions through this port; the directory answers once it exists.
   const members: MemberLookup = {
     resolveLogin: async () => undefined,
+    resolveService: async () => undefined,
     maySignIn: async () => true,
     standing: async () => ({ maySignIn: true, orgIds: [] }),
     orgIdsOf: async () => [],

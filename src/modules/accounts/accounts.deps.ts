@@ -71,6 +71,11 @@ export interface MemberLookup {
     orgId: string,
     username: string,
   ): Promise<{ accountId: string | null; membershipId: string; status: string; orgRequiresMfa: boolean; keptPassword: KeptPassword | null } | undefined>;
+  /**
+   * PRO-1: the service account an organization's name names (a system or application binding over
+   * LDAP), with the SHA-256 of its secret: a random 256-bit value, so no slow hash is needed.
+   */
+  resolveService(orgId: string, name: string): Promise<{ id: string; resourceId: string; secretHash: string } | undefined>;
   /** After a successful check against a kept legacy hash: the PasswordHasher's argon2id hash of the same password in its place (ACC-2). */
   replaceKeptPassword(orgId: string, membershipId: string, passwordHash: string): Promise<void>;
   /** False when every membership of the account is suspended: such a person may not sign in (ACC-6). */

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../core/context.ts';
-import { hmac } from '../../core/crypto.ts';
+import { constantTimeEqual, hmac, sha256 } from '../../core/crypto.ts';
 import { CallerErrors } from '../../core/caller.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
@@ -14,8 +14,12 @@ import { verifyLegacyHash } from './legacy-hashes.ts';
 import { verifyAgainstDecoy } from './passwords.ts';
 import type { ThrottleRule } from './throttle.service.ts';
 
-/** Who claims to be signing in: by email (web, OIDC), by an organization's username (LDAP, RADIUS), or a signed-in account re-entering its password. */
-export type Identity = { email: string } | { orgId: string; username: string } | { accountId: string };
+/**
+ * Who claims to be signing in: by email (web, OIDC), by an organization's username (LDAP, RADIUS),
+ * a signed-in account re-entering its password, or an organization's service account by its name
+ * (a system or application binding over LDAP, PRO-1).
+ */
+export type Identity = { email: string } | { orgId: string; username: string } | { accountId: string } | { orgId: string; service: string };
 
 /** Every way a password reaches Castellan. */
 export type Channel = 'web' | 'oidc' | 'ldap' | 'radius' | 'reauth';
@@ -31,12 +35,14 @@ export interface CredentialInput<I extends Identity = Identity> {
  * Whose credentials checked out: always an account for an email or an account; for a username,
  * possibly none yet (a member imported with their former directory's password, DIR-5).
  */
-type AccountFor<I extends Identity> = I extends { username: string } ? AccountsTable | null : AccountsTable;
+type AccountFor<I extends Identity> = I extends { service: string } ? null : I extends { username: string } ? AccountsTable | null : AccountsTable;
 
 export interface VerifiedCredentials<A extends AccountsTable | null = AccountsTable> {
   account: A;
   /** The membership a username named (LDAP, RADIUS); null for an email or an account. */
   membershipId: string | null;
+  /** The service account a service name named, and the resource it belongs to; null otherwise. */
+  service: { id: string; resourceId: string } | null;
   secondFactor: 'totp' | 'recovery_code' | null;
 }
 
@@ -82,12 +88,16 @@ export function createCredentials(deps: AccountsDeps, mfa: SecondFactor) {
       const ref = hmac(deps.secretKey, `member:${identity.orgId}:${identity.username}`).slice(0, 16);
       return { key: `signin:member:${ref}`, ref };
     }
+    if ('service' in identity) {
+      const ref = hmac(deps.secretKey, `service:${identity.orgId}:${identity.service}`).slice(0, 16);
+      return { key: `signin:service:${ref}`, ref };
+    }
     const account = await accounts.findAccountById(db, identity.accountId);
     const ref = hmac(deps.secretKey, `signin:${account?.email_normalized ?? identity.accountId}`).slice(0, 16);
     return { key: `signin:acct:${ref}`, ref, account };
   }
 
-  async function find(identity: Identity, known: AccountsTable | undefined) {
+  async function find(identity: Exclude<Identity, { service: string }>, known: AccountsTable | undefined) {
     if ('email' in identity) return { account: await accounts.findAccountByEmail(db, normalizeEmail(identity.email)), membership: null };
     if ('accountId' in identity) return { account: known, membership: null };
     const member = await deps.members.resolveLogin(identity.orgId, identity.username);
@@ -104,6 +114,7 @@ export function createCredentials(deps: AccountsDeps, mfa: SecondFactor) {
     const keys = [{ key, rule: rule(limits.signInMaxFailures) }];
     if (COUNTS_BY_IP[channel]) keys.push({ key: `signin:ip:${ctx.ip ?? 'unknown'}`, rule: rule(limits.signInIpMaxFailures) });
     const reservation = await throttle.reserve(keys, AccountsErrors.locked);
+    if ('service' in input.identity) return checkService(ctx, input.identity, input.password, channel, { key, ref, reservation });
 
     const { account, membership } = await find(input.identity, known);
     // ACC-5: an organization that requires MFA takes the code after the password on one-field channels.
@@ -174,8 +185,42 @@ export function createCredentials(deps: AccountsDeps, mfa: SecondFactor) {
     return {
       account: (account ?? null) as AccountFor<I>,
       membershipId: membership?.membershipId ?? null,
+      service: null,
       secondFactor,
       settle: (ex?: Executor) => reservation.succeeded([key], ex),
+    };
+  }
+
+  /**
+   * PRO-1: a service account's secret, under the same throttle as any sign-in (reserved before the
+   * check; per name, and per address on the channels that count it). The secret is a random 256-bit
+   * value stored as its SHA-256, compared in constant time, against a decoy when the name is unknown.
+   */
+  async function checkService<I extends Identity>(
+    ctx: RequestContext,
+    identity: { orgId: string; service: string },
+    secret: string,
+    channel: Channel,
+    held: { key: string; ref: string; reservation: Awaited<ReturnType<typeof throttle.reserve>> },
+  ): Promise<UnsettledCredentials<AccountFor<I>>> {
+    const service = await deps.members.resolveService(identity.orgId, identity.service);
+    const ok = constantTimeEqual(sha256(secret), service?.secretHash ?? sha256(`no such service account ${held.ref}`));
+    if (!service || !ok) {
+      const target = service ? { type: 'service_account', id: service.id } : null;
+      const record = (event: Omit<AuditEvent, 'orgId'>) => recordAccountEvent(deps, db, ctx, '', event, [identity.orgId]);
+      await record({ action: 'auth.signin_failed', target, details: { reason: 'invalid_credentials', channel, ...(service ? {} : { ref: held.ref }) } });
+      const locked = await held.reservation.failed();
+      if (locked.length > 0) {
+        await record({ action: 'auth.lockout', target, details: { scope: locked.includes(held.key) ? 'service_account' : 'ip', channel, seconds: limits.lockoutSeconds, ...(service ? {} : { ref: held.ref }) } });
+      }
+      throw new AppError(AccountsErrors.invalidCredentials);
+    }
+    return {
+      account: null as AccountFor<I>,
+      membershipId: null,
+      service: { id: service.id, resourceId: service.resourceId },
+      secondFactor: null,
+      settle: (ex?: Executor) => held.reservation.succeeded([held.key], ex),
     };
   }
 

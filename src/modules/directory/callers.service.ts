@@ -5,6 +5,7 @@ import { callerOfSession, type MemberLookup, type SignedIn } from '../accounts/i
 import type { DirectoryDeps } from './directory.deps.ts';
 import type { ImportedPasswords } from './imported-passwords.service.ts';
 import * as members from './memberships.repository.ts';
+import * as directoryRepo from './directory.repository.ts';
 import type { MembershipView } from './members.views.ts';
 import * as orgs from './organizations.repository.ts';
 import { type OrganizationView, toOrganizationView } from './members.views.ts';
@@ -73,6 +74,10 @@ export function createCallers(deps: DirectoryDeps, importedPasswords: ImportedPa
       // DIR-5: a member imported with their former directory's password, who has no account yet.
       const keptPassword = m.has_kept_password ? ((await importedPasswords.find(orgId, m.id)) ?? null) : null;
       return keptPassword ? { accountId: null, membershipId: m.id, status: m.status, orgRequiresMfa, keptPassword } : undefined;
+    },
+    async resolveService(orgId, name) {
+      const row = await directoryRepo.findServiceAccountByName(db, orgId, name);
+      return row ? { id: row.id, resourceId: row.resource_id, secretHash: row.secret_hash } : undefined;
     },
     replaceKeptPassword: (orgId, membershipId, passwordHash) => importedPasswords.replace(orgId, membershipId, passwordHash),
     async maySignIn(accountId) {

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../core/context.ts';
 import { type Caller, accountIdOf, requireCapability } from '../../core/caller.ts';
-import { constantTimeEqual, newId, randomToken, sha256 } from '../../core/crypto.ts';
+import { newId, randomToken, sha256 } from '../../core/crypto.ts';
 import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import { DirectoryErrors } from './directory.errors.ts';
@@ -82,15 +82,6 @@ export function createServiceAccounts(deps: DirectoryDeps) {
     });
   }
 
-  /** The LDAP edge's check of a service account's secret: the account, or undefined (unknown name or wrong secret alike). */
-  async function verify(orgId: string, name: string, secret: string): Promise<{ id: string; resourceId: string } | undefined> {
-    const row = await repo.findServiceAccountByName(db, orgId, name);
-    const hash = sha256(secret);
-    // Compared in constant time, and against something even when the name is unknown.
-    const ok = constantTimeEqual(hash, row?.secret_hash ?? sha256('no such service account'));
-    return row && ok ? { id: row.id, resourceId: row.resource_id } : undefined;
-  }
-
   /** Whether the service account still exists under an LDAP application (checked before each operation of its connection). */
   async function stillValid(orgId: string, id: string): Promise<boolean> {
     const row = await repo.findServiceAccount(db, orgId, id);
@@ -99,5 +90,5 @@ export function createServiceAccounts(deps: DirectoryDeps) {
     return r !== undefined && isLdapApplication(r);
   }
 
-  return { create, list, remove, verify, stillValid };
+  return { create, list, remove, stillValid };
 }

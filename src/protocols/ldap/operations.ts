@@ -159,8 +159,14 @@ export function createOperations(deps: { directory: LdapPort; suffix: string; al
     const org = await directory.organizationBySlug(place.slug);
     if (!org) return invalid;
     if (place.kind === 'service') {
-      const service = await directory.verifyService(org.id, place.name, password);
-      if (!service) return invalid;
+      let service: { id: string };
+      try {
+        service = await directory.verifyService(s.ctx, org.id, place.name, password);
+      } catch (e) {
+        if (isAppError(e) && e.kind === 'rate_limited') return { code: ResultCode.invalidCredentials, message: 'Too many failed attempts; try again later' };
+        if (isAppError(e) && e.kind !== 'internal') return invalid;
+        throw e;
+      }
       return bound(s, { orgId: org.id, slug: org.slug, who: { type: 'service_account', id: service.id }, accountId: null, dn: serviceDn(place.name, org.slug, suffix) });
     }
     let member: { membershipId: string; accountId: string | null };

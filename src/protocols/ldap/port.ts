@@ -54,8 +54,12 @@ export interface LdapPort {
    * as the web), the new one must meet the password rules; other sessions end. Throws AppError.
    */
   changeOwnPassword(ctx: RequestContext, accountId: string, currentPassword: string, newPassword: string): Promise<void>;
-  /** A service account's secret checked: its id, or undefined for an unknown name or a wrong secret alike. */
-  verifyService(orgId: string, name: string, secret: string): Promise<{ id: string } | undefined>;
+  /**
+   * A service account's secret checked through the one credential check (throttled like a member's
+   * bind): its id; an unknown name or a wrong secret alike throw `accounts.invalid_credentials`, too
+   * many failures a rate-limited AppError.
+   */
+  verifyService(ctx: RequestContext, orgId: string, name: string, secret: string): Promise<{ id: string }>;
   /** Whether the service account still exists (checked again before every operation of its connection). */
   serviceValid(orgId: string, id: string): Promise<boolean>;
   searchUsers(orgId: string, filter: DirectoryFilter, opts: SearchOptions): Promise<Page<LdapUser>>;
