@@ -132,7 +132,7 @@ export async function startSmtpIn(opts: SmtpInOptions): Promise<SmtpIn> {
   }
 
   const server = new SMTPServer({
-    banner: 'Castellan support desk',
+    banner: privacy ? 'Castellan support desk and privacy requests' : 'Castellan support desk',
     logger: false,
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
