@@ -6,6 +6,7 @@ import { type Core, type CoreOptions, buildCore } from './core.ts';
 import type { ServedProtocol } from './core/served.ts';
 import type { LdapEndpoint } from './http/deps.ts';
 import { buildHttp } from './http/server.ts';
+import { mountOidc, type OidcDirectory } from './protocols/oidc/index.ts';
 import { BODY_MAX, MAX_ATTACHMENTS, SUBJECT_MAX } from './modules/support/index.ts';
 import { type SmtpIn, startSmtpIn } from './protocols/smtp-in/index.ts';
 import { type LdapPort, type LdapServer, ldapCaCertificate, ldapTls, startLdap } from './protocols/ldap/index.ts';
@@ -100,6 +101,38 @@ function ldapPort(core: Core): LdapPort {
   };
 }
 
+/** PRO-2: what the OpenID Provider's edge may ask of the core. */
+function oidcPort(core: Core): OidcDirectory {
+  const { directory, accounts, federation, db } = core;
+  return {
+    async application(clientId) {
+      const owner = await federation.clients.ownerOf(clientId);
+      const name = owner ? await directory.federation.applicationName(owner.orgId, owner.resourceId) : undefined;
+      return owner && name !== undefined ? { ...owner, name } : undefined;
+    },
+    member: (orgId, membershipId) => directory.federation.member(orgId, membershipId),
+    membershipOf: (orgId, accountId) => directory.federation.membershipOf(orgId, accountId),
+    mayUse: async (orgId, membershipId, resourceId) => (await directory.access.canAccess(orgId, membershipId, resourceId)).allowed,
+    async verifyPassword(ctx, email, password, totp) {
+      const v = await accounts.verifyCredentials(ctx, { identity: { email }, password, totp }, 'oidc');
+      return { accountId: v.account.id, mfa: v.secondFactor !== null };
+    },
+    recordSignIn: (ctx, e) =>
+      core.audit.record(db, ctx, {
+        action: e.allowed ? 'oidc.signin' : 'oidc.access_denied',
+        orgId: e.orgId,
+        target: { type: 'user', id: e.membershipId },
+        details: { resourceId: e.resourceId, channel: 'oidc' },
+      }),
+    async sessionAccount(token) {
+      const s = await accounts.sessions.authenticate(token);
+      if (!s || s.staffRole !== null) return undefined;
+      const [facts] = await accounts.facts(db, [s.accountId]);
+      return facts ? { accountId: s.accountId, email: facts.email, mfa: s.mfa } : undefined;
+    },
+  };
+}
+
 /** PRO-1: the LDAP listeners (plain with StartTLS, and LDAPS), over the core. */
 export function ldapListener(core: Core): Listener<{ host: string; port: number; ldapsPort: number }> & { readonly server: LdapServer | null } {
   const { config } = core;
@@ -191,6 +224,8 @@ export function smtpInListener(core: Core): Listener<{ host: string; port: numbe
 /** The HTTP listener: the API and the web app, over the core. */
 export async function httpListener(core: Core, webRoot = WEB_ROOT, ldap: LdapEndpoint = ldapEndpoint(core, { server: null })): Promise<Listener<string> & { http: FastifyInstance }> {
   const http = await buildHttp({ core, webRoot, ldapEndpoint: ldap });
+  // PRO-2: the OpenID Provider, mounted beside the API with its own error handling.
+  await mountOidc(http, core, { findClient: (clientId) => core.federation.clients.clientMetadata(clientId), directory: oidcPort(core) });
   // It answers requests from now on (in-process ones too), so it is served from now on (SUP-7).
   const unregister = core.served.register(httpServed(core));
   return {

@@ -13,7 +13,8 @@ import type { Database } from './db/schema.ts';
 import { type Accounts, argon2Hasher, createAccounts, createAccountsPersonalData, createThrottle, normalizeEmail, type IdentityHooks, type MemberLookup, type PasswordHasher, type PlanHooks } from './modules/accounts/index.ts';
 import { type Audit, createAudit, createAuditPersonalData } from './modules/audit/index.ts';
 import { type Billing, createBilling, createBillingPersonalData, createTestProvider } from './modules/billing/index.ts';
-import { createDirectory, createDirectoryPersonalData, createOrgDeletion, type Directory, type OrgDeletion } from './modules/directory/index.ts';
+import { createDirectory, createDirectoryPersonalData, createOrgDeletion, type Directory, type OrgDeletion, type ResourceHooks } from './modules/directory/index.ts';
+import { createFederation, createFederationPersonalData, type Federation } from './modules/federation/index.ts';
 import { type JobRunner, countPending, createJobRunner, createJobs } from './modules/jobs/index.ts';
 import { countByStatus, createMail, createMailPersonalData, createMailSender, fileTransport, type Mail, type MailTransport, smtpTransport } from './modules/mail/index.ts';
 import { createPrivacy, createPrivacyPersonalData, type Privacy } from './modules/privacy/index.ts';
@@ -83,6 +84,8 @@ export interface Core {
   rights: Rights;
   /** DSR-6: an organization's deletion: request, cancellation, notices, and the erasure at the end of the wait. */
   orgDeletion: OrgDeletion;
+  /** PRO-2: the OpenID Provider's storage and signing keys. */
+  federation: Federation;
   ping(): Promise<unknown>;
   /** Starts the background work (jobs such as mail delivery, and housekeeping); the CLI's one-shot commands never do. */
   startWorkers(): void;
@@ -122,6 +125,8 @@ function createRights(db: Kysely<Database>, clock: Clock): Rights {
     createBillingPersonalData(db),
     createSupportPersonalData(db, clock),
     createAuditPersonalData(db),
+    // Before the directory's: the provider's artefacts are found by the memberships it erases.
+    createFederationPersonalData(db),
     directory.handler,
     accounts.handler,
   ];
@@ -211,6 +216,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   };
   const accounts = createAccounts({ db, dialect, clock, audit, mail, jobs, cipher, secretKey: keys.secret, throttle, hasher: opts.hasher ?? argon2Hasher, config, hooks, members });
   const planHooks: PlanHooks = { changed: [] };
+  const resourceHooks: ResourceHooks = { check: [], created: [], updated: [] };
   const directory = createDirectory({
     db,
     dialect,
@@ -222,6 +228,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     secretKey: keys.secret,
     cipher,
     planHooks,
+    resourceHooks,
     config: {
       publicUrl: config.publicUrl,
       siteName: config.privacy.siteName,
@@ -230,6 +237,11 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     },
   });
   Object.assign(members, directory.callers.lookup);
+  // PRO-2: OIDC applications are the provider's clients; federation reads resources through this port only.
+  const federation = createFederation({ db, clock, cipher, jobs, audit, applications: { find: (orgId, resourceId) => directory.resources.find(orgId, resourceId) } });
+  resourceHooks.check.push(federation.clients.check);
+  resourceHooks.created.push(federation.clients.created);
+  resourceHooks.updated.push(federation.clients.updated);
   hooks.signedIn.push(directory.callers.hooks.signedIn);
   hooks.emailChanged.push(directory.callers.hooks.emailChanged);
   hooks.renamed.push(directory.callers.hooks.renamed);
@@ -299,6 +311,13 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       },
     },
   });
+  // PRO-2: the first start makes the signing keys; every start queues the sweep (once per installation).
+  try {
+    await federation.prepare();
+  } catch (e) {
+    if (!opts.database) await database.destroy();
+    throw e;
+  }
   const transport = opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl, config.mail.leaseSeconds) : fileTransport(path.join(config.dataDir, 'mail')));
   const jobRunner = createJobRunner({
     db,
@@ -314,6 +333,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       ...privacyRequests.jobHandlers,
       ...childReports.jobHandlers,
       ...orgDeletion.jobHandlers,
+      ...federation.jobHandlers,
       createMailSender({
         db,
         clock,
@@ -356,6 +376,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     childReports,
     rights,
     orgDeletion,
+    federation,
     ping: () => sql`select 1`.execute(db),
     startWorkers() {
       if (config.jobs.enabled) jobRunner.start();

@@ -357,6 +357,7 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
   { method: 'GET', path: `${o}/resources/{resourceId}/bindings`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/bindings`] },
   { method: 'POST', path: `${o}/resources/{resourceId}/bindings`, auth: true, body: { userId: 'usr_x' }, optional: ['userId'] },
   { method: 'DELETE', path: `${o}/resources/{resourceId}/bindings/{bindingId}`, auth: true, badUrls: [] },
+  { method: 'POST', path: `${o}/resources/{resourceId}/client-secret`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/client-secret`, `/api/v1/orgs/${'x'.repeat(101)}/resources/res_nobody/client-secret`] },
   { method: 'POST', path: `${o}/resources/{resourceId}/service-accounts`, auth: true, body: { name: 'svc' } },
   { method: 'GET', path: `${o}/resources/{resourceId}/service-accounts`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/service-accounts`] },
   { method: 'DELETE', path: `${o}/resources/{resourceId}/service-accounts/{serviceAccountId}`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/service-accounts/svc_nobody`] },

@@ -72,6 +72,8 @@ const KINDS = [
   ...['createGroup', 'createGroup', 'listGroups', 'getGroup', 'patchGroup', 'deleteGroup', 'listMembers', 'addMember', 'addMember', 'addMember', 'removeMember'],
   ...['createResource', 'createResource', 'listResources', 'getResource', 'patchResource', 'deleteResource', 'listBindings', 'bind', 'bind', 'bind', 'unbind'],
   ...['resourceAccess', 'access', 'access', 'audit', 'importUsers', 'exportUsers', 'ldap', 'ldapCa', 'getOrg', 'patchOrg'],
+  // PRO-2: an OIDC application's client secret.
+  ...['clientSecret'],
   // DSR-6: an organization's deletion (a name that seldom matches: the organizations are renamed `Renamed <n>`).
   ...['getDeletion', 'requestDeletion', 'cancelDeletion'],
 ] as const;
@@ -147,6 +149,7 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
     { table: 'group_members', by: 'org_id' },
     { table: 'resources', by: 'org_id' },
     { table: 'bindings', by: 'org_id' },
+    { table: 'oidc_clients', by: 'org_id' },
     { table: 'posix_counters', by: 'org_id' },
     // An audit entry is never changed (its own triggers refuse it); one added or removed counts.
     { table: 'audit_log', by: 'org_id', updates: false },
@@ -361,7 +364,9 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
       }
       case 'createResource': {
         const kind = (['system', 'application', 'network'] as const)[next() % 3];
-        return { method: 'POST', url: `${base}/resources`, payload: clean({ kind, name: text('resource'), settings: optional({ note: text('secret') }) }), urlOrg, foreign };
+        // PRO-2: some applications are OIDC clients, whose secret the clientSecret calls rotate.
+        const settings = kind === 'application' && next() % 2 === 0 ? { protocol: 'oidc', grantTypes: ['client_credentials'] } : optional({ note: text('secret') });
+        return { method: 'POST', url: `${base}/resources`, payload: clean({ kind, name: text('resource'), settings }), urlOrg, foreign };
       }
       case 'listResources': {
         const kind = next() % 3 === 0 ? `&kind=${(['system', 'application', 'network'] as const)[next() % 3]}` : '';
@@ -399,6 +404,8 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
       }
       case 'ldap':
         return { method: 'GET', url: `${base}/ldap`, urlOrg, foreign };
+      case 'clientSecret':
+        return { method: 'POST', url: `${base}/resources/${pick('resource')}/client-secret`, urlOrg, foreign };
       case 'ldapCa':
         return { method: 'GET', url: `${base}/ldap/ca.pem`, urlOrg, foreign };
       case 'getOrg':

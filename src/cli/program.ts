@@ -4,6 +4,7 @@ import { type CliIo, processIo } from './common.ts';
 import { contactsCommand } from './contacts.ts';
 import { mailCommand } from './mail.ts';
 import { migrateCommand } from './migrate.ts';
+import { oidcCommand } from './oidc.ts';
 import { orgCommand } from './org.ts';
 import { privacyCommand } from './privacy.ts';
 import { serveCommand } from './serve.ts';
@@ -38,7 +39,7 @@ export function buildProgram(io: CliIo = processIo()): Command {
       throw err;
     });
   // contactsCommand adds `export contacts` to the `export` group transferCommands creates: keep it after.
-  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand, orgCommand, usersCommand, transferCommands, mailCommand, contactsCommand, supportCommand, privacyCommand]) {
+  for (const add of [serveCommand, migrateCommand, staffCommand, auditCommand, orgCommand, usersCommand, transferCommands, mailCommand, contactsCommand, supportCommand, privacyCommand, oidcCommand]) {
     add(program, io);
   }
   return program;

@@ -13,6 +13,13 @@ const settings = Type.Unsafe<Record<string, unknown>>({ type: 'object', addition
 export const Resource = Type.Object({ id: Type.String(), kind, name: Type.String(), settings, createdAt: Type.String() });
 export type Resource = Static<typeof Resource>;
 export const ResourcePage = Page(Resource);
+/**
+ * PRO-2: a new resource; an OIDC application (settings.protocol "oidc") also has its client id and,
+ * unless it is public, its client secret, answered this once and never again.
+ */
+export const CreatedResource = Type.Object({ ...Resource.properties, clientId: Type.Optional(Type.String()), clientSecret: Type.Optional(Type.String()) });
+/** PRO-2: a rotated client secret, answered this once; the previous one no longer works. */
+export const ClientSecret = Type.Object({ clientId: Type.String(), clientSecret: Type.String() });
 
 export const Binding = Type.Object({
   id: Type.String(),

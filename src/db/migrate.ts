@@ -24,6 +24,7 @@ import * as m0022 from './migrations/0022-request-fulfilment.ts';
 import * as m0023 from './migrations/0023-organization-deletion.ts';
 import * as m0024 from './migrations/0024-shine-the-light.ts';
 import * as m0025 from './migrations/0025-org-deletion-notice-cursor.ts';
+import * as m0026 from './migrations/0026-oidc.ts';
 import type { Database } from './schema.ts';
 
 /** What some migrations need beyond the database: keys that never live in it. */
@@ -56,6 +57,7 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0023-organization-deletion': m0023,
   '0024-shine-the-light': m0024,
   '0025-org-deletion-notice-cursor': m0025,
+  '0026-oidc': m0026,
 });
 
 export async function migrateToLatest(

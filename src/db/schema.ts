@@ -3,6 +3,7 @@ import type { AccountsTables } from '../modules/accounts/accounts.tables.ts';
 import type { AuditTables } from '../modules/audit/audit.tables.ts';
 import type { BillingTables } from '../modules/billing/billing.tables.ts';
 import type { DirectoryTables } from '../modules/directory/directory.tables.ts';
+import type { FederationTables } from '../modules/federation/federation.tables.ts';
 import type { OrgDeletionTables } from '../modules/directory/org-deletion.tables.ts';
 import type { JobsTables } from '../modules/jobs/jobs.tables.ts';
 import type { MailTables } from '../modules/mail/mail.tables.ts';
@@ -19,7 +20,7 @@ export interface InstanceSettingsTable {
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables, VerificationTables, OrgDeletionTables, FulfilmentTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables, VerificationTables, OrgDeletionTables, FulfilmentTables, FederationTables {
   instance_settings: InstanceSettingsTable;
 }
 

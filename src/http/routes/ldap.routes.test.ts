@@ -24,7 +24,7 @@ describe.each(dialects)("PRO-1: the console's LDAP page over the API on $name", 
     b = await verifiedUser(t, { companyName: 'Elsewhere Inc' });
     member = await acceptedMember(t, a);
     hosts = json(await call('POST', `${org(a)}/resources`, a.auth, { kind: 'application', name: 'Linux hosts', settings: { protocol: 'ldap' } })).id;
-    await call('POST', `${org(a)}/resources`, a.auth, { kind: 'application', name: 'Wiki', settings: { protocol: 'oidc' } });
+    await call('POST', `${org(a)}/resources`, a.auth, { kind: 'application', name: 'Wiki', settings: { protocol: 'oidc', grantTypes: ['client_credentials'] } });
     await call('POST', `${org(a)}/resources`, a.auth, { kind: 'system', name: 'Build farm', settings: { protocol: 'ldap' } });
     ports = await t.app.startLdap();
   });

@@ -5,6 +5,8 @@ import {
   Binding,
   BindingList,
   BindingParams,
+  ClientSecret,
+  CreatedResource,
   CreateResourceBody,
   CreateServiceAccountBody,
   CreatedServiceAccount,
@@ -38,7 +40,7 @@ export function resourcesRoutes(app: HttpApp, deps: HttpDeps): void {
         summary: 'Create a resource: a system, an application or a network',
         params: OrgParams,
         body: CreateResourceBody,
-        response: { 201: Resource, ...writeErrors },
+        response: { 201: CreatedResource, ...writeErrors },
       },
     },
     async (req, reply) => reply.status(201).send(await resources.create(contextOf(req), callerOf(req), req.params.orgId, req.body)),
@@ -81,6 +83,20 @@ export function resourcesRoutes(app: HttpApp, deps: HttpDeps): void {
       await resources.remove(contextOf(req), callerOf(req), req.params.orgId, req.params.resourceId);
       return reply.status(204).send();
     },
+  );
+
+  app.post(
+    '/api/v1/orgs/:orgId/resources/:resourceId/client-secret',
+    {
+      config: auth,
+      schema: {
+        tags: ['resources'],
+        summary: 'Rotate the client secret of a confidential OIDC application: the new secret is answered this once, and the previous one stops working',
+        params: ResourceParams,
+        response: { 200: ClientSecret, ...errorResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (req) => deps.federation.clients.rotateSecret(contextOf(req), callerOf(req), req.params.orgId, req.params.resourceId),
   );
 
   app.get(

@@ -17,7 +17,7 @@ describe.each(dialects)('PRO-1: LDAP service accounts over the API on $name', (d
     a = await verifiedUser(t, { companyName: 'Service Co' });
     b = await verifiedUser(t, { companyName: 'Other Co' });
     ldapApp = json(await call('POST', base(a), a.auth, { kind: 'application', name: 'hosts', settings: { protocol: 'ldap' } })).id;
-    wiki = json(await call('POST', base(a), a.auth, { kind: 'application', name: 'wiki', settings: { protocol: 'oidc' } })).id;
+    wiki = json(await call('POST', base(a), a.auth, { kind: 'application', name: 'wiki', settings: { protocol: 'oidc', grantTypes: ['client_credentials'] } })).id;
   });
   afterAll(async () => {
     await t?.close();

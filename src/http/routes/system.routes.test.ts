@@ -94,6 +94,7 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['get', '/api/v1/orgs/{orgId}/resources/{resourceId}/bindings'],
       ['post', '/api/v1/orgs/{orgId}/resources/{resourceId}/bindings'],
       ['delete', '/api/v1/orgs/{orgId}/resources/{resourceId}/bindings/{bindingId}'],
+      ['post', '/api/v1/orgs/{orgId}/resources/{resourceId}/client-secret'],
       ['post', '/api/v1/orgs/{orgId}/resources/{resourceId}/service-accounts'],
       ['get', '/api/v1/orgs/{orgId}/resources/{resourceId}/service-accounts'],
       ['delete', '/api/v1/orgs/{orgId}/resources/{resourceId}/service-accounts/{serviceAccountId}'],

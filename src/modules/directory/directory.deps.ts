@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
 import type { FieldCipher } from '../../core/crypto.ts';
-import type { Database, DialectName } from '../../db/schema.ts';
+import type { RequestContext } from '../../core/context.ts';
+import type { Database, DialectName, Executor } from '../../db/schema.ts';
 import type { Accounts, PlanHooks, Throttle } from '../accounts/index.ts';
 import type { Audit } from '../audit/index.ts';
 import type { Mail } from '../mail/index.ts';
@@ -31,6 +32,28 @@ export interface DirectoryDeps {
   cipher: FieldCipher;
   /** Told of every change of plan, in its transaction. */
   planHooks?: PlanHooks;
+  /** Protocol edges' say over resources (PRO-2: OIDC applications). */
+  resourceHooks?: ResourceHooks;
+}
+
+/** What a resource is, as the hooks see it. */
+export interface ResourceRef {
+  id: string;
+  orgId: string;
+  kind: string;
+  settings: Record<string, unknown>;
+}
+
+/**
+ * Other modules' part in a resource's life, wired by the composition root: they check the settings
+ * of the resources they serve (throwing an AppError), and, in the transaction that saves one, set
+ * up what they keep for it. What `created` answers is told to the creator once (an OIDC client's
+ * secret) and never stored by the directory.
+ */
+export interface ResourceHooks {
+  check: Array<(kind: string, settings: Record<string, unknown>) => void>;
+  created: Array<(trx: Executor, ctx: RequestContext, resource: ResourceRef) => Promise<Record<string, unknown>>>;
+  updated: Array<(trx: Executor, ctx: RequestContext, resource: ResourceRef) => Promise<void>>;
 }
 
 export interface Page<T> {

@@ -255,3 +255,17 @@ export async function findServiceAccountByName(ex: Executor, orgId: string, name
 export async function deleteServiceAccount(ex: Executor, orgId: string, resourceId: string, id: string) {
   return ex.deleteFrom('service_accounts').where('org_id', '=', orgId).where('resource_id', '=', resourceId).where('id', '=', id).returning(['id', 'name']).executeTakeFirst();
 }
+
+/** PRO-2: the names of a member's groups in one organization (the OIDC `groups` claim), in name order. */
+export async function groupNamesOfMember(ex: Executor, orgId: string, userId: string): Promise<string[]> {
+  const rows = await ex
+    .selectFrom('group_members')
+    .innerJoin('groups', 'groups.id', 'group_members.group_id')
+    .select('groups.name')
+    .where('group_members.org_id', '=', orgId)
+    .where('groups.org_id', '=', orgId)
+    .where('group_members.user_id', '=', userId)
+    .orderBy('groups.name')
+    .execute();
+  return rows.map((r) => r.name);
+}

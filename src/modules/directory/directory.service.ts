@@ -1,6 +1,7 @@
 import { createAccess } from './access.service.ts';
 import { createCallers } from './callers.service.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
+import { createFederationView } from './federation.service.ts';
 import { createGroups } from './groups.service.ts';
 import { createImportedPasswords } from './imported-passwords.service.ts';
 import { createInvitations } from './invitations.service.ts';
@@ -32,6 +33,8 @@ export function createDirectory(deps: DirectoryDeps) {
     access,
     /** PRO-1: the directory as the LDAP edge sees it. */
     ldap: createLdapView(deps),
+    /** PRO-2: the directory as the OpenID Provider sees it. */
+    federation: createFederationView(deps),
     /** PRO-1: the identities systems and applications bind to LDAP with. */
     serviceAccounts: createServiceAccounts(deps),
     plans: createPlans(deps),

@@ -1,5 +1,5 @@
 export { createDirectory, type Directory } from './directory.service.ts';
-export type { DirectoryConfig, DirectoryDeps, Page } from './directory.deps.ts';
+export type { DirectoryConfig, DirectoryDeps, Page, ResourceHooks, ResourceRef } from './directory.deps.ts';
 export { DirectoryErrors } from './directory.errors.ts';
 export { decideFor, type AccessDecision, type AccessVia } from './access.service.ts';
 export type { GroupView } from './groups.service.ts';
@@ -31,3 +31,4 @@ export { createDirectoryPersonalData } from './personal-data.ts';
 export { createOrgDeletion, type OrgDeletion } from './org-deletion.module.ts';
 export { OrgDeletionErrors } from './org-deletion.errors.ts';
 export type { OrgDeletionDeps } from './org-deletion.deps.ts';
+export type { FederatedMember } from './federation.service.ts';

@@ -6,7 +6,7 @@ import { type Caller, requireCapability } from '../../core/caller.ts';
 import { requiredText } from '../accounts/index.ts';
 import * as members from './memberships.repository.ts';
 import { DirectoryErrors } from './directory.errors.ts';
-import { type DirectoryDeps, type Page, pageOf } from './directory.deps.ts';
+import { type DirectoryDeps, type Page, pageOf, type ResourceRef } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
 import type { BindingsTable, ResourcesTable } from './directory.tables.ts';
 
@@ -47,19 +47,29 @@ export function createResources(deps: DirectoryDeps) {
     return r;
   }
 
-  async function create(ctx: RequestContext, caller: Caller, orgId: string, input: CreateResourceBody) {
+  const hooks = deps.resourceHooks ?? { check: [], created: [], updated: [] };
+  const check = (kind: string, settings: Record<string, unknown>) => {
+    for (const h of hooks.check) h(kind, settings);
+  };
+
+  /** The resource, and what the modules serving it tell its creator once (PRO-2: an OIDC client's id and secret). */
+  async function create(ctx: RequestContext, caller: Caller, orgId: string, input: CreateResourceBody): Promise<ResourceView & Record<string, unknown>> {
     requireCapability(caller, 'directory.manage', { orgId });
     const name = requiredText(input.name, 'name', 100);
+    const settings = input.settings ?? {};
+    check(input.kind, settings);
     const now = clock.now().toISOString();
-    const row = { id: newId('res'), org_id: orgId, kind: input.kind, name, settings: JSON.stringify(input.settings ?? {}), created_at: now, updated_at: now };
+    const row = { id: newId('res'), org_id: orgId, kind: input.kind, name, settings: JSON.stringify(settings), created_at: now, updated_at: now };
+    let told: Record<string, unknown> = {};
     await db
       .transaction()
       .execute(async (trx) => {
         await repo.insertResource(trx, row);
         await audit.record(trx, ctx, { action: 'directory.resource_created', orgId, target: { type: 'resource', id: row.id }, details: { kind: row.kind, name } });
+        for (const h of hooks.created) told = { ...told, ...(await h(trx, ctx, { id: row.id, orgId, kind: row.kind, settings })) };
       })
       .catch(nameConflict);
-    return toResourceView(row);
+    return { ...toResourceView(row), ...told };
   }
 
   async function list(caller: Caller, orgId: string, opts: ListResourcesQuery): Promise<Page<ResourceView>> {
@@ -74,7 +84,8 @@ export function createResources(deps: DirectoryDeps) {
 
   async function update(ctx: RequestContext, caller: Caller, orgId: string, resourceId: string, input: UpdateResourceBody) {
     requireCapability(caller, 'directory.manage', { orgId });
-    await getRow(orgId, resourceId);
+    const before = await getRow(orgId, resourceId);
+    if (input.settings !== undefined) check(before.kind, input.settings);
     const patch = {
       ...(input.name !== undefined ? { name: requiredText(input.name, 'name', 100) } : {}),
       ...(input.settings !== undefined ? { settings: JSON.stringify(input.settings) } : {}),
@@ -84,6 +95,7 @@ export function createResources(deps: DirectoryDeps) {
       .execute(async (trx) => {
         await repo.updateResource(trx, orgId, resourceId, { ...patch, updated_at: clock.now().toISOString() });
         await audit.record(trx, ctx, { action: 'directory.resource_updated', orgId, target: { type: 'resource', id: resourceId }, details: { fields: Object.keys(patch) } });
+        if (input.settings !== undefined) for (const h of hooks.updated) await h(trx, ctx, { id: resourceId, orgId, kind: before.kind, settings: input.settings });
       })
       .catch(nameConflict);
     return toResourceView(await getRow(orgId, resourceId));
@@ -143,5 +155,11 @@ export function createResources(deps: DirectoryDeps) {
     });
   }
 
-  return { create, list, get, update, remove, bind, bindings, unbind };
+  /** For other modules (through a port the composition root wires): the resource, without a caller's check. */
+  async function find(orgId: string, resourceId: string): Promise<ResourceRef | undefined> {
+    const r = await repo.findResource(db, orgId, resourceId);
+    return r ? { id: r.id, orgId: r.org_id, kind: r.kind, settings: JSON.parse(r.settings) as Record<string, unknown> } : undefined;
+  }
+
+  return { create, list, get, update, remove, bind, bindings, unbind, find };
 }

@@ -70,6 +70,8 @@ export const TABLE_CATEGORIES: Record<string, TableCategory> = {
   support_specialists: { category: 'support_communications', source: 'our support staff', purpose: 'routing support to a dedicated specialist' },
   child_reports: { category: 'privacy_choices', source: 'whoever reported the account', purpose: 'protecting children (accounts of people under 16)' },
   child_report_events: { category: 'privacy_choices', source: 'us', purpose: 'the history of reports about an account' },
+  oidc_models: { category: 'internet_activity', source: BROWSER, purpose: 'signing you in to your organizations’ applications (sessions, grants and tokens, kept encrypted until they lapse)' },
+  oidc_clients: { category: 'account_records', source: ORG, purpose: 'the applications your organizations connect to their directory' },
 };
 
 const UNLISTED: TableCategory = { category: 'account_records', source: 'you, your organizations and us', purpose: 'providing the service (see the privacy policy)' };

@@ -1,0 +1,26 @@
+import type { Executor } from '../../db/schema.ts';
+import type { OidcSigningKeysTable } from './federation.tables.ts';
+
+export type SigningKeyRow = OidcSigningKeysTable;
+
+/** The published keys (current and previous), current first, newest first within each state. */
+export function publishedKeys(ex: Executor): Promise<SigningKeyRow[]> {
+  return ex
+    .selectFrom('oidc_signing_keys')
+    .selectAll()
+    .where('state', 'in', ['current', 'previous'])
+    .orderBy('state')
+    .orderBy('created_at', 'desc')
+    .orderBy('kid')
+    .execute();
+}
+
+export async function insertKey(ex: Executor, row: SigningKeyRow): Promise<void> {
+  await ex.insertInto('oidc_signing_keys').values(row).execute();
+}
+
+/** Ends the publication of the previous keys, and makes the current ones previous. */
+export async function demoteKeys(ex: Executor, at: string): Promise<void> {
+  await ex.updateTable('oidc_signing_keys').set({ state: 'retired', retired_at: at }).where('state', '=', 'previous').execute();
+  await ex.updateTable('oidc_signing_keys').set({ state: 'previous' }).where('state', '=', 'current').execute();
+}
