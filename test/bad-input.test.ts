@@ -63,6 +63,7 @@ const ROUTES = (f: { orgId: string; sessionId: string }): RouteCase[] => [
   { method: 'POST', path: '/api/v1/me/email', auth: true, body: { email: 'new@example.com', password: GOOD_PASSWORD, code: '123456' }, optional: ['password', 'code'] },
   { method: 'POST', path: '/api/v1/email-changes/confirm', auth: false, body: { token: 'x'.repeat(43) } },
   { method: 'GET', path: '/api/v1/me/sessions', auth: true },
+  { method: 'GET', path: '/api/v1/me/applications', auth: true },
   {
     method: 'DELETE',
     path: '/api/v1/me/sessions/{sessionId}',

@@ -81,6 +81,18 @@ export const SessionInfo = Type.Object({
 export type SessionInfo = Static<typeof SessionInfo>;
 export const SessionList = Items(SessionInfo);
 
+/** PRO-2, PRO-5: an application on the person's home page, and the address that opens it (null: open it from the application itself). */
+export const MyApplication = Type.Object({
+  resourceId: Type.String(),
+  orgId: Type.String(),
+  orgName: Type.String(),
+  name: Type.String(),
+  protocol: Type.Union([Type.Literal('oidc'), Type.Literal('saml')]),
+  launchUrl: Type.Union([Type.String(), Type.Null()]),
+});
+export type MyApplication = Static<typeof MyApplication>;
+export const MyApplicationList = Items(MyApplication);
+
 export const SessionParams = StrictObject({ sessionId: Id });
 export type SessionParams = Static<typeof SessionParams>;
 

@@ -20,6 +20,8 @@ export const ResourcePage = Page(Resource);
 export const CreatedResource = Type.Object({ ...Resource.properties, clientId: Type.Optional(Type.String()), clientSecret: Type.Optional(Type.String()) });
 /** PRO-2: a rotated client secret, answered this once; the previous one no longer works. */
 export const ClientSecret = Type.Object({ clientId: Type.String(), clientSecret: Type.String() });
+export type CreatedResource = Static<typeof CreatedResource>;
+export type ClientSecret = Static<typeof ClientSecret>;
 
 export const Binding = Type.Object({
   id: Type.String(),

@@ -4,6 +4,7 @@ import {
   Me,
   MeQuery,
   MfaStatus,
+  MyApplicationList,
   EmailChangeBody,
   EmailChangeConfirmBody,
   EmailChangeStatus,
@@ -20,6 +21,7 @@ import {
   SessionProbe,
   SessionProbeQuery,
 } from '../../contracts/me.ts';
+import { accountIdOf } from '../../core/caller.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import { callerOf, contextOf, csrfTokenFor, sessionOf } from '../auth.ts';
 import { whoAmI } from '../people.ts';
@@ -172,6 +174,36 @@ export function meRoutes(app: HttpApp, deps: HttpDeps): void {
     async (req) => ({ items: await accounts.sessions.list(callerOf(req)) }),
   );
 
+  app.get(
+    '/api/v1/me/applications',
+    {
+      config: auth,
+      schema: {
+        tags: ['me'],
+        summary:
+          'The single sign-on applications you may use, in every organization where you are an active member (the access decision), each with the address that opens it: SAML applications by IdP-initiated sign-in, OpenID Connect ones by their initiate-login URI when the admin set one',
+        response: { 200: MyApplicationList, ...errorResponses(401) },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      const accountId = accountIdOf(caller);
+      if (accountId === null || caller.kind === 'staff') return { items: [] };
+      const issuer = `${deps.config.publicUrl}/oidc`;
+      const items = await deps.directory.federation.applicationsOf(accountId);
+      return {
+        items: items.map((a) => ({
+          resourceId: a.resourceId,
+          orgId: a.orgId,
+          orgName: a.orgName,
+          name: a.name,
+          protocol: a.protocol,
+          launchUrl: a.protocol === 'saml' ? `/saml/${encodeURIComponent(a.resourceId)}/init` : a.initiateLoginUri === null ? null : withIssuer(a.initiateLoginUri, issuer),
+        })),
+      };
+    },
+  );
+
   app.delete(
     '/api/v1/me/sessions/:sessionId',
     {
@@ -261,4 +293,11 @@ export function meRoutes(app: HttpApp, deps: HttpDeps): void {
     },
     async (req) => accounts.mfa.regenerateRecoveryCodes(contextOf(req), callerOf(req), req.body),
   );
+}
+
+/** OpenID Connect Core §4: a third-party-initiated login names the issuer the application should use. */
+function withIssuer(initiateLoginUri: string, issuer: string): string {
+  const url = new URL(initiateLoginUri);
+  url.searchParams.set('iss', issuer);
+  return url.toString();
 }

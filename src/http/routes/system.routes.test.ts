@@ -40,6 +40,7 @@ describe.each(dialects)('system routes on $name', (dialect) => {
       ['post', '/api/v1/me/email'],
       ['post', '/api/v1/email-changes/confirm'],
       ['get', '/api/v1/me/sessions'],
+      ['get', '/api/v1/me/applications'],
       ['delete', '/api/v1/me/sessions/{sessionId}'],
       ['get', '/api/v1/me/mfa'],
       ['post', '/api/v1/me/mfa/totp'],

@@ -1,5 +1,6 @@
 import type { DirectoryDeps } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
+import { type AccessVia, decideFor } from './access.service.ts';
 import * as members from './memberships.repository.ts';
 
 /** A member as an OpenID Provider tells of them to one of its organization's applications (PRO-2). */
@@ -15,6 +16,17 @@ export interface FederatedMember {
   username: string | null;
   /** The member's groups in this organization only, by name. */
   groups: string[];
+}
+
+/** An application a person may open from their home page (PRO-2, PRO-5). */
+export interface PortalApplication {
+  resourceId: string;
+  orgId: string;
+  orgName: string;
+  name: string;
+  protocol: 'oidc' | 'saml';
+  /** The OpenID client's third-party-initiated login URI, when the admin set one. */
+  initiateLoginUri: string | null;
 }
 
 /**
@@ -52,5 +64,30 @@ export function createFederationView(deps: DirectoryDeps) {
     return (await repo.findResource(db, orgId, resourceId))?.name;
   }
 
-  return { member, membershipOf, applicationName };
+  /**
+   * PRO-2, PRO-5 (the user portal): the single sign-on applications a person may use, in every
+   * organization where they are an active member, by the one access decision's rule (DIR-3).
+   */
+  async function applicationsOf(accountId: string): Promise<PortalApplication[]> {
+    const out: PortalApplication[] = [];
+    for (const m of await members.membershipsOfAccount(db, accountId)) {
+      // Each application once, with the bindings that reach the member (directly or through a group).
+      const reached = new Map<string, { name: string; settings: Record<string, unknown>; via: AccessVia[] }>();
+      for (const row of await repo.bindingsReachingUser(db, m.org_id, m.id)) {
+        if (row.kind !== 'application') continue;
+        const app = reached.get(row.id) ?? { name: row.name, settings: JSON.parse(row.settings) as Record<string, unknown>, via: [] };
+        app.via.push(row.group_id ? { type: 'group', bindingId: row.binding_id, groupId: row.group_id, groupName: row.group_name ?? '' } : { type: 'user', bindingId: row.binding_id });
+        reached.set(row.id, app);
+      }
+      for (const [resourceId, app] of reached) {
+        const protocol = app.settings.protocol;
+        if ((protocol !== 'oidc' && protocol !== 'saml') || !decideFor(m.status, app.via).allowed) continue;
+        const initiate = app.settings.initiateLoginUri;
+        out.push({ resourceId, orgId: m.org_id, orgName: m.org_name, name: app.name, protocol, initiateLoginUri: protocol === 'oidc' && typeof initiate === 'string' ? initiate : null });
+      }
+    }
+    return out;
+  }
+
+  return { member, membershipOf, applicationName, applicationsOf };
 }

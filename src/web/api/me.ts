@@ -1,8 +1,8 @@
 // The signed-in person: who they are, their name and password, sessions and MFA (ACC-2, ACC-5, ACC-6).
-import type { EmailChangeStatus, Me, MfaStatus, ProfileResponse, Reauthenticated, RecoveryCodes, SessionInfo, SessionProbe, StepUpBody, TotpEnrolment } from '../../contracts/me.ts';
+import type { EmailChangeStatus, Me, MfaStatus, MyApplication, ProfileResponse, Reauthenticated, RecoveryCodes, SessionInfo, SessionProbe, StepUpBody, TotpEnrolment } from '../../contracts/me.ts';
 import { enc, request } from './client.ts';
 
-export type { Me, Membership, PendingInvitation, SessionInfo } from '../../contracts/me.ts';
+export type { Me, Membership, MyApplication, PendingInvitation, SessionInfo } from '../../contracts/me.ts';
 
 export const meApi = {
   /** The signed-in person, seen in `orgId` (else their first organization); 401 when signed out (not treated as a lost session). */
@@ -19,6 +19,9 @@ export const meApi = {
   /** Sends a link to the new address; nothing changes until it is opened. */
   requestEmailChange: (email: string, proof: StepUpBody) => request<void>('POST', '/api/v1/me/email', { body: { email, ...proof }, authed: true }),
   confirmEmailChange: (token: string) => request<void>('POST', '/api/v1/email-changes/confirm', { body: { token } }),
+
+  /** PRO-2, PRO-5: the applications the person may open, in every organization they are an active member of. */
+  myApplications: () => request<{ items: MyApplication[] }>('GET', '/api/v1/me/applications', { authed: true }),
 
   listSessions: () => request<{ items: SessionInfo[] }>('GET', '/api/v1/me/sessions', { authed: true }),
   revokeSession: (id: string) => request<void>('DELETE', `/api/v1/me/sessions/${enc(id)}`, { authed: true }),

@@ -11,6 +11,7 @@ import { Section } from '../components/Section.tsx';
 import { VerifyEmailNotice } from '../components/VerifyEmailNotice.tsx';
 import { splitErrors, useRequest } from '../lib/forms.ts';
 import { useSession, useSignedIn } from '../session.tsx';
+import { ApplicationsSection } from './account/Applications.tsx';
 import { SessionsSection } from './account/Sessions.tsx';
 import { OrganizationsSection } from './account/Organizations.tsx';
 import { TwoFactorSection } from './account/TwoFactor.tsx';
@@ -183,7 +184,7 @@ export default function AccountPage() {
   const [sessionsVersion, setSessionsVersion] = useState(0);
   return (
     <>
-      <PageHeader title="Account" description="Your profile, organizations, password, two-factor authentication and sessions." />
+      <PageHeader title="Account" description="Your applications, profile, organizations, password, two-factor authentication and sessions." />
       <Text size="sm" mb="md">
         <AppLink to="/account/privacy">Your privacy choices</AppLink>: what we may use your data for, and the history of your choices.
       </Text>
@@ -192,6 +193,7 @@ export default function AccountPage() {
       </Text>
       <VerifyEmailNotice />
       <Stack gap="lg">
+        <ApplicationsSection />
         <ProfileSection />
         <OrganizationsSection />
         <EmailSection />

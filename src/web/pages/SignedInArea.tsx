@@ -27,6 +27,7 @@ const LdapPage = lazy(() => import('./console/Ldap.tsx'));
 const BillingSection = lazy(() => import('./console/Billing.tsx'));
 const OrgSecuritySection = lazy(() => import('./console/OrgSecurity.tsx'));
 const OrgDeletionSection = lazy(() => import('./console/OrgDeletion.tsx'));
+const ApplicationsSection = lazy(() => import('./account/Applications.tsx').then((m) => ({ default: m.ApplicationsSection })));
 const SupportPage = lazy(() => import('./console/Support.tsx'));
 const SupportNewPage = lazy(() => import('./console/SupportNew.tsx'));
 const SupportTicketPage = lazy(() => import('./console/SupportTicket.tsx'));
@@ -70,6 +71,7 @@ function ConsoleHome() {
           </Text>
         </Stack>
       </Paper>
+      <ApplicationsSection />
       <OrgSecuritySection key={organization.id} />
       <BillingSection />
       <OrgDeletionSection key={`deletion-${organization.id}`} />

@@ -14,6 +14,7 @@ import { describeVia, kindLabel, loadAll, userLabel } from '../../lib/directory.
 import { formatDateTime } from '../../lib/format.ts';
 import { splitErrors, useRequest } from '../../lib/forms.ts';
 import { useSignedIn } from '../../session.tsx';
+import { SingleSignOnSection } from './SingleSignOn.tsx';
 
 interface Directory {
   users: Map<string, User>;
@@ -308,6 +309,8 @@ export default function ResourceDetailPage({ id }: { id: string }) {
         </Section>
 
         <WhoCanUse items={access} error={accessError} onRetry={refreshAccess} />
+
+        {resource.kind === 'application' && <SingleSignOnSection key={resource.id} orgId={orgId} resource={resource} onSaved={setResource} />}
 
         <Section title="Delete resource" description="Everyone loses access to it at once.">
           <Group>

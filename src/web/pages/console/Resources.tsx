@@ -1,6 +1,6 @@
 import { Badge, Button, Group, NativeSelect, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useState } from 'react';
-import { type Resource, type ResourceKind, api } from '../../api.ts';
+import { type ClientSecret, type Resource, type ResourceKind, api } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { WHOLE } from '../../components/DirectoryBadges.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -13,21 +13,26 @@ import { formatDate } from '../../lib/format.ts';
 import { splitErrors, useRequest } from '../../lib/forms.ts';
 import { usePaged } from '../../lib/paged.ts';
 import { useSignedIn } from '../../session.tsx';
+import { NewClientSecret, SsoFields, emptySsoForm, settingsOf } from './SingleSignOn.tsx';
 
 const isKind = (v: string): v is ResourceKind => KINDS.some((k) => k.value === v);
 
-function AddResource({ orgId, onCreated }: { orgId: string; onCreated: (r: Resource) => void }) {
+function AddResource({ orgId, onCreated }: { orgId: string; onCreated: (r: Resource, secret: ClientSecret | null) => void }) {
   const [kind, setKind] = useState<ResourceKind>('system');
   const [name, setName] = useState('');
+  const [sso, setSso] = useState(emptySsoForm);
   const { loading, error, run } = useRequest();
   const errors = splitErrors(error, ['kind', 'name']);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const result = await run(() => api.createResource(orgId, { kind, name: name.trim() }));
+    const settings = kind === 'application' ? settingsOf(sso) : {};
+    const result = await run(() => api.createResource(orgId, { kind, name: name.trim(), ...(Object.keys(settings).length > 0 ? { settings } : {}) }));
     if (result.ok) {
+      const { clientId, clientSecret, ...resource } = result.value;
       setName('');
-      onCreated(result.value);
+      setSso(emptySsoForm());
+      onCreated(resource, clientId && clientSecret ? { clientId, clientSecret } : null);
     }
   }
 
@@ -53,6 +58,7 @@ function AddResource({ orgId, onCreated }: { orgId: string; onCreated: (r: Resou
             />
             <TextInput label="Resource name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.field('name')} w={{ base: '100%', sm: 320 }} />
           </Group>
+          {kind === 'application' && <SsoFields value={sso} onChange={setSso} />}
           <Group>
             <Button type="submit" loading={loading}>
               Add resource
@@ -69,6 +75,7 @@ export default function ResourcesPage() {
   const { user } = useSignedIn();
   const orgId = user.orgId ?? '';
   const [notice, setNotice] = useState<Resource | null>(null);
+  const [secret, setSecret] = useState<ClientSecret | null>(null);
   const fetchPage = useCallback((cursor: string | undefined) => api.listResources(orgId, { limit: PAGE_SIZE, cursor }), [orgId]);
   const list = usePaged(fetchPage);
 
@@ -79,8 +86,9 @@ export default function ResourcesPage() {
       <Stack gap="lg">
         <AddResource
           orgId={orgId}
-          onCreated={(r) => {
+          onCreated={(r, s) => {
             setNotice(r);
+            setSecret(s);
             list.update((items) => [r, ...items.filter((x) => x.id !== r.id)]);
           }}
         />
@@ -90,6 +98,7 @@ export default function ResourcesPage() {
             <AppLink to={`/console/resources/${encodeURIComponent(notice.id)}`}>Grant access to it</AppLink>
           </Text>
         )}
+        {secret && <NewClientSecret secret={secret} onDone={() => setSecret(null)} />}
 
         <ProblemAlert message={list.error?.detail} />
         {list.items === null && list.loading && <PageLoader label="Loading resources…" minHeight={160} />}
