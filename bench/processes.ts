@@ -174,6 +174,7 @@ export function serverEnv(env: Record<string, string> = {}): Record<string, stri
     CASTELLAN_MAIL_WORKER: 'false',
     CASTELLAN_SMTP_IN_ENABLED: 'false',
     CASTELLAN_LDAP_ENABLED: 'false',
+    CASTELLAN_RADIUS_ENABLED: 'false',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...env,
   };

@@ -43,7 +43,7 @@ const mailbox: MailTransport = {
 };
 
 /** Opens the app on `dataDir` with the settings the server will have, runs `fn`, and closes it. */
-async function withApp<T>(dataDir: string, fn: (app: App) => Promise<T>): Promise<T> {
+export async function withApp<T>(dataDir: string, fn: (app: App) => Promise<T>): Promise<T> {
   const config = loadConfig({ ...serverEnv(), CASTELLAN_DATA_DIR: dataDir });
   const app = await buildApp({ config, workers: false, transport: mailbox });
   try {
@@ -54,7 +54,7 @@ async function withApp<T>(dataDir: string, fn: (app: App) => Promise<T>): Promis
 }
 
 /** One API call through the app's own HTTP stack; anything but `expect` is an error. */
-async function api<T = any>(app: App, method: 'GET' | 'POST' | 'PATCH', url: string, opts: { body?: unknown; token?: string; expect?: number } = {}): Promise<T> {
+export async function api<T = any>(app: App, method: 'GET' | 'POST' | 'PATCH', url: string, opts: { body?: unknown; token?: string; expect?: number } = {}): Promise<T> {
   const res = await app.http.inject({
     method,
     url,
@@ -66,12 +66,12 @@ async function api<T = any>(app: App, method: 'GET' | 'POST' | 'PATCH', url: str
   return res.body ? (res.json() as T) : (undefined as T);
 }
 
-async function signIn(app: App, email: string): Promise<string> {
+export async function signIn(app: App, email: string): Promise<string> {
   return (await api<{ token: string }>(app, 'POST', '/api/v1/sessions', { body: { email, password: PASSWORD } })).token;
 }
 
 /** Sign-up through the API; with `verify`, the emailed link is followed as its owner would (ACC-3). */
-async function signUp(app: App, email: string, verify: boolean): Promise<{ orgId: string; userId: string }> {
+export async function signUp(app: App, email: string, verify: boolean): Promise<{ orgId: string; userId: string }> {
   const body = { email, password: PASSWORD, name: 'Bench Admin', companyName: 'Bench Co', ageConfirmed: true };
   const res = await api<{ user: { id: string }; organization: { id: string } }>(app, 'POST', '/api/v1/signup', { body });
   if (verify) {

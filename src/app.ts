@@ -7,9 +7,12 @@ import type { ServedProtocol } from './core/served.ts';
 import type { LdapEndpoint } from './http/deps.ts';
 import { buildHttp } from './http/server.ts';
 import { mountOidc, type OidcDirectory } from './protocols/oidc/index.ts';
+import { mountSaml, type SamlDirectory } from './protocols/saml/index.ts';
+import { hmac } from './core/crypto.ts';
 import { BODY_MAX, MAX_ATTACHMENTS, SUBJECT_MAX } from './modules/support/index.ts';
 import { type SmtpIn, startSmtpIn } from './protocols/smtp-in/index.ts';
 import { type LdapPort, type LdapServer, ldapCaCertificate, ldapTls, startLdap } from './protocols/ldap/index.ts';
+import { type RadiusPort, type RadiusServer, startRadius } from './protocols/radius/index.ts';
 
 export { createLogger } from './core.ts';
 
@@ -41,6 +44,10 @@ export interface App extends Core {
   readonly ldap: LdapServer | null;
   /** Starts the LDAP listeners alone (listen() does it too); answers where they listen. */
   startLdap(): Promise<{ host: string; port: number; ldapsPort: number }>;
+  /** The RADIUS listeners (PRO-3) once started, else null. */
+  readonly radiusServer: RadiusServer | null;
+  /** Starts the RADIUS listeners alone (listen() does it too); answers where they listen. */
+  startRadius(): Promise<{ host: string; port: number; acctPort: number }>;
   close(): Promise<void>;
 }
 
@@ -101,6 +108,71 @@ function ldapPort(core: Core): LdapPort {
   };
 }
 
+/** SUP-7: how the RADIUS listeners appear in the supported list. */
+function radiusServed(at: { port: number; acctPort: number }): ServedProtocol {
+  return {
+    id: 'radius',
+    name: 'RADIUS',
+    version: 'RFC 2865, RFC 2866',
+    notes: `PAP Access-Requests on UDP port ${at.port} (Message-Authenticator required, BlastRADIUS) and accounting on UDP port ${at.acctPort}, for network resources; the TOTP code goes right after the password when the organization requires two-step verification.`,
+  };
+}
+
+/** PRO-3: what the RADIUS edge may ask of the core. */
+function radiusPort(core: Core): RadiusPort {
+  const { directory, accounts, radius } = core;
+  /** A User-Name is a username of the organization, or a member's address (then their username, if they have one). */
+  const usernameOf = async (orgId: string, userName: string) => (userName.includes('@') ? ((await directory.ldap.usernameByEmail(orgId, userName)) ?? userName) : userName);
+  return {
+    candidates: (address) => radius.networks.candidates(address),
+    async authenticate(ctx, orgId, userName, password) {
+      const v = await accounts.verifyCredentials(ctx, { identity: { orgId, username: await usernameOf(orgId, userName) }, password }, 'radius');
+      return { membershipId: v.membershipId as string };
+    },
+    mayUse: async (orgId, membershipId, networkId) => (await directory.access.canAccess(orgId, membershipId, networkId)).allowed,
+    memberOf: async (orgId, userName) => (await directory.callers.lookup.resolveLogin(orgId, await usernameOf(orgId, userName)))?.membershipId ?? null,
+    recordAccounting: (record) => radius.sessions.record(record),
+  };
+}
+
+/** PRO-3: the RADIUS listeners (authentication and accounting), over the core. */
+export function radiusListener(core: Core): Listener<{ host: string; port: number; acctPort: number }> & { readonly server: RadiusServer | null } {
+  const { config } = core;
+  const log = core.logger.child({ component: 'radius' });
+  let server: RadiusServer | null = null;
+  let starting: Promise<RadiusServer> | null = null;
+  let unregister = () => {};
+  return {
+    get server() {
+      return server;
+    },
+    async start() {
+      starting ??= startRadius({
+        ...config.radius,
+        directory: radiusPort(core),
+        log,
+        metrics: { dropped: (reason) => core.metrics.radiusDropped.inc({ reason }), answered: (kind) => core.metrics.radiusAnswered.inc({ kind }) },
+      }).then(
+        (s) => {
+          server = s;
+          unregister = core.served.register(radiusServed(s.address()));
+          log.info(s.address(), 'RADIUS listening');
+          return s;
+        },
+        (e: unknown) => {
+          starting = null;
+          throw e;
+        },
+      );
+      return (await starting).address();
+    },
+    async close() {
+      unregister();
+      await starting?.then((s) => s.close()).catch(() => {});
+    },
+  };
+}
+
 /** PRO-2: what the OpenID Provider's edge may ask of the core. */
 function oidcPort(core: Core): OidcDirectory {
   const { directory, accounts, federation, db } = core;
@@ -130,6 +202,47 @@ function oidcPort(core: Core): OidcDirectory {
       const [facts] = await accounts.facts(db, [s.accountId]);
       return facts ? { accountId: s.accountId, email: facts.email, mfa: s.mfa } : undefined;
     },
+  };
+}
+
+/** PRO-5: what the SAML identity provider's edge may ask of the core (the membership, access and session answers are the OIDC port's). */
+function samlPort(core: Core): SamlDirectory {
+  const { directory, accounts, federation, db } = core;
+  const shared = oidcPort(core);
+  return {
+    async application(resourceId) {
+      const app = await federation.saml.application(resourceId);
+      const name = app ? await directory.federation.applicationName(app.orgId, app.resourceId) : undefined;
+      return app && name !== undefined ? { ...app, name } : undefined;
+    },
+    idpKey: () => federation.saml.idpKey.current(),
+    beginSignIn: (resourceId, pending) => federation.saml.begin(resourceId, pending),
+    pendingSignIn: (resourceId, id) => federation.saml.pending(resourceId, id),
+    finishSignIn: (resourceId, id) => federation.saml.finish(resourceId, id),
+    firstSeen: (resourceId, requestId, until) => federation.saml.firstSeen(resourceId, requestId, until),
+    member: (orgId, membershipId) => directory.federation.member(orgId, membershipId),
+    membershipOf: shared.membershipOf,
+    mayUse: shared.mayUse,
+    persistentNameId: (membershipId, resourceId) => hmac(core.keys.secret, `castellan-saml-nameid:${membershipId}:${resourceId}`),
+    async verifyPassword(ctx, email, password, totp) {
+      const v = await accounts.verifyCredentials(ctx, { identity: { email }, password, totp }, 'saml');
+      return { accountId: v.account.id, mfa: v.secondFactor !== null };
+    },
+    recordSignIn: (ctx, e) =>
+      core.audit.record(db, ctx, {
+        action: e.allowed ? 'saml.signin' : 'saml.access_denied',
+        orgId: e.orgId,
+        target: { type: 'user', id: e.membershipId },
+        details: { resourceId: e.resourceId, channel: 'saml' },
+      }),
+    async sessionAccount(token) {
+      const s = await accounts.sessions.authenticate(token);
+      if (!s || s.staffRole !== null) return undefined;
+      const [facts] = await accounts.facts(db, [s.accountId]);
+      // The token of Castellan's own SAML forms (the IdP-initiated "Continue"), bound to this session.
+      return facts ? { accountId: s.accountId, email: facts.email, mfa: s.mfa, formToken: hmac(core.keys.secret, `castellan-saml-form:${s.sessionId}`) } : undefined;
+    },
+    now: () => core.clock.now(),
   };
 }
 
@@ -225,7 +338,11 @@ export function smtpInListener(core: Core): Listener<{ host: string; port: numbe
 export async function httpListener(core: Core, webRoot = WEB_ROOT, ldap: LdapEndpoint = ldapEndpoint(core, { server: null })): Promise<Listener<string> & { http: FastifyInstance }> {
   const http = await buildHttp({ core, webRoot, ldapEndpoint: ldap });
   // PRO-2: the OpenID Provider, mounted beside the API with its own error handling.
-  await mountOidc(http, core, { findClient: (clientId) => core.federation.clients.clientMetadata(clientId), directory: oidcPort(core) });
+  // The organizations' API clients (PRO-2) are clients too: client credentials only, within the scopes their admins chose.
+  const findClient = async (clientId: string) => (await core.federation.apiClients.clientMetadata(clientId)) ?? core.federation.clients.clientMetadata(clientId);
+  await mountOidc(http, core, { findClient, directory: oidcPort(core) });
+  // PRO-5: the SAML identity provider, beside it.
+  await mountSaml(http, core, { directory: samlPort(core) });
   // It answers requests from now on (in-process ones too), so it is served from now on (SUP-7).
   const unregister = core.served.register(httpServed(core));
   return {
@@ -242,6 +359,7 @@ export async function httpListener(core: Core, webRoot = WEB_ROOT, ldap: LdapEnd
 export async function buildApp(opts: AppOptions): Promise<App> {
   const core = await buildCore(opts);
   const ldap = ldapListener(core);
+  const radius = radiusListener(core);
   let web: Awaited<ReturnType<typeof httpListener>>;
   try {
     web = await httpListener(core, opts.webRoot, ldapEndpoint(core, ldap));
@@ -262,21 +380,27 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     get ldap() {
       return ldap.server;
     },
+    get radiusServer() {
+      return radius.server;
+    },
     async listen() {
       const address = await web.start();
       if (core.config.smtpIn.enabled) await smtp.start();
       if (core.config.ldap.enabled) await ldap.start();
+      if (core.config.radius.enabled) await radius.start();
       if (core.config.metrics.port !== undefined) core.logger.info({ address: await metrics.start() }, 'metrics listening');
       return address;
     },
     startSmtpIn: () => smtp.start(),
     startLdap: () => ldap.start(),
+    startRadius: () => radius.start(),
     async close() {
       if (closed) return;
       closed = true;
       // Stop taking mail first, then requests, then the workers and the database.
       await smtp.close();
       await ldap.close();
+      await radius.close();
       await metrics.close();
       await web.close();
       await core.close();

@@ -49,6 +49,17 @@ describe('settings', () => {
   });
 });
 
+describe('the RADIUS listeners', () => {
+  it('PRO-3: the RADIUS settings are read with their defaults, and the two ports must differ', () => {
+    expect(loadConfig({}).radius).toEqual({ enabled: true, host: '127.0.0.1', port: 1812, acctPort: 1813, duplicateWindowSeconds: 30, clientRatePerSecond: 500, userRatePerMinute: 30, maxInFlight: 256, clientCacheSeconds: 10 });
+    const c = loadConfig({ CASTELLAN_RADIUS_ENABLED: 'false', CASTELLAN_RADIUS_HOST: '::', CASTELLAN_RADIUS_PORT: '11812', CASTELLAN_RADIUS_ACCT_PORT: '11813', CASTELLAN_RADIUS_USER_RATE: '5' });
+    expect(c.radius).toMatchObject({ enabled: false, host: '::', port: 11812, acctPort: 11813, userRatePerMinute: 5 });
+    expect(() => loadConfig({ CASTELLAN_RADIUS_PORT: '1900', CASTELLAN_RADIUS_ACCT_PORT: '1900' })).toThrow(/CASTELLAN_RADIUS_ACCT_PORT 1900 is the RADIUS port/);
+    expect(() => loadConfig({ CASTELLAN_RADIUS_PORT: 'radius' })).toThrow(/CASTELLAN_RADIUS_PORT must be a whole number/);
+    expect(loadConfig({ CASTELLAN_RADIUS_PORT: '0', CASTELLAN_RADIUS_ACCT_PORT: '0' }).radius).toMatchObject({ port: 0, acctPort: 0 });
+  });
+});
+
 describe('the privacy address', () => {
   it('DSR-1: the email address in CASTELLAN_PRIVACY_ADDRESS (the whole value or one written in a postal address) is the mailbox whose mail becomes requests', () => {
     expect(loadConfig({ CASTELLAN_PRIVACY_ADDRESS: 'Privacy@Example.com' }).privacy.privacyMailbox).toBe('privacy@example.com');

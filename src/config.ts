@@ -22,10 +22,14 @@ export interface Config {
   auditKey: string | undefined;
   logLevel: string;
   trustProxy: boolean;
+  /** PRO-5, tests only: a SAML application's metadataUrl may name a loopback address (and use http there); never on in production. */
+  samlMetadataAllowLoopback: boolean;
   cookieSecure: boolean;
   bodyLimitBytes: number;
   nodeId: string;
   sessionTtlSeconds: number;
+  /** PRO-2: the OpenID Provider's signing keys are rotated every this many days (a job; `castellan oidc rotate-keys` at once). */
+  oidc: { keyRotationDays: number };
   /** The job runner: one per process, for every kind of background job (the mail outbox is one). */
   jobs: { enabled: boolean; pollIntervalMs: number; leaseSeconds: number };
   /**
@@ -63,6 +67,23 @@ export interface Config {
     idleTimeoutSeconds: number;
     maxMessageBytes: number;
     maxConnections: number;
+  };
+  /** PRO-3: the RADIUS listeners (authentication and accounting, UDP), started by `castellan serve`. */
+  radius: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    acctPort: number;
+    /** A retransmission (same client address and port, Identifier and Request Authenticator) within this many seconds gets the cached reply. */
+    duplicateWindowSeconds: number;
+    /** Requests per second one client address may send (twice that in a burst); beyond, they are dropped. */
+    clientRatePerSecond: number;
+    /** Access-Requests per minute for one user of a network; beyond, Access-Reject without a password check. */
+    userRatePerMinute: number;
+    /** Requests one node works on at once; beyond, they are dropped (the NAS retries or fails over). */
+    maxInFlight: number;
+    /** How long a node keeps its copy of the networks' client lists (and secrets). */
+    clientCacheSeconds: number;
   };
   privacy: {
     publicUrl: string;
@@ -164,10 +185,12 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     auditKey: env.CASTELLAN_AUDIT_KEY || undefined,
     logLevel: logLevel(env.CASTELLAN_LOG_LEVEL ?? 'info'),
     trustProxy: bool(env, 'CASTELLAN_TRUST_PROXY', false),
+    samlMetadataAllowLoopback: bool(env, 'CASTELLAN_SAML_METADATA_ALLOW_LOOPBACK', false),
     cookieSecure: bool(env, 'CASTELLAN_COOKIE_SECURE', publicUrl.startsWith('https:')),
     bodyLimitBytes: int(env, 'CASTELLAN_BODY_LIMIT_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
     nodeId: env.CASTELLAN_NODE_ID ?? `${hostname()}:${process.pid}`,
     sessionTtlSeconds: int(env, 'CASTELLAN_SESSION_TTL_SECONDS', 14 * 24 * 3600, 60, 365 * 24 * 3600),
+    oidc: { keyRotationDays: int(env, 'CASTELLAN_OIDC_KEY_ROTATION_DAYS', 90, 1, 3650) },
     metrics: {
       token: metricsToken(env.CASTELLAN_METRICS_TOKEN),
       host: env.CASTELLAN_METRICS_HOST || '127.0.0.1',
@@ -192,6 +215,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     },
     smtpIn: smtpIn(env, host, port),
     ldap: ldap(env, host, port),
+    radius: radius(env),
     privacy: {
       publicUrl,
       siteName: env.CASTELLAN_SITE_NAME ?? 'Castellan',
@@ -279,6 +303,22 @@ function ldap(env: Env, httpHost: string, httpPort: number): Config['ldap'] {
   if (config.enabled && config.host === httpHost && [config.port, config.ldapsPort].some((p) => p !== 0 && p === httpPort)) {
     throw new ConfigError(`the LDAP ports (CASTELLAN_LDAP_PORT, CASTELLAN_LDAPS_PORT) must differ from the HTTP port ${httpPort}`);
   }
+  return config;
+}
+
+function radius(env: Env): Config['radius'] {
+  const config = {
+    enabled: bool(env, 'CASTELLAN_RADIUS_ENABLED', true),
+    host: env.CASTELLAN_RADIUS_HOST || '127.0.0.1',
+    port: int(env, 'CASTELLAN_RADIUS_PORT', 1812, 0, 65535),
+    acctPort: int(env, 'CASTELLAN_RADIUS_ACCT_PORT', 1813, 0, 65535),
+    duplicateWindowSeconds: int(env, 'CASTELLAN_RADIUS_DUPLICATE_WINDOW_SECONDS', 30, 1, 600),
+    clientRatePerSecond: int(env, 'CASTELLAN_RADIUS_CLIENT_RATE', 500, 1, 1_000_000),
+    userRatePerMinute: int(env, 'CASTELLAN_RADIUS_USER_RATE', 30, 1, 1_000_000),
+    maxInFlight: int(env, 'CASTELLAN_RADIUS_MAX_IN_FLIGHT', 256, 1, 100_000),
+    clientCacheSeconds: int(env, 'CASTELLAN_RADIUS_CLIENT_CACHE_SECONDS', 10, 1, 3600),
+  };
+  if (config.enabled && config.port !== 0 && config.port === config.acctPort) throw new ConfigError(`CASTELLAN_RADIUS_ACCT_PORT ${config.port} is the RADIUS port: give accounting another port`);
   return config;
 }
 

@@ -13,11 +13,12 @@ import type { Database } from './db/schema.ts';
 import { type Accounts, argon2Hasher, createAccounts, createAccountsPersonalData, createThrottle, normalizeEmail, type IdentityHooks, type MemberLookup, type PasswordHasher, type PlanHooks } from './modules/accounts/index.ts';
 import { type Audit, createAudit, createAuditPersonalData } from './modules/audit/index.ts';
 import { type Billing, createBilling, createBillingPersonalData, createTestProvider } from './modules/billing/index.ts';
-import { createDirectory, createDirectoryPersonalData, createOrgDeletion, type Directory, type OrgDeletion, type ResourceHooks } from './modules/directory/index.ts';
+import { type AccessHooks, createDirectory, createDirectoryPersonalData, createOrgDeletion, type Directory, type OrgDeletion, type ResourceHooks } from './modules/directory/index.ts';
 import { createFederation, createFederationPersonalData, type Federation } from './modules/federation/index.ts';
 import { type JobRunner, countPending, createJobRunner, createJobs } from './modules/jobs/index.ts';
 import { countByStatus, createMail, createMailPersonalData, createMailSender, fileTransport, type Mail, type MailTransport, smtpTransport } from './modules/mail/index.ts';
 import { createPrivacy, createPrivacyPersonalData, type Privacy } from './modules/privacy/index.ts';
+import { createRadius, createRadiusPersonalData, type Radius } from './modules/radius/index.ts';
 import {
   type ChildReports,
   createChildReports,
@@ -86,6 +87,8 @@ export interface Core {
   orgDeletion: OrgDeletion;
   /** PRO-2: the OpenID Provider's storage and signing keys. */
   federation: Federation;
+  /** PRO-3: RADIUS networks' shared secrets and client lists, and accounting. */
+  radius: Radius;
   ping(): Promise<unknown>;
   /** Starts the background work (jobs such as mail delivery, and housekeeping); the CLI's one-shot commands never do. */
   startWorkers(): void;
@@ -127,6 +130,8 @@ function createRights(db: Kysely<Database>, clock: Clock): Rights {
     createAuditPersonalData(db),
     // Before the directory's: the provider's artefacts are found by the memberships it erases.
     createFederationPersonalData(db),
+    // Before the directory's: accounting sessions are found by the memberships it erases.
+    createRadiusPersonalData(db),
     directory.handler,
     accounts.handler,
   ];
@@ -216,7 +221,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   };
   const accounts = createAccounts({ db, dialect, clock, audit, mail, jobs, cipher, secretKey: keys.secret, throttle, hasher: opts.hasher ?? argon2Hasher, config, hooks, members });
   const planHooks: PlanHooks = { changed: [] };
-  const resourceHooks: ResourceHooks = { check: [], created: [], updated: [] };
+  const resourceHooks: ResourceHooks = { check: [], created: [], updated: [], deleted: [] };
+  const accessHooks: AccessHooks = { revoked: [], changed: [] };
   const directory = createDirectory({
     db,
     dialect,
@@ -229,6 +235,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     cipher,
     planHooks,
     resourceHooks,
+    accessHooks,
+    log: logger.child({ component: 'directory' }),
     config: {
       publicUrl: config.publicUrl,
       siteName: config.privacy.siteName,
@@ -238,10 +246,35 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   });
   Object.assign(members, directory.callers.lookup);
   // PRO-2: OIDC applications are the provider's clients; federation reads resources through this port only.
-  const federation = createFederation({ db, clock, cipher, jobs, audit, applications: { find: (orgId, resourceId) => directory.resources.find(orgId, resourceId) } });
+  const federation = createFederation({
+    db,
+    clock,
+    cipher,
+    jobs,
+    audit,
+    applications: { find: (orgId, resourceId) => directory.resources.find(orgId, resourceId) },
+    access: { mayUse: async (orgId, membershipId, resourceId) => (await directory.access.canAccess(orgId, membershipId, resourceId)).allowed },
+    lockOrganization: async (trx, orgId) => (await directory.plans.lockPlan(trx, orgId)) !== undefined,
+    keyRotationDays: config.oidc.keyRotationDays,
+    saml: { siteName: config.privacy.siteName, metadataAllowLoopback: config.samlMetadataAllowLoopback },
+  });
   resourceHooks.check.push(federation.clients.check);
   resourceHooks.created.push(federation.clients.created);
   resourceHooks.updated.push(federation.clients.updated);
+  // PRO-5: SAML applications are the identity provider's service providers, through the same hooks.
+  resourceHooks.check.push(federation.saml.check);
+  resourceHooks.created.push(federation.saml.created);
+  resourceHooks.updated.push(federation.saml.updated);
+  // PRO-2, DIR-3: suspension, removal or loss of access revokes the member's grants and tokens at once.
+  resourceHooks.deleted?.push(federation.revocation.applicationGone);
+  accessHooks.revoked.push(federation.revocation.membersRevoked);
+  accessHooks.changed.push(federation.revocation.accessChanged);
+  // PRO-3: network resources are RADIUS networks; their shared secrets hook in the same way.
+  const radius = createRadius({ db, clock, cipher, audit, cacheSeconds: config.radius.clientCacheSeconds, networks: { find: (orgId, resourceId) => directory.resources.find(orgId, resourceId) } });
+  resourceHooks.check.push(radius.networks.check);
+  resourceHooks.created.push(radius.networks.created);
+  resourceHooks.updated.push(radius.networks.updated);
+  resourceHooks.deleted?.push(radius.networks.deleted);
   hooks.signedIn.push(directory.callers.hooks.signedIn);
   hooks.emailChanged.push(directory.callers.hooks.emailChanged);
   hooks.renamed.push(directory.callers.hooks.renamed);
@@ -377,6 +410,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     rights,
     orgDeletion,
     federation,
+    radius,
     ping: () => sql`select 1`.execute(db),
     startWorkers() {
       if (config.jobs.enabled) jobRunner.start();

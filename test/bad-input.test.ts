@@ -362,9 +362,26 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
   { method: 'POST', path: `${o}/resources/{resourceId}/service-accounts`, auth: true, body: { name: 'svc' } },
   { method: 'GET', path: `${o}/resources/{resourceId}/service-accounts`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/service-accounts`] },
   { method: 'DELETE', path: `${o}/resources/{resourceId}/service-accounts/{serviceAccountId}`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/service-accounts/svc_nobody`] },
+  // PRO-3: a network's shared secret (422 radius.not_network for another kind of resource), and accounting sessions.
+  { method: 'POST', path: `${o}/resources/{resourceId}/shared-secret`, auth: true, badUrls: [`/api/v1/orgs/${f.orgId}/resources/res_nobody/shared-secret`, `/api/v1/orgs/${'x'.repeat(101)}/resources/res_nobody/shared-secret`] },
+  {
+    method: 'GET',
+    path: `${o}/radius/sessions`,
+    auth: true,
+    badUrls: [`/api/v1/orgs/${f.orgId}/radius/sessions?limit=0`, `/api/v1/orgs/${f.orgId}/radius/sessions?limit=201`, `/api/v1/orgs/${f.orgId}/radius/sessions?networkId=${'x'.repeat(101)}`, `/api/v1/orgs/${f.orgId}/radius/sessions?color=red`, `/api/v1/orgs/org_nobody/radius/sessions`],
+  },
   { method: 'GET', path: `${o}/ldap`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/ldap`, '/api/v1/orgs/%E0%A4%A/ldap'] },
   // LDAP has not started in this test, so there is no CA certificate yet (ldap.no_ca_certificate).
   { method: 'GET', path: `${o}/ldap/ca.pem`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/ldap/ca.pem`, `/api/v1/orgs/${f.orgId}/ldap/ca.pem`] },
+  // PRO-2: API clients (scopes are checked by the service: 422 federation.invalid_api_client).
+  { method: 'POST', path: `${o}/api-clients`, auth: true, body: { name: 'script', scopes: ['directory:read'] } },
+  { method: 'GET', path: `${o}/api-clients`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/api-clients`, `/api/v1/orgs/org_nobody/api-clients`] },
+  {
+    method: 'DELETE',
+    path: `${o}/api-clients/{clientId}`,
+    auth: true,
+    badUrls: [`/api/v1/orgs/${f.orgId}/api-clients/apc_nobody`, `/api/v1/orgs/${f.orgId}/api-clients/${'x'.repeat(101)}`, `/api/v1/orgs/org_nobody/api-clients/apc_nobody`],
+  },
 ];
 
 /** PRV-8: policy versions (public), publishing (staff), notices and acknowledgements (users). No version exists here. */
@@ -579,6 +596,7 @@ describe.each(dialects)('bad input on $name', (dialect) => {
     'support_specialists',
     'support_verifications',
     'org_deletions',
+    'api_clients',
   ];
 
   /** Every row of every table: the proof that a refused request changed nothing. */
@@ -630,7 +648,8 @@ describe.each(dialects)('bad input on $name', (dialect) => {
       .replace('{plan}', 'paid')
       .replace('{priority}', 'normal')
       .replace('{token}', 'x'.repeat(43))
-      .replace('{membershipId}', 'usr_x');
+      .replace('{membershipId}', 'usr_x')
+      .replace('{clientId}', 'apc_x');
 
   async function expectRefused(
     req: { method: RouteCase['method']; url: string; payload?: string | object; headers?: Record<string, string> },
@@ -759,5 +778,124 @@ describe.each(dialects)('bad input on $name', (dialect) => {
         'common.unauthenticated',
       );
     }
+  });
+});
+
+/**
+ * SEC-3, PRO-5: the SAML identity provider's routes (hidden from the OpenAPI document, like the
+ * OpenID Provider's) refuse bad input with problem details and change nothing. The table names
+ * every route under /saml; a route added without an entry fails the coverage check.
+ */
+const SAML_ROUTES: Array<{ method: 'GET' | 'POST'; path: string; bad: Array<{ url?: string; payload?: string; type?: string; status: number | number[]; code?: string }> }> = [
+  { method: 'GET', path: '/saml/:resourceId/metadata', bad: [{ url: '/saml/res_nope/metadata', status: 404, code: 'common.not_found' }, { url: '/saml/%ZZ/metadata', status: 400 }] },
+  {
+    method: 'GET',
+    path: '/saml/:resourceId/sso',
+    bad: [
+      { url: '', status: 400, code: 'saml.invalid_message' },
+      { url: '?SAMLRequest=%%%', status: 400, code: 'saml.invalid_message' },
+      { url: '?SAMLRequest=bm90IGRlZmxhdGVk', status: 400, code: 'saml.invalid_message' },
+      { url: '?SAMLRequest=a&SAMLRequest=b', status: 400, code: 'saml.invalid_message' },
+      { url: `?SAMLRequest=${'A'.repeat(2_000_000)}`, status: [400, 414] },
+      { url: '?login=unknown', status: 400, code: 'saml.sign_in_expired' },
+      { url: `?login=${'x'.repeat(100)}`, status: 400, code: 'saml.sign_in_expired' },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/saml/:resourceId/sso',
+    bad: [
+      { payload: '', status: 400, code: 'saml.invalid_message' },
+      { payload: 'SAMLRequest=*not*base64*', status: 400, code: 'saml.invalid_message' },
+      { payload: `SAMLRequest=${Buffer.from('<a>not saml</a>').toString('base64')}`, status: 400, code: 'saml.invalid_message' },
+      { payload: `SAMLRequest=${Buffer.from('<!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>').toString('base64')}`, status: 400, code: 'saml.xml_declarations_refused' },
+      { payload: `SAMLRequest=x&RelayState=${'r'.repeat(2000)}`, status: 400, code: 'saml.invalid_message' },
+      { payload: '{"SAMLRequest":"x"}', type: 'application/json', status: 415 },
+      { payload: `SAMLRequest=${'A'.repeat(600 * 1024)}`, status: 413 },
+      { url: '?login=unknown', payload: 'email=a%40b.co&password=x', status: 400, code: 'saml.sign_in_expired' },
+    ],
+  },
+  { method: 'GET', path: '/saml/:resourceId/init', bad: [{ url: '/saml/res_nope/init', status: 404, code: 'common.not_found' }, { url: '/saml/%ZZ/init', status: 400 }] },
+  {
+    method: 'POST',
+    path: '/saml/:resourceId/init',
+    bad: [
+      { payload: '', status: 403, code: 'http.csrf_failed' },
+      { payload: 'csrf=forged', status: 403, code: 'http.csrf_failed' },
+      { payload: '{"csrf":"x"}', type: 'application/json', status: 415 },
+      { payload: `csrf=${'A'.repeat(600 * 1024)}`, status: 413 },
+    ],
+  },
+  { method: 'GET', path: '/saml/:resourceId/slo', bad: [{ url: '', status: 400, code: 'saml.invalid_message' }, { url: '?SAMLRequest=bm90IGRlZmxhdGVk', status: 400, code: 'saml.invalid_message' }] },
+  { method: 'POST', path: '/saml/:resourceId/slo', bad: [{ payload: 'SAMLRequest=', status: 400, code: 'saml.invalid_message' }, { payload: '{}', type: 'application/json', status: 415 }] },
+];
+
+describe.each(dialects)('bad input to the SAML identity provider on $name', (dialect) => {
+  let t: TestApp;
+  let appId: string;
+  let otherOrgApp: string;
+  const TABLES = ['saml_applications', 'saml_pending_requests', 'saml_seen_requests', 'saml_idp_keys', 'audit_log', 'throttles', 'sessions'];
+  const snapshot = async () => {
+    const out: Record<string, unknown> = {};
+    for (const table of TABLES) out[table] = (await sql`select * from ${sql.table(table)}`.execute(t.app.db)).rows.map((r) => JSON.stringify(r)).sort();
+    return JSON.stringify(out);
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    const settings = { protocol: 'saml', entityId: 'https://sp.example', acsUrls: ['https://sp.example/acs'], sloUrl: 'https://sp.example/slo' };
+    for (const which of ['mine', 'theirs']) {
+      const u = await verifiedUser(t);
+      const res = await t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${u.organization.id}/resources`, headers: u.auth, payload: { kind: 'application', name: 'Payroll', settings } });
+      expect(res.statusCode, res.body).toBe(201);
+      if (which === 'mine') appId = json(res).id;
+      else otherOrgApp = json(res).id;
+    }
+    await t.app.federation.saml.idpKey.current();
+    await settleMail(t);
+  });
+  afterAll(() => t.close());
+
+  it('SEC-3: the table covers every route under /saml', () => {
+    const listed = SAML_ROUTES.map((r) => `${r.method} ${r.path}`).sort();
+    for (const r of SAML_ROUTES) expect(t.app.http.hasRoute({ method: r.method, url: r.path }), `${r.method} ${r.path}`).toBe(true);
+    const printed = t.app.http.printRoutes({ commonPrefix: false, includeHooks: false });
+    const found = new Set<string>();
+    for (const line of printed.split('\n')) {
+      // printRoutes shows each path without its leading slash: `saml/:resourceId/sso (GET, HEAD, POST)`.
+      const m = /\/?(saml\/\S+) \(([^)]+)\)/.exec(line);
+      if (!m) continue;
+      for (const method of (m[2] as string).split(', ')) if (method !== 'HEAD') found.add(`${method} /${m[1]}`);
+    }
+    expect([...found].sort()).toEqual(listed);
+  });
+
+  it('SEC-3: malformed, oversized and hostile messages are refused with problem details, changing nothing', async () => {
+    const before = await snapshot();
+    for (const r of SAML_ROUTES) {
+      for (const b of r.bad) {
+        const url = b.url?.startsWith('/') ? b.url : `${r.path.replace(':resourceId', appId)}${b.url ?? ''}`;
+        const res = await t.app.http.inject({ method: r.method, url, ...(b.payload !== undefined ? { payload: b.payload, headers: { 'content-type': b.type ?? 'application/x-www-form-urlencoded' } } : {}) });
+        const statuses = Array.isArray(b.status) ? b.status : [b.status];
+        expect(statuses, `${r.method} ${url.slice(0, 120)}: ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        const p = json(res);
+        expect(p.status).toBe(res.statusCode);
+        if (b.code) expect(p.code).toBe(b.code);
+        expect(res.body).not.toMatch(/ at \S+:\d+:\d+/);
+      }
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('DIR-1: another organization’s application is answered as any application would be, and an unknown id 404 on every route', async () => {
+    for (const r of SAML_ROUTES) {
+      const res = await t.app.http.inject({ method: r.method, url: r.path.replace(':resourceId', 'res_unknown'), ...(r.method === 'POST' ? { payload: 'SAMLRequest=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}) });
+      expect(res.statusCode, `${r.method} ${r.path}`).toBe(404);
+      expect(json(res).code).toBe('common.not_found');
+    }
+    const metadata = await t.app.http.inject({ method: 'GET', url: `/saml/${otherOrgApp}/metadata` });
+    expect(metadata.statusCode).toBe(200);
+    expect(metadata.body).toContain(`/saml/${otherOrgApp}/metadata`);
   });
 });

@@ -35,7 +35,7 @@ let markerCount = 0;
 const marker = (k: OrgKey) => `zq${k}${markerCount++}x`;
 const MARKER_RE = /zq([ab])\d+x/g;
 // The server's ids: a three-or-four letter prefix and 16 base64url characters.
-const ID_RE = /(?<![A-Za-z0-9_-])(?:usr|grp|res|bnd|org|aud|ses|tok|mail|rc)_[A-Za-z0-9_-]{16}(?![A-Za-z0-9_-])/g;
+const ID_RE = /(?<![A-Za-z0-9_-])(?:usr|grp|res|bnd|org|aud|ses|tok|mail|rc|apc)_[A-Za-z0-9_-]{16}(?![A-Za-z0-9_-])/g;
 
 const INVALID = {
   org: 'org_XXXXXXXXXXXXXXXX',
@@ -43,6 +43,7 @@ const INVALID = {
   group: 'grp_XXXXXXXXXXXXXXXX',
   resource: 'res_XXXXXXXXXXXXXXXX',
   binding: 'bnd_XXXXXXXXXXXXXXXX',
+  apiClient: 'apc_XXXXXXXXXXXXXXXX',
 } as const;
 
 interface Actor {
@@ -63,6 +64,8 @@ interface Org {
   groups: string[];
   resources: string[];
   bindings: Array<{ id: string; resourceId: string }>;
+  /** PRO-2: the organization's API clients. */
+  apiClients: string[];
   /** Memberships made so far (some since undone), so that removals often find one. */
   members: Array<{ groupId: string; userId: string }>;
 }
@@ -74,6 +77,10 @@ const KINDS = [
   ...['resourceAccess', 'access', 'access', 'audit', 'importUsers', 'exportUsers', 'ldap', 'ldapCa', 'getOrg', 'patchOrg'],
   // PRO-2: an OIDC application's client secret.
   ...['clientSecret'],
+  // PRO-2: the organization's API clients.
+  ...['createApiClient', 'listApiClients', 'revokeApiClient'],
+  // PRO-3: a network's RADIUS shared secret, and the accounting sessions.
+  ...['sharedSecret', 'radiusSessions'],
   // DSR-6: an organization's deletion (a name that seldom matches: the organizations are renamed `Renamed <n>`).
   ...['getDeletion', 'requestDeletion', 'cancelDeletion'],
 ] as const;
@@ -150,6 +157,7 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
     { table: 'resources', by: 'org_id' },
     { table: 'bindings', by: 'org_id' },
     { table: 'oidc_clients', by: 'org_id' },
+    { table: 'api_clients', by: 'org_id' },
     { table: 'posix_counters', by: 'org_id' },
     // An audit entry is never changed (its own triggers refuse it); one added or removed counts.
     { table: 'audit_log', by: 'org_id', updates: false },
@@ -249,7 +257,7 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
     if (accept.statusCode !== 200) throw new Error(`accept invitation: ${accept.body}`);
     const session = await signIn(t, email, GOOD_PASSWORD);
     const member: Actor = { org: k, role: 'member', userId: memberId, email, auth: { authorization: `Bearer ${session.token}` }, label: `${k.toUpperCase()} member` };
-    return { key: k, id: orgId, admin, member, users: [a.user.id, memberId], groups: [], resources: [], bindings: [], members: [] };
+    return { key: k, id: orgId, admin, member, users: [a.user.id, memberId], groups: [], resources: [], bindings: [], members: [], apiClients: [] };
   }
 
   // ---- turning an abstract op into a request --------------------------------------
@@ -365,7 +373,13 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
       case 'createResource': {
         const kind = (['system', 'application', 'network'] as const)[next() % 3];
         // PRO-2: some applications are OIDC clients, whose secret the clientSecret calls rotate.
-        const settings = kind === 'application' && next() % 2 === 0 ? { protocol: 'oidc', grantTypes: ['client_credentials'] } : optional({ note: text('secret') });
+        // PRO-3: some networks list RADIUS clients; both organizations may list the same private range.
+        const settings =
+          kind === 'application' && next() % 2 === 0
+            ? { protocol: 'oidc', grantTypes: ['client_credentials'] }
+            : kind === 'network' && next() % 2 === 0
+              ? { clients: ['10.0.0.0/24', '192.0.2.7'] }
+              : optional({ note: text('secret') });
         return { method: 'POST', url: `${base}/resources`, payload: clean({ kind, name: text('resource'), settings }), urlOrg, foreign };
       }
       case 'listResources': {
@@ -406,6 +420,25 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
         return { method: 'GET', url: `${base}/ldap`, urlOrg, foreign };
       case 'clientSecret':
         return { method: 'POST', url: `${base}/resources/${pick('resource')}/client-secret`, urlOrg, foreign };
+      case 'sharedSecret':
+        return { method: 'POST', url: `${base}/resources/${pick('resource')}/shared-secret`, urlOrg, foreign };
+      case 'radiusSessions': {
+        // Filters by the other organization's ids are filters, not targets: they must simply find nothing.
+        const filter = next() % 3 === 0 ? `&networkId=${anyId()}` : next() % 3 === 0 ? `&userId=${anyId()}` : '';
+        return { method: 'GET', url: `${base}/radius/sessions?limit=${1 + (next() % 60)}${filter}`, urlOrg, foreign };
+      }
+      case 'createApiClient':
+        return { method: 'POST', url: `${base}/api-clients`, payload: { name: text('client'), scopes: next() % 2 === 0 ? ['directory:read'] : ['directory:write', 'audit:read'] }, urlOrg, foreign };
+      case 'listApiClients':
+        return { method: 'GET', url: `${base}/api-clients`, urlOrg, foreign };
+      case 'revokeApiClient': {
+        const roll = next() % 100;
+        const k = roll < 60 ? home : roll < 94 ? otherOf(home) : null;
+        const pool = k ? orgs[k].apiClients : [];
+        const id = pool.length > 0 ? (pool[next() % pool.length] as string) : INVALID.apiClient;
+        if (k && k !== actor.org && pool.length > 0) foreign = true;
+        return { method: 'DELETE', url: `${base}/api-clients/${id}`, urlOrg, foreign };
+      }
       case 'ldapCa':
         return { method: 'GET', url: `${base}/ldap/ca.pem`, urlOrg, foreign };
       case 'getOrg':
@@ -542,6 +575,7 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
         else if (op.kind === 'createGroup') mine.groups.push(body.id);
         else if (op.kind === 'createResource') mine.resources.push(body.id);
         else if (op.kind === 'bind') mine.bindings.push({ id: body.id, resourceId: body.resourceId });
+        else if (op.kind === 'createApiClient') mine.apiClients.push(body.id);
       }
       // Lists show what imports made: their users and groups join the pools.
       if (res.statusCode === 200 && req.urlOrg === actor.org && actor.role === 'admin') {
@@ -588,7 +622,7 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
       );
       expect(stats.calls).toBeGreaterThanOrEqual(budget.minOps);
       // The sequences do build state: users, groups, resources, memberships and bindings were made and used.
-      for (const k of ['createUser', 'importUsers', 'exportUsers', 'createGroup', 'createResource', 'addMember', 'bind', 'unbind', 'deleteUser', 'suspendUser', 'access', 'resourceAccess']) {
+      for (const k of ['createUser', 'importUsers', 'exportUsers', 'createGroup', 'createResource', 'addMember', 'bind', 'unbind', 'deleteUser', 'suspendUser', 'access', 'resourceAccess', 'createApiClient', 'revokeApiClient']) {
         expect(stats.succeeded.get(k) ?? 0, `successful ${k} calls`).toBeGreaterThan(0);
       }
     },

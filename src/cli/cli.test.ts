@@ -162,7 +162,7 @@ describe('castellan serve', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      const r = await runCli(['serve', '--port', String(port), '--data-dir', newDataDir()], { env: { CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0' } });
+      const r = await runCli(['serve', '--port', String(port), '--data-dir', newDataDir()], { env: { CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0', CASTELLAN_RADIUS_PORT: '0', CASTELLAN_RADIUS_ACCT_PORT: '0' } });
       expect(r.code).toBe(1);
       expect(expectOneLineError(r.stderr)).toContain('already in use');
     } finally {

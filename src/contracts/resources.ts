@@ -15,9 +15,10 @@ export type Resource = Static<typeof Resource>;
 export const ResourcePage = Page(Resource);
 /**
  * PRO-2: a new resource; an OIDC application (settings.protocol "oidc") also has its client id and,
- * unless it is public, its client secret, answered this once and never again.
+ * unless it is public, its client secret, answered this once and never again. PRO-3: a network also
+ * has its RADIUS shared secret, answered this once.
  */
-export const CreatedResource = Type.Object({ ...Resource.properties, clientId: Type.Optional(Type.String()), clientSecret: Type.Optional(Type.String()) });
+export const CreatedResource = Type.Object({ ...Resource.properties, clientId: Type.Optional(Type.String()), clientSecret: Type.Optional(Type.String()), sharedSecret: Type.Optional(Type.String()) });
 /** PRO-2: a rotated client secret, answered this once; the previous one no longer works. */
 export const ClientSecret = Type.Object({ clientId: Type.String(), clientSecret: Type.String() });
 export type CreatedResource = Static<typeof CreatedResource>;

@@ -14,7 +14,7 @@ const member = (over: Partial<Extract<Caller, { kind: 'member' }>> = {}): Caller
   ...over,
 });
 
-const ADMIN_ONLY: Capability[] = ['audit.read_org', 'directory.manage', 'directory.read', 'directory.invite', 'directory.transfer', 'billing.manage_card', 'support.open'];
+const ADMIN_ONLY: Capability[] = ['audit.read_org', 'directory.manage', 'directory.govern', 'directory.read', 'directory.invite', 'directory.transfer', 'billing.manage_card', 'support.open'];
 const codeOf = (f: () => void) => {
   try {
     f();

@@ -46,6 +46,12 @@ export type Capability =
   | 'staff.manage'
   /** Manage an organization's users, groups, resources and access (DIR-3): its admins only, never staff (SUP-6). */
   | 'directory.manage'
+  /**
+   * Govern the organization, on top of `directory.manage`: change a member's role, suspend,
+   * reactivate or remove an admin, change the organization's settings (name, MFA requirement).
+   * Its admins only: no API client scope gives it, so a script never makes or unmakes an admin.
+   */
+  | 'directory.govern'
   /** Read an organization's directory: its admins. */
   | 'directory.read'
   /**
@@ -75,7 +81,9 @@ export type Capability =
   /** SUP-4: change the service-level targets, and assign an organization's dedicated specialist (SUP-2). */
   | 'support.manage'
   /** SUP-1: open and reply to the organization's support tickets: its active, verified admins only. */
-  | 'support.open';
+  | 'support.open'
+  /** PRO-2: make, list and revoke the organization's API clients: its admins only, never a client (no client mints another). */
+  | 'directory.api_clients';
 
 const STAFF_CAPABILITIES: Record<StaffRole, readonly Capability[]> = {
   owner: [
@@ -115,7 +123,28 @@ export const CallerErrors = {
 export const lacksRequiredMfa = (caller: Caller): boolean => caller.kind === 'staff' && !caller.mfa && STAFF_ROLES_NEEDING_MFA.includes(caller.staffRole);
 
 /** What an organization's active, verified admins may do in their organization. */
-const ADMIN_CAPABILITIES: readonly Capability[] = ['audit.read_org', 'directory.manage', 'directory.read', 'directory.invite', 'directory.transfer', 'billing.manage_card', 'support.open'];
+const ADMIN_CAPABILITIES: readonly Capability[] = ['audit.read_org', 'directory.manage', 'directory.govern', 'directory.read', 'directory.invite', 'directory.transfer', 'billing.manage_card', 'support.open', 'directory.api_clients'];
+
+/**
+ * PRO-2: the scopes an organization's API client may be given, and what each lets it do, in its
+ * own organization only. `directory:write` is what the directory's writes need: users (inviting
+ * included, within the plan and the invitation rate limits), groups, resources, bindings and
+ * service accounts. It does not govern the organization (`directory.govern`): a client cannot
+ * change anyone's role, suspend, reactivate or remove an admin, or change the organization's
+ * settings (name, MFA requirement). No scope reaches bulk transfer, billing, support, privacy or
+ * staff work, or the organization's API clients; deleting the organization needs a person's
+ * re-authentication.
+ */
+export const CLIENT_SCOPES = {
+  'directory:read': ['directory.read'],
+  'directory:write': ['directory.manage', 'directory.invite'],
+  'audit:read': ['audit.read_org'],
+} as const satisfies Record<string, readonly Capability[]>;
+export type ClientScope = keyof typeof CLIENT_SCOPES;
+export const CLIENT_SCOPE_NAMES = Object.keys(CLIENT_SCOPES) as ClientScope[];
+
+const clientMay = (scopes: readonly string[], capability: Capability): boolean =>
+  scopes.some((s) => Object.hasOwn(CLIENT_SCOPES, s) && (CLIENT_SCOPES[s as ClientScope] as readonly Capability[]).includes(capability));
 
 /** The operator at the command line: the instance-wide chores the CLI offers, for any organization. */
 const OPERATOR_CAPABILITIES: readonly Capability[] = [
@@ -153,8 +182,9 @@ export function can(caller: Caller, capability: Capability, target: Target = {})
       );
     case 'operator':
       return OPERATOR_CAPABILITIES.includes(capability);
-    case 'account':
     case 'client':
+      return target.orgId !== undefined && target.orgId === caller.orgId && clientMay(caller.scopes, capability);
+    case 'account':
     case 'system':
       return false;
   }
@@ -173,7 +203,9 @@ export function requireCapability(caller: Caller, capability: Capability, target
   if (caller.kind === 'member' && caller.mfaMissing && can({ ...caller, mfaMissing: false }, capability, target)) {
     throw new AppError(CallerErrors.memberMfaRequired);
   }
-  if (target.orgId !== undefined && !isMemberOf(caller, target.orgId) && caller.kind !== 'staff' && caller.kind !== 'operator') {
+  // An API client in its own organization is refused (403), not misled: it knows its organization.
+  const ownClient = caller.kind === 'client' && caller.orgId === target.orgId;
+  if (target.orgId !== undefined && !isMemberOf(caller, target.orgId) && !ownClient && caller.kind !== 'staff' && caller.kind !== 'operator') {
     throw new AppError(CommonErrors.notFound);
   }
   throw new AppError(CommonErrors.forbidden);

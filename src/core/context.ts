@@ -1,5 +1,6 @@
 /** Who is acting, and from where: passed by every edge (HTTP, CLI, protocols) into the services. */
-export type ActorType = 'user' | 'staff' | 'system' | 'anonymous';
+/** `client`: an organization's API client (PRO-2), named by its client id. */
+export type ActorType = 'user' | 'staff' | 'system' | 'anonymous' | 'client';
 
 export interface Actor {
   type: ActorType;

@@ -29,6 +29,19 @@ export function createMetrics(sources: MetricsSources = {}) {
     help: 'Failed delivery attempts',
     registers: [registry],
   });
+  // PRO-3: what the RADIUS listeners answered, and what they silently discarded (RFC 2865 §3), by reason.
+  const radiusAnswered = new Counter({
+    name: 'castellan_radius_answered_total',
+    help: 'RADIUS requests answered, by kind (accept, reject, accounting, duplicate)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const radiusDropped = new Counter({
+    name: 'castellan_radius_dropped_total',
+    help: 'RADIUS datagrams silently discarded, by reason (unknown_client, no_message_authenticator, bad_authenticator, malformed, ...)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   if (sources.outboxByStatus) {
     const read = sources.outboxByStatus;
     new Gauge({
@@ -57,7 +70,7 @@ export function createMetrics(sources: MetricsSources = {}) {
       },
     });
   }
-  return { registry, httpRequests, httpDuration, mailSent, mailFailed };
+  return { registry, httpRequests, httpDuration, mailSent, mailFailed, radiusAnswered, radiusDropped };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

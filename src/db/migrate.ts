@@ -25,6 +25,10 @@ import * as m0023 from './migrations/0023-organization-deletion.ts';
 import * as m0024 from './migrations/0024-shine-the-light.ts';
 import * as m0025 from './migrations/0025-org-deletion-notice-cursor.ts';
 import * as m0026 from './migrations/0026-oidc.ts';
+import * as m0027 from './migrations/0027-saml.ts';
+import * as m0028 from './migrations/0028-oidc-revocation.ts';
+import * as m0029 from './migrations/0029-api-clients.ts';
+import * as m0030 from './migrations/0030-radius.ts';
 import type { Database } from './schema.ts';
 
 /** What some migrations need beyond the database: keys that never live in it. */
@@ -58,6 +62,10 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0024-shine-the-light': m0024,
   '0025-org-deletion-notice-cursor': m0025,
   '0026-oidc': m0026,
+  '0027-saml': m0027,
+  '0028-oidc-revocation': m0028,
+  '0029-api-clients': m0029,
+  '0030-radius': m0030,
 });
 
 export async function migrateToLatest(

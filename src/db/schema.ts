@@ -4,6 +4,8 @@ import type { AuditTables } from '../modules/audit/audit.tables.ts';
 import type { BillingTables } from '../modules/billing/billing.tables.ts';
 import type { DirectoryTables } from '../modules/directory/directory.tables.ts';
 import type { FederationTables } from '../modules/federation/federation.tables.ts';
+import type { ApiClientsTables } from '../modules/federation/api-clients.tables.ts';
+import type { SamlTables } from '../modules/federation/saml.tables.ts';
 import type { OrgDeletionTables } from '../modules/directory/org-deletion.tables.ts';
 import type { JobsTables } from '../modules/jobs/jobs.tables.ts';
 import type { MailTables } from '../modules/mail/mail.tables.ts';
@@ -14,13 +16,14 @@ import type { FulfilmentTables } from '../modules/rights/fulfilment.tables.ts';
 import type { VerificationTables } from '../modules/rights/verification.tables.ts';
 import type { KnowledgeBaseTables } from '../modules/support/kb.tables.ts';
 import type { SupportTables } from '../modules/support/support.tables.ts';
+import type { RadiusTables } from '../modules/radius/radius.tables.ts';
 
 export interface InstanceSettingsTable {
   key: string;
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables, VerificationTables, OrgDeletionTables, FulfilmentTables, FederationTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables, VerificationTables, OrgDeletionTables, FulfilmentTables, FederationTables, SamlTables, ApiClientsTables, RadiusTables {
   instance_settings: InstanceSettingsTable;
 }
 

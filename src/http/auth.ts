@@ -49,7 +49,7 @@ function orgIdOf(req: FastifyRequest): string | undefined {
  * carry the session's CSRF token in `X-CSRF-Token`; a bearer token is never sent by a browser on its
  * own, so needs none.
  */
-export function authHook(deps: Pick<HttpDeps, 'accounts' | 'directory' | 'keys'>) {
+export function authHook(deps: Pick<HttpDeps, 'accounts' | 'directory' | 'keys' | 'federation'>) {
   return async function authenticate(req: FastifyRequest): Promise<void> {
     req.session = null;
     req.caller = null;
@@ -70,6 +70,13 @@ export function authHook(deps: Pick<HttpDeps, 'accounts' | 'directory' | 'keys'>
       }
       req.session = session;
       req.caller = await deps.directory.callers.callerFor(session, orgIdOf(req));
+    } else if (bearer) {
+      // PRO-2: an access token an organization's API client got by client credentials.
+      const client = await deps.federation.apiClients.callerOfToken(bearer);
+      if (client) {
+        req.authVia = 'bearer';
+        req.caller = client;
+      }
     }
     if (mode === 'required' && !req.caller) throw new AppError(CommonErrors.unauthenticated);
   };
@@ -91,7 +98,7 @@ export function contextOf(req: FastifyRequest): RequestContext {
   const c = req.caller;
   const id = c ? accountIdOf(c) : null;
   return {
-    actor: c && id ? { type: c.kind === 'staff' ? 'staff' : 'user', id } : { type: 'anonymous', id: null },
+    actor: c?.kind === 'client' ? { type: 'client', id: c.clientId } : c && id ? { type: c.kind === 'staff' ? 'staff' : 'user', id } : { type: 'anonymous', id: null },
     ip: req.ip ?? null,
     requestId: req.id,
     userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,

@@ -36,6 +36,8 @@ import { rightsVerificationRoutes } from './routes/rights-verification.routes.ts
 import { orgDeletionRoutes } from './routes/org-deletion.routes.ts';
 import { deskRoutes } from './routes/desk.routes.ts';
 import { ldapRoutes } from './routes/ldap.routes.ts';
+import { apiClientsRoutes } from './routes/api-clients.routes.ts';
+import { radiusRoutes } from './routes/radius.routes.ts';
 import { SHARED_SCHEMAS } from '../contracts/common.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -195,6 +197,8 @@ export async function buildHttp(opts: { core: Core; webRoot: string; ldapEndpoin
     groupsRoutes,
     resourcesRoutes,
     ldapRoutes,
+    apiClientsRoutes,
+    radiusRoutes,
     consentRoutes,
     policiesRoutes,
     disclosuresRoutes,

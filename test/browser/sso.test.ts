@@ -53,7 +53,7 @@ describe('single sign-on in the browser', () => {
     await (await visible(form.getByLabel('Single sign-on'))).selectOption('oidc');
     await form.getByLabel('Refresh tokens (offline access)').check();
     await form.getByLabel('Redirect URIs', { exact: true }).fill(redirect);
-    await form.getByLabel('Initiate-login URI').fill(`${rpOrigin}/login`);
+    await form.getByLabel('Initiate-login URI').fill('https://wiki.example.test/login');
     const created = nextResponse(page, 'POST', `/api/v1/orgs/${orgId}/resources`);
     await buttonOn(page, 'Add resource').click();
     const answer = await created;
@@ -99,7 +99,7 @@ describe('single sign-on in the browser', () => {
     const open = list.getByRole('link', { name: 'Open' });
     await visible(list.getByText('Team Wiki'));
     const href = new URL((await open.getAttribute('href')) ?? '');
-    expect(`${href.origin}${href.pathname}`).toBe(`${rpOrigin}/login`);
+    expect(`${href.origin}${href.pathname}`).toBe('https://wiki.example.test/login');
     expect(href.searchParams.get('iss')).toBe(`${t.url}/oidc`);
     await shoot(page, 'sso-portal');
 

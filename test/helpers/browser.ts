@@ -120,7 +120,7 @@ export async function startBrowserApp(dialect: TestDialect = sqliteDialect, env:
       const config = loadConfig({
         CASTELLAN_HOST: '127.0.0.1',
         CASTELLAN_PORT: String(port),
-        CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0',
+        CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0', CASTELLAN_RADIUS_PORT: '0', CASTELLAN_RADIUS_ACCT_PORT: '0',
         CASTELLAN_PUBLIC_URL: url,
         CASTELLAN_DATA_DIR: db.dataDir,
         CASTELLAN_SMTP_URL: smtp.url,

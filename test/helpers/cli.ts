@@ -93,7 +93,7 @@ export interface InProcessServer {
 /** `castellan serve` in this process on a free loopback port, with inbound mail on a free port too; resolves once listening. */
 export async function serveInProcess(opts: CliRunOptions & { args?: string[] } = {}): Promise<InProcessServer> {
   const port = await freePort();
-  const io = testIo({ ...opts, env: { CASTELLAN_HOST: '127.0.0.1', CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0', ...opts.env } });
+  const io = testIo({ ...opts, env: { CASTELLAN_HOST: '127.0.0.1', CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0', CASTELLAN_RADIUS_PORT: '0', CASTELLAN_RADIUS_ACCT_PORT: '0', ...opts.env } });
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => {
     resolveExit = resolve;

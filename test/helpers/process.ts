@@ -143,7 +143,7 @@ export interface ServerProcess {
 export async function startServer(opts: { env: Record<string, string | undefined>; timeoutMs?: number; source?: boolean }): Promise<ServerProcess> {
   const port = await freePort();
   // Inbound mail on a free port too, so that servers started side by side do not compete for 2525.
-  const child = spawnCli(['serve', '--port', String(port)], { CASTELLAN_HOST: '127.0.0.1', CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0', ...opts.env }, opts.source);
+  const child = spawnCli(['serve', '--port', String(port)], { CASTELLAN_HOST: '127.0.0.1', CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0', CASTELLAN_RADIUS_PORT: '0', CASTELLAN_RADIUS_ACCT_PORT: '0', ...opts.env }, opts.source);
   const logs: Array<Record<string, any>> = [];
   const waiters: Array<{ match: (l: Record<string, any>) => boolean; resolve: (l: Record<string, any>) => void }> = [];
   let stderr = '';

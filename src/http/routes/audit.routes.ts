@@ -49,7 +49,11 @@ export function auditRoutes(app: HttpApp, deps: HttpDeps): void {
       byOrg.set(e.orgId, ids);
     }
     const names = new Map<string, Map<string, string>>();
-    for (const [orgId, ids] of byOrg) names.set(orgId, await directory.organizations.namesIn(db, orgId, [...ids]));
+    for (const [orgId, ids] of byOrg) {
+      // PRO-2: an API client acting is named too (its id is never another organization's).
+      const clients = await deps.federation.apiClients.namesIn(orgId, [...ids]);
+      names.set(orgId, new Map([...(await directory.organizations.namesIn(db, orgId, [...ids])), ...clients]));
+    }
     const staffNames = new Map<string, string>();
     if (staffLog) {
       const accountIds = items.flatMap((e) => [e.actor.id, e.target?.id]).filter((id): id is string => typeof id === 'string' && id.startsWith('acc_'));

@@ -26,7 +26,7 @@ describe.each(dialects)('the supported list on $name', (dialect) => {
       CASTELLAN_DATA_DIR: db.dataDir,
       CASTELLAN_HOST: '127.0.0.1',
       CASTELLAN_PORT: '0',
-      CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0',
+      CASTELLAN_SMTP_IN_PORT: '0', CASTELLAN_LDAP_PORT: '0', CASTELLAN_LDAPS_PORT: '0', CASTELLAN_RADIUS_PORT: '0', CASTELLAN_RADIUS_ACCT_PORT: '0',
       CASTELLAN_SUPPORT_ADDRESS: 'help@desk.example',
       CASTELLAN_LOG_LEVEL: 'silent',
       ...env,
@@ -42,21 +42,22 @@ describe.each(dialects)('the supported list on $name', (dialect) => {
     return { app, supported };
   }
 
-  it('SUP-7: with inbound mail and LDAP on, the list names the HTTP API, the support mail listener and LDAP, and no protocol that does not run', async () => {
+  it('SUP-7: with inbound mail, LDAP and RADIUS on, the list names the HTTP API, the support mail listener, LDAP and RADIUS, and no protocol that does not run', async () => {
     const { supported } = await serve({ CASTELLAN_SMTP_IN_ENABLED: 'true' });
     const body = await supported();
-    expect(body.served.map((p) => p.id)).toEqual(['http', 'smtp', 'ldap']);
+    expect(body.served.map((p) => p.id)).toEqual(['http', 'smtp', 'ldap', 'radius']);
+    expect(body.served.find((p) => p.id === 'radius')).toMatchObject({ name: 'RADIUS', version: 'RFC 2865, RFC 2866' });
     expect(body.served.find((p) => p.id === 'ldap')).toMatchObject({ name: 'LDAP', version: 'v3' });
     const smtp = body.served.find((p) => p.id === 'smtp')!;
     expect(smtp).toMatchObject({ name: 'Inbound support mail (SMTP)', version: 'RFC 5321' });
     expect(smtp.notes).toContain('help@desk.example');
-    for (const absent of ['oidc', 'radius', 'scim', 'saml']) expect(body.served.map((p) => p.id)).not.toContain(absent);
+    for (const absent of ['oidc', 'scim', 'saml']) expect(body.served.map((p) => p.id)).not.toContain(absent);
     // The staff-maintained system versions stay beside them.
     expect(body.systemVersions.length).toBeGreaterThan(0);
   });
 
-  it('SUP-7: with inbound mail and LDAP off, the list names the HTTP API alone; starting the listener adds it, stopping takes it back', async () => {
-    const { app, supported } = await serve({ CASTELLAN_SMTP_IN_ENABLED: 'false', CASTELLAN_LDAP_ENABLED: 'false' });
+  it('SUP-7: with inbound mail, LDAP and RADIUS off, the list names the HTTP API alone; starting the listener adds it, stopping takes it back', async () => {
+    const { app, supported } = await serve({ CASTELLAN_SMTP_IN_ENABLED: 'false', CASTELLAN_LDAP_ENABLED: 'false', CASTELLAN_RADIUS_ENABLED: 'false' });
     expect((await supported()).served.map((p) => p.id)).toEqual(['http']);
     expect(app.smtpIn).toBeNull();
     await app.startSmtpIn();

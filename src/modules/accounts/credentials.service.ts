@@ -15,14 +15,14 @@ import { verifyAgainstDecoy } from './passwords.ts';
 import type { ThrottleRule } from './throttle.service.ts';
 
 /**
- * Who claims to be signing in: by email (web, OIDC), by an organization's username (LDAP, RADIUS),
+ * Who claims to be signing in: by email (web, OIDC, SAML), by an organization's username (LDAP, RADIUS),
  * a signed-in account re-entering its password, or an organization's service account by its name
  * (a system or application binding over LDAP, PRO-1).
  */
 export type Identity = { email: string } | { orgId: string; username: string } | { accountId: string } | { orgId: string; service: string };
 
 /** Every way a password reaches Castellan. */
-export type Channel = 'web' | 'oidc' | 'ldap' | 'radius' | 'reauth';
+export type Channel = 'web' | 'oidc' | 'saml' | 'ldap' | 'radius' | 'reauth';
 
 export interface CredentialInput<I extends Identity = Identity> {
   identity: I;
@@ -57,15 +57,15 @@ export interface UnsettledCredentials<A extends AccountsTable | null = AccountsT
 }
 
 /** Channels that ask for the second factor in its own field when the account has one (ACC-5). */
-const ASKS_SECOND_FACTOR: Record<Channel, boolean> = { web: true, oidc: true, radius: false, ldap: false, reauth: true };
+const ASKS_SECOND_FACTOR: Record<Channel, boolean> = { web: true, oidc: true, saml: true, radius: false, ldap: false, reauth: true };
 /**
  * Channels with one password field (an LDAP bind, a RADIUS Access-Request): when the member's
  * organization requires MFA (ACC-5), the TOTP code is typed after the password (`password123456`).
  */
-const APPENDS_SECOND_FACTOR: Record<Channel, boolean> = { web: false, oidc: false, radius: true, ldap: true, reauth: false };
+const APPENDS_SECOND_FACTOR: Record<Channel, boolean> = { web: false, oidc: false, saml: false, radius: true, ldap: true, reauth: false };
 const APPENDED_CODE = /^([\s\S]+?)(\d{6})$/;
 /** Channels whose failures also count against the address they come from (LDAP as the web, PRO-1); RADIUS clients are network devices speaking for many users, limited at their edge. */
-const COUNTS_BY_IP: Record<Channel, boolean> = { web: true, oidc: true, radius: false, ldap: true, reauth: false };
+const COUNTS_BY_IP: Record<Channel, boolean> = { web: true, oidc: true, saml: true, radius: false, ldap: true, reauth: false };
 
 /**
  * THE credential check (ACC-2, ACC-5, ACC-7): the only code that checks a password or a second

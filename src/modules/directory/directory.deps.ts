@@ -32,8 +32,12 @@ export interface DirectoryDeps {
   cipher: FieldCipher;
   /** Told of every change of plan, in its transaction. */
   planHooks?: PlanHooks;
-  /** Protocol edges' say over resources (PRO-2: OIDC applications). */
+  /** Protocol edges' say over resources (PRO-2: OIDC applications; PRO-5: SAML applications). */
   resourceHooks?: ResourceHooks;
+  /** Told when members lose access (PRO-2: the provider revokes their grants and tokens). */
+  accessHooks?: AccessHooks;
+  /** Where failures that must not fail a saved change are reported (the composition root's logger). */
+  log?: { warn(o: object, m: string): void };
 }
 
 /** What a resource is, as the hooks see it. */
@@ -42,6 +46,8 @@ export interface ResourceRef {
   orgId: string;
   kind: string;
   settings: Record<string, unknown>;
+  /** The resource's name, when the lookup answers it (PRO-2: what a sign-out page calls the application). */
+  name?: string;
 }
 
 /**
@@ -51,9 +57,24 @@ export interface ResourceRef {
  * secret) and never stored by the directory.
  */
 export interface ResourceHooks {
-  check: Array<(kind: string, settings: Record<string, unknown>) => void>;
+  /** May be async (PRO-5: a SAML application's metadata URL is fetched here, before the transaction). */
+  check: Array<(kind: string, settings: Record<string, unknown>) => void | Promise<void>>;
   created: Array<(trx: Executor, ctx: RequestContext, resource: ResourceRef) => Promise<Record<string, unknown>>>;
   updated: Array<(trx: Executor, ctx: RequestContext, resource: ResourceRef) => Promise<void>>;
+  /** In the transaction that deletes the resource (PRO-2: what was issued to the application goes with it). */
+  deleted?: Array<(trx: Executor, orgId: string, resourceId: string) => Promise<unknown>>;
+}
+
+/**
+ * DIR-3: other modules' part when members lose access, wired by the composition root. `revoked`
+ * runs in the transaction that suspends or removes members (they may use nothing any more);
+ * `changed` runs right after a change of bindings or groups is saved, naming the members or the
+ * resource it may concern (neither: any in the organization), for the module to ask the access
+ * decision again; a `changed` hook's failure is logged, never answered (tellAccessChanged).
+ */
+export interface AccessHooks {
+  revoked: Array<(trx: Executor, orgId: string, membershipIds: string[]) => Promise<unknown>>;
+  changed: Array<(orgId: string, scope: { membershipIds?: string[]; resourceId?: string }) => Promise<unknown>>;
 }
 
 export interface Page<T> {
@@ -66,4 +87,19 @@ export function pageOf<R extends { id: string }, T>(rows: R[], limit: number, vi
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items: items.map(view), nextCursor: rows.length > limit && last ? last.id : null };
+}
+
+/**
+ * DIR-3: tells the `changed` hooks of a change of access, after its commit. The change is saved, so
+ * a hook that fails is logged and never turns the answer into an error: what it would have removed
+ * is still refused at use time (PRO-2: findAccount and introspection ask the access decision again).
+ */
+export async function tellAccessChanged(deps: Pick<DirectoryDeps, 'accessHooks' | 'log'>, orgId: string, scope: { membershipIds?: string[]; resourceId?: string }): Promise<void> {
+  for (const h of deps.accessHooks?.changed ?? []) {
+    try {
+      await h(orgId, scope);
+    } catch (e) {
+      deps.log?.warn({ orgId, resourceId: scope.resourceId, members: scope.membershipIds?.length, err: e instanceof Error ? e.message : String(e) }, 'a hook told of a change of access failed; the change is saved, and use-time checks still refuse');
+    }
+  }
 }

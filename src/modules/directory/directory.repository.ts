@@ -76,6 +76,12 @@ export async function removeMember(ex: Executor, orgId: string, groupId: string,
   return Number(r.numDeletedRows) === 1;
 }
 
+/** The ids of the group's members. */
+export async function memberIdsOfGroup(ex: Executor, orgId: string, groupId: string): Promise<string[]> {
+  const rows = await ex.selectFrom('group_members').select('user_id').where('org_id', '=', orgId).where('group_id', '=', groupId).orderBy('user_id').execute();
+  return rows.map((r) => r.user_id);
+}
+
 export async function listMembers(ex: Executor, orgId: string, groupId: string) {
   return ex
     .selectFrom('group_members')

@@ -8,7 +8,7 @@ import * as members from './memberships.repository.ts';
 import { type MemberView, toMemberView } from './members.views.ts';
 import { allocatePosixId } from './posix.repository.ts';
 import { DirectoryErrors } from './directory.errors.ts';
-import { type DirectoryDeps, type Page, pageOf } from './directory.deps.ts';
+import { type DirectoryDeps, type Page, pageOf, tellAccessChanged } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
 import type { GroupsTable } from './directory.tables.ts';
 
@@ -84,10 +84,15 @@ export function createGroups(deps: DirectoryDeps) {
 
   async function remove(ctx: RequestContext, caller: Caller, orgId: string, groupId: string): Promise<void> {
     requireCapability(caller, 'directory.manage', { orgId });
-    await db.transaction().execute(async (trx) => {
+    // Its members, read before it goes: only they can have lost access with it.
+    const membershipIds = await db.transaction().execute(async (trx) => {
+      const ids = await repo.memberIdsOfGroup(trx, orgId, groupId);
       if (!(await repo.deleteGroup(trx, orgId, groupId))) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, { action: 'directory.group_deleted', orgId, target: { type: 'group', id: groupId } });
+      return ids;
     });
+    // DIR-3: its bindings went with it; the access decision is asked again for its members (PRO-2: grants it no longer allows are revoked).
+    await tellAccessChanged(deps, orgId, { membershipIds });
   }
 
   async function addMember(ctx: RequestContext, caller: Caller, orgId: string, groupId: string, userId: string): Promise<void> {
@@ -113,6 +118,7 @@ export function createGroups(deps: DirectoryDeps) {
       if (!(await repo.removeMember(trx, orgId, groupId, userId))) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, { action: 'directory.member_removed', orgId, target: { type: 'group', id: groupId }, details: { userId } });
     });
+    await tellAccessChanged(deps, orgId, { membershipIds: [userId] });
   }
 
   async function listMembers(caller: Caller, orgId: string, groupId: string): Promise<MemberView[]> {

@@ -1,5 +1,5 @@
 export { createDirectory, type Directory } from './directory.service.ts';
-export type { DirectoryConfig, DirectoryDeps, Page, ResourceHooks, ResourceRef } from './directory.deps.ts';
+export type { AccessHooks, DirectoryConfig, DirectoryDeps, Page, ResourceHooks, ResourceRef } from './directory.deps.ts';
 export { DirectoryErrors } from './directory.errors.ts';
 export { decideFor, type AccessDecision, type AccessVia } from './access.service.ts';
 export type { GroupView } from './groups.service.ts';

@@ -1,8 +1,10 @@
 import { type Caller, requireCapability } from '../../core/caller.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
+import { normalizeEmail } from '../accounts/index.ts';
 import { type AccessVia, decideFor } from './access.service.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
+import * as members from './memberships.repository.ts';
 import * as orgs from './organizations.repository.ts';
 import { MAX_APPLICATIONS, applicationResources, ldapAccessRows } from './query.repository.ts';
 
@@ -61,7 +63,12 @@ export function createLdapView(deps: DirectoryDeps) {
     return { slug: o.slug, applications: applications.sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1)) };
   }
 
-  return { organizationBySlug, resourceIds, mayUse, overview };
+  /** PRO-3: the username of the organization's member with this address (a RADIUS User-Name may be either), if they have one. */
+  async function usernameByEmail(orgId: string, email: string): Promise<string | undefined> {
+    return (await members.findByEmail(db, orgId, normalizeEmail(email)))?.username ?? undefined;
+  }
+
+  return { organizationBySlug, resourceIds, mayUse, overview, usernameByEmail };
 }
 
 /** An application resource whose settings name the LDAP protocol. */

@@ -51,6 +51,7 @@ export function memberConflict(e: unknown): never {
  */
 export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
   const { db, clock, audit, mail, accounts } = deps;
+  const accessHooks = deps.accessHooks ?? { revoked: [], changed: [] };
 
   async function getRow(ex: Executor, orgId: string, membershipId: string): Promise<MembershipsTable> {
     const m = await members.findMembership(ex, orgId, membershipId);
@@ -162,6 +163,10 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       throw new AppError(DirectoryErrors.cannotChangeSelf, 'You cannot remove your own admin role.');
     }
     const current = await getRow(db, orgId, membershipId);
+    // Making or unmaking an admin governs the organization: a person admin's, never an API client's.
+    // The role the member already has is not written, so only a governing caller ever writes a role.
+    const newRole = input.orgRole !== undefined && input.orgRole !== current.role ? input.orgRole : undefined;
+    if (newRole !== undefined) requireCapability(caller, 'directory.govern', { orgId });
     const username = input.username === undefined ? undefined : validUsername(input.username);
     // The home directory follows a renamed username only when the admin asks (files may live there).
     const moveHome = input.moveHomeDirectory === true && username !== undefined && username !== current.username;
@@ -170,7 +175,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       ...(username !== undefined ? { username } : {}),
       ...(moveHome ? { home_directory: posixDefaults(username).home_directory } : {}),
       ...(input.loginShell !== undefined ? { login_shell: requiredText(input.loginShell, 'loginShell', 100) } : {}),
-      ...(input.orgRole !== undefined ? { role: input.orgRole } : {}),
+      ...(newRole !== undefined ? { role: newRole } : {}),
     };
     const row = await db
       .transaction()
@@ -192,6 +197,11 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
 
   const isSelf = (caller: Caller, membershipId: string) => caller.kind === 'member' && caller.membershipId === membershipId;
 
+  /** Suspending, reactivating or removing an admin governs the organization (`directory.govern`), on top of `directory.manage`. */
+  const requireGovernIfAdmin = (caller: Caller, orgId: string, target: MembershipsTable) => {
+    if (target.role === 'admin') requireCapability(caller, 'directory.govern', { orgId });
+  };
+
   /**
    * ACC-6, GOV-1: a suspended member may use nothing of the organization, at once, on every edge
    * (every request reads the membership's status); a person left with no active membership
@@ -204,6 +214,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       const org = await orgs.lockOrganization(trx, orgId);
       const existing = await getRow(trx, orgId, membershipId);
       if (!org) throw new AppError(CommonErrors.notFound);
+      requireGovernIfAdmin(caller, orgId, existing);
       const status = suspend ? 'suspended' : existing.account_id === null && !existing.imported_password_hash_enc ? 'invited' : 'active';
       if (existing.status === status) return existing;
       if (!suspend) await assertSeatFree(trx, org, clock.now());
@@ -212,6 +223,8 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       if (suspend && existing.account_id && !(await members.statusesOfAccount(trx, existing.account_id)).includes('active')) {
         ended = await accounts.endSessions(trx, existing.account_id);
       }
+      // PRO-2, DIR-3: the member's grants and tokens at the applications go now, for good.
+      if (suspend) for (const h of accessHooks.revoked) await h(trx, orgId, [membershipId]);
       await audit.record(trx, ctx, {
         action: suspend ? 'directory.user_suspended' : 'directory.user_reactivated',
         orgId,
@@ -227,7 +240,10 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
   async function remove(ctx: RequestContext, caller: Caller, orgId: string, membershipId: string): Promise<void> {
     requireCapability(caller, 'directory.manage', { orgId });
     if (isSelf(caller, membershipId)) throw new AppError(DirectoryErrors.cannotChangeSelf);
-    await removeInTransaction(ctx, orgId, membershipId);
+    await db.transaction().execute(async (trx) => {
+      requireGovernIfAdmin(caller, orgId, await getRow(trx, orgId, membershipId));
+      await removeInTransaction(ctx, orgId, membershipId, trx);
+    });
   }
 
   /** The removal itself, for callers that checked their own grant (a support verification, SUP-6). */
@@ -236,6 +252,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       const existing = await getRow(trx, orgId, membershipId);
       if (!(await members.deleteMembership(trx, orgId, membershipId))) throw new AppError(CommonErrors.notFound);
       if (existing.account_id && !(await members.statusesOfAccount(trx, existing.account_id)).includes('active')) await accounts.endSessions(trx, existing.account_id);
+      for (const h of accessHooks.revoked) await h(trx, orgId, [membershipId]);
       await audit.record(trx, ctx, { action: 'directory.user_deleted', orgId, target: { type: 'user', id: membershipId } });
     };
     if (ex) await run(ex);
@@ -265,6 +282,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
     await db.transaction().execute(async (trx) => {
       const m = await getRow(trx, orgId, membershipId);
       if (m.account_id !== null) throw new AppError(DirectoryErrors.notInvited);
+      requireGovernIfAdmin(caller, orgId, m);
       await members.deleteMembership(trx, orgId, membershipId);
       await audit.record(trx, ctx, { action: 'directory.invitation_revoked', orgId, target: { type: 'user', id: membershipId } });
     });

@@ -102,10 +102,12 @@ export function createOrganizations(deps: DirectoryDeps) {
    * Its admins rename the organization (the LDAP slug stays, so hosts' DNs keep working) or require
    * two-step verification of every member (ACC-5): from then on, members without it are told to turn
    * it on, admins without it lose the console's capabilities until they do, and LDAP binds and
-   * RADIUS requests take the code after the password.
+   * RADIUS requests take the code after the password. Its settings govern the organization
+   * (`directory.govern`): a person admin's, never an API client's.
    */
   async function update(ctx: RequestContext, caller: Caller, orgId: string, input: { name?: string | undefined; requireMfa?: boolean | undefined }): Promise<OrganizationView> {
     requireCapability(caller, 'directory.manage', { orgId });
+    requireCapability(caller, 'directory.govern', { orgId });
     const patch = {
       ...(input.name !== undefined ? { name: requiredText(input.name, 'name', 200) } : {}),
       ...(input.requireMfa !== undefined ? { require_mfa: input.requireMfa ? 1 : 0 } : {}),

@@ -6,7 +6,7 @@ import { type Caller, requireCapability } from '../../core/caller.ts';
 import { requiredText } from '../accounts/index.ts';
 import * as members from './memberships.repository.ts';
 import { DirectoryErrors } from './directory.errors.ts';
-import { type DirectoryDeps, type Page, pageOf, type ResourceRef } from './directory.deps.ts';
+import { type DirectoryDeps, type Page, pageOf, type ResourceRef, tellAccessChanged } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
 import type { BindingsTable, ResourcesTable } from './directory.tables.ts';
 
@@ -48,8 +48,8 @@ export function createResources(deps: DirectoryDeps) {
   }
 
   const hooks = deps.resourceHooks ?? { check: [], created: [], updated: [] };
-  const check = (kind: string, settings: Record<string, unknown>) => {
-    for (const h of hooks.check) h(kind, settings);
+  const check = async (kind: string, settings: Record<string, unknown>) => {
+    for (const h of hooks.check) await h(kind, settings);
   };
 
   /** The resource, and what the modules serving it tell its creator once (PRO-2: an OIDC client's id and secret). */
@@ -57,7 +57,7 @@ export function createResources(deps: DirectoryDeps) {
     requireCapability(caller, 'directory.manage', { orgId });
     const name = requiredText(input.name, 'name', 100);
     const settings = input.settings ?? {};
-    check(input.kind, settings);
+    await check(input.kind, settings);
     const now = clock.now().toISOString();
     const row = { id: newId('res'), org_id: orgId, kind: input.kind, name, settings: JSON.stringify(settings), created_at: now, updated_at: now };
     let told: Record<string, unknown> = {};
@@ -85,7 +85,7 @@ export function createResources(deps: DirectoryDeps) {
   async function update(ctx: RequestContext, caller: Caller, orgId: string, resourceId: string, input: UpdateResourceBody) {
     requireCapability(caller, 'directory.manage', { orgId });
     const before = await getRow(orgId, resourceId);
-    if (input.settings !== undefined) check(before.kind, input.settings);
+    if (input.settings !== undefined) await check(before.kind, input.settings);
     const patch = {
       ...(input.name !== undefined ? { name: requiredText(input.name, 'name', 100) } : {}),
       ...(input.settings !== undefined ? { settings: JSON.stringify(input.settings) } : {}),
@@ -106,6 +106,7 @@ export function createResources(deps: DirectoryDeps) {
     await db.transaction().execute(async (trx) => {
       if (!(await repo.deleteResource(trx, orgId, resourceId))) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, { action: 'directory.resource_deleted', orgId, target: { type: 'resource', id: resourceId } });
+      for (const h of hooks.deleted ?? []) await h(trx, orgId, resourceId);
     });
   }
 
@@ -153,12 +154,14 @@ export function createResources(deps: DirectoryDeps) {
       if (!(await repo.deleteBinding(trx, orgId, resourceId, bindingId))) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, { action: 'directory.access_revoked', orgId, target: { type: 'resource', id: resourceId }, details: { bindingId } });
     });
+    // DIR-3: the access decision is asked again for this resource (PRO-2: grants it no longer allows are revoked).
+    await tellAccessChanged(deps, orgId, { resourceId });
   }
 
   /** For other modules (through a port the composition root wires): the resource, without a caller's check. */
   async function find(orgId: string, resourceId: string): Promise<ResourceRef | undefined> {
     const r = await repo.findResource(db, orgId, resourceId);
-    return r ? { id: r.id, orgId: r.org_id, kind: r.kind, settings: JSON.parse(r.settings) as Record<string, unknown> } : undefined;
+    return r ? { id: r.id, orgId: r.org_id, kind: r.kind, name: r.name, settings: JSON.parse(r.settings) as Record<string, unknown> } : undefined;
   }
 
   return { create, list, get, update, remove, bind, bindings, unbind, find };

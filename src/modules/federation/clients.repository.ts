@@ -27,3 +27,8 @@ export async function deleteOrgClients(ex: Executor, orgId: string): Promise<num
   const r = await ex.deleteFrom('oidc_clients').where('org_id', '=', orgId).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** The client ids of an organization's OIDC applications. */
+export async function orgClientIds(ex: Executor, orgId: string): Promise<string[]> {
+  return (await ex.selectFrom('oidc_clients').select('resource_id').where('org_id', '=', orgId).orderBy('resource_id').execute()).map((r) => r.resource_id);
+}

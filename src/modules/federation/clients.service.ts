@@ -8,6 +8,7 @@ import type { Database, Executor } from '../../db/schema.ts';
 import type { Audit } from '../audit/index.ts';
 import { isOidcSettings, type OidcClientSettings, parseOidcSettings } from './client-settings.ts';
 import * as repo from './clients.repository.ts';
+import { deleteModelsOfClients } from './oidc-models.repository.ts';
 import { FederationErrors } from './federation.errors.ts';
 
 /** A resource as the directory answers it through the port (never its tables). */
@@ -16,6 +17,7 @@ export interface ApplicationRef {
   orgId: string;
   kind: string;
   settings: Record<string, unknown>;
+  name?: string;
 }
 
 /** The directory's answer to "what is this resource of this organization" (DIR-1: always with the organization). */
@@ -36,6 +38,9 @@ export type ClientCredentialsView = {
   clientId: string;
   clientSecret?: string;
 };
+
+/** PRO-2: the scopes an application may ask for: the OpenID Connect ones the provider serves. */
+const APPLICATION_SCOPES = 'openid email profile groups offline_access';
 
 const context = (resourceId: string) => `oidc_clients.secret_enc:${resourceId}`;
 
@@ -71,6 +76,8 @@ export function createOidcClients(deps: OidcClientsDeps) {
     const row = await repo.findOrgClient(trx, app.orgId, app.id);
     if (!isOidcSettings(app.settings)) {
       if (row) await repo.deleteOrgClient(trx, app.orgId, app.id);
+      // DIR-3: what it issued goes with it.
+      if (row) await deleteModelsOfClients(trx, [app.id]);
       return;
     }
     const parsed = parseOidcSettings(app.kind, app.settings);
@@ -115,11 +122,19 @@ export function createOidcClients(deps: OidcClientsDeps) {
     if (!parsed.public && !row.secret_enc) return undefined;
     return {
       client_id: row.resource_id,
+      ...(app.name ? { client_name: app.name } : {}),
       ...(parsed.public ? { token_endpoint_auth_method: 'none' } : { client_secret: cipher.decrypt(row.secret_enc as string, context(row.resource_id)), token_endpoint_auth_method: 'client_secret_basic' }),
+      // An application asks for who the member is, never for the Castellan API's scopes (those are API clients').
+      scope: APPLICATION_SCOPES,
       redirect_uris: parsed.redirectUris,
       post_logout_redirect_uris: parsed.postLogoutRedirectUris,
       grant_types: parsed.grantTypes,
       response_types: parsed.grantTypes.includes('authorization_code') ? ['code'] : [],
+      ...(parsed.initiateLoginUri ? { initiate_login_uri: parsed.initiateLoginUri } : {}),
+      castellan_token_format: parsed.tokenFormat,
+      ...(parsed.accessTokenTtl !== undefined ? { castellan_access_token_ttl: parsed.accessTokenTtl } : {}),
+      ...(parsed.refreshTokenTtl !== undefined ? { castellan_refresh_token_ttl: parsed.refreshTokenTtl } : {}),
+      castellan_denial_page: parsed.denialPage,
     };
   }
 

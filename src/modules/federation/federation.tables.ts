@@ -20,6 +20,8 @@ export interface OidcModelsTable {
   user_code: string | null;
   /** @personal The member the artefact is about (oidc-provider's `accountId`: the membership id). */
   account_id: string | null;
+  /** The client (application resource) the artefact was issued to; null for a session, and for rows written before it was kept. */
+  client_id: string | null;
   /** When the artefact lapses; the sweep job removes the row after it. */
   expires_at: string | null;
   /** When a single-use artefact (an authorization code, a rotated refresh token) was used. */
@@ -36,6 +38,8 @@ export interface OidcSigningKeysTable {
   /** `current` signs and is published; `previous` is published until its tokens lapse; `retired` is neither. */
   state: string;
   created_at: string;
+  /** When a newer key took over the signing; null while the key is current. */
+  superseded_at: string | null;
   retired_at: string | null;
 }
 

@@ -40,14 +40,29 @@ describe.each(dialects)('OpenID Provider storage on $name', (dialect) => {
 
   it('PRO-2, SEC-2: no token id, uid, user code or payload is stored in the clear', async () => {
     const token = randomBytes(32).toString('base64url');
-    await federation.oidcStore('AccessToken').upsert(token, { jti: token, grantId: 'grant-x', accountId: 'mem_9', clientId: 'client-x' }, 600);
+    await federation.oidcStore('AccessToken').upsert(token, { jti: token, grantId: 'grant-x', accountId: 'mem_9', clientId: 'client-x', scope: 'scope-in-payload' }, 600);
     await federation.oidcStore('Session').upsert('sess-secret', { uid: 'uid-secret', jti: 'sess-secret' }, 600);
     await federation.oidcStore('DeviceCode').upsert('dev-secret', { userCode: 'USER-CODE', jti: 'dev-secret' }, 600);
     const stored = JSON.stringify(await rows());
-    for (const secret of [token, 'sess-secret', 'uid-secret', 'USER-CODE', 'dev-secret', 'client-x']) expect(stored).not.toContain(secret);
-    // What indexes the row stays readable.
+    for (const secret of [token, 'sess-secret', 'uid-secret', 'USER-CODE', 'dev-secret', 'scope-in-payload']) expect(stored).not.toContain(secret);
+    // What indexes the row stays readable (the client id is the application's resource id, no secret).
     expect(stored).toContain('grant-x');
     expect(stored).toContain('mem_9');
+    expect(stored).toContain('client-x');
+  });
+
+  it('PRO-2: tokens issued at once are each stored before their upsert resolves (written together on SQLite), and each is found', async () => {
+    const tokens = federation.oidcStore('ClientCredentials');
+    const ids = Array.from({ length: 12 }, (_, i) => `cc-${i}-${randomBytes(8).toString('hex')}`);
+    await Promise.all(ids.map((id) => tokens.upsert(id, { jti: id, clientId: 'apc_x', kind: 'ClientCredentials' }, 600)));
+    for (const id of ids) expect(await tokens.find(id)).toMatchObject({ jti: id, clientId: 'apc_x' });
+    // The same id twice at once: on SQLite (one batch) the later payload wins, as with upserts one
+    // after the other; on PostgreSQL the two go to two connections, and either may commit last.
+    await Promise.all([tokens.upsert('twice', { jti: 'twice', n: 1 }, 600), tokens.upsert('twice', { jti: 'twice', n: 2 }, 600)]);
+    const kept = (await tokens.find('twice'))?.n;
+    if (tdb.handle.dialect === 'sqlite') expect(kept).toBe(2);
+    else expect([1, 2]).toContain(kept);
+    expect(await rows()).toHaveLength(13);
   });
 
   it('PRO-2: an artefact past its expiry is not found, and one without expiry stays', async () => {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
 import { type FieldCipher, sha256 } from '../../core/crypto.ts';
+import { hasRowLocks } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import * as repo from './oidc-models.repository.ts';
 
@@ -19,6 +20,7 @@ export interface OidcPayload {
   uid?: string;
   userCode?: string;
   accountId?: string;
+  clientId?: string;
   /** Seconds since the epoch when a single-use artefact was used (oidc-provider reads it). */
   consumed?: number;
 }
@@ -41,8 +43,49 @@ export interface OidcStoreDeps {
 
 const context = (model: string, digest: string) => `oidc_models.payload_enc:${model}:${digest}`;
 
+interface PendingWrite {
+  row: repo.OidcModelRow;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * Group commit on SQLite. Every token the provider issues is a row written before the token is
+ * answered, and on SQLite a commit costs more than the insert: each one appends every page it
+ * touched (the table's and each index's) to the WAL, whereas rows committed together share their
+ * index pages. So the rows asked for while the event loop handles one batch of I/O are written
+ * together at the end of it (`setImmediate`), in one transaction, and each caller's promise
+ * settles only once that transaction has committed: a token is still stored before it is
+ * answered. Should the batch fail, each row is tried on its own, so that one bad row fails only
+ * its own caller. PostgreSQL commits on a connection of the pool per request, as before.
+ */
+function groupCommit(db: Kysely<Database>): (row: repo.OidcModelRow) => Promise<void> {
+  if (hasRowLocks(db)) return (row) => repo.upsertModel(db, row);
+  let pending: PendingWrite[] = [];
+  const writeAlone = (w: PendingWrite) => repo.upsertModel(db, w.row).then(w.resolve, w.reject);
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 1) return writeAlone(batch[0] as PendingWrite);
+    try {
+      await db.transaction().execute(async (trx) => {
+        for (const w of batch) await repo.upsertModel(trx, w.row);
+      });
+    } catch {
+      for (const w of batch) await writeAlone(w);
+      return;
+    }
+    for (const w of batch) w.resolve();
+  };
+  return (row) =>
+    new Promise<void>((resolve, reject) => {
+      if (pending.push({ row, resolve, reject }) === 1) setImmediate(() => void flush());
+    });
+}
+
 export function createOidcStore(deps: OidcStoreDeps): (model: string) => OidcModelStore {
   const { db, clock, cipher } = deps;
+  const write = groupCommit(db);
   const now = () => clock.now().toISOString();
   const open = (row: repo.OidcModelRow | undefined): OidcPayload | undefined =>
     row ? (JSON.parse(cipher.decrypt(row.payload_enc, context(row.model, row.id))) as OidcPayload) : undefined;
@@ -51,7 +94,7 @@ export function createOidcStore(deps: OidcStoreDeps): (model: string) => OidcMod
     async upsert(id, payload, expiresIn) {
       const digest = sha256(id);
       const expires = expiresIn && expiresIn > 0 ? new Date(clock.now().getTime() + expiresIn * 1000).toISOString() : null;
-      await repo.upsertModel(db, {
+      await write({
         model,
         id: digest,
         payload_enc: cipher.encrypt(JSON.stringify(payload), context(model, digest)),
@@ -59,6 +102,7 @@ export function createOidcStore(deps: OidcStoreDeps): (model: string) => OidcMod
         uid: typeof payload.uid === 'string' ? sha256(payload.uid) : null,
         user_code: typeof payload.userCode === 'string' ? sha256(payload.userCode) : null,
         account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
+        client_id: typeof payload.clientId === 'string' ? payload.clientId : null,
         expires_at: expires,
         consumed_at: typeof payload.consumed === 'number' ? new Date(payload.consumed * 1000).toISOString() : null,
       });

@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { emptyErasure, exportRows, type DataSubject, type PersonalDataHandler, type WithheldColumn } from '../rights/index.ts';
-import { deleteOrgClients } from './clients.repository.ts';
-import { deleteModelsOfAccounts, modelsOfAccounts } from './oidc-models.repository.ts';
+import { deleteOrgApiClients } from './api-clients.repository.ts';
+import { deleteOrgClients, orgClientIds } from './clients.repository.ts';
+import { deleteModelsOfAccounts, deleteModelsOfClients, modelsOfAccounts } from './oidc-models.repository.ts';
+import { deleteOrgApplications } from './saml.repository.ts';
 
 const WITHHELD: WithheldColumn[] = [{ table: 'oidc_models', column: 'payload_enc', why: 'encrypted at rest (SEC-2); it carries token and session identifiers' }];
 
@@ -14,13 +16,15 @@ const idsOf = (subject: DataSubject): string[] => [...(subject.accountId ? [subj
  * tokens about the person. Erasure removes them, and everything issued under their grants, so the
  * person's relying parties lose their tokens at once.
  *
- * DSR-6: an organization's OIDC clients (their sealed secrets) go with it; the artefacts about its
- * members go with their memberships, through the person's erasure.
+ * DSR-6: an organization's OIDC clients (their sealed secrets) go with it, and every grant, code
+ * and token issued to them (DIR-3: the members of an erased organization lose their access at once),
+ * and its SAML applications (PRO-5), and its API clients (PRO-2: their tokens stop counting with them);
+ * the artefacts about its members go with their memberships, through the person's erasure.
  */
 export function createFederationPersonalData(db: Kysely<Database>): PersonalDataHandler {
   return {
     module: 'federation',
-    tables: ['oidc_models', 'oidc_clients'],
+    tables: ['oidc_models', 'oidc_clients', 'saml_applications', 'api_clients'],
     withheld: WITHHELD,
     async export(subject, ex = db) {
       return { oidc_models: exportRows('oidc_models', await modelsOfAccounts(ex, idsOf(subject)), WITHHELD) };
@@ -29,7 +33,8 @@ export function createFederationPersonalData(db: Kysely<Database>): PersonalData
       return { oidc_models: { ...emptyErasure(), deleted: await deleteModelsOfAccounts(ex, idsOf(subject)) } };
     },
     async eraseOrganization(orgId, ex = db) {
-      return { outcome: { oidc_clients: { ...emptyErasure(), deleted: await deleteOrgClients(ex, orgId) } }, more: false };
+      const models = await deleteModelsOfClients(ex, await orgClientIds(ex, orgId));
+      return { outcome: { oidc_models: { ...emptyErasure(), deleted: models }, oidc_clients: { ...emptyErasure(), deleted: await deleteOrgClients(ex, orgId) }, saml_applications: { ...emptyErasure(), deleted: await deleteOrgApplications(ex, orgId) }, api_clients: { ...emptyErasure(), deleted: await deleteOrgApiClients(ex, orgId) } }, more: false };
     },
   };
 }

@@ -19,8 +19,13 @@ export async function insertKey(ex: Executor, row: SigningKeyRow): Promise<void>
   await ex.insertInto('oidc_signing_keys').values(row).execute();
 }
 
-/** Ends the publication of the previous keys, and makes the current ones previous. */
-export async function demoteKeys(ex: Executor, at: string): Promise<void> {
-  await ex.updateTable('oidc_signing_keys').set({ state: 'retired', retired_at: at }).where('state', '=', 'previous').execute();
-  await ex.updateTable('oidc_signing_keys').set({ state: 'previous' }).where('state', '=', 'current').execute();
+/** The current keys stop signing: they become previous, published until retired. */
+export async function supersedeCurrent(ex: Executor, at: string): Promise<void> {
+  await ex.updateTable('oidc_signing_keys').set({ state: 'previous', superseded_at: at }).where('state', '=', 'current').execute();
+}
+
+/** Ends the publication of these previous keys. */
+export async function retireKeys(ex: Executor, kids: readonly string[], at: string): Promise<void> {
+  if (kids.length === 0) return;
+  await ex.updateTable('oidc_signing_keys').set({ state: 'retired', retired_at: at }).where('state', '=', 'previous').where('kid', 'in', kids).execute();
 }

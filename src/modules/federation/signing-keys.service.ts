@@ -10,9 +10,19 @@ import * as repo from './signing-keys.repository.ts';
 /**
  * PRO-2: the OpenID Provider's signing keys. One ES256 and one RS256 key are current (they sign);
  * after a rotation the keys they replace stay published in the JWKS as `previous`, so tokens they
- * signed still verify until they lapse; the rotation after that retires them. Private keys are
- * sealed with the field-encryption key (SEC-2) and never leave the process except to the provider.
+ * signed still verify until they lapse, and are retired (left out of the JWKS) once the longest
+ * lifetime of a token they could have signed has passed since they stopped signing. Rotation runs on
+ * a schedule (sweep.job.ts) and at the operator's word (`castellan oidc rotate-keys`), through the
+ * same `rotate`. Private keys are sealed with the field-encryption key (SEC-2) and never leave the
+ * process except to the provider.
  */
+
+/**
+ * How long a replaced key stays published: a day and five minutes, well beyond the longest a token
+ * signed by these keys lives (a JWT access token at most JWT_ACCESS_TOKEN_TTL_MAX, an ID token an
+ * hour: src/protocols/oidc/tokens.ts; keys.test.ts holds it to both), with room for clocks that differ.
+ */
+export const KEY_RETIREMENT_SECONDS = 24 * 60 * 60 + 5 * 60;
 
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
@@ -54,7 +64,7 @@ export function createSigningKeys(deps: SigningKeysDeps) {
 
   async function addCurrent(ex: Executor, alg: SigningAlgorithm): Promise<void> {
     const jwk = generate(alg);
-    await repo.insertKey(ex, { kid: jwk.kid, alg, jwk_enc: cipher.encrypt(JSON.stringify(jwk), context(jwk.kid)), state: 'current', created_at: clock.now().toISOString(), retired_at: null });
+    await repo.insertKey(ex, { kid: jwk.kid, alg, jwk_enc: cipher.encrypt(JSON.stringify(jwk), context(jwk.kid)), state: 'current', created_at: clock.now().toISOString(), superseded_at: null, retired_at: null });
   }
 
   /** Makes a current key for each algorithm that has none (the first start); answers whether it made any. */
@@ -67,25 +77,57 @@ export function createSigningKeys(deps: SigningKeysDeps) {
     });
   }
 
+  /** The previous keys whose every token has lapsed: retired in `ex`; answers their kids. */
+  async function retireLapsed(ex: Executor): Promise<string[]> {
+    const now = clock.now();
+    const published = await repo.publishedKeys(ex);
+    // A key made previous before this was recorded stopped signing when the next key of its algorithm was made.
+    const successor = (k: repo.SigningKeyRow) => published.filter((n) => n.alg === k.alg && n.created_at > k.created_at).map((n) => n.created_at).sort()[0];
+    const due = published.filter((k) => {
+      const stopped = k.state === 'previous' ? (k.superseded_at ?? successor(k)) : undefined;
+      return stopped !== undefined && Date.parse(stopped) + KEY_RETIREMENT_SECONDS * 1000 <= now.getTime();
+    });
+    if (due.length > 0) await repo.retireKeys(ex, due.map((k) => k.kid), now.toISOString());
+    return due.map((k) => k.kid);
+  }
+
   /**
-   * A new current key per algorithm; the replaced ones stay published as previous, and the ones
-   * before them are retired. A security event (SEC-1): audited with the key ids, never a key.
+   * A new current key per algorithm; the replaced ones stay published as previous until their
+   * tokens lapse, and previous ones already past that are retired. A security event (SEC-1):
+   * audited with the key ids, never a key.
    */
   async function rotate(ctx: RequestContext): Promise<SigningKeyInfo[]> {
     await db.transaction().execute(async (trx) => {
-      const before = await repo.publishedKeys(trx);
-      await repo.demoteKeys(trx, clock.now().toISOString());
+      const retired = await retireLapsed(trx);
+      await repo.supersedeCurrent(trx, clock.now().toISOString());
       for (const alg of SIGNING_ALGORITHMS) await addCurrent(trx, alg);
       const after = await repo.publishedKeys(trx);
       await audit.record(trx, ctx, {
         action: 'federation.oidc_keys_rotated',
-        details: {
-          current: after.filter((k) => k.state === 'current').map((k) => k.kid),
-          retired: before.filter((k) => k.state === 'previous').map((k) => k.kid),
-        },
+        details: { current: after.filter((k) => k.state === 'current').map((k) => k.kid), previous: after.filter((k) => k.state === 'previous').map((k) => k.kid), retired },
       });
     });
     return list();
+  }
+
+  /**
+   * The scheduled work: rotates when the oldest current key is `rotationDays` old, else retires the
+   * previous keys whose tokens have lapsed. Answers what it did.
+   */
+  async function rotateIfDue(ctx: RequestContext, rotationDays: number): Promise<{ rotated: boolean; retired: string[] }> {
+    const current = (await repo.publishedKeys(db)).filter((k) => k.state === 'current');
+    const oldest = Math.min(...current.map((k) => Date.parse(k.created_at)));
+    if (current.length === 0 || oldest + rotationDays * 86_400_000 <= clock.now().getTime()) {
+      const before = new Set((await repo.publishedKeys(db)).map((k) => k.kid));
+      const after = new Set((await rotate(ctx)).map((k) => k.kid));
+      return { rotated: true, retired: [...before].filter((kid) => !after.has(kid)) };
+    }
+    const retired = await db.transaction().execute(async (trx) => {
+      const kids = await retireLapsed(trx);
+      if (kids.length > 0) await audit.record(trx, ctx, { action: 'federation.oidc_keys_retired', details: { retired: kids } });
+      return kids;
+    });
+    return { rotated: false, retired };
   }
 
   async function list(): Promise<SigningKeyInfo[]> {
@@ -100,7 +142,7 @@ export function createSigningKeys(deps: SigningKeysDeps) {
     return (await repo.publishedKeys(db)).map((k) => JSON.parse(cipher.decrypt(k.jwk_enc, context(k.kid))) as PrivateJwk);
   }
 
-  return { ensure, rotate, list, privateJwks };
+  return { ensure, rotate, rotateIfDue, list, privateJwks };
 }
 
 export type SigningKeys = ReturnType<typeof createSigningKeys>;

@@ -5,7 +5,7 @@ import { systemContext } from '../../core/context.ts';
 import { FieldCipher } from '../../core/crypto.ts';
 import { type TestDatabase, dialects } from '../../../test/helpers/databases.ts';
 import { createAudit } from '../audit/index.ts';
-import { createSigningKeys, type SigningKeys } from './signing-keys.service.ts';
+import { createSigningKeys, KEY_RETIREMENT_SECONDS, type SigningKeys } from './signing-keys.service.ts';
 
 describe.each(dialects)('OpenID Provider signing keys on $name', (dialect) => {
   let tdb: TestDatabase;
@@ -39,7 +39,7 @@ describe.each(dialects)('OpenID Provider signing keys on $name', (dialect) => {
     await expect(other.privateJwks()).rejects.toThrow();
   });
 
-  it('PRO-2: rotation makes new current keys, keeps the replaced ones published as previous, and retires the ones before', async () => {
+  it('PRO-2: rotation makes new current keys and keeps the replaced ones published as previous until every token they signed has lapsed', async () => {
     await keys.ensure();
     const first = await keys.list();
     clock.advance(1000);
@@ -50,17 +50,38 @@ describe.each(dialects)('OpenID Provider signing keys on $name', (dialect) => {
     const jwks = await keys.privateJwks();
     const currentKids = second.filter((k) => k.state === 'current').map((k) => k.kid);
     expect(jwks.slice(0, 2).map((k) => k.kid).sort()).toEqual(currentKids.sort());
+    // A second rotation soon after keeps both replaced pairs: the first pair's tokens may still be valid.
     clock.advance(1000);
     const third = await keys.rotate(systemContext());
-    expect(third).toHaveLength(4);
-    expect(third.some((k) => first.some((f) => f.kid === k.kid))).toBe(false);
+    expect(third).toHaveLength(6);
+    expect(third.filter((k) => k.state === 'previous').map((k) => k.kid)).toEqual(expect.arrayContaining(first.map((k) => k.kid)));
+    // Once the longest token lifetime has passed since the first pair stopped signing, it is retired.
+    clock.advance(KEY_RETIREMENT_SECONDS * 1000 - 1000);
+    expect((await keys.rotateIfDue(systemContext(), 90)).retired.sort()).toEqual(first.map((k) => k.kid).sort());
+    expect((await keys.list()).map((k) => k.kid).sort()).toEqual(third.filter((k) => !first.some((f) => f.kid === k.kid)).map((k) => k.kid).sort());
     const retired = await tdb.handle.db.selectFrom('oidc_signing_keys').select(['kid', 'retired_at']).where('state', '=', 'retired').execute();
     expect(retired.map((r) => r.kid).sort()).toEqual(first.map((k) => k.kid).sort());
     expect(retired.every((r) => r.retired_at === clock.now().toISOString())).toBe(true);
-    // SEC-1: each rotation is audited with key ids only.
-    const entries = await tdb.handle.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'federation.oidc_keys_rotated').orderBy('seq').execute();
-    expect(entries).toHaveLength(2);
-    expect(String(entries[1]?.details)).toContain(first[0]?.kid as string);
-    for (const k of await keys.privateJwks()) expect(String(entries[1]?.details)).not.toContain(k.d as string);
+    // SEC-1: rotations and retirements are audited with key ids only.
+    const entries = await tdb.handle.db.selectFrom('audit_log').select(['action', 'details']).where('action', 'in', ['federation.oidc_keys_rotated', 'federation.oidc_keys_retired']).orderBy('seq').execute();
+    expect(entries.map((e) => e.action)).toEqual(['federation.oidc_keys_rotated', 'federation.oidc_keys_rotated', 'federation.oidc_keys_retired']);
+    expect(String(entries[2]?.details)).toContain(first[0]?.kid as string);
+    for (const k of await keys.privateJwks()) for (const e of entries) expect(String(e.details)).not.toContain(k.d as string);
+  });
+
+  it('PRO-2: the schedule rotates when the current keys are as old as the rotation period, and not before', async () => {
+    await keys.ensure();
+    const first = await keys.list();
+    clock.advance(89 * 86_400_000);
+    expect(await keys.rotateIfDue(systemContext(), 90)).toEqual({ rotated: false, retired: [] });
+    expect(await keys.list()).toEqual(first);
+    clock.advance(86_400_000);
+    expect((await keys.rotateIfDue(systemContext(), 90)).rotated).toBe(true);
+    const after = await keys.list();
+    expect(after.filter((k) => k.state === 'previous').map((k) => k.kid).sort()).toEqual(first.map((k) => k.kid).sort());
+    // The next check is not due for another period.
+    clock.advance(3600_000);
+    expect((await keys.rotateIfDue(systemContext(), 90)).rotated).toBe(false);
+    expect(await keys.list()).toEqual(after);
   });
 });

@@ -10,6 +10,7 @@ export const CATEGORIES = {
   account_records: 'Account records: your memberships in organizations, roles, usernames and POSIX ids, service accounts you created',
   commercial: 'Commercial information: the payment card an organization keeps on file (brand, last 4 digits, holder name, expiry), plans',
   internet_activity: 'Internet activity: sessions (time, IP address, browser), pages viewed and searches (unless you opted out), marketing-mail opens',
+  network_activity: 'Network activity: your sessions on your organizations’ Wi-Fi and VPN networks (when, from which device, how much traffic), as their equipment reports them',
   communications: 'Communications: the email we sent you',
   support_communications: 'Support communications: support tickets, messages and attachments, and verifications of requesting admins',
   privacy_choices: 'Privacy choices and requests: consent events, privacy-policy notices and acknowledgements, data-subject requests and reports',
@@ -72,6 +73,10 @@ export const TABLE_CATEGORIES: Record<string, TableCategory> = {
   child_report_events: { category: 'privacy_choices', source: 'us', purpose: 'the history of reports about an account' },
   oidc_models: { category: 'internet_activity', source: BROWSER, purpose: 'signing you in to your organizations’ applications (sessions, grants and tokens, kept encrypted until they lapse)' },
   oidc_clients: { category: 'account_records', source: ORG, purpose: 'the applications your organizations connect to their directory' },
+  saml_applications: { category: 'account_records', source: ORG, purpose: 'the applications your organizations connect to their directory' },
+  api_clients: { category: 'account_records', source: ORG, purpose: 'the scripts your organizations’ admins let use the directory’s API' },
+  radius_networks: { category: 'account_records', source: ORG, purpose: 'the networks (Wi-Fi, VPN) your organizations connect to their directory' },
+  radius_sessions: { category: 'network_activity', source: 'your organizations’ network equipment (RADIUS accounting)', purpose: 'letting your organizations’ admins see who used their networks, when and how much' },
 };
 
 const UNLISTED: TableCategory = { category: 'account_records', source: 'you, your organizations and us', purpose: 'providing the service (see the privacy policy)' };

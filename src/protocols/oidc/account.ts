@@ -47,3 +47,16 @@ export async function sessionMayUse(directory: OidcDirectory, clientId: string, 
   const app = await directory.application(clientId);
   return app !== undefined && (await directory.mayUse(app.orgId, membershipId, app.resourceId));
 }
+
+/**
+ * DIR-3 at use time (RFC 7662 §2.2: a token no longer valid is answered `active: false`): a token
+ * about a member stands only while the member is active and may still use the client's application.
+ */
+export async function tokenMayStand(directory: OidcDirectory | undefined, clientId: string | undefined, accountId: string | undefined): Promise<boolean> {
+  if (!accountId) return true;
+  if (!directory || !clientId) return false;
+  const app = await directory.application(clientId);
+  if (!app) return false;
+  const member = await directory.member(app.orgId, accountId);
+  return member !== undefined && member.status === 'active' && (await directory.mayUse(app.orgId, member.id, app.resourceId));
+}

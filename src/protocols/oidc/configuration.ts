@@ -1,21 +1,14 @@
-import type { AdapterPayload, Configuration, Interaction as InteractionModel, interactionPolicy as InteractionPolicy, JWKS, KoaContextWithOIDC } from 'oidc-provider';
+import type { AdapterPayload, Configuration, errors as OidcErrors, Interaction as InteractionModel, interactionPolicy as InteractionPolicy, JWKS, KoaContextWithOIDC } from 'oidc-provider';
+import { CLIENT_SCOPE_NAMES } from '../../core/caller.ts';
 import type { PrivateJwk } from '../../modules/federation/index.ts';
 import type { OidcModelStore } from '../../modules/federation/index.ts';
-import { findAccountWith, OIDC_CLAIMS, OIDC_SCOPES, sessionMayUse } from './account.ts';
+import { findAccountWith, OIDC_CLAIMS, OIDC_SCOPES, sessionMayUse, tokenMayStand } from './account.ts';
 import { adapterFactory, readOnlyClients } from './adapter.ts';
 import type { OidcDirectory } from './port.ts';
+import { logoutPages } from './logout.page.ts';
+import { extraClientMetadata, resourceIndicators, ttlSettings } from './tokens.ts';
 
-/** Lifetimes in seconds. Short for bearer artefacts, long for what a refresh rides on. */
-export const OIDC_TTL = {
-  AccessToken: 60 * 60,
-  AuthorizationCode: 60,
-  ClientCredentials: 10 * 60,
-  IdToken: 60 * 60,
-  Interaction: 60 * 60,
-  RefreshToken: 14 * 24 * 60 * 60,
-  Session: 14 * 24 * 60 * 60,
-  Grant: 14 * 24 * 60 * 60,
-} as const;
+export { OIDC_TTL } from './tokens.ts';
 
 export interface OidcConfigurationInput {
   jwks: PrivateJwk[];
@@ -26,6 +19,8 @@ export interface OidcConfigurationInput {
   findClient: (clientId: string) => Promise<AdapterPayload | undefined>;
   /** The directory and the credential check; without it no account is ever found (a node that serves no logins). */
   directory?: OidcDirectory | undefined;
+  /** The operator's site name, on the provider's own pages (sign-out). */
+  siteName?: string | undefined;
 }
 
 /** Where the provider is mounted on the HTTP server; the issuer is the public URL plus this. */
@@ -86,14 +81,16 @@ async function restoreOfflineAccess(ctx: KoaContextWithOIDC, interaction: Intera
  * PRO-2: what Castellan asks of oidc-provider. Everything OAuth is the library's: this file only
  * chooses among its documented settings.
  */
-export function oidcConfiguration(input: OidcConfigurationInput, lib: typeof InteractionPolicy): Configuration {
+export function oidcConfiguration(input: OidcConfigurationInput, lib: typeof InteractionPolicy, errors: typeof OidcErrors): Configuration {
   return {
     adapter: adapterFactory(input.store, readOnlyClients(input.findClient)),
     jwks: { keys: input.jwks } as unknown as JWKS,
     cookies: { keys: input.cookieKeys },
+    extraClientMetadata,
     // Without the directory no account is found: the library's default would invent one per `sub`.
     findAccount: input.directory ? findAccountWith(input.directory) : async () => undefined,
-    scopes: [...OIDC_SCOPES],
+    // The API clients' scopes (PRO-2) too: a client may ask only for those its `scope` metadata names.
+    scopes: [...OIDC_SCOPES, ...CLIENT_SCOPE_NAMES],
     claims: Object.fromEntries(Object.entries(OIDC_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
     // The ID token carries the claims of the granted scopes, not only userinfo (applications read them there).
     conformIdTokenClaims: false,
@@ -103,15 +100,24 @@ export function oidcConfiguration(input: OidcConfigurationInput, lib: typeof Int
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       // RFC 7662: a client may introspect only the tokens issued to it.
-      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => !('clientId' in token && token.clientId !== undefined && token.clientId !== client.clientId) },
+      // DIR-3: and a token about a member who lost access is no longer active.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => {
+          const clientId = 'clientId' in token ? token.clientId : undefined;
+          if (clientId !== undefined && clientId !== client.clientId) return false;
+          return tokenMayStand(input.directory, clientId, 'accountId' in token ? token.accountId : undefined);
+        },
+      },
       // RFC 7009 §2.1: a client may revoke only the tokens issued to it.
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => !('clientId' in token && token.clientId !== undefined && token.clientId !== client.clientId) },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, ...logoutPages(input.siteName ?? 'Castellan') },
+      resourceIndicators: resourceIndicators(errors),
     },
     // RFC 7636 / OAuth 2.1: S256 only; required of public clients (the library's default), and of every client that uses the code flow.
     pkce: { required: () => true },
     clientBasedCORS: () => false,
-    ttl: { ...OIDC_TTL },
+    ttl: ttlSettings(),
     // Castellan's own sign-in page, served beside the provider (interaction.routes.ts).
     interactions: {
       url: async (ctx, interaction) => {

@@ -43,6 +43,7 @@ export async function mountOidc(app: FastifyInstance, core: Core, opts: OidcMoun
       store: (model) => core.federation.oidcStore(model),
       findClient: opts.findClient ?? (async () => undefined),
       directory: opts.directory,
+      siteName: core.config.privacy.siteName,
     });
     return { kids: jwks.map((k) => k.kid).join(','), provider, handler: provider.callback() as Handler };
   };
@@ -76,8 +77,20 @@ export async function mountOidc(app: FastifyInstance, core: Core, opts: OidcMoun
       raw.url = rest.startsWith('/') ? rest : `/${rest}`;
       current.handler(raw, reply.raw);
     };
-    scope.all(OIDC_MOUNT, { schema: { hide: true } }, handle);
-    scope.all(`${OIDC_MOUNT}/*`, { schema: { hide: true } }, handle);
+    /*
+     * The request is handed over in the routes' own onRequest hook, which Fastify runs after the
+     * server's (authentication, privacy): the hooks every request passes still run, and so does
+     * onResponse (metrics), but Fastify does not go on to parse a body nobody reads (its catch-all
+     * parser is looked up and wrapped in an async resource per request), nor to the validation and
+     * preHandler stages, which no route here has. The handler stays for completeness: a hijacked
+     * reply never reaches it.
+     */
+    const onRequest = (req: { raw: IncomingMessage }, reply: { hijack(): void; raw: ServerResponse }, done: () => void) => {
+      handle(req, reply);
+      done();
+    };
+    scope.all(OIDC_MOUNT, { schema: { hide: true }, onRequest }, handle);
+    scope.all(`${OIDC_MOUNT}/*`, { schema: { hide: true }, onRequest }, handle);
   });
   return { reloadKeys };
 }

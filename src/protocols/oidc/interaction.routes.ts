@@ -5,6 +5,7 @@ import { anonymousContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { INTERACTION_PATH } from './configuration.ts';
 import { expiredPage, interactionCsp, loginPage, type LoginForm } from './interaction.page.ts';
+import { type DenialReason, denialPage, denialText } from './denial.page.ts';
 import type { OidcApplication, OidcDirectory } from './port.ts';
 
 /** The largest sign-in form accepted: an email, a password and a code. */
@@ -62,7 +63,7 @@ export async function registerInteraction(app: FastifyInstance, deps: Interactio
     const who = form.continue === '1' && web ? web : await checkPassword(req, reply, form, shown, redirectOrigin);
     if (!who) return reply;
     const membership = await directory.membershipOf(application.orgId, who.accountId);
-    if (!membership) return deny(reply, provider, req, `You are not a member of the organization of ${application.name}.`);
+    if (!membership) return deny(req, reply, provider, details, application, 'not_member');
     // ACC-5: an organization that requires MFA takes no sign-in without the second factor.
     if (membership.orgRequiresMfa && !who.mfa) {
       const error = 'Your organization requires two-step verification: turn it on in your account, then sign in with its code.';
@@ -94,17 +95,28 @@ export async function registerInteraction(app: FastifyInstance, deps: Interactio
   async function decide(req: FastifyRequest, reply: FastifyReply, provider: Provider, details: Interaction, application: OidcApplication, membershipId: string, login: boolean) {
     const allowed = await directory.mayUse(application.orgId, membershipId, application.resourceId);
     await directory.recordSignIn(contextOf(req), { orgId: application.orgId, membershipId, resourceId: application.resourceId, allowed });
-    if (!allowed) return deny(reply, provider, req, `You may not use ${application.name}: ask an administrator of your organization for access.`);
+    if (!allowed) {
+      const member = await directory.member(application.orgId, membershipId);
+      return deny(req, reply, provider, details, application, member?.status === 'suspended' ? 'suspended' : 'no_access');
+    }
     const grantId = await implicitGrant(provider, details, membershipId);
     const result: InteractionResults = { ...(login ? { login: { accountId: membershipId } } : {}), consent: { grantId } };
     const to = await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: false });
     return reply.redirect(to, 303);
   }
 
-  /** RFC 6749 §4.1.2.1: back to the application with `error=access_denied` and its `state`. */
-  async function deny(reply: FastifyReply, provider: Provider, req: FastifyRequest, description: string) {
+  /**
+   * RFC 6749 §4.1.2.1: back to the application with `error=access_denied`, its `state` and `iss`
+   * (RFC 9207); or, when its admin chose so (`settings.denialPage`), a Castellan page that says why
+   * and links back with that same response.
+   */
+  async function deny(req: FastifyRequest, reply: FastifyReply, provider: Provider, details: Interaction, application: OidcApplication, reason: DenialReason) {
+    const description = denialText(reason, application.name);
     const to = await provider.interactionResult(req.raw, reply.raw, { error: 'access_denied', error_description: description }, { mergeWithLastSubmission: false });
-    return reply.redirect(to, 303);
+    const client = await provider.Client.find(String(details.params.client_id));
+    if ((client as unknown as { castellan_denial_page?: boolean } | undefined)?.castellan_denial_page !== true) return reply.redirect(to, 303);
+    const back = errorResponseUri(details, provider.issuer, description) ?? to;
+    return send(reply, 403, denialPage({ siteName, application: application.name, reason, back }), originOf(details.params.redirect_uri));
   }
 
   async function webSession(req: FastifyRequest): Promise<(Who & { email: string }) | undefined> {
@@ -122,12 +134,25 @@ export async function registerInteraction(app: FastifyInstance, deps: Interactio
 async function implicitGrant(provider: Provider, details: Interaction, membershipId: string): Promise<string> {
   const clientId = String(details.params.client_id);
   const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
-  const grant = existing && existing.accountId === membershipId && existing.clientId === clientId ? existing : new provider.Grant({ accountId: membershipId, clientId });
-  if (typeof details.params.scope === 'string') grant.addOIDCScope(details.params.scope);
+  // A new grant is made with its client: its lifetime follows the application's refresh-token lifetime (tokens.ts).
+  const reuse = existing !== undefined && existing.accountId === membershipId && existing.clientId === clientId;
+  const client = reuse ? undefined : await provider.Client.find(clientId);
+  const grant =
+    reuse && existing
+      ? existing
+      : // The library's BaseToken takes `client` too (its typings name only `clientId`).
+        new provider.Grant({ accountId: membershipId, ...(client ? { client } : { clientId }) } as ConstructorParameters<typeof provider.Grant>[0]);
+  if (typeof details.params.scope === 'string') {
+    grant.addOIDCScope(details.params.scope);
+    // RFC 8707: a JWT application's resource (tokens.ts) gets the same scopes.
+    for (const resource of resourcesOf(details.params.resource)) grant.addResourceScope(resource, details.params.scope);
+  }
   const claims = requestedClaims(details.params.claims);
   if (claims.length > 0) grant.addOIDCClaims(claims);
   return grant.save();
 }
+
+const resourcesOf = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 /** OIDC Core §5.5: the names in a `claims` request parameter. */
 function requestedClaims(value: unknown): string[] {
@@ -138,6 +163,23 @@ function requestedClaims(value: unknown): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The error response at the redirect URI itself, as the provider would send it (RFC 6749 §4.1.2.1,
+ * RFC 9207 `iss`), for the query and fragment response modes; undefined for the others (the page
+ * then links to the provider, which answers in the mode asked for).
+ */
+function errorResponseUri(details: Interaction, issuer: string, description: string): string | undefined {
+  const mode = details.params.response_mode ?? 'query';
+  if (typeof details.params.redirect_uri !== 'string' || (mode !== 'query' && mode !== 'fragment')) return undefined;
+  const params = new URLSearchParams({ error: 'access_denied', error_description: description });
+  if (typeof details.params.state === 'string') params.set('state', details.params.state);
+  params.set('iss', issuer);
+  const url = new URL(details.params.redirect_uri);
+  if (mode === 'fragment') url.hash = params.toString();
+  else for (const [k, v] of params) url.searchParams.set(k, v);
+  return url.href;
 }
 
 const contextOf = (req: FastifyRequest) => anonymousContext(req.ip ?? null, req.id, typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null);

@@ -161,6 +161,8 @@ describe.each(dialects)('OpenID Provider on $name', (dialect) => {
     expect((await client.tokenIntrospection(await rpFor(other.clientId, other.clientSecret), token.access_token)).active).toBe(false);
     await client.tokenRevocation(rp, token.access_token);
     expect((await client.tokenIntrospection(rp, token.access_token)).active).toBe(false);
+    // An application cannot ask for the Castellan API's scopes: those are for API clients.
+    expect(await refusal(client.clientCredentialsGrant(rp, { scope: 'directory:read' }))).toBe('invalid_scope');
   });
 
   it('PRO-2: a wrong secret, an unknown client and a public client are refused; a rotated secret works at once and the old one no longer does', async () => {

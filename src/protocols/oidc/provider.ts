@@ -37,8 +37,8 @@ function loadLibrary(log: Logger): Promise<typeof OidcLibrary> {
  * logged once, with the message only (a request can carry tokens; none reaches the log).
  */
 export async function createProvider(opts: OidcConfigurationInput & { issuer: string; trustProxy: boolean; log: Logger }): Promise<Provider> {
-  const { default: OidcProvider, interactionPolicy } = await loadLibrary(opts.log);
-  const provider = new OidcProvider(opts.issuer, oidcConfiguration(opts, interactionPolicy));
+  const { default: OidcProvider, interactionPolicy, errors } = await loadLibrary(opts.log);
+  const provider = new OidcProvider(opts.issuer, oidcConfiguration(opts, interactionPolicy, errors));
   provider.proxy = opts.trustProxy;
   provider.silent = true;
   provider.on('server_error', (_ctx: unknown, err: Error) => opts.log.error({ err: { message: err.message, name: err.name } }, 'oidc provider error'));

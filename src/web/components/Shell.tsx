@@ -18,6 +18,7 @@ const CONSOLE_NAV = [
   { to: '/console/groups', label: 'Groups' },
   { to: '/console/resources', label: 'Resources' },
   { to: '/console/ldap', label: 'LDAP' },
+  { to: '/console/api-clients', label: 'API clients' },
   { to: '/console/support', label: 'Support' },
   { to: '/console/audit', label: 'Audit log' },
 ] as const;

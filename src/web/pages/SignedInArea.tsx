@@ -24,6 +24,7 @@ const GroupDetailPage = lazy(() => import('./console/GroupDetail.tsx'));
 const ResourcesPage = lazy(() => import('./console/Resources.tsx'));
 const ResourceDetailPage = lazy(() => import('./console/ResourceDetail.tsx'));
 const LdapPage = lazy(() => import('./console/Ldap.tsx'));
+const ApiClientsPage = lazy(() => import('./console/ApiClients.tsx'));
 const BillingSection = lazy(() => import('./console/Billing.tsx'));
 const OrgSecuritySection = lazy(() => import('./console/OrgSecurity.tsx'));
 const OrgDeletionSection = lazy(() => import('./console/OrgDeletion.tsx'));
@@ -157,6 +158,9 @@ function ConsoleRoutes() {
       <Route path="/console/resources/:id">{(params) => <ResourceDetailPage key={params.id} id={params.id} />}</Route>
       <Route path="/console/ldap">
         <LdapPage />
+      </Route>
+      <Route path="/console/api-clients">
+        <ApiClientsPage />
       </Route>
       <Route path="/console/support">
         <SupportPage />

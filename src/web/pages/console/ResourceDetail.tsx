@@ -15,6 +15,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { splitErrors, useRequest } from '../../lib/forms.ts';
 import { useSignedIn } from '../../session.tsx';
 import { SingleSignOnSection } from './SingleSignOn.tsx';
+import { RadiusNetwork } from './RadiusNetwork.tsx';
 
 interface Directory {
   users: Map<string, User>;
@@ -311,6 +312,7 @@ export default function ResourceDetailPage({ id }: { id: string }) {
         <WhoCanUse items={access} error={accessError} onRetry={refreshAccess} />
 
         {resource.kind === 'application' && <SingleSignOnSection key={resource.id} orgId={orgId} resource={resource} onSaved={setResource} />}
+        {resource.kind === 'network' && <RadiusNetwork key={resource.id} orgId={orgId} resource={resource} onSaved={setResource} />}
 
         <Section title="Delete resource" description="Everyone loses access to it at once.">
           <Group>

@@ -14,25 +14,28 @@ import { splitErrors, useRequest } from '../../lib/forms.ts';
 import { usePaged } from '../../lib/paged.ts';
 import { useSignedIn } from '../../session.tsx';
 import { NewClientSecret, SsoFields, emptySsoForm, settingsOf } from './SingleSignOn.tsx';
+import { NewSharedSecret, RadiusClientsField, clientsOf } from './RadiusNetwork.tsx';
 
 const isKind = (v: string): v is ResourceKind => KINDS.some((k) => k.value === v);
 
-function AddResource({ orgId, onCreated }: { orgId: string; onCreated: (r: Resource, secret: ClientSecret | null) => void }) {
+function AddResource({ orgId, onCreated }: { orgId: string; onCreated: (r: Resource, secret: ClientSecret | null, sharedSecret: string | null) => void }) {
   const [kind, setKind] = useState<ResourceKind>('system');
   const [name, setName] = useState('');
   const [sso, setSso] = useState(emptySsoForm);
+  const [clients, setClients] = useState('');
   const { loading, error, run } = useRequest();
   const errors = splitErrors(error, ['kind', 'name']);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const settings = kind === 'application' ? settingsOf(sso) : {};
+    const settings = kind === 'application' ? settingsOf(sso) : kind === 'network' ? { clients: clientsOf(clients) } : {};
     const result = await run(() => api.createResource(orgId, { kind, name: name.trim(), ...(Object.keys(settings).length > 0 ? { settings } : {}) }));
     if (result.ok) {
-      const { clientId, clientSecret, ...resource } = result.value;
+      const { clientId, clientSecret, sharedSecret, ...resource } = result.value;
       setName('');
       setSso(emptySsoForm());
-      onCreated(resource, clientId && clientSecret ? { clientId, clientSecret } : null);
+      setClients('');
+      onCreated(resource, clientId && clientSecret ? { clientId, clientSecret } : null, sharedSecret ?? null);
     }
   }
 
@@ -59,6 +62,7 @@ function AddResource({ orgId, onCreated }: { orgId: string; onCreated: (r: Resou
             <TextInput label="Resource name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.field('name')} w={{ base: '100%', sm: 320 }} />
           </Group>
           {kind === 'application' && <SsoFields value={sso} onChange={setSso} />}
+          {kind === 'network' && <RadiusClientsField value={clients} onChange={setClients} />}
           <Group>
             <Button type="submit" loading={loading}>
               Add resource
@@ -76,6 +80,7 @@ export default function ResourcesPage() {
   const orgId = user.orgId ?? '';
   const [notice, setNotice] = useState<Resource | null>(null);
   const [secret, setSecret] = useState<ClientSecret | null>(null);
+  const [sharedSecret, setSharedSecret] = useState<string | null>(null);
   const fetchPage = useCallback((cursor: string | undefined) => api.listResources(orgId, { limit: PAGE_SIZE, cursor }), [orgId]);
   const list = usePaged(fetchPage);
 
@@ -86,9 +91,10 @@ export default function ResourcesPage() {
       <Stack gap="lg">
         <AddResource
           orgId={orgId}
-          onCreated={(r, s) => {
+          onCreated={(r, s, shared) => {
             setNotice(r);
             setSecret(s);
+            setSharedSecret(shared);
             list.update((items) => [r, ...items.filter((x) => x.id !== r.id)]);
           }}
         />
@@ -99,6 +105,7 @@ export default function ResourcesPage() {
           </Text>
         )}
         {secret && <NewClientSecret secret={secret} onDone={() => setSecret(null)} />}
+        {sharedSecret && <NewSharedSecret secret={sharedSecret} onDone={() => setSharedSecret(null)} />}
 
         <ProblemAlert message={list.error?.detail} />
         {list.items === null && list.loading && <PageLoader label="Loading resources…" minHeight={160} />}

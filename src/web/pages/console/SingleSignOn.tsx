@@ -31,6 +31,7 @@ export interface SsoForm {
   spCertificate: string;
   metadataXml: string;
   sloUrl: string;
+  defaultRelayState: string;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -58,11 +59,12 @@ export function ssoFormOf(settings: Record<string, unknown>): SsoForm {
     spCertificate: str(settings.spCertificate),
     metadataXml: str(settings.metadataXml),
     sloUrl: str(settings.sloUrl),
+    defaultRelayState: str(settings.defaultRelayState),
   };
 }
 
 const OIDC_KEYS = ['redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'public', 'initiateLoginUri', 'tokenFormat', 'denialPage'];
-const SAML_KEYS = ['entityId', 'acsUrls', 'nameIdFormat', 'spCertificate', 'metadataXml', 'sloUrl'];
+const SAML_KEYS = ['entityId', 'acsUrls', 'nameIdFormat', 'spCertificate', 'metadataXml', 'sloUrl', 'defaultRelayState'];
 
 /**
  * The settings to send: the form's fields over what the application already had, so that settings
@@ -80,7 +82,8 @@ export function settingsOf(form: SsoForm, previous: Record<string, unknown> = {}
       postLogoutRedirectUris: list(form.postLogoutRedirectUris),
       grantTypes: form.grantTypes,
       public: form.isPublic,
-      tokenFormat: form.tokenFormat,
+      // Opaque is the default.
+      ...(form.tokenFormat === 'jwt' ? { tokenFormat: 'jwt' } : {}),
       ...(form.initiateLoginUri.trim() ? { initiateLoginUri: form.initiateLoginUri.trim() } : {}),
       ...(form.denialPage ? { denialPage: true } : {}),
     };
@@ -95,6 +98,7 @@ export function settingsOf(form: SsoForm, previous: Record<string, unknown> = {}
     ...(list(form.acsUrls).length > 0 ? { acsUrls: list(form.acsUrls) } : {}),
     ...(form.spCertificate.trim() ? { spCertificate: form.spCertificate.trim() } : {}),
     ...(form.sloUrl.trim() ? { sloUrl: form.sloUrl.trim() } : {}),
+    ...(form.defaultRelayState.trim() ? { defaultRelayState: form.defaultRelayState.trim() } : {}),
   };
 }
 
@@ -210,6 +214,12 @@ export function SsoFields({ value, onChange, protocols = true }: { value: SsoFor
             styles={{ input: { fontFamily: 'monospace' } }}
           />
           <TextInput label="Single logout URL" description="Optional." value={value.sloUrl} onChange={(e) => set('sloUrl', e.currentTarget.value)} />
+          <TextInput
+            label="Default RelayState"
+            description="Optional: where the application takes people who open it from their home page (IdP-initiated sign-in)."
+            value={value.defaultRelayState}
+            onChange={(e) => set('defaultRelayState', e.currentTarget.value)}
+          />
         </>
       )}
     </Stack>
