@@ -136,27 +136,24 @@ function radiusPort(core: Core): RadiusPort {
 }
 
 /** PRO-3: the RADIUS listeners (authentication and accounting), over the core. */
-export function radiusListener(core: Core): Listener<{ host: string; port: number; acctPort: number }> & { readonly server: RadiusServer | null } {
-  const { config } = core;
-  const log = core.logger.child({ component: 'radius' });
-  let server: RadiusServer | null = null;
-  let starting: Promise<RadiusServer> | null = null;
+/**
+ * A protocol listener started on demand: concurrent starts share one, a failed start can be tried
+ * again, and while it runs its protocol is registered as served (SUP-7). `close` unregisters it
+ * first, then lets the server finish what it is doing.
+ */
+function onDemand<S extends { address(): A; close(): Promise<void> }, A>(core: Core, start: () => Promise<S>, served: (s: S) => ServedProtocol): Listener<A> & { readonly server: S | null } {
+  let server: S | null = null;
+  let starting: Promise<S> | null = null;
   let unregister = () => {};
   return {
     get server() {
       return server;
     },
     async start() {
-      starting ??= startRadius({
-        ...config.radius,
-        directory: radiusPort(core),
-        log,
-        metrics: { dropped: (reason) => core.metrics.radiusDropped.inc({ reason }), answered: (kind) => core.metrics.radiusAnswered.inc({ kind }) },
-      }).then(
+      starting ??= start().then(
         (s) => {
           server = s;
-          unregister = core.served.register(radiusServed(s.address()));
-          log.info(s.address(), 'RADIUS listening');
+          unregister = core.served.register(served(s));
           return s;
         },
         (e: unknown) => {
@@ -171,6 +168,20 @@ export function radiusListener(core: Core): Listener<{ host: string; port: numbe
       await starting?.then((s) => s.close()).catch(() => {});
     },
   };
+}
+
+export function radiusListener(core: Core): Listener<{ host: string; port: number; acctPort: number }> & { readonly server: RadiusServer | null } {
+  const log = core.logger.child({ component: 'radius' });
+  const metrics = { dropped: (reason: string) => core.metrics.radiusDropped.inc({ reason }), answered: (kind: string) => core.metrics.radiusAnswered.inc({ kind }) };
+  return onDemand(
+    core,
+    async () => {
+      const s = await startRadius({ ...core.config.radius, directory: radiusPort(core), log, metrics });
+      log.info(s.address(), 'RADIUS listening');
+      return s;
+    },
+    (s) => radiusServed(s.address()),
+  );
 }
 
 /** PRO-2: what the OpenID Provider's edge may ask of the core. */
@@ -250,32 +261,16 @@ function samlPort(core: Core): SamlDirectory {
 export function ldapListener(core: Core): Listener<{ host: string; port: number; ldapsPort: number }> & { readonly server: LdapServer | null } {
   const { config } = core;
   const log = core.logger.child({ component: 'ldap' });
-  let server: LdapServer | null = null;
-  let starting: Promise<LdapServer> | null = null;
-  let unregister = () => {};
-  return {
-    get server() {
-      return server;
+  return onDemand(
+    core,
+    async () => {
+      const tls = await ldapTls({ dataDir: config.dataDir, cert: config.ldap.tlsCert, key: config.ldap.tlsKey, hostnames: [new URL(config.publicUrl).hostname] });
+      const s = await startLdap({ ...config.ldap, tls, directory: ldapPort(core), log });
+      log.info({ ...s.address(), suffix: config.ldap.suffix, ...(tls.caPath ? { caCertificate: tls.caPath } : {}) }, 'LDAP listening');
+      return s;
     },
-    async start() {
-      starting ??= (async () => {
-        const tls = await ldapTls({ dataDir: config.dataDir, cert: config.ldap.tlsCert, key: config.ldap.tlsKey, hostnames: [new URL(config.publicUrl).hostname] });
-        const s = await startLdap({ ...config.ldap, tls, directory: ldapPort(core), log });
-        server = s;
-        unregister = core.served.register(ldapServed(core, s.address()));
-        log.info({ ...s.address(), suffix: config.ldap.suffix, ...(tls.caPath ? { caCertificate: tls.caPath } : {}) }, 'LDAP listening');
-        return s;
-      })().catch((e: unknown) => {
-        starting = null;
-        throw e;
-      });
-      return (await starting).address();
-    },
-    async close() {
-      unregister();
-      await starting?.then((s) => s.close()).catch(() => {});
-    },
-  };
+    (s) => ldapServed(core, s.address()),
+  );
 }
 
 /** PRO-1: what the console's LDAP page shows of the LDAP listeners: the ports they are bound to, and the CA clients trust. */
@@ -291,47 +286,33 @@ function ldapEndpoint(core: Core, ldap: { readonly server: LdapServer | null }):
 export function smtpInListener(core: Core): Listener<{ host: string; port: number }> & { readonly server: SmtpIn | null } {
   const { config } = core;
   const log = core.logger.child({ component: 'smtp-in' });
-  let server: SmtpIn | null = null;
-  let starting: Promise<SmtpIn> | null = null;
-  let unregister = () => {};
-  return {
-    get server() {
-      return server;
+  // On close, a message still being handed over finishes (or gets 421 and is sent again).
+  return onDemand(
+    core,
+    async () => {
+      try {
+        const s = await startSmtpIn({
+          host: config.smtpIn.host,
+          port: config.smtpIn.port,
+          supportAddress: config.support.address,
+          maxMessageBytes: config.smtpIn.maxMessageBytes,
+          maxClients: config.smtpIn.maxClients,
+          // The desk's own limits, so that what is cut is cut here, with a note, and not silently after.
+          limits: { maxTextChars: BODY_MAX, maxSubjectChars: SUBJECT_MAX, maxAttachments: MAX_ATTACHMENTS, maxAttachmentBytes: config.support.maxAttachmentBytes },
+          handle: (m, ctx) => core.support.tickets.receiveMail(ctx, m),
+          privacyAddress: config.privacy.privacyMailbox,
+          handlePrivacy: (m, ctx) => core.privacyRequests.receiveMail(ctx, m),
+          log,
+        });
+        log.info({ address: s.address() }, 'inbound mail listening');
+        return s;
+      } catch (e) {
+        if (e instanceof Error) e.message = `inbound mail (CASTELLAN_SMTP_IN_PORT): ${e.message}`;
+        throw e;
+      }
     },
-    async start() {
-      starting ??= startSmtpIn({
-        host: config.smtpIn.host,
-        port: config.smtpIn.port,
-        supportAddress: config.support.address,
-        maxMessageBytes: config.smtpIn.maxMessageBytes,
-        maxClients: config.smtpIn.maxClients,
-        // The desk's own limits, so that what is cut is cut here, with a note, and not silently after.
-        limits: { maxTextChars: BODY_MAX, maxSubjectChars: SUBJECT_MAX, maxAttachments: MAX_ATTACHMENTS, maxAttachmentBytes: config.support.maxAttachmentBytes },
-        handle: (m, ctx) => core.support.tickets.receiveMail(ctx, m),
-        privacyAddress: config.privacy.privacyMailbox,
-        handlePrivacy: (m, ctx) => core.privacyRequests.receiveMail(ctx, m),
-        log,
-      }).then(
-        (s) => {
-          server = s;
-          unregister = core.served.register(smtpServed(core));
-          log.info({ address: s.address() }, 'inbound mail listening');
-          return s;
-        },
-        (e: unknown) => {
-          starting = null;
-          if (e instanceof Error) e.message = `inbound mail (CASTELLAN_SMTP_IN_PORT): ${e.message}`;
-          throw e;
-        },
-      );
-      return (await starting).address();
-    },
-    async close() {
-      unregister();
-      // A message still being handed over finishes (or gets 421 and is sent again).
-      await starting?.then((s) => s.close()).catch(() => {});
-    },
-  };
+    () => smtpServed(core),
+  );
 }
 
 /** The HTTP listener: the API and the web app, over the core. */

@@ -3,7 +3,9 @@ import * as client from 'openid-client';
 
 type Init = { method?: string; body?: string; headers?: Record<string, string> };
 
-/** A browser's part in an OpenID Connect sign-in, by hand: a cookie jar and redirects followed one at a time. */
+const form = (fields: Record<string, string>): Init => ({ method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+
+/** A browser's part in a sign-in (OpenID Connect or SAML), by hand: a cookie jar and redirects followed one at a time. */
 export class OidcAgent {
   readonly jar = new Map<string, string>();
 
@@ -35,9 +37,14 @@ export class OidcAgent {
     return { res, url };
   }
 
-  /** POSTs the sign-in form of the interaction page at `page`. */
+  /** POSTs a form, as a browser does, without following the answer. */
+  post(url: string | URL, fields: Record<string, string>): Promise<Response> {
+    return this.fetch(url, form(fields));
+  }
+
+  /** POSTs the sign-in form of the interaction page at `page`, and follows the answer. */
   submit(page: URL, fields: Record<string, string>, stopAt: string) {
-    return this.follow(page, stopAt, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.follow(page, stopAt, form(fields));
   }
 }
 

@@ -98,23 +98,5 @@ export function continueForm(html: string): { action: string; fields: Record<str
   return { action: unescape(action), fields };
 }
 
-/** A browser's part: a cookie jar, one request at a time, redirects not followed. */
-export class Agent {
-  readonly jar = new Map<string, string>();
-
-  async fetch(url: string | URL, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { ...init.headers };
-    if (this.jar.size > 0) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      this.jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  }
-
-  post(url: string | URL, fields: Record<string, string>): Promise<Response> {
-    return this.fetch(url, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  }
-}
+/** A browser's part: a cookie jar, one request at a time, redirects not followed (the same agent as the OpenID Connect tests'). */
+export { OidcAgent as Agent } from './oidc.ts';

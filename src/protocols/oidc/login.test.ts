@@ -4,44 +4,7 @@ import { anonymousContext } from '../../core/context.ts';
 import { type Admin, acceptedMember, callerOfToken, inviteTokenFor, json, totpCode, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
 import { type BrowserApp, startBrowserApp } from '../../../test/helpers/browser.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
-
-/** A browser's part, by hand: a cookie jar and redirects followed one at a time. */
-class Agent {
-  readonly jar = new Map<string, string>();
-
-  async fetch(url: string | URL, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { ...init.headers };
-    if (this.jar.size > 0) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return res;
-  }
-
-  /** Follows redirects until a page answers or the application's redirect URI is reached. */
-  async follow(start: string | URL, stopAt: string, init?: { method?: string; body?: string; headers?: Record<string, string> }): Promise<{ res: Response; url: URL }> {
-    let url = new URL(start);
-    let res = await this.fetch(url, init);
-    for (let hops = 0; res.status >= 300 && res.status < 400; hops++) {
-      if (hops > 10) throw new Error('too many redirects');
-      url = new URL(res.headers.get('location') ?? '', url);
-      if (url.href.startsWith(stopAt)) return { res, url };
-      res = await this.fetch(url);
-    }
-    return { res, url };
-  }
-
-  /** POSTs the sign-in form of the interaction page at `page`. */
-  submit(page: URL, fields: Record<string, string>, stopAt: string) {
-    return this.follow(page, stopAt, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  }
-}
+import { OidcAgent as Agent } from '../../../test/helpers/oidc.ts';
 
 /** PRO-2, DIR-3, ACC-5, ACC-7: signing in to an application through Castellan's sign-in page, with openid-client as the application. */
 describe.each(dialects)('OpenID Provider login on $name', (dialect) => {

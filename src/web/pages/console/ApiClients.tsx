@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Code, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Code, Group, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { API_CLIENT_SCOPES, type ApiClient, type ApiClientScope, type CreatedApiClient, apiClientsApi } from '../../api/api-clients.ts';
 import { toApiError } from '../../api.ts';
@@ -11,7 +11,7 @@ import { VerifyEmailNotice } from '../../components/VerifyEmailNotice.tsx';
 import { formatDate } from '../../lib/format.ts';
 import { splitErrors, useRequest } from '../../lib/forms.ts';
 import { useSignedIn } from '../../session.tsx';
-import { CopyValue } from './LdapServiceAccounts.tsx';
+import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 
 /** What each scope lets a client do, in this organization only. */
 const SCOPE_HELP: Record<ApiClientScope, string> = {
@@ -23,36 +23,21 @@ const SCOPE_HELP: Record<ApiClientScope, string> = {
 /** The id and secret of a client just made: the secret is shown this once, to copy. */
 function NewSecret({ client, onDone }: { client: CreatedApiClient; onDone: () => void }) {
   return (
-    <Alert color="yellow" variant="light" title={`The secret of ${client.name}`} data-testid="api-client-secret">
-      <Stack gap="xs">
-        <Text size="sm" fw={600}>
-          Copy it now: it will not be shown again.
-        </Text>
-        <Group gap="xs" align="center">
-          <Text size="sm">Client id</Text>
-          <Code fz="sm" data-testid="client-id-value" style={{ wordBreak: 'break-all' }}>
-            {client.clientId}
-          </Code>
-          <CopyValue value={client.clientId} label="Copy the client id" />
-        </Group>
-        <Group gap="xs" align="center">
-          <Text size="sm">Client secret</Text>
-          <Code fz="sm" data-testid="client-secret-value" style={{ wordBreak: 'break-all', userSelect: 'all' }}>
-            {client.clientSecret}
-          </Code>
-          <CopyValue value={client.clientSecret} label="Copy the client secret" />
-        </Group>
-        <Text size="sm">
-          A script gets an access token with <Code>POST /oidc/token</Code> (<Code>grant_type=client_credentials</Code>, the id and secret as HTTP Basic), then calls the API
-          with <Code>Authorization: Bearer</Code> and the token.
-        </Text>
-        <Group>
-          <Button size="xs" variant="light" onClick={onDone}>
-            I have stored it
-          </Button>
-        </Group>
-      </Stack>
-    </Alert>
+    <OneTimeSecret
+      title={`The secret of ${client.name}`}
+      note="Copy it now: it will not be shown again."
+      testId="api-client-secret"
+      values={[
+        { label: 'Client id', value: client.clientId, copyLabel: 'Copy the client id', testId: 'client-id-value' },
+        { label: 'Client secret', value: client.clientSecret, copyLabel: 'Copy the client secret', testId: 'client-secret-value', secret: true },
+      ]}
+      onDone={onDone}
+    >
+      <Text size="sm">
+        A script gets an access token with <Code>POST /oidc/token</Code> (<Code>grant_type=client_credentials</Code>, the id and secret as HTTP Basic), then calls the API
+        with <Code>Authorization: Bearer</Code> and the token.
+      </Text>
+    </OneTimeSecret>
   );
 }
 

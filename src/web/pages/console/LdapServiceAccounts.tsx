@@ -1,50 +1,30 @@
-import { Alert, Button, Code, CopyButton, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Code, Group, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { type CreatedServiceAccount, type LdapApplication, type ServiceAccount, api } from '../../api.ts';
 import { AppLink } from '../../components/AppLink.tsx';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { PageLoader } from '../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { Section } from '../../components/Section.tsx';
 import { splitErrors, useRequest } from '../../lib/forms.ts';
 
-/** A button that copies `value`, and says so. */
-export function CopyValue({ value, label }: { value: string; label: string }) {
-  return (
-    <CopyButton value={value} timeout={2000}>
-      {({ copied, copy }) => (
-        <Button variant="default" size="xs" onClick={copy} aria-label={label}>
-          {copied ? 'Copied' : 'Copy'}
-        </Button>
-      )}
-    </CopyButton>
-  );
-}
+export { CopyValue } from '../../components/OneTimeSecret.tsx';
 
 /** The secret of a service account just made: shown this once, to copy. */
 function NewSecret({ account, onDone }: { account: CreatedServiceAccount; onDone: () => void }) {
   return (
-    <Alert color="yellow" variant="light" title={`The secret of ${account.name}`} data-testid="service-account-secret">
-      <Stack gap="xs">
-        <Text size="sm" fw={600}>
-          Copy it now: it will not be shown again. Castellan keeps only a hash of it.
-        </Text>
-        <Group gap="xs" align="center">
-          <Code fz="sm" data-testid="secret-value" style={{ wordBreak: 'break-all', userSelect: 'all' }}>
-            {account.secret}
-          </Code>
-          <CopyValue value={account.secret} label="Copy the secret" />
-        </Group>
-        <Text size="sm">
-          It binds as <Code style={{ wordBreak: 'break-all' }}>{account.dn}</Code>
-        </Text>
-        <Group>
-          <Button size="xs" variant="light" onClick={onDone}>
-            I have stored it
-          </Button>
-        </Group>
-      </Stack>
-    </Alert>
+    <OneTimeSecret
+      title={`The secret of ${account.name}`}
+      note="Copy it now: it will not be shown again. Castellan keeps only a hash of it."
+      testId="service-account-secret"
+      values={[{ value: account.secret, copyLabel: 'Copy the secret', testId: 'secret-value', secret: true }]}
+      onDone={onDone}
+    >
+      <Text size="sm">
+        It binds as <Code style={{ wordBreak: 'break-all' }}>{account.dn}</Code>
+      </Text>
+    </OneTimeSecret>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Paper, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Button, Group, Paper, Stack, Table, Text, Textarea } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type Resource, api } from '../../api.ts';
 import { type RadiusSession, radiusApi } from '../../api/radius.ts';
@@ -6,7 +6,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { Section } from '../../components/Section.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useRequest } from '../../lib/forms.ts';
-import { CopyValue } from './LdapServiceAccounts.tsx';
+import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 
 /** The clients field's text (one address or range per line) from a network's settings, and back. */
 export const clientsText = (settings: Record<string, unknown>) => (Array.isArray(settings.clients) ? settings.clients.filter((c) => typeof c === 'string').join('\n') : '');
@@ -36,24 +36,13 @@ export function RadiusClientsField({ value, onChange, error }: { value: string; 
 /** A network's shared secret, just made or rotated: shown this once, to copy. */
 export function NewSharedSecret({ secret, onDone }: { secret: string; onDone: () => void }) {
   return (
-    <Alert color="yellow" variant="light" title="The RADIUS shared secret" data-testid="shared-secret">
-      <Stack gap="xs">
-        <Text size="sm" fw={600}>
-          Copy it now: it will not be shown again. Enter it on each RADIUS client of this network.
-        </Text>
-        <Group gap="xs" align="center">
-          <Code fz="sm" data-testid="shared-secret-value" style={{ wordBreak: 'break-all', userSelect: 'all' }}>
-            {secret}
-          </Code>
-          <CopyValue value={secret} label="Copy the shared secret" />
-        </Group>
-        <Group>
-          <Button size="xs" variant="light" onClick={onDone}>
-            I have stored it
-          </Button>
-        </Group>
-      </Stack>
-    </Alert>
+    <OneTimeSecret
+      title="The RADIUS shared secret"
+      note="Copy it now: it will not be shown again. Enter it on each RADIUS client of this network."
+      testId="shared-secret"
+      values={[{ value: secret, copyLabel: 'Copy the shared secret', testId: 'shared-secret-value', secret: true }]}
+      onDone={onDone}
+    />
   );
 }
 

@@ -1,10 +1,10 @@
-import { Alert, Button, Checkbox, Code, Group, NativeSelect, Stack, Switch, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Checkbox, Code, Group, NativeSelect, Stack, Switch, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { type ClientSecret, type Resource, api } from '../../api.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { Section } from '../../components/Section.tsx';
 import { useRequest } from '../../lib/forms.ts';
-import { CopyValue } from './LdapServiceAccounts.tsx';
+import { CopyValue, OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 
 /** How an application signs its users in through Castellan (PRO-2, PRO-5); "ldap" applications have their own page. */
 export type SsoProtocol = 'none' | 'oidc' | 'saml';
@@ -229,32 +229,16 @@ export function SsoFields({ value, onChange, protocols = true }: { value: SsoFor
 /** PRO-2: a client secret just made or rotated: shown this once, to copy. */
 export function NewClientSecret({ secret, onDone }: { secret: ClientSecret; onDone: () => void }) {
   return (
-    <Alert color="yellow" variant="light" title="The client secret" data-testid="client-secret">
-      <Stack gap="xs">
-        <Text size="sm" fw={600}>
-          Copy it now: it will not be shown again.
-        </Text>
-        <Group gap="xs" align="center">
-          <Text size="sm">Client ID</Text>
-          <Code fz="sm" style={{ wordBreak: 'break-all' }}>
-            {secret.clientId}
-          </Code>
-          <CopyValue value={secret.clientId} label="Copy the client ID" />
-        </Group>
-        <Group gap="xs" align="center">
-          <Text size="sm">Client secret</Text>
-          <Code fz="sm" data-testid="client-secret-value" style={{ wordBreak: 'break-all', userSelect: 'all' }}>
-            {secret.clientSecret}
-          </Code>
-          <CopyValue value={secret.clientSecret} label="Copy the client secret" />
-        </Group>
-        <Group>
-          <Button size="xs" variant="light" onClick={onDone}>
-            I have stored it
-          </Button>
-        </Group>
-      </Stack>
-    </Alert>
+    <OneTimeSecret
+      title="The client secret"
+      note="Copy it now: it will not be shown again."
+      testId="client-secret"
+      values={[
+        { label: 'Client ID', value: secret.clientId, copyLabel: 'Copy the client ID' },
+        { label: 'Client secret', value: secret.clientSecret, copyLabel: 'Copy the client secret', testId: 'client-secret-value', secret: true },
+      ]}
+      onDone={onDone}
+    />
   );
 }
 
