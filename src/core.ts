@@ -112,7 +112,7 @@ export interface Rights {
  * rows point at an account or a membership come before the directory and accounts, so each clears
  * its own references before a foreign key from accounts would cascade over them.
  */
-function createRights(db: Kysely<Database>, clock: Clock): Rights {
+function createRights(db: Kysely<Database>, clock: Clock, radiusNetworks?: { forget(): void }): Rights {
   const registry = createPersonalDataRegistry({ db });
   const accounts = createAccountsPersonalData(db);
   const directory = createDirectoryPersonalData(db, clock);
@@ -131,7 +131,7 @@ function createRights(db: Kysely<Database>, clock: Clock): Rights {
     // Before the directory's: the provider's artefacts are found by the memberships it erases.
     createFederationPersonalData(db),
     // Before the directory's: accounting sessions are found by the memberships it erases.
-    createRadiusPersonalData(db),
+    createRadiusPersonalData(db, radiusNetworks),
     directory.handler,
     accounts.handler,
   ];
@@ -141,7 +141,9 @@ function createRights(db: Kysely<Database>, clock: Clock): Rights {
     async subjectOf(who) {
       const person = await accounts.identify({ accountId: who.accountId ?? null, email: who.email ? normalizeEmail(who.email) : null });
       const memberships = await directory.membershipsOf(person.accountId, person.email);
-      return { ...person, membershipIds: memberships.ids, names: [...new Set([...person.names, ...memberships.names])] };
+      // The account's own address too: a NAS may send it as the User-Name in any of the person's organizations.
+      const logins = memberships.logins.map((l) => ({ orgId: l.orgId, names: [...new Set([...l.names, ...(person.email ? [person.email] : [])])] }));
+      return { ...person, membershipIds: memberships.ids, names: [...new Set([...person.names, ...memberships.names])], logins };
     },
   };
 }
@@ -222,7 +224,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const accounts = createAccounts({ db, dialect, clock, audit, mail, jobs, cipher, secretKey: keys.secret, throttle, hasher: opts.hasher ?? argon2Hasher, config, hooks, members });
   const planHooks: PlanHooks = { changed: [] };
   const resourceHooks: ResourceHooks = { check: [], created: [], updated: [], deleted: [] };
-  const accessHooks: AccessHooks = { revoked: [], changed: [] };
+  const accessHooks: AccessHooks = { revoked: [], changed: [], removed: [] };
   const directory = createDirectory({
     db,
     dialect,
@@ -275,6 +277,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   resourceHooks.created.push(radius.networks.created);
   resourceHooks.updated.push(radius.networks.updated);
   resourceHooks.deleted?.push(radius.networks.deleted);
+  // DSR-5: a removed member's accounting sessions go with the membership (suspension keeps them).
+  accessHooks.removed?.push(radius.sessions.membersRemoved);
   hooks.signedIn.push(directory.callers.hooks.signedIn);
   hooks.emailChanged.push(directory.callers.hooks.emailChanged);
   hooks.renamed.push(directory.callers.hooks.renamed);
@@ -304,7 +308,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     config: { publicUrl: config.publicUrl, supportAddress: config.support.address, maxAttachmentBytes: config.support.maxAttachmentBytes },
   });
   planHooks.changed.push((trx, ctx, orgId) => support.settings.planChanged(trx, ctx, orgId));
-  const rights = createRights(db, clock);
+  const rights = createRights(db, clock, radius.networks);
   // DSR-4: request deadlines count the support calendar's business days (SUP-4).
   const rightsDeps = {
     db,

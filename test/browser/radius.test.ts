@@ -54,6 +54,8 @@ describe('RADIUS networks in the browser', () => {
 
     const rotated = nextResponse(page, 'POST', `/api/v1/orgs/${orgId}/resources/${network.id}/shared-secret`);
     await buttonOn(page, 'Rotate the shared secret').click();
+    // It asks first: the old secret stops working.
+    await (await visible(page.getByRole('dialog').getByRole('button', { name: 'Rotate the shared secret' }))).click();
     const secret = ((await bodyOf(await rotated)) as { sharedSecret: string }).sharedSecret;
     expect(secret).not.toBe(network.sharedSecret);
     expect(await (await visible(page.getByTestId('shared-secret-value'))).textContent()).toBe(secret);

@@ -74,6 +74,11 @@ export interface ResourceHooks {
  */
 export interface AccessHooks {
   revoked: Array<(trx: Executor, orgId: string, membershipIds: string[]) => Promise<unknown>>;
+  /**
+   * DSR-5: runs, after `revoked`, in the transaction that removes members (never on suspension):
+   * what other modules keep about the membership, and find by it only, goes with it.
+   */
+  removed?: Array<(trx: Executor, orgId: string, membershipIds: string[]) => Promise<unknown>>;
   changed: Array<(orgId: string, scope: { membershipIds?: string[]; resourceId?: string }) => Promise<unknown>>;
 }
 

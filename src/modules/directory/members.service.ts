@@ -253,6 +253,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       if (!(await members.deleteMembership(trx, orgId, membershipId))) throw new AppError(CommonErrors.notFound);
       if (existing.account_id && !(await members.statusesOfAccount(trx, existing.account_id)).includes('active')) await accounts.endSessions(trx, existing.account_id);
       for (const h of accessHooks.revoked) await h(trx, orgId, [membershipId]);
+      for (const h of accessHooks.removed ?? []) await h(trx, orgId, [membershipId]);
       await audit.record(trx, ctx, { action: 'directory.user_deleted', orgId, target: { type: 'user', id: membershipId } });
     };
     if (ex) await run(ex);
@@ -284,6 +285,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       if (m.account_id !== null) throw new AppError(DirectoryErrors.notInvited);
       requireGovernIfAdmin(caller, orgId, m);
       await members.deleteMembership(trx, orgId, membershipId);
+      for (const h of accessHooks.removed ?? []) await h(trx, orgId, [membershipId]);
       await audit.record(trx, ctx, { action: 'directory.invitation_revoked', orgId, target: { type: 'user', id: membershipId } });
     });
   }

@@ -74,10 +74,11 @@ export function createDirectoryPersonalData(db: Kysely<Database>, clock: Clock) 
     },
   };
 
-  /** The ids of the memberships a subject holds (DataSubject.membershipIds), and the names they go by there. */
-  async function membershipsOf(accountId: string | null, email: string | null, ex: Executor = db): Promise<{ ids: string[]; names: string[] }> {
+  /** The ids of the memberships a subject holds (DataSubject.membershipIds), the names they go by there, and those they sign in with (DataSubject.logins). */
+  async function membershipsOf(accountId: string | null, email: string | null, ex: Executor = db): Promise<{ ids: string[]; names: string[]; logins: Array<{ orgId: string; names: string[] }> }> {
     const rows = await repo.membershipsOf(ex, accountId, email);
-    return { ids: rows.map((m) => m.id), names: rows.map((m) => m.name) };
+    const logins = rows.map((m) => ({ orgId: m.org_id, names: [m.email, m.username].filter((n): n is string => typeof n === 'string' && n.length > 0) }));
+    return { ids: rows.map((m) => m.id), names: rows.map((m) => m.name), logins };
   }
 
   return { handler, membershipsOf };

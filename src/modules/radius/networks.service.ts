@@ -31,7 +31,9 @@ export interface RadiusNetworksDeps {
   networks: NetworkLookup;
   /** How long a node trusts its copy of the networks' client lists (a rotation on this node is seen at once). */
   cacheSeconds?: number;
-  /** At most this many networks are tried for one source address. */
+  /** DIR-1: at most this many networks of one organization are tried for one source address (its most specific). */
+  maxCandidatesPerOrg?: number;
+  /** A safety cap on all the networks tried for one address, shared fairly among the organizations that list it. */
   maxCandidates?: number;
 }
 
@@ -64,7 +66,8 @@ export function newSharedSecret(): string {
 export function createRadiusNetworks(deps: RadiusNetworksDeps) {
   const { db, clock, cipher, audit, networks } = deps;
   const ttlMs = (deps.cacheSeconds ?? 10) * 1000;
-  const maxCandidates = deps.maxCandidates ?? 8;
+  const perOrg = deps.maxCandidatesPerOrg ?? 8;
+  const maxCandidates = deps.maxCandidates ?? 1024;
   const seal = (resourceId: string, secret: string) => cipher.encrypt(secret, context(resourceId));
 
   /** The directory's hook: refuses bad client lists before anything is saved. */
@@ -138,9 +141,11 @@ export function createRadiusNetworks(deps: RadiusNetworksDeps) {
   }
 
   /**
-   * PRO-3: the networks whose clients list the address, most specific range first, at most
-   * `maxCandidates`: the listener keeps the one whose secret verifies the packet. Answered from a
-   * per-node copy of the client lists at most `cacheSeconds` old (state stays in the database).
+   * PRO-3, DIR-1: the networks whose clients list the address, at most `perOrg` of each
+   * organization (its most specific ranges first), of every organization that lists it: the
+   * listener keeps the one whose secret verifies the packet (an HMAC-MD5 each, microseconds). One
+   * organization listing an address many times never crowds another out. Answered from a per-node
+   * copy of the client lists at most `cacheSeconds` old (state stays in the database).
    */
   async function candidates(address: string): Promise<Candidate[]> {
     if (!snapshot || Date.now() - snapshot.at > ttlMs) {
@@ -152,12 +157,7 @@ export function createRadiusNetworks(deps: RadiusNetworksDeps) {
     const s: Snapshot = snapshot;
     const known = s.byAddress.get(address);
     if (known) return known;
-    const found = s.entries
-      .map((e) => ({ e, prefix: e.match(address) }))
-      .filter((m) => m.prefix >= 0)
-      .sort((a, b) => b.prefix - a.prefix)
-      .slice(0, maxCandidates)
-      .map(({ e }) => ({ orgId: e.orgId, networkId: e.networkId, secret: Buffer.from(cipher.decrypt(e.secretEnc, context(e.networkId)), 'utf8') }));
+    const found = fairShare(s.entries, address, perOrg, maxCandidates).map((e) => ({ orgId: e.orgId, networkId: e.networkId, secret: Buffer.from(cipher.decrypt(e.secretEnc, context(e.networkId)), 'utf8') }));
     if (s.byAddress.size > 10_000) s.byAddress.clear();
     s.byAddress.set(address, found);
     return found;
@@ -167,3 +167,30 @@ export function createRadiusNetworks(deps: RadiusNetworksDeps) {
 }
 
 export type RadiusNetworks = ReturnType<typeof createRadiusNetworks>;
+
+/**
+ * DIR-1: the entries matching the address, grouped by organization, each organization's most
+ * specific first and at most `perOrg` of them; then taken in rounds (every organization's best,
+ * then every one's second...) up to `cap`, so that a cap, if ever reached, is shared fairly.
+ */
+export function fairShare<E extends { orgId: string; match: (address: string) => number }>(entries: readonly E[], address: string, perOrg: number, cap: number): E[] {
+  const byOrg = new Map<string, Array<{ e: E; prefix: number }>>();
+  for (const e of entries) {
+    const prefix = e.match(address);
+    if (prefix < 0) continue;
+    const list = byOrg.get(e.orgId) ?? [];
+    list.push({ e, prefix });
+    byOrg.set(e.orgId, list);
+  }
+  const lists = [...byOrg.values()].map((l) => l.sort((a, b) => b.prefix - a.prefix).slice(0, perOrg));
+  // Organizations whose best range is the most specific go first within each round.
+  lists.sort((a, b) => (b[0]?.prefix ?? 0) - (a[0]?.prefix ?? 0));
+  const out: E[] = [];
+  for (let round = 0; round < perOrg && out.length < cap; round++) {
+    for (const l of lists) {
+      const m = l[round];
+      if (m && out.length < cap) out.push(m.e);
+    }
+  }
+  return out;
+}

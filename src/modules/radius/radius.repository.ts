@@ -1,4 +1,5 @@
-import type { Executor } from '../../db/schema.ts';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Database, Executor } from '../../db/schema.ts';
 import type { RadiusNetworksTable, RadiusSessionsTable } from './radius.tables.ts';
 
 /** PRO-3: the RADIUS module's queries, on its own tables only; every one names its organization but `allNetworks`, which serves the listener. */
@@ -36,19 +37,28 @@ export function findSession(ex: Executor, orgId: string, networkId: string, acct
   return ex.selectFrom('radius_sessions').selectAll().where('org_id', '=', orgId).where('network_id', '=', networkId).where('acct_session_id', '=', acctSessionId).executeTakeFirst();
 }
 
-/** Start, Interim-Update and Stop of one Acct-Session-Id fold into one row (the first to arrive makes it; a lost Start does not lose the Stop). */
+/** The larger of the stored value and the one that came (CASE WHEN: GREATEST is PostgreSQL's, max(a, b) SQLite's). */
+const larger = (column: 'input_octets' | 'output_octets' | 'session_time') => sql<number>`case when ${sql.ref(`excluded.${column}`)} > ${sql.ref(`radius_sessions.${column}`)} then ${sql.ref(`excluded.${column}`)} else ${sql.ref(`radius_sessions.${column}`)} end`;
+
+/**
+ * Start, Interim-Update and Stop of one Acct-Session-Id fold into one row (the first to arrive
+ * makes it; a lost Start does not lose the Stop). UDP reorders: a session never leaves `stopped`
+ * (an Interim-Update that comes after the Stop changes nothing of it), and its counters and time
+ * only grow (RFC 2866 §5.3-5.7: they count from the session's start).
+ */
 export async function upsertSession(ex: Executor, row: RadiusSessionsTable, stopping: boolean): Promise<void> {
   await ex
     .insertInto('radius_sessions')
     .values(row)
     .onConflict((oc) =>
-      oc.columns(['network_id', 'acct_session_id']).doUpdateSet((eb) => ({
-        status: eb.ref('excluded.status'),
-        input_octets: eb.ref('excluded.input_octets'),
-        output_octets: eb.ref('excluded.output_octets'),
-        session_time: eb.ref('excluded.session_time'),
-        updated_at: eb.ref('excluded.updated_at'),
-        ...(stopping ? { stopped_at: eb.ref('excluded.stopped_at'), terminate_cause: eb.ref('excluded.terminate_cause') } : {}),
+      oc.columns(['network_id', 'acct_session_id']).doUpdateSet(() => ({
+        status: sql<string>`case when ${sql.ref('radius_sessions.status')} = 'stopped' then 'stopped' else ${sql.ref('excluded.status')} end`,
+        input_octets: larger('input_octets'),
+        output_octets: larger('output_octets'),
+        session_time: larger('session_time'),
+        updated_at: sql<string>`${sql.ref('excluded.updated_at')}`,
+        // The first Stop says when and why the session ended; a copy of it later changes neither.
+        ...(stopping ? { stopped_at: sql<string>`coalesce(${sql.ref('radius_sessions.stopped_at')}, ${sql.ref('excluded.stopped_at')})`, terminate_cause: sql<number>`coalesce(${sql.ref('radius_sessions.terminate_cause')}, ${sql.ref('excluded.terminate_cause')})` } : {}),
       })),
     )
     .execute();
@@ -62,14 +72,40 @@ export function listSessions(ex: Executor, orgId: string, opts: { networkId?: st
   return q.orderBy('id', 'desc').limit(opts.limit).execute();
 }
 
-export function sessionsOfMembers(ex: Executor, membershipIds: readonly string[]): Promise<RadiusSessionsTable[]> {
-  if (membershipIds.length === 0) return Promise.resolve([]);
-  return ex.selectFrom('radius_sessions').selectAll().where('membership_id', 'in', membershipIds).orderBy('id').execute();
+/** DSR-1, DSR-5: whose sessions a person's are: those of their memberships, and those of their organizations under a name they sign in with. */
+export interface SessionOwner {
+  membershipIds: readonly string[];
+  /** Per organization, the User-Names that are the person's (compared case-insensitively). */
+  logins: ReadonlyArray<{ orgId: string; names: readonly string[] }>;
 }
 
-export async function deleteSessionsOfMembers(ex: Executor, membershipIds: readonly string[]): Promise<number> {
+function ownedBy(owner: SessionOwner) {
+  const logins = owner.logins.map((l) => ({ orgId: l.orgId, names: [...new Set(l.names.map((n) => n.toLowerCase()))] })).filter((l) => l.names.length > 0);
+  if (owner.membershipIds.length === 0 && logins.length === 0) return undefined;
+  return (eb: ExpressionBuilder<Database, 'radius_sessions'>) =>
+    eb.or([
+      ...(owner.membershipIds.length > 0 ? [eb('membership_id', 'in', owner.membershipIds)] : []),
+      ...logins.map((l) => eb.and([eb('org_id', '=', l.orgId), eb(eb.fn<string>('lower', ['user_name']), 'in', l.names)])),
+    ]);
+}
+
+export function sessionsOf(ex: Executor, owner: SessionOwner): Promise<RadiusSessionsTable[]> {
+  const where = ownedBy(owner);
+  if (!where) return Promise.resolve([]);
+  return ex.selectFrom('radius_sessions').selectAll().where(where).orderBy('id').execute();
+}
+
+export async function deleteSessionsOf(ex: Executor, owner: SessionOwner): Promise<number> {
+  const where = ownedBy(owner);
+  if (!where) return 0;
+  const r = await ex.deleteFrom('radius_sessions').where(where).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** DSR-5: when members are removed from the organization, their sessions go with them. */
+export async function deleteSessionsOfMembers(ex: Executor, orgId: string, membershipIds: readonly string[]): Promise<number> {
   if (membershipIds.length === 0) return 0;
-  const r = await ex.deleteFrom('radius_sessions').where('membership_id', 'in', membershipIds).executeTakeFirst();
+  const r = await ex.deleteFrom('radius_sessions').where('org_id', '=', orgId).where('membership_id', 'in', membershipIds).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 

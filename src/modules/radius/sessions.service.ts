@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ListRadiusSessionsQuery, RadiusSession } from '../../contracts/radius.ts';
 import { type Caller, requireCapability } from '../../core/caller.ts';
 import type { Clock } from '../../core/clock.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Database, Executor } from '../../db/schema.ts';
 import * as repo from './radius.repository.ts';
 import type { RadiusSessionsTable } from './radius.tables.ts';
 
@@ -101,7 +101,12 @@ export function createRadiusSessions(deps: RadiusSessionsDeps) {
     return { items: items.map(toSessionView), nextCursor: rows.length > q.limit ? (items.at(-1)?.id ?? null) : null };
   }
 
-  return { record, list };
+  /** DSR-5: the directory's hook, in the transaction that removes members: their sessions go too (suspension keeps them). */
+  async function membersRemoved(trx: Executor, orgId: string, membershipIds: string[]): Promise<number> {
+    return repo.deleteSessionsOfMembers(trx, orgId, membershipIds);
+  }
+
+  return { record, list, membersRemoved };
 }
 
 export type RadiusSessions = ReturnType<typeof createRadiusSessions>;

@@ -18,6 +18,12 @@ export interface DataSubject {
   membershipIds: readonly string[];
   /** The names the person is known by (the account's, and each organization's), to find them in free text. */
   names: readonly string[];
+  /**
+   * The names the person signs in with in each of their organizations (the member's address and
+   * username, and the account's address), for rows a protocol kept under the name it was given
+   * (PRO-3: a RADIUS User-Name) and never tied to a membership.
+   */
+  logins?: ReadonlyArray<{ orgId: string; names: readonly string[] }>;
 }
 
 /** Why data is erased: a verified deletion request (DSR-5) or a confirmed report of a child's account (DSR-8). */

@@ -8,8 +8,12 @@ import type { RadiusNetwork, RadiusPort } from './port.ts';
 
 const GIGA = 2 ** 32;
 
-/** RFC 2869 §5.1, §5.2: octets beyond 2^32 come as Gigawords. */
-const octets = (p: Packet, low: number, high: number) => (integer(p, high) ?? 0) * GIGA + (integer(p, low) ?? 0);
+/**
+ * RFC 2869 §5.1, §5.2: octets beyond 2^32 come as Gigawords. Gigawords up to 2^32 - 1 would make
+ * about 2^64, past what a JavaScript number holds exactly (2^53) and past a PostgreSQL bigint
+ * (2^63): the count is clamped to Number.MAX_SAFE_INTEGER (8 PiB, more than any real session).
+ */
+export const octets = (p: Packet, low: number, high: number) => Math.min(Number.MAX_SAFE_INTEGER, (integer(p, high) ?? 0) * GIGA + (integer(p, low) ?? 0));
 
 /** NAS-IP-Address or NAS-IPv6-Address, else where the packet came from. */
 function nasAddress(p: Packet, source: string): string {
@@ -18,6 +22,12 @@ function nasAddress(p: Packet, source: string): string {
   const v6 = first(p, Attr.nasIpv6Address);
   if (v6 && v6.length === 16) return (v6.toString('hex').match(/.{4}/g) as string[]).map((g) => g.replace(/^0+(?=.)/, '')).join(':');
   return source;
+}
+
+/** RFC 2866 §5.10: the causes are small numbers; one past a signed 32-bit integer (the column on PostgreSQL) is kept as none. */
+function terminateCause(p: Packet): number | null {
+  const v = integer(p, Attr.acctTerminateCause);
+  return v === undefined || v > 0x7fffffff ? null : v;
 }
 
 /** Text as the database takes it on both dialects (PostgreSQL refuses NUL), at most n characters. */
@@ -42,7 +52,7 @@ export async function handleAccounting(packet: Packet, network: RadiusNetwork, s
     inputOctets: octets(packet, Attr.acctInputOctets, Attr.acctInputGigawords),
     outputOctets: octets(packet, Attr.acctOutputOctets, Attr.acctOutputGigawords),
     sessionSeconds: integer(packet, Attr.acctSessionTime) ?? 0,
-    terminateCause: integer(packet, Attr.acctTerminateCause) ?? null,
+    terminateCause: terminateCause(packet),
   });
   return true;
 }

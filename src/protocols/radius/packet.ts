@@ -202,6 +202,25 @@ export function encodeReply(request: Packet, code: number, attributes: Attribute
   return buf;
 }
 
+/**
+ * RFC 2865 §3 caps a packet at 4096 octets: the reply's own attributes stay, and the Proxy-State
+ * attributes echoed from the request (RFC 2865 §5.33) are kept in order while they fit; the rest
+ * are left out quietly (a request that filled its own 4096 octets with them asked for too much).
+ */
+export function fitReply(attributes: Attribute[], opts: { messageAuthenticator?: boolean } = {}): Attribute[] {
+  let room = MAX_PACKET_BYTES - HEADER_BYTES - ((opts.messageAuthenticator ?? true) ? 18 : 0);
+  for (const a of attributes) if (a.type !== Attr.proxyState) room -= 2 + a.value.length;
+  return attributes.filter((a) => {
+    if (a.type !== Attr.proxyState) return true;
+    if (2 + a.value.length > room) {
+      room = -1;
+      return false;
+    }
+    room -= 2 + a.value.length;
+    return true;
+  });
+}
+
 /** A request as a client sends it (tests, fuzzing and the benchmark): Access-Requests get a Message-Authenticator first unless told not to. */
 export function encodeRequest(code: number, identifier: number, authenticator: Buffer, attributes: Attribute[], secret: Buffer, opts: { messageAuthenticator?: boolean } = {}): Buffer {
   if (code === Code.accountingRequest) {

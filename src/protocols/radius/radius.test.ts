@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../core/clock.ts';
+import { FieldCipher } from '../../core/crypto.ts';
 import type { PasswordHasher } from '../../modules/accounts/index.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import { fastHasher } from '../../../test/helpers/hasher.ts';
@@ -96,6 +97,12 @@ describe.each(dialects)('PRO-3: RADIUS with real clients on $name', (dialect) =>
     expect(JSON.stringify(got)).not.toContain(network.sharedSecret);
     const row = await t.app.db.selectFrom('radius_networks').selectAll().where('resource_id', '=', network.id).executeTakeFirstOrThrow();
     expect(row.secret_enc).not.toContain(network.sharedSecret);
+    // SEC-2: AES-256-GCM bound to this network's column and row: it opens there, and nowhere else.
+    expect(row.secret_enc).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    const cipher = new FieldCipher(t.app.keys.encryption);
+    expect(cipher.decrypt(row.secret_enc, `radius_networks.secret_enc:${network.id}`)).toBe(network.sharedSecret);
+    expect(() => cipher.decrypt(row.secret_enc, `radius_networks.secret_enc:${otherNetwork.id}`)).toThrow();
+    expect(() => cipher.decrypt(row.secret_enc, 'radius_networks.secret_enc')).toThrow();
     expect(JSON.parse(row.clients)).toEqual(['127.0.0.1', '10.0.0.0/8', '2001:db8::/32']);
     expect(t.logs.join('\n')).not.toContain(network.sharedSecret);
   });
@@ -323,6 +330,7 @@ describe.each(dialects)('PRO-3, ACC-7: RADIUS rate limits on $name', (dialect) =
   let hasher: ReturnType<typeof countingHasher>;
   let port: number;
   let secret: string;
+  let busySecret: string;
   beforeAll(async () => {
     hasher = countingHasher();
     // A dual-stack listener: IPv4 NASes arrive as ::ffff:127.0.0.x and are matched by their IPv4 address.
@@ -330,6 +338,9 @@ describe.each(dialects)('PRO-3, ACC-7: RADIUS rate limits on $name', (dialect) =
     const admin = await verifiedUser(t, {});
     const res = await t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${admin.organization.id}/resources`, headers: admin.auth, payload: { kind: 'network', name: 'Lab', settings: { clients: ['127.0.0.0/24', '::1/128'] } } });
     secret = json(res).sharedSecret;
+    // The limit is per network (a source address proves nothing): the busy NAS has a network of its own.
+    const busy = await t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${admin.organization.id}/resources`, headers: admin.auth, payload: { kind: 'network', name: 'Busy', settings: { clients: ['127.0.0.3'] } } });
+    busySecret = json(busy).sharedSecret;
     ({ port } = await t.app.startRadius());
   });
   afterAll(async () => {
@@ -367,10 +378,10 @@ describe.each(dialects)('PRO-3, ACC-7: RADIUS rate limits on $name', (dialect) =
     }
   });
 
-  it('PRO-3: past the per-client limit requests are dropped and counted (the NAS retries or fails over)', async () => {
+  it('PRO-3: past the per-network limit verified requests are dropped and counted (the NAS retries or fails over)', async () => {
     const client = await udpClient({ bind: '127.0.0.3' });
     try {
-      for (let i = 0; i < 12; i++) await client.send(accessRequest(`user${i}`, 'guess', secret).bytes, port);
+      for (let i = 0; i < 12; i++) await client.send(accessRequest(`user${i}`, 'guess', busySecret).bytes, port);
       await new Promise((resolve) => setTimeout(resolve, 800));
       const answered = client.received().length;
       expect(answered).toBeGreaterThanOrEqual(6);

@@ -3,9 +3,10 @@
  * datagram goes through the same gate: decoded (a malformed one is silently discarded, §3), a
  * retransmission answered from the duplicate cache, its source address matched to the networks
  * that list it, and the network found whose secret verifies it (BlastRADIUS, CVE-2024-3596: an
- * Access-Request without a valid Message-Authenticator is silently discarded). Every discard is
- * counted by reason. Nothing is kept between requests but the duplicate cache and the rate limits:
- * state is in the database, so every node of a cluster answers.
+ * Access-Request without a valid Message-Authenticator is silently discarded). Only then are the
+ * limits applied, per network and per organization (limits.ts): a forged datagram spends nothing
+ * of anyone's. Every discard is counted by reason. Nothing is kept between requests but the
+ * duplicate cache and the rate limits: state is in the database, so every node of a cluster answers.
  */
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
@@ -14,8 +15,8 @@ import { plainAddress } from '../../modules/radius/index.ts';
 import { handleAccessRequest } from './access-request.ts';
 import { handleAccounting } from './accounting.ts';
 import { DuplicateCache } from './duplicates.ts';
-import { TokenBuckets } from './limits.ts';
-import { Code, MalformedPacket, type Packet, decode, encodeReply, hasMessageAuthenticator, verifyAccountingRequest, verifyMessageAuthenticator } from './packet.ts';
+import { InFlight, RecentSet, TokenBuckets } from './limits.ts';
+import { Attr, Code, MalformedPacket, type Packet, all, decode, encodeReply, fitReply, hasMessageAuthenticator, verifyAccountingRequest, verifyMessageAuthenticator } from './packet.ts';
 import type { RadiusNetwork, RadiusPort } from './port.ts';
 
 export interface RadiusLog {
@@ -26,7 +27,7 @@ export interface RadiusLog {
 }
 
 /** Why a datagram got no answer (the metric's `reason` label). */
-export type DropReason = 'malformed' | 'unexpected_code' | 'unknown_client' | 'no_message_authenticator' | 'bad_authenticator' | 'duplicate_in_flight' | 'client_rate_limited' | 'overloaded' | 'not_recorded' | 'error';
+export type DropReason = 'malformed' | 'unexpected_code' | 'unknown_client' | 'no_message_authenticator' | 'bad_authenticator' | 'duplicate_in_flight' | 'unverified_rate_limited' | 'client_rate_limited' | 'overloaded' | 'not_recorded' | 'error';
 
 export interface RadiusMetrics {
   dropped(reason: DropReason): void;
@@ -40,11 +41,16 @@ export interface RadiusOptions {
   acctPort: number;
   /** A retransmission within this many seconds gets the cached reply. */
   duplicateWindowSeconds: number;
-  /** Requests per second one client address may send (twice that in a burst); beyond, dropped. */
+  /** Verified requests per second of one network (twice that in a burst); beyond, dropped. */
   clientRatePerSecond: number;
+  /**
+   * Datagrams per second (twice that in a burst) the node checks from addresses that sent nothing
+   * verified lately, all together; beyond, dropped unchecked. Default 100.
+   */
+  unverifiedRatePerSecond?: number;
   /** Access-Requests per minute for one user of a network (a third of that in a burst); beyond, rejected. */
   userRatePerMinute: number;
-  /** Requests being worked on at once by this node; beyond, dropped (the NAS retries or fails over). */
+  /** Requests being worked on at once by this node, half of them at most for one organization; beyond, dropped (the NAS retries or fails over). */
   maxInFlight: number;
   directory: RadiusPort;
   log: RadiusLog;
@@ -64,11 +70,18 @@ export async function startRadius(opts: RadiusOptions): Promise<RadiusServer> {
   const acct = dgram.createSocket({ type });
   const metrics = opts.metrics ?? NO_METRICS;
   const duplicates = new DuplicateCache(opts.duplicateWindowSeconds * 1000);
-  const clientLimits = new TokenBuckets(opts.clientRatePerSecond, opts.clientRatePerSecond * 2);
+  const networkLimits = new TokenBuckets(opts.clientRatePerSecond, opts.clientRatePerSecond * 2);
+  const unverifiedRate = opts.unverifiedRatePerSecond ?? 100;
+  const unverified = new TokenBuckets(unverifiedRate, unverifiedRate * 2, 1);
+  // An address that sent a verified request within the last minute is checked without the unverified budget.
+  const verifiedSources = new RecentSet(60_000);
   const userLimits = new TokenBuckets(opts.userRatePerMinute / 60, Math.max(1, Math.ceil(opts.userRatePerMinute / 3)));
-  let inFlight = 0;
+  const inFlight = new InFlight(opts.maxInFlight);
 
-  /** The gate every datagram passes; answers the packet and its network, or drops it (counted) and answers undefined. */
+  /**
+   * The gate every datagram passes; answers the packet and its network, counted in flight (the
+   * caller releases it), or drops it (counted) and answers undefined.
+   */
   async function admit(msg: Buffer, rinfo: dgram.RemoteInfo, expected: number, key: (p: Packet) => string, socket: dgram.Socket): Promise<{ packet: Packet; network: RadiusNetwork; key: string } | undefined> {
     let packet: Packet;
     try {
@@ -93,8 +106,8 @@ export async function startRadius(opts: RadiusOptions): Promise<RadiusServer> {
       return undefined;
     };
     const source = plainAddress(rinfo.address);
-    if (!clientLimits.take(source)) return drop('client_rate_limited');
-    if (inFlight >= opts.maxInFlight) return drop('overloaded');
+    // Checking costs a lookup and an HMAC per candidate: strangers share one small budget for it.
+    if (!verifiedSources.has(source) && !unverified.take('*')) return drop('unverified_rate_limited');
     let candidates: RadiusNetwork[];
     try {
       candidates = await opts.directory.candidates(source);
@@ -107,6 +120,9 @@ export async function startRadius(opts: RadiusOptions): Promise<RadiusServer> {
     const verifies = expected === Code.accessRequest ? verifyMessageAuthenticator : verifyAccountingRequest;
     const network = candidates.find((c) => verifies(packet, c.secret));
     if (!network) return drop('bad_authenticator');
+    verifiedSources.add(source);
+    if (!networkLimits.take(network.networkId)) return drop('client_rate_limited');
+    if (!inFlight.acquire(network.orgId)) return drop('overloaded');
     return { packet, network, key: k };
   }
 
@@ -116,10 +132,9 @@ export async function startRadius(opts: RadiusOptions): Promise<RadiusServer> {
     const admitted = await admit(msg, rinfo, Code.accessRequest, (p) => DuplicateCache.keyOf(rinfo.address, rinfo.port, p), auth);
     if (!admitted) return;
     const { packet, network, key } = admitted;
-    inFlight++;
     try {
       const out = await handleAccessRequest({ packet, network, ctx: contextOf(rinfo) }, { port: opts.directory, userLimits });
-      const reply = encodeReply(packet, out.code, out.attributes, network.secret);
+      const reply = encodeReply(packet, out.code, fitReply(out.attributes), network.secret);
       duplicates.answered(key, reply);
       auth.send(reply, rinfo.port, rinfo.address);
       metrics.answered(out.code === Code.accessAccept ? 'accept' : 'reject');
@@ -129,7 +144,7 @@ export async function startRadius(opts: RadiusOptions): Promise<RadiusServer> {
       metrics.dropped('error');
       opts.log.error({ remote: rinfo.address, err: e instanceof Error ? e.message : String(e) }, 'RADIUS Access-Request failed');
     } finally {
-      inFlight--;
+      inFlight.release(network.orgId);
     }
   }
 
@@ -137,14 +152,15 @@ export async function startRadius(opts: RadiusOptions): Promise<RadiusServer> {
     const admitted = await admit(msg, rinfo, Code.accountingRequest, (p) => DuplicateCache.keyOf(rinfo.address, rinfo.port, p), acct);
     if (!admitted) return;
     const { packet, network, key } = admitted;
-    inFlight++;
     try {
       if (!(await handleAccounting(packet, network, plainAddress(rinfo.address), opts.directory))) {
         duplicates.forget(key);
         return metrics.dropped('not_recorded');
       }
-      // RFC 2866 §4.2: an Accounting-Response carries no Message-Authenticator of its own need; the Response Authenticator proves it.
-      const reply = encodeReply(packet, Code.accountingResponse, [], network.secret, { messageAuthenticator: false });
+      // RFC 2866 §4.2: an Accounting-Response carries no Message-Authenticator of its own need; the
+      // Response Authenticator proves it. RFC 2866 §5.13 (RFC 2865 §5.33): Proxy-State comes back, in order.
+      const proxyStates = all(packet, Attr.proxyState).map((value) => ({ type: Attr.proxyState, value }));
+      const reply = encodeReply(packet, Code.accountingResponse, fitReply(proxyStates, { messageAuthenticator: false }), network.secret, { messageAuthenticator: false });
       duplicates.answered(key, reply);
       acct.send(reply, rinfo.port, rinfo.address);
       metrics.answered('accounting');
@@ -153,7 +169,7 @@ export async function startRadius(opts: RadiusOptions): Promise<RadiusServer> {
       metrics.dropped('error');
       opts.log.error({ remote: rinfo.address, err: e instanceof Error ? e.message : String(e) }, 'RADIUS Accounting-Request failed');
     } finally {
-      inFlight--;
+      inFlight.release(network.orgId);
     }
   }
 

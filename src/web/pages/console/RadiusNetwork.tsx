@@ -2,6 +2,7 @@ import { Button, Group, Paper, Stack, Table, Text, Textarea } from '@mantine/cor
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type Resource, api } from '../../api.ts';
 import { type RadiusSession, radiusApi } from '../../api/radius.ts';
+import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { Section } from '../../components/Section.tsx';
 import { formatDateTime } from '../../lib/format.ts';
@@ -118,6 +119,7 @@ export function RadiusNetwork({ orgId, resource, onSaved }: { orgId: string; res
   const [clients, setClients] = useState(() => clientsText(resource.settings));
   const [saved, setSaved] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const save = useRequest();
   const rotate = useRequest();
 
@@ -134,13 +136,16 @@ export function RadiusNetwork({ orgId, resource, onSaved }: { orgId: string; res
 
   async function rotateSecret() {
     const result = await rotate.run(() => radiusApi.rotateSharedSecret(orgId, resource.id));
-    if (result.ok) setSecret(result.value.sharedSecret);
+    if (result.ok) {
+      setConfirming(false);
+      setSecret(result.value.sharedSecret);
+    }
   }
 
   return (
     <Section
       title="RADIUS"
-      description="Wi-Fi controllers and VPN gateways listed here ask Castellan (PAP with Message-Authenticator, UDP 1812; accounting on 1813) whether a user may join. Only users granted access get in; a suspended user is refused at once."
+      description="Wi-Fi controllers and VPN gateways listed here ask Castellan whether a user may join, over the RADIUS ports (1812 and 1813 by default): PAP with Message-Authenticator, and accounting. Only users granted access get in; a suspended user is refused at once."
     >
       <Stack gap="md">
         <form onSubmit={submit} noValidate aria-label={`RADIUS clients of ${resource.name}`}>
@@ -163,11 +168,21 @@ export function RadiusNetwork({ orgId, resource, onSaved }: { orgId: string; res
           {secret ? (
             <NewSharedSecret secret={secret} onDone={() => setSecret(null)} />
           ) : (
-            <Button variant="default" onClick={rotateSecret} loading={rotate.loading}>
+            <Button variant="default" onClick={() => setConfirming(true)}>
               Rotate the shared secret
             </Button>
           )}
-          <ProblemAlert message={rotate.error?.detail} />
+          <ConfirmModal
+            opened={confirming}
+            title="Rotate the shared secret?"
+            confirmLabel="Rotate the shared secret"
+            onCancel={() => setConfirming(false)}
+            onConfirm={() => void rotateSecret()}
+            loading={rotate.loading}
+            error={rotate.error?.detail ?? null}
+          >
+            <Text size="sm">Every RADIUS client of this network stops being answered until you enter the new secret on it: at once on this server, and within seconds (10 by default) on the other servers of a cluster.</Text>
+          </ConfirmModal>
         </Stack>
         <RecentSessions orgId={orgId} networkId={resource.id} />
       </Stack>
