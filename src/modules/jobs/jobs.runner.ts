@@ -134,7 +134,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
   /**
    * Runs every job due now, of every kind (background ones or not), and waits
    * for them; repeats until none is due. For tests and the command line.
-   * Answers how many attempts it recorded.
+   * Answers how many attempts it recorded. Jobs this node's background passes
+   * took meanwhile are waited for too, so that nothing due is still running
+   * when it returns.
    */
   async function drain(): Promise<number> {
     let total = 0;
@@ -143,7 +145,11 @@ export function createJobRunner(deps: JobRunnerDeps) {
       for (const h of handlers.values()) {
         for (const row of await claim(h, concurrency(h))) batch.push(track(attempts.execute(h, row, stopping.signal)));
       }
-      if (batch.length === 0) return total;
+      if (batch.length === 0) {
+        if (inFlight.size === 0 && !pass) return total;
+        await Promise.allSettled([pass, ...inFlight]);
+        continue;
+      }
       total += (await Promise.all(batch)).filter(Boolean).length;
     }
   }
