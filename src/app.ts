@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type Core, type CoreOptions, buildCore } from './core.ts';
+import type { RequestContext } from './core/context.ts';
 import type { ServedProtocol } from './core/served.ts';
 import type { LdapEndpoint } from './http/deps.ts';
 import { buildHttp } from './http/server.ts';
@@ -184,9 +185,38 @@ export function radiusListener(core: Core): Listener<{ host: string; port: numbe
   );
 }
 
+/**
+ * PRO-2, PRO-5: what both single sign-on edges ask alike, on their own channel: THE credential
+ * check, the audit of a member's sign-in to an application, and the account of a web session.
+ */
+function signInParts(core: Core, channel: 'oidc' | 'saml') {
+  const { accounts, db } = core;
+  return {
+    async verifyPassword(ctx: RequestContext, email: string, password: string, totp: string | undefined) {
+      const v = await accounts.verifyCredentials(ctx, { identity: { email }, password, totp }, channel);
+      return { accountId: v.account.id, mfa: v.secondFactor !== null };
+    },
+    recordSignIn: (ctx: RequestContext, e: { orgId: string; membershipId: string; resourceId: string; allowed: boolean }) =>
+      core.audit.record(db, ctx, {
+        action: e.allowed ? `${channel}.signin` : `${channel}.access_denied`,
+        orgId: e.orgId,
+        target: { type: 'user', id: e.membershipId },
+        details: { resourceId: e.resourceId, channel },
+      }),
+    /** A person's (never staff's) live web session, with their address. */
+    async webSession(token: string) {
+      const s = await accounts.sessions.authenticate(token);
+      if (!s || s.staffRole !== null) return undefined;
+      const [facts] = await accounts.facts(db, [s.accountId]);
+      return facts ? { accountId: s.accountId, sessionId: s.sessionId, email: facts.email, mfa: s.mfa } : undefined;
+    },
+  };
+}
+
 /** PRO-2: what the OpenID Provider's edge may ask of the core. */
 function oidcPort(core: Core): OidcDirectory {
-  const { directory, accounts, federation, db } = core;
+  const { directory, federation } = core;
+  const signIn = signInParts(core, 'oidc');
   return {
     async application(clientId) {
       const owner = await federation.clients.ownerOf(clientId);
@@ -196,30 +226,20 @@ function oidcPort(core: Core): OidcDirectory {
     member: (orgId, membershipId) => directory.federation.member(orgId, membershipId),
     membershipOf: (orgId, accountId) => directory.federation.membershipOf(orgId, accountId),
     mayUse: async (orgId, membershipId, resourceId) => (await directory.access.canAccess(orgId, membershipId, resourceId)).allowed,
-    async verifyPassword(ctx, email, password, totp) {
-      const v = await accounts.verifyCredentials(ctx, { identity: { email }, password, totp }, 'oidc');
-      return { accountId: v.account.id, mfa: v.secondFactor !== null };
-    },
-    recordSignIn: (ctx, e) =>
-      core.audit.record(db, ctx, {
-        action: e.allowed ? 'oidc.signin' : 'oidc.access_denied',
-        orgId: e.orgId,
-        target: { type: 'user', id: e.membershipId },
-        details: { resourceId: e.resourceId, channel: 'oidc' },
-      }),
+    verifyPassword: signIn.verifyPassword,
+    recordSignIn: signIn.recordSignIn,
     async sessionAccount(token) {
-      const s = await accounts.sessions.authenticate(token);
-      if (!s || s.staffRole !== null) return undefined;
-      const [facts] = await accounts.facts(db, [s.accountId]);
-      return facts ? { accountId: s.accountId, email: facts.email, mfa: s.mfa } : undefined;
+      const w = await signIn.webSession(token);
+      return w ? { accountId: w.accountId, email: w.email, mfa: w.mfa } : undefined;
     },
   };
 }
 
 /** PRO-5: what the SAML identity provider's edge may ask of the core (the membership, access and session answers are the OIDC port's). */
 function samlPort(core: Core): SamlDirectory {
-  const { directory, accounts, federation, db } = core;
+  const { directory, federation } = core;
   const shared = oidcPort(core);
+  const signIn = signInParts(core, 'saml');
   return {
     async application(resourceId) {
       const app = await federation.saml.application(resourceId);
@@ -235,23 +255,12 @@ function samlPort(core: Core): SamlDirectory {
     membershipOf: shared.membershipOf,
     mayUse: shared.mayUse,
     persistentNameId: (membershipId, resourceId) => hmac(core.keys.secret, `castellan-saml-nameid:${membershipId}:${resourceId}`),
-    async verifyPassword(ctx, email, password, totp) {
-      const v = await accounts.verifyCredentials(ctx, { identity: { email }, password, totp }, 'saml');
-      return { accountId: v.account.id, mfa: v.secondFactor !== null };
-    },
-    recordSignIn: (ctx, e) =>
-      core.audit.record(db, ctx, {
-        action: e.allowed ? 'saml.signin' : 'saml.access_denied',
-        orgId: e.orgId,
-        target: { type: 'user', id: e.membershipId },
-        details: { resourceId: e.resourceId, channel: 'saml' },
-      }),
+    verifyPassword: signIn.verifyPassword,
+    recordSignIn: signIn.recordSignIn,
     async sessionAccount(token) {
-      const s = await accounts.sessions.authenticate(token);
-      if (!s || s.staffRole !== null) return undefined;
-      const [facts] = await accounts.facts(db, [s.accountId]);
+      const w = await signIn.webSession(token);
       // The token of Castellan's own SAML forms (the IdP-initiated "Continue"), bound to this session.
-      return facts ? { accountId: s.accountId, email: facts.email, mfa: s.mfa, formToken: hmac(core.keys.secret, `castellan-saml-form:${s.sessionId}`) } : undefined;
+      return w ? { accountId: w.accountId, email: w.email, mfa: w.mfa, formToken: hmac(core.keys.secret, `castellan-saml-form:${w.sessionId}`) } : undefined;
     },
     now: () => core.clock.now(),
   };
