@@ -9,6 +9,8 @@ import type { LdapEndpoint } from './http/deps.ts';
 import { buildHttp } from './http/server.ts';
 import { mountOidc, type OidcDirectory } from './protocols/oidc/index.ts';
 import { mountSaml, type SamlDirectory } from './protocols/saml/index.ts';
+import { mountScim } from './protocols/scim/index.ts';
+import { SCIM_FILTER_PATHS, SCIM_SORT_KEYS } from './modules/directory/index.ts';
 import { hmac } from './core/crypto.ts';
 import { BODY_MAX, MAX_ATTACHMENTS, SUBJECT_MAX } from './modules/support/index.ts';
 import { type SmtpIn, startSmtpIn } from './protocols/smtp-in/index.ts';
@@ -333,6 +335,11 @@ export async function httpListener(core: Core, webRoot = WEB_ROOT, ldap: LdapEnd
   await mountOidc(http, core, { findClient, directory: oidcPort(core) });
   // PRO-5: the SAML identity provider, beside it.
   await mountSaml(http, core, { directory: samlPort(core) });
+  // PRO-4: SCIM 2.0 for the organizations' HR systems and identity providers, with their SCIM tokens alone.
+  await mountScim(http, {
+    publicUrl: core.config.publicUrl,
+    directory: { callerOf: (token) => core.directory.scimTokens.callerOf(token), scim: core.directory.scim, filterPaths: SCIM_FILTER_PATHS, sortKeys: SCIM_SORT_KEYS },
+  });
   // It answers requests from now on (in-process ones too), so it is served from now on (SUP-7).
   const unregister = core.served.register(httpServed(core));
   return {

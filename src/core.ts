@@ -13,7 +13,17 @@ import type { Database } from './db/schema.ts';
 import { type Accounts, argon2Hasher, createAccounts, createAccountsPersonalData, createThrottle, normalizeEmail, type IdentityHooks, type MemberLookup, type PasswordHasher, type PlanHooks } from './modules/accounts/index.ts';
 import { type Audit, createAudit, createAuditPersonalData } from './modules/audit/index.ts';
 import { type Billing, createBilling, createBillingPersonalData, createTestProvider } from './modules/billing/index.ts';
-import { type AccessHooks, createDirectory, createDirectoryPersonalData, createOrgDeletion, type Directory, type OrgDeletion, type ResourceHooks } from './modules/directory/index.ts';
+import {
+  type AccessHooks,
+  createDirectory,
+  createDirectoryPersonalData,
+  createOrgDeletion,
+  type Directory,
+  type OrgDeletion,
+  type ResourceHooks,
+  scheduleScimDeprovision,
+  scimDeprovisionJob,
+} from './modules/directory/index.ts';
 import { createFederation, createFederationPersonalData, type Federation } from './modules/federation/index.ts';
 import { type JobRunner, countPending, createJobRunner, createJobs } from './modules/jobs/index.ts';
 import { countByStatus, createMail, createMailPersonalData, createMailSender, fileTransport, type Mail, type MailTransport, smtpTransport } from './modules/mail/index.ts';
@@ -351,6 +361,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   // PRO-2: the first start makes the signing keys; every start queues the sweep (once per installation).
   try {
     await federation.prepare();
+    // PRO-4: the removal of members SCIM deprovisioned, once per installation.
+    await scheduleScimDeprovision(db, jobs, clock);
   } catch (e) {
     if (!opts.database) await database.destroy();
     throw e;
@@ -371,6 +383,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       ...childReports.jobHandlers,
       ...orgDeletion.jobHandlers,
       ...federation.jobHandlers,
+      scimDeprovisionJob(directory.scim),
       createMailSender({
         db,
         clock,

@@ -1,6 +1,6 @@
 /** ACC-1, ACC-3, DSR-8: sign-up and email verification. */
 import { type Static, Type } from 'typebox';
-import { StrictObject, UserRef } from './common.ts';
+import { Nullable, StrictObject, UserRef } from './common.ts';
 
 const text = (maxLength: number, minLength?: number) => Type.String(minLength ? { minLength, maxLength } : { maxLength });
 
@@ -30,6 +30,9 @@ export type OrganizationBody = Static<typeof OrganizationBody>;
 export const UpdateOrganizationBody = StrictObject({
   name: Type.Optional(text(200, 1)),
   requireMfa: Type.Optional(Type.Boolean({ description: 'Every member must have two-step verification on (ACC-5); the admin making the change must have it on already' })),
+  scimRemoveAfterDays: Type.Optional(
+    Nullable(Type.Integer({ minimum: 0, maximum: 3650, description: 'PRO-4: days a member deprovisioned over SCIM stays suspended before the membership is removed; 0: at once; null: until an admin removes it' })),
+  ),
 });
 export type UpdateOrganizationBody = Static<typeof UpdateOrganizationBody>;
 

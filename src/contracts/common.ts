@@ -142,6 +142,8 @@ export const OrganizationSchema = Type.Object(
     address: Type.Optional(Nullable(Type.String())),
     /** ACC-5: every member must have two-step verification on; LDAP binds and RADIUS take the code after the password. */
     requireMfa: Type.Boolean(),
+    /** PRO-4: days a member deprovisioned over SCIM stays suspended before removal (0: at once; null: until an admin removes it). */
+    scimRemoveAfterDays: Type.Optional(Nullable(Type.Integer())),
     createdAt: Type.String(),
   },
   { $id: 'Organization' },

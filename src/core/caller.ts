@@ -143,8 +143,18 @@ export const CLIENT_SCOPES = {
 export type ClientScope = keyof typeof CLIENT_SCOPES;
 export const CLIENT_SCOPE_NAMES = Object.keys(CLIENT_SCOPES) as ClientScope[];
 
+/**
+ * PRO-4: what an organization's SCIM token lets its HR system or identity provider do there: read
+ * the directory, and write users and groups (inviting within the plan's limit). Not an API-client
+ * scope: a SCIM token is accepted at `/scim/v2` alone, and an API client never holds this scope.
+ */
+export const SCIM_SCOPE = 'scim';
+const SCIM_CAPABILITIES: readonly Capability[] = ['directory.read', 'directory.manage', 'directory.invite'];
+
 const clientMay = (scopes: readonly string[], capability: Capability): boolean =>
-  scopes.some((s) => Object.hasOwn(CLIENT_SCOPES, s) && (CLIENT_SCOPES[s as ClientScope] as readonly Capability[]).includes(capability));
+  scopes.some(
+    (s) => (s === SCIM_SCOPE && SCIM_CAPABILITIES.includes(capability)) || (Object.hasOwn(CLIENT_SCOPES, s) && (CLIENT_SCOPES[s as ClientScope] as readonly Capability[]).includes(capability)),
+  );
 
 /** The operator at the command line: the instance-wide chores the CLI offers, for any organization. */
 const OPERATOR_CAPABILITIES: readonly Capability[] = [

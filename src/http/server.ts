@@ -37,6 +37,7 @@ import { orgDeletionRoutes } from './routes/org-deletion.routes.ts';
 import { deskRoutes } from './routes/desk.routes.ts';
 import { ldapRoutes } from './routes/ldap.routes.ts';
 import { apiClientsRoutes } from './routes/api-clients.routes.ts';
+import { scimTokensRoutes } from './routes/scim-tokens.routes.ts';
 import { radiusRoutes } from './routes/radius.routes.ts';
 import { SHARED_SCHEMAS } from '../contracts/common.ts';
 import { AppError } from '../core/errors.ts';
@@ -198,6 +199,7 @@ export async function buildHttp(opts: { core: Core; webRoot: string; ldapEndpoin
     resourcesRoutes,
     ldapRoutes,
     apiClientsRoutes,
+    scimTokensRoutes,
     radiusRoutes,
     consentRoutes,
     policiesRoutes,

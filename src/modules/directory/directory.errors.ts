@@ -33,5 +33,12 @@ export const DirectoryErrors = {
     'conflict',
     'The organization is scheduled for deletion: no one can be invited or imported unless an administrator cancels the deletion.',
   ),
+  /** PRO-4: SCIM provisioning. */
+  scimTokenLimitReached: defineError('directory.scim_token_limit_reached', 'limit_reached', 'The organization has as many SCIM tokens as it may: revoke one first.'),
+  invalidScimToken: defineError('directory.invalid_scim_token', 'invalid', 'A SCIM token needs a name of 1 to 100 characters.'),
+  scimUserNameTaken: defineError('directory.scim_user_name_taken', 'conflict', 'This userName is already used in the organization.'),
+  scimInvalid: defineError('directory.scim_invalid', 'invalid', 'The SCIM resource is not valid.'),
+  scimImmutable: defineError('directory.scim_immutable', 'invalid', 'This attribute cannot be changed over SCIM.'),
+  scimVersionMismatch: defineError('directory.scim_version_mismatch', 'conflict', 'The resource changed since it was read (If-Match).'),
   ownMfaFirst: defineError('directory.own_mfa_first', 'conflict', 'Turn on two-step verification for your own account before requiring it of the organization.'),
 } as const;

@@ -14,6 +14,8 @@ import { createOrgSearch } from './org-search.service.ts';
 import { createPlans } from './plans.service.ts';
 import { createDirectoryQuery } from './query.ts';
 import { createResources } from './resources.service.ts';
+import { createScimProvisioning } from './scim.service.ts';
+import { createScimTokens } from './scim-tokens.service.ts';
 import { createTransfer } from './transfer.service.ts';
 
 export function createDirectory(deps: DirectoryDeps) {
@@ -45,6 +47,9 @@ export function createDirectory(deps: DirectoryDeps) {
     transfer: createTransfer(deps, invitations),
     /** DIR-5, ACC-2: the password hashes an import kept, for the credential check of a member's first sign-in or bind. */
     importedPasswords,
+    /** PRO-4: SCIM provisioning of users and groups, and the tokens it is done with. */
+    scim: createScimProvisioning(deps, invitations, members),
+    scimTokens: createScimTokens(deps),
   };
 }
 

@@ -18,6 +18,8 @@ export interface OrganizationsTable {
   updated_at: string;
   /** DSR-6: set when the organization's deletion began: nothing reaches it any more, and once erased the row is a tombstone. */
   deleted_at?: string | null;
+  /** PRO-4: days a member deprovisioned over SCIM stays suspended before removal (0: at once; null: until an admin removes them). */
+  scim_remove_after_days?: number | null;
 }
 
 /**
@@ -62,6 +64,39 @@ export interface MembershipsTable {
    * with argon2id (`{ARGON2}$argon2id$…`). Never exported, never shown. Null for most members.
    */
   imported_password_hash_enc?: string | null;
+  /** @personal PRO-4: the `userName` a SCIM client gave, as given (null: SCIM shows the username). */
+  scim_user_name?: string | null;
+  /** @personal The same, lower-cased: unique in the organization (SCIM compares it case-insensitively). */
+  scim_user_name_normalized?: string | null;
+  /** @personal The person's id in the provisioning client's own system (`externalId`). */
+  external_id?: string | null;
+  /** @personal The name's parts as a SCIM client gave them; null: read from `name`. */
+  given_name?: string | null;
+  /** @personal */
+  family_name?: string | null;
+  /** @personal The enterprise extension's employeeNumber and department. */
+  employee_number?: string | null;
+  /** @personal */
+  department?: string | null;
+  /** The membership of the person's manager (enterprise extension), in the same organization. */
+  manager_id?: string | null;
+  /** PRO-4: when SCIM deprovisioned the member: suspended since, hidden from SCIM, removed per the organization's setting. */
+  scim_deleted_at?: string | null;
+  /** When the deprovisioned membership is removed (the organization's setting at deprovisioning); null: not automatically. */
+  scim_remove_at?: string | null;
+}
+
+/** PRO-4: an organization's SCIM provisioning token; the token itself is shown once. */
+export interface ScimTokensTable {
+  id: string;
+  org_id: string;
+  name: string;
+  /** SHA-256 (hex) of the token. */
+  token_hash: string;
+  /** @personal The account of the admin who made it. */
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
 }
 
 /** The next free POSIX id of each organization (uidNumber for members, gidNumber for groups). */
@@ -77,6 +112,8 @@ export interface GroupsTable {
   gid_number: number;
   created_at: string;
   updated_at: string;
+  /** PRO-4: the group's id in the provisioning client's own system (`externalId`). */
+  external_id?: string | null;
 }
 
 export interface GroupMembersTable {
@@ -127,4 +164,5 @@ export interface DirectoryTables {
   resources: ResourcesTable;
   bindings: BindingsTable;
   service_accounts: ServiceAccountsTable;
+  scim_tokens: ScimTokensTable;
 }

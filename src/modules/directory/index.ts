@@ -32,3 +32,8 @@ export { createOrgDeletion, type OrgDeletion } from './org-deletion.module.ts';
 export { OrgDeletionErrors } from './org-deletion.errors.ts';
 export type { OrgDeletionDeps } from './org-deletion.deps.ts';
 export type { FederatedMember } from './federation.service.ts';
+export type { ScimGroupInput, ScimGroupRecord, ScimSearch, ScimUserInput, ScimUserRecord, Precondition } from './scim.service.ts';
+export type { ScimTokenView } from './scim-tokens.service.ts';
+export { SCIM_FILTER_PATHS } from './query.ts';
+export { SCIM_SORT_KEYS } from './scim.repository.ts';
+export { SCIM_DEPROVISION_KIND, scheduleScimDeprovision, scimDeprovisionJob } from './scim.job.ts';

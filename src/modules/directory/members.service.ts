@@ -7,7 +7,7 @@ import type { Executor } from '../../db/schema.ts';
 import { normalizeEmail, requiredText, validEmail } from '../accounts/index.ts';
 import { DirectoryErrors } from './directory.errors.ts';
 import type { DirectoryDeps, Page } from './directory.deps.ts';
-import type { MembershipsTable } from './directory.tables.ts';
+import type { MembershipsTable, OrganizationsTable } from './directory.tables.ts';
 import type { Invitations } from './invitations.service.ts';
 import { assertNoDeletionPending } from './org-deletion.service.ts';
 import * as members from './memberships.repository.ts';
@@ -215,25 +215,39 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       const existing = await getRow(trx, orgId, membershipId);
       if (!org) throw new AppError(CommonErrors.notFound);
       requireGovernIfAdmin(caller, orgId, existing);
-      const status = suspend ? 'suspended' : existing.account_id === null && !existing.imported_password_hash_enc ? 'invited' : 'active';
-      if (existing.status === status) return existing;
-      if (!suspend) await assertSeatFree(trx, org, clock.now());
-      await members.updateMembership(trx, orgId, membershipId, { status, updated_at: clock.now().toISOString() });
-      let ended = 0;
-      if (suspend && existing.account_id && !(await members.statusesOfAccount(trx, existing.account_id)).includes('active')) {
-        ended = await accounts.endSessions(trx, existing.account_id);
-      }
-      // PRO-2, DIR-3: the member's grants and tokens at the applications go now, for good.
-      if (suspend) for (const h of accessHooks.revoked) await h(trx, orgId, [membershipId]);
-      await audit.record(trx, ctx, {
-        action: suspend ? 'directory.user_suspended' : 'directory.user_reactivated',
-        orgId,
-        target: { type: 'user', id: membershipId },
-        ...(suspend ? { details: { sessionsEnded: ended } } : {}),
-      });
+      await setStatusIn(trx, ctx, org, existing, suspend);
       return getRow(trx, orgId, membershipId);
     });
     return view(db, row);
+  }
+
+  /**
+   * The status change itself, in the caller's transaction, the organization's row locked and the
+   * caller's grant checked: SCIM's `active` (PRO-4) comes this way too. Reactivating also takes the
+   * member back from a SCIM deprovisioning, so they are not removed later. Answers whether the
+   * status changed.
+   */
+  async function setStatusIn(trx: Executor, ctx: RequestContext, org: OrganizationsTable, existing: MembershipsTable, suspend: boolean, details: Record<string, unknown> = {}): Promise<boolean> {
+    const orgId = org.id;
+    const membershipId = existing.id;
+    const status = suspend ? 'suspended' : existing.account_id === null && !existing.imported_password_hash_enc ? 'invited' : 'active';
+    if (existing.status === status && (suspend || !existing.scim_deleted_at)) return false;
+    if (!suspend && existing.status === 'suspended') await assertSeatFree(trx, org, clock.now());
+    await members.updateMembership(trx, orgId, membershipId, { status, ...(suspend ? {} : { scim_deleted_at: null, scim_remove_at: null }), updated_at: clock.now().toISOString() });
+    if (existing.status === status) return true;
+    let ended = 0;
+    if (suspend && existing.account_id && !(await members.statusesOfAccount(trx, existing.account_id)).includes('active')) {
+      ended = await accounts.endSessions(trx, existing.account_id);
+    }
+    // PRO-2, DIR-3: the member's grants and tokens at the applications go now, for good.
+    if (suspend) for (const h of accessHooks.revoked) await h(trx, orgId, [membershipId]);
+    await audit.record(trx, ctx, {
+      action: suspend ? 'directory.user_suspended' : 'directory.user_reactivated',
+      orgId,
+      target: { type: 'user', id: membershipId },
+      ...(suspend || Object.keys(details).length > 0 ? { details: { ...(suspend ? { sessionsEnded: ended } : {}), ...details } } : {}),
+    });
+    return true;
   }
 
   /** Removes the membership (the account, the person's own, stays); their group memberships and bindings go with it. */
@@ -251,6 +265,8 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
     const run = async (trx: Executor) => {
       const existing = await getRow(trx, orgId, membershipId);
       if (!(await members.deleteMembership(trx, orgId, membershipId))) throw new AppError(CommonErrors.notFound);
+      // PRO-4: whom they managed has no manager now.
+      await members.clearManager(trx, orgId, membershipId);
       if (existing.account_id && !(await members.statusesOfAccount(trx, existing.account_id)).includes('active')) await accounts.endSessions(trx, existing.account_id);
       for (const h of accessHooks.revoked) await h(trx, orgId, [membershipId]);
       for (const h of accessHooks.removed ?? []) await h(trx, orgId, [membershipId]);
@@ -301,6 +317,8 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
     reactivate: (ctx: RequestContext, c: Caller, orgId: string, id: string) => setStatus(ctx, c, orgId, id, false),
     remove,
     removeInTransaction,
+    setStatusIn,
+    freeUsername,
     resendInvitation,
     revokeInvitation,
   };

@@ -41,6 +41,7 @@ export interface OrganizationView {
   address: string | null;
   /** ACC-5: every member must have two-step verification on; LDAP and RADIUS take the code after the password. */
   requireMfa: boolean;
+  scimRemoveAfterDays: number | null;
   createdAt: string;
 }
 
@@ -82,6 +83,7 @@ export function toOrganizationView(o: OrganizationsTable): OrganizationView {
     phone: o.phone,
     address: o.address,
     requireMfa: Number(o.require_mfa) === 1,
+    scimRemoveAfterDays: o.scim_remove_after_days === undefined || o.scim_remove_after_days === null ? null : Number(o.scim_remove_after_days),
     createdAt: o.created_at,
   };
 }

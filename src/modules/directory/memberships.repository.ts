@@ -17,6 +17,11 @@ export async function updateMembership(ex: Executor, orgId: string, membershipId
   await ex.updateTable('memberships').set(patch).where('org_id', '=', orgId).where('id', '=', membershipId).execute();
 }
 
+/** PRO-4: the members whose manager (enterprise extension) was this membership have none. */
+export async function clearManager(ex: Executor, orgId: string, managerId: string): Promise<void> {
+  await ex.updateTable('memberships').set({ manager_id: null }).where('org_id', '=', orgId).where('manager_id', '=', managerId).execute();
+}
+
 export async function deleteMembership(ex: Executor, orgId: string, membershipId: string): Promise<boolean> {
   const r = await ex.deleteFrom('memberships').where('org_id', '=', orgId).where('id', '=', membershipId).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;

@@ -31,7 +31,7 @@ export async function findOrganization(ex: Executor, orgId: string): Promise<Org
 }
 
 /** DSR-6: a deleted organization is changed by no one but its deletion: false when it is gone or deleted. */
-export async function updateOrganization(ex: Executor, orgId: string, patch: Partial<Pick<OrganizationsTable, 'name' | 'require_mfa' | 'updated_at'>>): Promise<boolean> {
+export async function updateOrganization(ex: Executor, orgId: string, patch: Partial<Pick<OrganizationsTable, 'name' | 'require_mfa' | 'scim_remove_after_days' | 'updated_at'>>): Promise<boolean> {
   const r = await ex.updateTable('organizations').set(patch).where('id', '=', orgId).where('deleted_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

@@ -8,6 +8,13 @@ import type { DirectoryDeps } from './directory.deps.ts';
 import * as members from './memberships.repository.ts';
 import type { MembershipsTable } from './directory.tables.ts';
 import { type OrganizationView, toOrganizationView } from './members.views.ts';
+
+/** PRO-4: 0 to 3650 days, or null (removed by an admin only). */
+function scimDays(days: number | null): number | null {
+  if (days === null) return null;
+  if (!Number.isInteger(days) || days < 0 || days > 3650) throw new AppError(CommonErrors.invalid, 'scimRemoveAfterDays is a whole number of days from 0 to 3650, or null.', { details: { field: 'scimRemoveAfterDays' } });
+  return days;
+}
 import * as orgs from './organizations.repository.ts';
 import { findGroup, findResource } from './directory.repository.ts';
 
@@ -105,12 +112,13 @@ export function createOrganizations(deps: DirectoryDeps) {
    * RADIUS requests take the code after the password. Its settings govern the organization
    * (`directory.govern`): a person admin's, never an API client's.
    */
-  async function update(ctx: RequestContext, caller: Caller, orgId: string, input: { name?: string | undefined; requireMfa?: boolean | undefined }): Promise<OrganizationView> {
+  async function update(ctx: RequestContext, caller: Caller, orgId: string, input: { name?: string | undefined; requireMfa?: boolean | undefined; scimRemoveAfterDays?: number | null | undefined }): Promise<OrganizationView> {
     requireCapability(caller, 'directory.manage', { orgId });
     requireCapability(caller, 'directory.govern', { orgId });
     const patch = {
       ...(input.name !== undefined ? { name: requiredText(input.name, 'name', 200) } : {}),
       ...(input.requireMfa !== undefined ? { require_mfa: input.requireMfa ? 1 : 0 } : {}),
+      ...(input.scimRemoveAfterDays !== undefined ? { scim_remove_after_days: scimDays(input.scimRemoveAfterDays) } : {}),
     };
     if (input.requireMfa === true && caller.kind === 'member') {
       const [me] = await deps.accounts.facts(db, [caller.accountId]);
@@ -119,7 +127,7 @@ export function createOrganizations(deps: DirectoryDeps) {
     await db.transaction().execute(async (trx) => {
       // DSR-6: a rename in flight when the deletion began changes nothing.
       if (!(await orgs.updateOrganization(trx, orgId, { ...patch, updated_at: deps.clock.now().toISOString() }))) throw new AppError(CommonErrors.notFound);
-      await deps.audit.record(trx, ctx, { action: 'directory.organization_updated', orgId, target: { type: 'organization', id: orgId }, details: { fields: Object.keys(patch), ...(input.requireMfa !== undefined ? { requireMfa: input.requireMfa } : {}) } });
+      await deps.audit.record(trx, ctx, { action: 'directory.organization_updated', orgId, target: { type: 'organization', id: orgId }, details: { fields: Object.keys(patch), ...(input.requireMfa !== undefined ? { requireMfa: input.requireMfa } : {}), ...(input.scimRemoveAfterDays !== undefined ? { scimRemoveAfterDays: input.scimRemoveAfterDays } : {}) } });
     });
     return view(caller, orgId);
   }

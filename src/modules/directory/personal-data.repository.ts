@@ -40,6 +40,13 @@ export async function deidentifyMembership(ex: Executor, orgId: string, id: stri
       invite_expires_at: null,
       last_sign_in_at: null,
       imported_password_hash_enc: null,
+      scim_user_name: null,
+      scim_user_name_normalized: null,
+      external_id: null,
+      given_name: null,
+      family_name: null,
+      employee_number: null,
+      department: null,
       updated_at: now,
     })
     .where('org_id', '=', orgId)
@@ -49,14 +56,20 @@ export async function deidentifyMembership(ex: Executor, orgId: string, id: stri
 }
 
 /** The account as the inviter of others, or the maker of a service account: the reference goes, the row stays. */
-export async function clearAccountReferences(ex: Executor, accountId: string): Promise<{ memberships: number; service_accounts: number }> {
+export async function clearAccountReferences(ex: Executor, accountId: string): Promise<{ memberships: number; service_accounts: number; scim_tokens: number }> {
   const invited = await ex.updateTable('memberships').set({ invited_by: null }).where('invited_by', '=', accountId).executeTakeFirst();
   const made = await ex.updateTable('service_accounts').set({ created_by: null }).where('created_by', '=', accountId).executeTakeFirst();
-  return { memberships: Number(invited.numUpdatedRows), service_accounts: Number(made.numUpdatedRows) };
+  const tokens = await ex.updateTable('scim_tokens').set({ created_by: null }).where('created_by', '=', accountId).executeTakeFirst();
+  return { memberships: Number(invited.numUpdatedRows), service_accounts: Number(made.numUpdatedRows), scim_tokens: Number(tokens.numUpdatedRows) };
 }
 
 export async function serviceAccountsMadeBy(ex: Executor, accountId: string) {
   return ex.selectFrom('service_accounts').selectAll().where('created_by', '=', accountId).orderBy('created_at').execute();
+}
+
+/** PRO-4: the SCIM tokens the person made (never their hashes: withheld). */
+export async function scimTokensMadeBy(ex: Executor, accountId: string) {
+  return ex.selectFrom('scim_tokens').selectAll().where('created_by', '=', accountId).orderBy('created_at').execute();
 }
 
 // ---- DSR-6: an organization's rows, erased with the organization ------------------------------
@@ -87,10 +100,11 @@ export async function deleteOrganizationRest(ex: Executor, orgId: string) {
   const groupMembers = count(await ex.deleteFrom('group_members').where('org_id', '=', orgId).executeTakeFirstOrThrow());
   const bindings = count(await ex.deleteFrom('bindings').where('org_id', '=', orgId).executeTakeFirstOrThrow());
   const serviceAccounts = count(await ex.deleteFrom('service_accounts').where('org_id', '=', orgId).executeTakeFirstOrThrow());
+  const scimTokens = count(await ex.deleteFrom('scim_tokens').where('org_id', '=', orgId).executeTakeFirstOrThrow());
   const groups = count(await ex.deleteFrom('groups').where('org_id', '=', orgId).executeTakeFirstOrThrow());
   const resources = count(await ex.deleteFrom('resources').where('org_id', '=', orgId).executeTakeFirstOrThrow());
   const counters = count(await ex.deleteFrom('posix_counters').where('org_id', '=', orgId).executeTakeFirstOrThrow());
-  return { group_members: groupMembers, bindings, service_accounts: serviceAccounts, groups, resources, posix_counters: counters };
+  return { group_members: groupMembers, bindings, service_accounts: serviceAccounts, scim_tokens: scimTokens, groups, resources, posix_counters: counters };
 }
 
 /** The deletion requests the person made or cancelled (DSR-1). */

@@ -8,6 +8,7 @@ const WITHHELD: WithheldColumn[] = [
   { table: 'memberships', column: 'invite_token_hash', why: 'a hash of the invitation link: a credential' },
   { table: 'memberships', column: 'imported_password_hash_enc', why: 'a password hash kept from a former directory, encrypted: never exported or shown (ACC-2, DIR-5)' },
   { table: 'service_accounts', column: 'secret_hash', why: 'a hash of the service account secret: a credential' },
+  { table: 'scim_tokens', column: 'token_hash', why: 'a hash of the SCIM token: a credential' },
 ];
 
 /**
@@ -24,21 +25,24 @@ const WITHHELD: WithheldColumn[] = [
 export function createDirectoryPersonalData(db: Kysely<Database>, clock: Clock) {
   const handler: PersonalDataHandler = {
     module: 'directory',
-    tables: ['memberships', 'service_accounts', 'org_deletions', 'organizations', 'groups', 'group_members', 'resources', 'bindings', 'posix_counters'],
+    tables: ['memberships', 'service_accounts', 'org_deletions', 'organizations', 'groups', 'group_members', 'resources', 'bindings', 'posix_counters', 'scim_tokens'],
     withheld: WITHHELD,
     async export(subject, ex = db) {
       const memberships = await repo.membershipsOf(ex, subject.accountId, subject.email);
       const made = subject.accountId ? await repo.serviceAccountsMadeBy(ex, subject.accountId) : [];
       const deletions = subject.accountId ? await repo.orgDeletionsOf(ex, subject.accountId) : [];
+      const tokens = subject.accountId ? await repo.scimTokensMadeBy(ex, subject.accountId) : [];
       return {
         memberships: exportRows('memberships', memberships, WITHHELD),
         service_accounts: exportRows('service_accounts', made, WITHHELD),
         org_deletions: exportRows('org_deletions', deletions, WITHHELD),
+        scim_tokens: exportRows('scim_tokens', tokens, WITHHELD),
       };
     },
     async erase(subject, _reason, ex = db) {
       const memberships = emptyErasure();
       const serviceAccounts = emptyErasure();
+      const scimTokens = emptyErasure();
       const now = clock.now().toISOString();
       for (const m of await repo.membershipsOf(ex, subject.accountId, subject.email)) {
         if (m.account_id === null && m.status === 'invited') {
@@ -53,9 +57,10 @@ export function createDirectoryPersonalData(db: Kysely<Database>, clock: Clock) 
         const cleared = await repo.clearAccountReferences(ex, subject.accountId);
         memberships.deidentified += cleared.memberships;
         serviceAccounts.deidentified += cleared.service_accounts;
+        scimTokens.deidentified += cleared.scim_tokens;
         orgDeletions.deidentified += await repo.clearOrgDeletionReferences(ex, subject.accountId);
       }
-      return { memberships, service_accounts: serviceAccounts, org_deletions: orgDeletions };
+      return { memberships, service_accounts: serviceAccounts, org_deletions: orgDeletions, scim_tokens: scimTokens };
     },
     /**
      * DSR-6: the organization's members (their imported password hashes with them), group

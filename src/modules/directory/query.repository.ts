@@ -345,3 +345,27 @@ export function groupHasVisibleMember(orgId: string, resourceIds: readonly strin
   return sql<SqlBool>`${sql.ref('g.id')} in (select mgm.group_id from memberships vm cross join group_members mgm
     where mgm.user_id = vm.id and mgm.org_id = ${orgId} and ${visible('vm', orgId, resourceIds)} and ${condition})`;
 }
+
+// ---- the SCIM view (PRO-4) -----------------------------------------------------------------------
+
+/** groups.value: the user `m` is in a group for which `condition` (over `sgm`) holds; in some group without one. */
+export function userInGroups(orgId: string, condition?: Condition): Condition {
+  return sql<SqlBool>`exists (select 1 from group_members sgm where sgm.user_id = ${sql.ref('m.id')} and sgm.org_id = ${orgId}${condition ? sql` and ${condition}` : sql``})`;
+}
+
+/** groups.display: the user `m` is in a group whose name (`sg.name`) satisfies `condition`. */
+export function userInGroupsNamed(orgId: string, condition?: Condition): Condition {
+  return sql<SqlBool>`exists (select 1 from group_members sgm join groups sg on sg.id = sgm.group_id
+    where sgm.user_id = ${sql.ref('m.id')} and sgm.org_id = ${orgId} and sg.org_id = ${orgId}${condition ? sql` and ${condition}` : sql``})`;
+}
+
+/** members.value: the group `g` has a member (`sgm.user_id`) for whom `condition` holds; some member without one. */
+export function groupHasMember(orgId: string, condition?: Condition): Condition {
+  return sql<SqlBool>`exists (select 1 from group_members sgm where sgm.group_id = ${sql.ref('g.id')} and sgm.org_id = ${orgId}${condition ? sql` and ${condition}` : sql``})`;
+}
+
+/** members.display: the group `g` has a member whose name (`sm.name`) satisfies `condition`. */
+export function groupHasMemberNamed(orgId: string, condition?: Condition): Condition {
+  return sql<SqlBool>`exists (select 1 from group_members sgm join memberships sm on sm.id = sgm.user_id
+    where sgm.group_id = ${sql.ref('g.id')} and sgm.org_id = ${orgId} and sm.org_id = ${orgId}${condition ? sql` and ${condition}` : sql``})`;
+}

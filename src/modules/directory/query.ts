@@ -271,6 +271,124 @@ function groupAttributes({ dialect, orgId, resourceIds }: Scope): Map<string, At
   ]);
 }
 
+// ---- the SCIM view (PRO-4) -----------------------------------------------------------------------
+//
+// SCIM filters (RFC 7644 §3.4.2.2) are translated at the SCIM edge into this language, naming
+// attributes by their SCIM paths, lower-cased: `username`, `name.givenname`, `emails.value`,
+// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:department`, `members.value`, … A
+// value path such as `emails[type eq "work"]` arrives as its sub-attributes' paths. The SCIM view is
+// every member of the organization (invited, active, suspended) that SCIM has not deprovisioned,
+// and every group with all its members: provisioning manages people, whatever they may use.
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:';
+
+/** An attribute whose value is the same for every entry: the assertion is decided here. */
+function constantAttribute(value: string, fold: (v: string) => string = (v) => v.toLowerCase()): Attribute {
+  return { equal: (v) => fold(v) === fold(value), substrings: () => null, order: () => null, present: () => true };
+}
+
+/** SCIM `active`: a member is active unless suspended (an invited member is provisioned, not yet signed up). */
+function activeAttribute(): Attribute {
+  const status = ref('m.status') as Expression<string>;
+  return {
+    equal: (v) => {
+      const b = v.toLowerCase();
+      if (b !== 'true' && b !== 'false') return null;
+      return b === 'true' ? sql<SqlBool>`${status} <> ${'suspended'}` : sql<SqlBool>`${status} = ${'suspended'}`;
+    },
+    substrings: () => null,
+    order: () => null,
+    present: () => true,
+  };
+}
+
+/**
+ * SCIM `userName`: the one a SCIM client gave, else the username. Equality reads the two indexes
+ * (the given one's lower-cased column, the username's), so the lookup every client makes before it
+ * creates someone is two index probes, never a scan.
+ */
+function userNameAttribute(d: DialectSql): Attribute {
+  const given = ref('m.scim_user_name_normalized') as Expression<string | null>;
+  const username = ref('m.username') as Expression<string | null>;
+  const shown = sql<string>`coalesce(${given}, ${username}, ${ref('m.email_normalized')})`;
+  const text = textAttribute(d, shown, 'stored');
+  const condition = (b: string): Condition => sql<SqlBool>`(${given} = ${b} or (${given} is null and ${username} = ${b}))`;
+  return { ...text, keyed: { bind: (v) => v.toLowerCase(), condition }, equal: (v) => condition(v.toLowerCase()) };
+}
+
+function scimUserAttributes({ dialect, orgId }: Scope): Map<string, Attribute> {
+  const d = DIALECTS[dialect];
+  const name = ref('m.name') as Expression<string>;
+  const displayName = textAttribute(d, name, 'ignore');
+  const email = textAttribute(d, ref('m.email_normalized'), 'stored');
+  const groupIds = someValue(textAttribute(d, ref('sgm.group_id'), 'exact'), (p) => repo.userInGroups(orgId, p));
+  const manager = textAttribute(d, ref('m.manager_id'), 'exact', true);
+  return new Map<string, Attribute>([
+    ['id', textAttribute(d, ref('m.id'), 'exact')],
+    ['username', userNameAttribute(d)],
+    ['externalid', textAttribute(d, ref('m.external_id'), 'exact', true)],
+    ['displayname', displayName],
+    ['name.formatted', displayName],
+    ['name.givenname', textAttribute(d, sql<string | null>`coalesce(${ref('m.given_name')}, ${d.givenName(name)})`, 'ignore', true)],
+    ['name.familyname', textAttribute(d, sql<string>`coalesce(${ref('m.family_name')}, ${d.surname(name)})`, 'ignore')],
+    ['emails', email],
+    ['emails.value', email],
+    ['emails.type', constantAttribute('work')],
+    ['emails.primary', constantAttribute('true')],
+    ['active', activeAttribute()],
+    ['groups', groupIds],
+    ['groups.value', groupIds],
+    ['groups.display', someValue(textAttribute(d, ref('sg.name'), 'ignore'), (p) => repo.userInGroupsNamed(orgId, p))],
+    [`${ENTERPRISE}employeenumber`, textAttribute(d, ref('m.employee_number'), 'exact', true)],
+    [`${ENTERPRISE}department`, textAttribute(d, ref('m.department'), 'ignore', true)],
+    [`${ENTERPRISE}manager`, manager],
+    [`${ENTERPRISE}manager.value`, manager],
+    ['meta.created', textAttribute(d, ref('m.created_at'), 'exact')],
+    ['meta.lastmodified', textAttribute(d, ref('m.updated_at'), 'exact')],
+    ['meta.resourcetype', constantAttribute('User')],
+  ]);
+}
+
+function scimGroupAttributes({ dialect, orgId }: Scope): Map<string, Attribute> {
+  const d = DIALECTS[dialect];
+  const memberIds = someValue(textAttribute(d, ref('sgm.user_id'), 'exact'), (p) => repo.groupHasMember(orgId, p));
+  return new Map<string, Attribute>([
+    ['id', textAttribute(d, ref('g.id'), 'exact')],
+    ['displayname', textAttribute(d, ref('g.name'), 'ignore')],
+    ['externalid', textAttribute(d, ref('g.external_id'), 'exact', true)],
+    ['members', memberIds],
+    ['members.value', memberIds],
+    ['members.display', someValue(textAttribute(d, ref('sm.name'), 'ignore'), (p) => repo.groupHasMemberNamed(orgId, p))],
+    ['members.type', constantAttribute('User')],
+    ['meta.created', textAttribute(d, ref('g.created_at'), 'exact')],
+    ['meta.lastmodified', textAttribute(d, ref('g.updated_at'), 'exact')],
+    ['meta.resourcetype', constantAttribute('Group')],
+  ]);
+}
+
+/**
+ * PRO-4: where a SCIM filter, translated into the directory's language with SCIM paths, is TRUE:
+ * true, false or SQL over `m` (users) or `g` (groups). An attribute SCIM does not know makes its
+ * assertion Undefined (so never TRUE); the edge refuses unknown paths before it gets here.
+ */
+export function compileScimFilter(kind: 'users' | 'groups', filter: DirectoryFilter, scope: { dialect: DialectName; orgId: string }): Pred {
+  checkFilter(filter);
+  const key = `scim-${kind}\u0000${scope.dialect}\u0000${scope.orgId}`;
+  let attrs = attributeMaps.get(key);
+  if (!attrs) {
+    if (attributeMaps.size >= ATTRIBUTE_MAPS_MAX) attributeMaps.delete(attributeMaps.keys().next().value as string);
+    attrs = kind === 'users' ? scimUserAttributes({ ...scope, resourceIds: [] }) : scimGroupAttributes({ ...scope, resourceIds: [] });
+    attributeMaps.set(key, attrs);
+  }
+  return compile(filter, attrs).t;
+}
+
+/** The SCIM paths filters may name, lower-cased (the edge refuses others with `invalidFilter`). */
+export const SCIM_FILTER_PATHS = {
+  users: [...scimUserAttributes({ dialect: 'sqlite', orgId: '', resourceIds: [] }).keys()],
+  groups: [...scimGroupAttributes({ dialect: 'sqlite', orgId: '', resourceIds: [] }).keys()],
+} as const;
+
 // ---- compiling -----------------------------------------------------------------------------------
 
 const unsupported = (message: string) => new AppError(DirectoryErrors.unsupportedFilter, message);

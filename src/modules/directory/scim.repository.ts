@@ -1,0 +1,155 @@
+import { type SqlBool, type Expression, sql } from 'kysely';
+import type { Executor } from '../../db/schema.ts';
+import type { GroupsTable, MembershipsTable } from './directory.tables.ts';
+
+// PRO-4: the statements of the SCIM view. Users are the organization's memberships that SCIM has
+// not deprovisioned; groups, all its groups. Every statement names the organization (DIR-1).
+// Compiled filters (query.ts) name the row by its alias: `m` for a user, `g` for a group.
+
+export type Where = Expression<SqlBool> | true;
+
+/** The sort keys SCIM may ask for (sortBy), as columns of `m` or `g`; ties go by id. */
+const USER_SORT: Record<string, string> = {
+  username: 'coalesce(m.scim_user_name_normalized, m.username, m.email_normalized)',
+  displayname: 'lower(m.name)',
+  'name.formatted': 'lower(m.name)',
+  'name.givenname': 'lower(coalesce(m.given_name, m.name))',
+  'name.familyname': 'lower(coalesce(m.family_name, m.name))',
+  externalid: 'm.external_id',
+  emails: 'm.email_normalized',
+  'emails.value': 'm.email_normalized',
+  'meta.created': 'm.created_at',
+  'meta.lastmodified': 'm.updated_at',
+  id: 'm.id',
+};
+const GROUP_SORT: Record<string, string> = {
+  displayname: 'lower(g.name)',
+  externalid: 'g.external_id',
+  'meta.created': 'g.created_at',
+  'meta.lastmodified': 'g.updated_at',
+  id: 'g.id',
+};
+export const SCIM_SORT_KEYS = { users: Object.keys(USER_SORT), groups: Object.keys(GROUP_SORT) };
+
+export interface Window {
+  /** 0-based. */
+  offset: number;
+  limit: number;
+  sortBy?: string | undefined;
+  descending?: boolean | undefined;
+}
+
+function orderOf(table: Record<string, string>, alias: 'm' | 'g', w: Window) {
+  const dir = sql.raw(w.descending ? 'desc' : 'asc');
+  // Default: the order of creation (a provisioning client pages through a stable list).
+  const key = sql.raw(table[w.sortBy ?? ''] ?? `${alias}.created_at`);
+  return sql`${key} ${dir}, ${sql.ref(`${alias}.id`)} ${dir}`;
+}
+
+export async function searchScimUsers(ex: Executor, orgId: string, where: Where, w: Window): Promise<{ rows: MembershipsTable[]; total: number }> {
+  const base = ex
+    .selectFrom('memberships as m')
+    .where('m.org_id', '=', orgId)
+    .where('m.scim_deleted_at', 'is', null)
+    .$if(where !== true, (q) => q.where(where as Expression<SqlBool>));
+  const [rows, total] = await Promise.all([
+    w.limit === 0 ? [] : base.selectAll('m').orderBy(orderOf(USER_SORT, 'm', w)).limit(w.limit).offset(w.offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows as MembershipsTable[], total: Number(total.n) };
+}
+
+export async function searchScimGroups(ex: Executor, orgId: string, where: Where, w: Window): Promise<{ rows: GroupsTable[]; total: number }> {
+  const base = ex
+    .selectFrom('groups as g')
+    .where('g.org_id', '=', orgId)
+    .$if(where !== true, (q) => q.where(where as Expression<SqlBool>));
+  const [rows, total] = await Promise.all([
+    w.limit === 0 ? [] : base.selectAll('g').orderBy(orderOf(GROUP_SORT, 'g', w)).limit(w.limit).offset(w.offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows as GroupsTable[], total: Number(total.n) };
+}
+
+/** A member in the SCIM view (not deprovisioned). */
+export async function findScimUser(ex: Executor, orgId: string, id: string): Promise<MembershipsTable | undefined> {
+  return ex.selectFrom('memberships').selectAll().where('org_id', '=', orgId).where('id', '=', id).where('scim_deleted_at', 'is', null).executeTakeFirst();
+}
+
+/** Who holds this userName in the organization (SCIM's, or a username where no SCIM one was given); deprovisioned members included. */
+export async function holdersOfUserName(ex: Executor, orgId: string, normalized: string): Promise<Array<Pick<MembershipsTable, 'id' | 'scim_deleted_at'>>> {
+  return ex
+    .selectFrom('memberships')
+    .select(['id', 'scim_deleted_at'])
+    .where('org_id', '=', orgId)
+    .where((eb) => eb.or([eb('scim_user_name_normalized', '=', normalized), eb.and([eb('scim_user_name_normalized', 'is', null), eb('username', '=', normalized)])]))
+    .execute();
+}
+
+/** The groups of these members, by member: id and name. */
+export async function groupsOfUsers(ex: Executor, orgId: string, userIds: readonly string[]): Promise<Array<{ user_id: string; id: string; name: string }>> {
+  if (userIds.length === 0) return [];
+  return ex
+    .selectFrom('group_members as gm')
+    .innerJoin('groups as g', 'g.id', 'gm.group_id')
+    .select(['gm.user_id', 'g.id', 'g.name'])
+    .where('gm.org_id', '=', orgId)
+    .where('g.org_id', '=', orgId)
+    .where('gm.user_id', 'in', [...userIds])
+    .orderBy('g.name')
+    .execute();
+}
+
+/** Names of these members (managers, group members), by id; deprovisioned ones too. */
+export async function namesOfMembers(ex: Executor, orgId: string, ids: readonly string[]): Promise<Array<{ id: string; name: string; scim_deleted_at: string | null }>> {
+  if (ids.length === 0) return [];
+  const out: Array<{ id: string; name: string; scim_deleted_at: string | null }> = [];
+  // SQLite bounds a statement's parameters: large groups are read in slices.
+  for (let i = 0; i < ids.length; i += 500) {
+    const slice = ids.slice(i, i + 500);
+    out.push(
+      ...((await ex.selectFrom('memberships').select(['id', 'name', 'scim_deleted_at']).where('org_id', '=', orgId).where('id', 'in', slice).execute()) as Array<{
+        id: string;
+        name: string;
+        scim_deleted_at: string | null;
+      }>),
+    );
+  }
+  return out;
+}
+
+/** The members of these groups, by group: member id and name (deprovisioned members are not shown). */
+export async function membersOfGroups(ex: Executor, orgId: string, groupIds: readonly string[]): Promise<Array<{ group_id: string; id: string; name: string }>> {
+  if (groupIds.length === 0) return [];
+  return ex
+    .selectFrom('group_members as gm')
+    .innerJoin('memberships as m', 'm.id', 'gm.user_id')
+    .select(['gm.group_id', 'm.id', 'm.name'])
+    .where('gm.org_id', '=', orgId)
+    .where('m.org_id', '=', orgId)
+    .where('m.scim_deleted_at', 'is', null)
+    .where('gm.group_id', 'in', [...groupIds])
+    .orderBy('m.id')
+    .execute();
+}
+
+export async function setGroupExternalId(ex: Executor, orgId: string, groupId: string, externalId: string | null, at: string): Promise<void> {
+  await ex.updateTable('groups').set({ external_id: externalId, updated_at: at }).where('org_id', '=', orgId).where('id', '=', groupId).execute();
+}
+
+export async function touchGroup(ex: Executor, orgId: string, groupId: string, at: string): Promise<void> {
+  await ex.updateTable('groups').set({ updated_at: at }).where('org_id', '=', orgId).where('id', '=', groupId).execute();
+}
+
+/** PRO-4: the members SCIM deprovisioned whose time to be removed has come, a batch at a time. */
+export async function deprovisionedDue(ex: Executor, now: string, limit: number): Promise<Array<{ id: string; org_id: string }>> {
+  return ex
+    .selectFrom('memberships')
+    .select(['id', 'org_id'])
+    .where('scim_remove_at', 'is not', null)
+    .where('scim_remove_at', '<=', now)
+    .where('scim_deleted_at', 'is not', null)
+    .orderBy('scim_remove_at')
+    .limit(limit)
+    .execute();
+}
