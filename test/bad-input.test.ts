@@ -382,6 +382,15 @@ const DIRECTORY_ROUTES = (f: { orgId: string }): RouteCase[] => [
     auth: true,
     badUrls: [`/api/v1/orgs/${f.orgId}/api-clients/apc_nobody`, `/api/v1/orgs/${f.orgId}/api-clients/${'x'.repeat(101)}`, `/api/v1/orgs/org_nobody/api-clients/apc_nobody`],
   },
+  // PRO-4: SCIM tokens (the name is checked by the schema and the service: 422 directory.invalid_scim_token when blank).
+  { method: 'POST', path: `${o}/scim/tokens`, auth: true, body: { name: 'Okta' } },
+  { method: 'GET', path: `${o}/scim/tokens`, auth: true, badUrls: [`/api/v1/orgs/${'x'.repeat(101)}/scim/tokens`, `/api/v1/orgs/org_nobody/scim/tokens`] },
+  {
+    method: 'DELETE',
+    path: `${o}/scim/tokens/{tokenId}`,
+    auth: true,
+    badUrls: [`/api/v1/orgs/${f.orgId}/scim/tokens/sct_nobody`, `/api/v1/orgs/${f.orgId}/scim/tokens/${'x'.repeat(101)}`, `/api/v1/orgs/org_nobody/scim/tokens/sct_nobody`],
+  },
 ];
 
 /** PRV-8: policy versions (public), publishing (staff), notices and acknowledgements (users). No version exists here. */
@@ -897,5 +906,183 @@ describe.each(dialects)('bad input to the SAML identity provider on $name', (dia
     const metadata = await t.app.http.inject({ method: 'GET', url: `/saml/${otherOrgApp}/metadata` });
     expect(metadata.statusCode).toBe(200);
     expect(metadata.body).toContain(`/saml/${otherOrgApp}/metadata`);
+  });
+});
+
+/**
+ * SEC-3, PRO-4: the SCIM service's routes (hidden from the OpenAPI document) refuse bad input with
+ * SCIM's own error responses (RFC 7644 §3.12: `application/scim+json`, `status` as a string, a
+ * `scimType` where one applies) and change nothing. The table names every route under /scim/v2; a
+ * route added without an entry fails the coverage check.
+ */
+type ScimBad = { url?: string; payload?: string; type?: string; auth?: 'none' | 'session' | 'forged'; headers?: Record<string, string>; status: number; scimType?: string };
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const SCIM_ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; bad: ScimBad[] }> = [
+  { method: 'GET', path: '/scim/v2/ServiceProviderConfig', bad: [{ auth: 'none', status: 401 }, { auth: 'session', status: 401 }, { auth: 'forged', status: 401 }] },
+  { method: 'GET', path: '/scim/v2/ResourceTypes', bad: [{ auth: 'none', status: 401 }] },
+  { method: 'GET', path: '/scim/v2/ResourceTypes/:id', bad: [{ url: '/scim/v2/ResourceTypes/Printer', status: 404 }, { auth: 'forged', status: 401 }] },
+  { method: 'GET', path: '/scim/v2/Schemas', bad: [{ auth: 'session', status: 401 }] },
+  { method: 'GET', path: '/scim/v2/Schemas/:id', bad: [{ url: '/scim/v2/Schemas/urn:nope', status: 404 }] },
+  { method: 'POST', path: '/scim/v2/Bulk', bad: [{ payload: '{}', status: 501 }, { auth: 'none', payload: '{}', status: 401 }] },
+  { method: 'GET', path: '/scim/v2/Me', bad: [{ status: 501 }] },
+  ...(['Users', 'Groups'] as const).flatMap((kind) => [
+    {
+      method: 'GET' as const,
+      path: `/scim/v2/${kind}`,
+      bad: [
+        { url: '?filter=userName%20eq', status: 400, scimType: 'invalidFilter' },
+        { url: '?filter=%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28a%20pr', status: 400, scimType: 'invalidFilter' },
+        { url: '?filter=password%20eq%20%22x%22', status: 400, scimType: 'invalidFilter' },
+        { url: '?startIndex=one', status: 400, scimType: 'invalidValue' },
+        { url: '?count=1e9', status: 400, scimType: 'invalidValue' },
+        { url: '?sortBy=password', status: 400, scimType: 'invalidValue' },
+        { url: '?sortOrder=sideways', status: 400, scimType: 'invalidValue' },
+        { url: `?attributes=${encodeURIComponent(',,')}`, status: 400, scimType: 'invalidValue' },
+        { auth: 'none' as const, status: 401 },
+      ],
+    },
+    {
+      method: 'POST' as const,
+      path: `/scim/v2/${kind}/.search`,
+      bad: [
+        { payload: '{}', status: 400, scimType: 'invalidSyntax' },
+        { payload: '[]', status: 400, scimType: 'invalidSyntax' },
+        { payload: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 42 }), status: 400, scimType: 'invalidValue' },
+        { payload: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], attributes: 'userName' }), status: 400, scimType: 'invalidValue' },
+      ],
+    },
+    {
+      method: 'POST' as const,
+      path: `/scim/v2/${kind}`,
+      bad: [
+        { payload: '{not json', status: 400, scimType: 'invalidSyntax' },
+        { payload: '"a string"', status: 400, scimType: 'invalidSyntax' },
+        { payload: '{}', status: 400, scimType: 'invalidValue' },
+        { payload: JSON.stringify({ schemas: ['urn:nope'], userName: 'x@example.com', displayName: 'X' }), status: 400, scimType: 'invalidSyntax' },
+        { payload: JSON.stringify(kind === 'Users' ? { userName: 'no-address' } : { displayName: 'G', members: [{ value: 'usr_nobody' }] }), status: 400, scimType: 'invalidValue' },
+        { payload: JSON.stringify(kind === 'Users' ? { userName: 'a@example.com', active: 'maybe' } : { displayName: 'G', members: 'all' }), status: 400, scimType: 'invalidValue' },
+        { payload: JSON.stringify(kind === 'Users' ? { userName: 'x'.repeat(300) } : { displayName: 'x'.repeat(300) }), status: 400, scimType: 'invalidValue' },
+        { payload: 'userName=x', type: 'application/x-www-form-urlencoded', status: 415 },
+        { payload: JSON.stringify({ userName: 'a'.repeat(3 * 1024 * 1024) }), status: 413 },
+      ],
+    },
+    { method: 'GET' as const, path: `/scim/v2/${kind}/:id`, bad: [{ url: `/scim/v2/${kind}/nobody_here`, status: 404 }, { url: `/scim/v2/${kind}/${'x'.repeat(100)}`, status: 404 }, { url: '?attributes=userName%2C%2Cname', status: 400, scimType: 'invalidValue' }] },
+    {
+      method: 'PUT' as const,
+      path: `/scim/v2/${kind}/:id`,
+      bad: [
+        { payload: '{}', status: 400, scimType: 'invalidValue' },
+        { payload: '[1]', status: 400, scimType: 'invalidSyntax' },
+        { url: `/scim/v2/${kind}/nobody_here`, payload: JSON.stringify({ userName: 'x@example.com', displayName: 'X' }), status: 404 },
+        { payload: JSON.stringify({ userName: 'x@example.com', displayName: 'X' }), headers: { 'if-match': 'W/"stale"' }, status: 412 },
+      ],
+    },
+    {
+      method: 'PATCH' as const,
+      path: `/scim/v2/${kind}/:id`,
+      bad: [
+        { payload: '{}', status: 400, scimType: 'invalidSyntax' },
+        { payload: JSON.stringify({ schemas: [PATCH_OP], Operations: [] }), status: 400, scimType: 'invalidSyntax' },
+        { payload: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'move', path: 'displayName', value: 'x' }] }), status: 400, scimType: 'invalidSyntax' },
+        { payload: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'password', value: 'x' }] }), status: 400, scimType: 'invalidPath' },
+        { payload: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'id', value: 'other' }] }), status: 400, scimType: 'mutability' },
+        { payload: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'remove' }] }), status: 400, scimType: 'noTarget' },
+        { payload: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] }), headers: { 'if-match': 'W/"stale"' }, status: 412 },
+        { url: `/scim/v2/${kind}/nobody_here`, payload: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] }), status: 404 },
+      ],
+    },
+    { method: 'DELETE' as const, path: `/scim/v2/${kind}/:id`, bad: [{ url: `/scim/v2/${kind}/nobody_here`, status: 404 }, { headers: { 'if-match': 'W/"stale"' }, status: 412 }, { auth: 'none' as const, status: 401 }] },
+  ]),
+];
+
+describe.each(dialects)('bad input to the SCIM service on $name', (dialect) => {
+  let t: TestApp;
+  let token: string;
+  let session: Record<string, string>;
+  const ids: Record<'Users' | 'Groups', string> = { Users: '', Groups: '' };
+  const TABLES = ['memberships', 'groups', 'group_members', 'scim_tokens', 'audit_log', 'jobs'];
+  const snapshot = async () => {
+    const out: Record<string, unknown> = {};
+    for (const table of TABLES) out[table] = (await sql`select * from ${sql.table(table)}`.execute(t.app.db)).rows.map((r) => JSON.stringify(r)).sort();
+    // The token's last use is written once a minute at most: not a change the request made.
+    return JSON.stringify(out).replace(/\\"last_used_at\\":\\"[^"\\]*\\"/g, '');
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    const admin = await verifiedUser(t);
+    session = admin.auth;
+    const made = await t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${admin.organization.id}/scim/tokens`, headers: admin.auth, payload: { name: 'HR' } });
+    expect(made.statusCode, made.body).toBe(201);
+    token = json(made).token;
+    const h = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
+    const user = await t.app.http.inject({ method: 'POST', url: '/scim/v2/Users', headers: h, payload: JSON.stringify({ userName: 'pat@example.com', displayName: 'Pat' }) });
+    expect(user.statusCode, user.body).toBe(201);
+    ids.Users = json(user).id;
+    const group = await t.app.http.inject({ method: 'POST', url: '/scim/v2/Groups', headers: h, payload: JSON.stringify({ displayName: 'Staff', members: [{ value: ids.Users }] }) });
+    expect(group.statusCode, group.body).toBe(201);
+    ids.Groups = json(group).id;
+    await settleMail(t);
+  });
+  afterAll(() => t.close());
+
+  it('SEC-3, PRO-4: the table covers every route under /scim/v2', () => {
+    const listed = SCIM_ROUTES.map((r) => `${r.method} ${r.path}`).sort();
+    for (const r of SCIM_ROUTES) expect(t.app.http.hasRoute({ method: r.method, url: r.path }), `${r.method} ${r.path}`).toBe(true);
+    const printed = t.app.http.printRoutes({ commonPrefix: false, includeHooks: false });
+    // printRoutes draws a tree: a node's path is its parent's followed by its own segment (four columns a level).
+    const found = new Set<string>();
+    const stack: string[] = [];
+    for (const line of printed.split('\n')) {
+      const m = /^([\s│├└─]*)(\S+)(?: \(([^)]+)\))?$/.exec(line);
+      if (!m) continue;
+      const depth = Math.round((m[1] as string).length / 4);
+      stack.length = depth + 1;
+      stack[depth] = `${stack[depth - 1] ?? ''}${m[2]}`;
+      const path = stack[depth] as string;
+      if (m[3] && /^\/?scim\/v2\//.test(path.replace(/^\/+/, '/').slice(1))) for (const method of m[3].split(', ')) if (method !== 'HEAD') found.add(`${method} ${path.replace(/^\/+/, '/')}`);
+    }
+    expect([...found].sort()).toEqual(listed);
+  });
+
+  it('SEC-3, PRO-4: malformed, oversized and unauthenticated requests get SCIM error responses, changing nothing', async () => {
+    const before = await snapshot();
+    for (const r of SCIM_ROUTES) {
+      const kind = r.path.includes('/Groups') ? 'Groups' : 'Users';
+      for (const b of r.bad) {
+        const url = b.url?.startsWith('/') ? b.url : `${r.path.replace(':id', ids[kind])}${b.url ?? ''}`;
+        const auth = b.auth === 'none' ? {} : b.auth === 'session' ? session : { authorization: `Bearer ${b.auth === 'forged' ? `scim_${'A'.repeat(43)}` : token}` };
+        const headers = { ...auth, ...(b.payload !== undefined ? { 'content-type': b.type ?? 'application/scim+json' } : {}), ...b.headers };
+        const res = await t.app.http.inject({ method: r.method, url, headers, ...(b.payload !== undefined ? { payload: b.payload } : {}) });
+        const where = `${r.method} ${url.slice(0, 120)} ${JSON.stringify(b).slice(0, 160)}: ${res.statusCode} ${res.body.slice(0, 200)}`;
+        expect(res.statusCode, where).toBe(b.status);
+        expect(res.headers['content-type'], where).toContain('application/scim+json');
+        const e = json(res);
+        expect(e.schemas, where).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+        expect(e.status, where).toBe(String(res.statusCode));
+        if (b.scimType) expect(e.scimType, where).toBe(b.scimType);
+        if (res.statusCode === 401) expect(res.headers['www-authenticate']).toBe('Bearer realm="SCIM"');
+        expect(res.body).not.toMatch(/ at \S+:\d+:\d+/);
+        expect(res.body).not.toContain(token);
+      }
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('DIR-1, PRO-4: another organization’s token sees none of these resources: 404 on every route that names one', async () => {
+    const other = await verifiedUser(t);
+    const made = await t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${other.organization.id}/scim/tokens`, headers: other.auth, payload: { name: 'HR' } });
+    const theirs = { authorization: `Bearer ${json(made).token}`, 'content-type': 'application/scim+json' };
+    for (const kind of ['Users', 'Groups'] as const) {
+      for (const method of ['GET', 'PUT', 'PATCH', 'DELETE'] as const) {
+        const payload = method === 'PATCH' ? JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Taken' }] }) : method === 'PUT' ? JSON.stringify({ userName: 'z@example.com', displayName: 'Taken' }) : undefined;
+        const res = await t.app.http.inject({ method, url: `/scim/v2/${kind}/${ids[kind]}`, headers: theirs, ...(payload ? { payload } : {}) });
+        expect(res.statusCode, `${method} ${kind}`).toBe(404);
+      }
+      const list = json(await t.app.http.inject({ method: 'GET', url: `/scim/v2/${kind}?filter=${encodeURIComponent(`id eq "${ids[kind]}"`)}`, headers: theirs }));
+      expect(list.totalResults).toBe(0);
+    }
+    const still = await t.app.http.inject({ method: 'GET', url: `/scim/v2/Users/${ids.Users}`, headers: { authorization: `Bearer ${token}` } });
+    expect(json(still).displayName).toBe('Pat');
   });
 });

@@ -44,6 +44,7 @@ const INVALID = {
   resource: 'res_XXXXXXXXXXXXXXXX',
   binding: 'bnd_XXXXXXXXXXXXXXXX',
   apiClient: 'apc_XXXXXXXXXXXXXXXX',
+  scimToken: 'sct_XXXXXXXXXXXXXXXX',
 } as const;
 
 interface Actor {
@@ -66,6 +67,8 @@ interface Org {
   bindings: Array<{ id: string; resourceId: string }>;
   /** PRO-2: the organization's API clients. */
   apiClients: string[];
+  /** PRO-4: the organization's SCIM tokens. */
+  scimTokens: string[];
   /** Memberships made so far (some since undone), so that removals often find one. */
   members: Array<{ groupId: string; userId: string }>;
 }
@@ -79,6 +82,7 @@ const KINDS = [
   ...['clientSecret'],
   // PRO-2: the organization's API clients.
   ...['createApiClient', 'listApiClients', 'revokeApiClient'],
+  ...['createScimToken', 'listScimTokens', 'revokeScimToken'],
   // PRO-3: a network's RADIUS shared secret, and the accounting sessions.
   ...['sharedSecret', 'radiusSessions'],
   // DSR-6: an organization's deletion (a name that seldom matches: the organizations are renamed `Renamed <n>`).
@@ -257,7 +261,7 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
     if (accept.statusCode !== 200) throw new Error(`accept invitation: ${accept.body}`);
     const session = await signIn(t, email, GOOD_PASSWORD);
     const member: Actor = { org: k, role: 'member', userId: memberId, email, auth: { authorization: `Bearer ${session.token}` }, label: `${k.toUpperCase()} member` };
-    return { key: k, id: orgId, admin, member, users: [a.user.id, memberId], groups: [], resources: [], bindings: [], members: [], apiClients: [] };
+    return { key: k, id: orgId, admin, member, users: [a.user.id, memberId], groups: [], resources: [], bindings: [], members: [], apiClients: [], scimTokens: [] };
   }
 
   // ---- turning an abstract op into a request --------------------------------------
@@ -439,6 +443,18 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
         if (k && k !== actor.org && pool.length > 0) foreign = true;
         return { method: 'DELETE', url: `${base}/api-clients/${id}`, urlOrg, foreign };
       }
+      case 'createScimToken':
+        return { method: 'POST', url: `${base}/scim/tokens`, payload: { name: text('hr') }, urlOrg, foreign };
+      case 'listScimTokens':
+        return { method: 'GET', url: `${base}/scim/tokens`, urlOrg, foreign };
+      case 'revokeScimToken': {
+        const roll = next() % 100;
+        const k = roll < 60 ? home : roll < 94 ? otherOf(home) : null;
+        const pool = k ? orgs[k].scimTokens : [];
+        const id = pool.length > 0 ? (pool[next() % pool.length] as string) : INVALID.scimToken;
+        if (k && k !== actor.org && pool.length > 0) foreign = true;
+        return { method: 'DELETE', url: `${base}/scim/tokens/${id}`, urlOrg, foreign };
+      }
       case 'ldapCa':
         return { method: 'GET', url: `${base}/ldap/ca.pem`, urlOrg, foreign };
       case 'getOrg':
@@ -576,6 +592,7 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
         else if (op.kind === 'createResource') mine.resources.push(body.id);
         else if (op.kind === 'bind') mine.bindings.push({ id: body.id, resourceId: body.resourceId });
         else if (op.kind === 'createApiClient') mine.apiClients.push(body.id);
+        else if (op.kind === 'createScimToken') mine.scimTokens.push(body.id);
       }
       // Lists show what imports made: their users and groups join the pools.
       if (res.statusCode === 200 && req.urlOrg === actor.org && actor.role === 'admin') {
@@ -622,7 +639,7 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
       );
       expect(stats.calls).toBeGreaterThanOrEqual(budget.minOps);
       // The sequences do build state: users, groups, resources, memberships and bindings were made and used.
-      for (const k of ['createUser', 'importUsers', 'exportUsers', 'createGroup', 'createResource', 'addMember', 'bind', 'unbind', 'deleteUser', 'suspendUser', 'access', 'resourceAccess', 'createApiClient', 'revokeApiClient']) {
+      for (const k of ['createUser', 'importUsers', 'exportUsers', 'createGroup', 'createResource', 'addMember', 'bind', 'unbind', 'deleteUser', 'suspendUser', 'access', 'resourceAccess', 'createApiClient', 'revokeApiClient', 'createScimToken', 'revokeScimToken']) {
         expect(stats.succeeded.get(k) ?? 0, `successful ${k} calls`).toBeGreaterThan(0);
       }
     },

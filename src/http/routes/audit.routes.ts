@@ -52,7 +52,9 @@ export function auditRoutes(app: HttpApp, deps: HttpDeps): void {
     for (const [orgId, ids] of byOrg) {
       // PRO-2: an API client acting is named too (its id is never another organization's).
       const clients = await deps.federation.apiClients.namesIn(orgId, [...ids]);
-      names.set(orgId, new Map([...(await directory.organizations.namesIn(db, orgId, [...ids])), ...clients]));
+      // PRO-4: and a SCIM token, by the name its admin gave it.
+      const scimTokens = await directory.scimTokens.namesIn(orgId, [...ids]);
+      names.set(orgId, new Map([...(await directory.organizations.namesIn(db, orgId, [...ids])), ...clients, ...scimTokens]));
     }
     const staffNames = new Map<string, string>();
     if (staffLog) {

@@ -46,17 +46,23 @@ function orderOf(table: Record<string, string>, alias: 'm' | 'g', w: Window) {
   return sql`${key} ${dir}, ${sql.ref(`${alias}.id`)} ${dir}`;
 }
 
+/**
+ * totalResults: a first page shorter than asked is the whole result (the lookup by userName or
+ * externalId a client makes before every create), so it is counted only when it may not be.
+ */
+async function totalOf(found: number, w: Window, count: () => Promise<{ n: number | string | bigint }>): Promise<number> {
+  if (w.offset === 0 && found < w.limit) return found;
+  return Number((await count()).n);
+}
+
 export async function searchScimUsers(ex: Executor, orgId: string, where: Where, w: Window): Promise<{ rows: MembershipsTable[]; total: number }> {
   const base = ex
     .selectFrom('memberships as m')
     .where('m.org_id', '=', orgId)
     .where('m.scim_deleted_at', 'is', null)
     .$if(where !== true, (q) => q.where(where as Expression<SqlBool>));
-  const [rows, total] = await Promise.all([
-    w.limit === 0 ? [] : base.selectAll('m').orderBy(orderOf(USER_SORT, 'm', w)).limit(w.limit).offset(w.offset).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows as MembershipsTable[], total: Number(total.n) };
+  const rows = w.limit === 0 ? [] : ((await base.selectAll('m').orderBy(orderOf(USER_SORT, 'm', w)).limit(w.limit).offset(w.offset).execute()) as MembershipsTable[]);
+  return { rows, total: await totalOf(rows.length, w, () => base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()) };
 }
 
 export async function searchScimGroups(ex: Executor, orgId: string, where: Where, w: Window): Promise<{ rows: GroupsTable[]; total: number }> {
@@ -64,11 +70,8 @@ export async function searchScimGroups(ex: Executor, orgId: string, where: Where
     .selectFrom('groups as g')
     .where('g.org_id', '=', orgId)
     .$if(where !== true, (q) => q.where(where as Expression<SqlBool>));
-  const [rows, total] = await Promise.all([
-    w.limit === 0 ? [] : base.selectAll('g').orderBy(orderOf(GROUP_SORT, 'g', w)).limit(w.limit).offset(w.offset).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows as GroupsTable[], total: Number(total.n) };
+  const rows = w.limit === 0 ? [] : ((await base.selectAll('g').orderBy(orderOf(GROUP_SORT, 'g', w)).limit(w.limit).offset(w.offset).execute()) as GroupsTable[]);
+  return { rows, total: await totalOf(rows.length, w, () => base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()) };
 }
 
 /** A member in the SCIM view (not deprovisioned). */
@@ -89,9 +92,12 @@ export async function holdersOfUserName(ex: Executor, orgId: string, normalized:
 /** The groups of these members, by member: id and name. */
 export async function groupsOfUsers(ex: Executor, orgId: string, userIds: readonly string[]): Promise<Array<{ user_id: string; id: string; name: string }>> {
   if (userIds.length === 0) return [];
+  // From the members' rows to their groups (CROSS JOIN keeps SQLite to that order: starting from
+  // the organization's groups, it would probe every one of them for each member).
   return ex
     .selectFrom('group_members as gm')
-    .innerJoin('groups as g', 'g.id', 'gm.group_id')
+    .crossJoin('groups as g')
+    .whereRef('g.id', '=', 'gm.group_id')
     .select(['gm.user_id', 'g.id', 'g.name'])
     .where('gm.org_id', '=', orgId)
     .where('g.org_id', '=', orgId)

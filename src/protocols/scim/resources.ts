@@ -112,8 +112,8 @@ function primaryEmail(v: unknown): string | null | undefined {
 }
 
 export function userInput(body: unknown): ScimUserInput {
-  const o = object(body, 'The request body');
-  if (!o) throw new ScimError(400, 'invalidSyntax', 'The request body must be a User resource.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ScimError(400, 'invalidSyntax', 'The request body must be a User resource.');
+  const o = body as Json;
   checkSchemas(o, USER_SCHEMA);
   const userName = string(get(o, 'userName'), 'userName');
   if (typeof userName !== 'string' || userName.trim() === '') throw bad('userName is required.');
@@ -137,8 +137,8 @@ export function userInput(body: unknown): ScimUserInput {
 }
 
 export function groupInput(body: unknown): ScimGroupInput {
-  const o = object(body, 'The request body');
-  if (!o) throw new ScimError(400, 'invalidSyntax', 'The request body must be a Group resource.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ScimError(400, 'invalidSyntax', 'The request body must be a Group resource.');
+  const o = body as Json;
   checkSchemas(o, GROUP_SCHEMA);
   const displayName = string(get(o, 'displayName'), 'displayName');
   if (typeof displayName !== 'string' || displayName.trim() === '') throw bad('displayName is required.');
