@@ -19,6 +19,7 @@ const CONSOLE_NAV = [
   { to: '/console/resources', label: 'Resources' },
   { to: '/console/ldap', label: 'LDAP' },
   { to: '/console/api-clients', label: 'API clients' },
+  { to: '/console/scim', label: 'Provisioning (SCIM)' },
   { to: '/console/support', label: 'Support' },
   { to: '/console/audit', label: 'Audit log' },
 ] as const;

@@ -25,6 +25,7 @@ const ResourcesPage = lazy(() => import('./console/Resources.tsx'));
 const ResourceDetailPage = lazy(() => import('./console/ResourceDetail.tsx'));
 const LdapPage = lazy(() => import('./console/Ldap.tsx'));
 const ApiClientsPage = lazy(() => import('./console/ApiClients.tsx'));
+const ScimProvisioningPage = lazy(() => import('./console/ScimProvisioning.tsx'));
 const BillingSection = lazy(() => import('./console/Billing.tsx'));
 const OrgSecuritySection = lazy(() => import('./console/OrgSecurity.tsx'));
 const OrgDeletionSection = lazy(() => import('./console/OrgDeletion.tsx'));
@@ -161,6 +162,9 @@ function ConsoleRoutes() {
       </Route>
       <Route path="/console/api-clients">
         <ApiClientsPage />
+      </Route>
+      <Route path="/console/scim">
+        <ScimProvisioningPage />
       </Route>
       <Route path="/console/support">
         <SupportPage />
