@@ -160,9 +160,13 @@ describe.each(dialects)('fulfilment of privacy requests on $name', (dialect) => 
     const mine = json(await get(`${REQUESTS}/${made.id}?token=${tokenFrom(ack.text, `${REQUESTS}/${made.id}`)}`));
     expect(mine).toMatchObject({ state: 'completed', outcome: 'complied', fulfilment: { status: 'answered' } });
     const answer = mine.fulfilment.answer;
-    expect(answer.thirdParties).toEqual([
-      expect.objectContaining({ name: 'Acme Partners LLC', address: '500 Market St, San Francisco, CA 94105', kind: 'partner', categories: ['identifiers', 'contact'], purposes: ['co-marketing'], directMarketing: true }),
-    ]);
+    expect(answer.thirdParties).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Acme Partners LLC', address: '500 Market St, San Francisco, CA 94105', kind: 'partner', categories: ['identifiers', 'contact'], purposes: ['co-marketing'], directMarketing: true }),
+      ]),
+    );
+    // Besides it, only the mail relay, once it has delivered the person's mail (as the jobs fall, before or after the answer).
+    for (const p of answer.thirdParties.filter((p: { name: string }) => p.name !== 'Acme Partners LLC')) expect(p).toMatchObject({ kind: 'service_provider', purposes: ['email delivery'], directMarketing: false });
     const categories = answer.categories.map((c: { category: string }) => c.category);
     expect(categories).toEqual(expect.arrayContaining(['identifiers', 'account_records', 'internet_activity', 'account_credentials']));
     expect(answer.categories.find((c: { category: string }) => c.category === 'account_credentials')).toMatchObject({ withheld: true });
