@@ -1,4 +1,5 @@
 import { type SqlBool, type Expression, sql } from 'kysely';
+import { type Statement, statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { GroupsTable, MembershipsTable } from './directory.tables.ts';
 
@@ -74,6 +75,29 @@ export async function searchScimGroups(ex: Executor, orgId: string, where: Where
   return { rows, total: await totalOf(rows.length, w, () => base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()) };
 }
 
+/**
+ * The lookup every provisioning client makes before it creates someone, `userName eq "…"` (first
+ * page, default order), as one statement prepared once per page size: the two index probes of the
+ * userName, without a query builder on the way (it cost as much as the lookup). LIMIT is written
+ * into the text (SQLite re-plans a statement whose LIMIT is bound).
+ */
+const byUserName = new Map<number, Statement<MembershipsTable>>();
+export async function scimUsersByUserName(ex: Executor, orgId: string, normalized: string, limit: number): Promise<MembershipsTable[]> {
+  let st = byUserName.get(limit);
+  if (!st) {
+    st = statement<MembershipsTable>(`select m.* from memberships m where m.org_id = ? and m.scim_deleted_at is null
+      and (m.scim_user_name_normalized = ? or (m.scim_user_name_normalized is null and m.username = ?))
+      order by m.created_at, m.id limit ${Math.max(1, Math.trunc(limit))}`);
+    // Page sizes are 1 to 1000: bounded.
+    byUserName.set(limit, st);
+  }
+  return st.all(ex, [orgId, normalized, normalized]);
+}
+
+/** One member's groups, the case of a lookup: from the member's rows to their groups. */
+const GROUPS_OF_ONE = statement<{ user_id: string; id: string; name: string }>(`select gm.user_id, g.id, g.name from group_members gm cross join groups g
+  where g.id = gm.group_id and gm.org_id = ? and g.org_id = ? and gm.user_id = ? order by g.name`);
+
 /** A member in the SCIM view (not deprovisioned). */
 export async function findScimUser(ex: Executor, orgId: string, id: string): Promise<MembershipsTable | undefined> {
   return ex.selectFrom('memberships').selectAll().where('org_id', '=', orgId).where('id', '=', id).where('scim_deleted_at', 'is', null).executeTakeFirst();
@@ -92,6 +116,7 @@ export async function holdersOfUserName(ex: Executor, orgId: string, normalized:
 /** The groups of these members, by member: id and name. */
 export async function groupsOfUsers(ex: Executor, orgId: string, userIds: readonly string[]): Promise<Array<{ user_id: string; id: string; name: string }>> {
   if (userIds.length === 0) return [];
+  if (userIds.length === 1) return GROUPS_OF_ONE.all(ex, [orgId, orgId, userIds[0]]);
   // From the members' rows to their groups (CROSS JOIN keeps SQLite to that order: starting from
   // the organization's groups, it would probe every one of them for each member).
   return ex

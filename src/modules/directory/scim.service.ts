@@ -166,6 +166,12 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
 
   async function searchUsers(caller: Caller, orgId: string, q: ScimSearch): Promise<{ total: number; items: ScimUserRecord[] }> {
     requireCapability(caller, 'directory.read', { orgId });
+    const f = q.filter;
+    // The lookup clients make before every create, prepared once (the general path answers the same).
+    if (f?.type === 'equal' && f.attribute === 'username' && q.startIndex === 1 && q.sortBy === undefined && q.count > 0 && !f.value.includes('\u0000')) {
+      const rows = await scim.scimUsersByUserName(db, orgId, f.value.toLowerCase(), q.count);
+      return { total: rows.length < q.count ? rows.length : (await scim.searchScimUsers(db, orgId, compileScimFilter('users', f, { dialect: deps.dialect, orgId }) as scim.Where, { offset: 0, limit: 0 })).total, items: await userRecords(db, orgId, rows) };
+    }
     const where = q.filter ? compileScimFilter('users', q.filter, { dialect: deps.dialect, orgId }) : true;
     if (where === false) return { total: 0, items: [] };
     const { rows, total } = await scim.searchScimUsers(db, orgId, where, { offset: q.startIndex - 1, limit: q.count, sortBy: q.sortBy, descending: q.descending });
