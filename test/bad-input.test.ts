@@ -948,6 +948,8 @@ const SCIM_ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; 
         { payload: '{}', status: 400, scimType: 'invalidSyntax' },
         { payload: '[]', status: 400, scimType: 'invalidSyntax' },
         { payload: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 42 }), status: 400, scimType: 'invalidValue' },
+        { payload: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], startIndex: 1e300 }), status: 400, scimType: 'invalidValue' },
+        { payload: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], count: 1.5 }), status: 400, scimType: 'invalidValue' },
         { payload: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], attributes: 'userName' }), status: 400, scimType: 'invalidValue' },
       ],
     },

@@ -9,7 +9,8 @@ import { type Kysely, sql } from 'kysely';
  *   case-insensitive in SCIM), `externalId`, the name's parts, the enterprise extension's employee
  *   number, department and manager, and `scim_deleted_at`, set when SCIM deprovisioned the member
  *   (suspended at once, hidden from SCIM), and `scim_remove_at`, when the membership is removed, per
- *   the organization's setting when it was deprovisioned (null: not automatically).
+ *   the organization's setting when it was deprovisioned (null: not automatically), and
+ *   `suspended_by_scim`, set when SCIM suspended the member (SCIM lifts only its own suspensions).
  * - groups get an `externalId`.
  * - organizations get `scim_remove_after_days`: how long a deprovisioned member stays suspended
  *   before the membership is removed (0: at once; null: until an admin removes it).
@@ -27,7 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('scim_tokens_org').on('scim_tokens').columns(['org_id', 'created_at']).execute();
 
-  for (const column of ['scim_user_name', 'scim_user_name_normalized', 'external_id', 'given_name', 'family_name', 'employee_number', 'department', 'manager_id', 'scim_deleted_at', 'scim_remove_at']) {
+  for (const column of ['scim_user_name', 'scim_user_name_normalized', 'external_id', 'given_name', 'family_name', 'employee_number', 'department', 'manager_id', 'scim_deleted_at', 'scim_remove_at', 'suspended_by_scim']) {
     await db.schema.alterTable('memberships').addColumn(column, 'text').execute();
   }
   await db.schema
@@ -49,7 +50,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('memberships_scim_remove').execute();
   await db.schema.dropIndex('memberships_external_id').execute();
   await db.schema.dropIndex('memberships_scim_user_name').execute();
-  for (const column of ['scim_remove_at', 'scim_deleted_at', 'manager_id', 'department', 'employee_number', 'family_name', 'given_name', 'external_id', 'scim_user_name_normalized', 'scim_user_name']) {
+  for (const column of ['suspended_by_scim', 'scim_remove_at', 'scim_deleted_at', 'manager_id', 'department', 'employee_number', 'family_name', 'given_name', 'external_id', 'scim_user_name_normalized', 'scim_user_name']) {
     await db.schema.alterTable('memberships').dropColumn(column).execute();
   }
   await db.schema.dropTable('scim_tokens').execute();

@@ -84,6 +84,8 @@ export interface MembershipsTable {
   scim_deleted_at?: string | null;
   /** When the deprovisioned membership is removed (the organization's setting at deprovisioning); null: not automatically. */
   scim_remove_at?: string | null;
+  /** When SCIM suspended the member (`active: false`, DELETE); null when an admin did, or nobody: SCIM's `active: true` lifts only its own suspensions. */
+  suspended_by_scim?: string | null;
 }
 
 /** PRO-4: an organization's SCIM provisioning token; the token itself is shown once. */

@@ -231,9 +231,16 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
     const orgId = org.id;
     const membershipId = existing.id;
     const status = suspend ? 'suspended' : existing.account_id === null && !existing.imported_password_hash_enc ? 'invited' : 'active';
-    if (existing.status === status && (suspend || !existing.scim_deleted_at)) return false;
+    if (existing.status === status && suspend) {
+      // An admin suspending a member SCIM suspended makes the suspension theirs: SCIM no longer lifts it.
+      if (details.via !== 'scim' && existing.suspended_by_scim) await members.updateMembership(trx, orgId, membershipId, { suspended_by_scim: null });
+      return false;
+    }
+    if (existing.status === status && !existing.scim_deleted_at) return false;
     if (!suspend && existing.status === 'suspended') await assertSeatFree(trx, org, clock.now());
-    await members.updateMembership(trx, orgId, membershipId, { status, ...(suspend ? {} : { scim_deleted_at: null, scim_remove_at: null }), updated_at: clock.now().toISOString() });
+    const now = clock.now().toISOString();
+    const bySource = suspend ? { suspended_by_scim: details.via === 'scim' ? now : null } : { scim_deleted_at: null, scim_remove_at: null, suspended_by_scim: null };
+    await members.updateMembership(trx, orgId, membershipId, { status, ...bySource, updated_at: now });
     if (existing.status === status) return true;
     let ended = 0;
     if (suspend && existing.account_id && !(await members.statusesOfAccount(trx, existing.account_id)).includes('active')) {

@@ -21,6 +21,8 @@ export async function membershipsOf(ex: Executor, accountId: string | null, emai
 
 export async function deleteMembership(ex: Executor, orgId: string, id: string): Promise<number> {
   const r = await ex.deleteFrom('memberships').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  // PRO-4: whom they managed has no manager now.
+  await ex.updateTable('memberships').set({ manager_id: null }).where('org_id', '=', orgId).where('manager_id', '=', id).execute();
   return Number(r.numDeletedRows);
 }
 
@@ -47,6 +49,9 @@ export async function deidentifyMembership(ex: Executor, orgId: string, id: stri
       family_name: null,
       employee_number: null,
       department: null,
+      // Out of SCIM's view: a provisioning client's next push must not write the person back (DSR-5).
+      scim_deleted_at: now,
+      scim_remove_at: null,
       updated_at: now,
     })
     .where('org_id', '=', orgId)

@@ -359,13 +359,14 @@ export function userInGroupsNamed(orgId: string, condition?: Condition): Conditi
     where sgm.user_id = ${sql.ref('m.id')} and sgm.org_id = ${orgId} and sg.org_id = ${orgId}${condition ? sql` and ${condition}` : sql``})`;
 }
 
-/** members.value: the group `g` has a member (`sgm.user_id`) for whom `condition` holds; some member without one. */
+/** members.value: the group `g` has a member (`sgm.user_id`, one SCIM shows) for whom `condition` holds; some member without one. */
 export function groupHasMember(orgId: string, condition?: Condition): Condition {
-  return sql<SqlBool>`exists (select 1 from group_members sgm where sgm.group_id = ${sql.ref('g.id')} and sgm.org_id = ${orgId}${condition ? sql` and ${condition}` : sql``})`;
+  return sql<SqlBool>`exists (select 1 from group_members sgm join memberships sm on sm.id = sgm.user_id
+    where sgm.group_id = ${sql.ref('g.id')} and sgm.org_id = ${orgId} and sm.org_id = ${orgId} and sm.scim_deleted_at is null${condition ? sql` and ${condition}` : sql``})`;
 }
 
 /** members.display: the group `g` has a member whose name (`sm.name`) satisfies `condition`. */
 export function groupHasMemberNamed(orgId: string, condition?: Condition): Condition {
   return sql<SqlBool>`exists (select 1 from group_members sgm join memberships sm on sm.id = sgm.user_id
-    where sgm.group_id = ${sql.ref('g.id')} and sgm.org_id = ${orgId} and sm.org_id = ${orgId}${condition ? sql` and ${condition}` : sql``})`;
+    where sgm.group_id = ${sql.ref('g.id')} and sgm.org_id = ${orgId} and sm.org_id = ${orgId} and sm.scim_deleted_at is null${condition ? sql` and ${condition}` : sql``})`;
 }

@@ -303,16 +303,17 @@ function activeAttribute(): Attribute {
 }
 
 /**
- * SCIM `userName`: the one a SCIM client gave, else the username. Equality reads the two indexes
- * (the given one's lower-cased column, the username's), so the lookup every client makes before it
- * creates someone is two index probes, never a scan.
+ * SCIM `userName`: the one a SCIM client gave, else the member's address (what Okta and Entra ID
+ * match people on, so members made before provisioning are found and linked, not created twice).
+ * Equality reads the two indexes (the given one's lower-cased column, the address's), so the lookup
+ * every client makes before it creates someone is two index probes, never a scan.
  */
 function userNameAttribute(d: DialectSql): Attribute {
   const given = ref('m.scim_user_name_normalized') as Expression<string | null>;
-  const username = ref('m.username') as Expression<string | null>;
-  const shown = sql<string>`coalesce(${given}, ${username}, ${ref('m.email_normalized')})`;
+  const address = ref('m.email_normalized') as Expression<string>;
+  const shown = sql<string>`coalesce(${given}, ${address})`;
   const text = textAttribute(d, shown, 'stored');
-  const condition = (b: string): Condition => sql<SqlBool>`(${given} = ${b} or (${given} is null and ${username} = ${b}))`;
+  const condition = (b: string): Condition => sql<SqlBool>`(${given} = ${b} or (${given} is null and ${address} = ${b}))`;
   return { ...text, keyed: { bind: (v) => v.toLowerCase(), condition }, equal: (v) => condition(v.toLowerCase()) };
 }
 
@@ -329,8 +330,9 @@ function scimUserAttributes({ dialect, orgId }: Scope): Map<string, Attribute> {
     ['externalid', textAttribute(d, ref('m.external_id'), 'exact', true)],
     ['displayname', displayName],
     ['name.formatted', displayName],
-    ['name.givenname', textAttribute(d, sql<string | null>`coalesce(${ref('m.given_name')}, ${d.givenName(name)})`, 'ignore', true)],
-    ['name.familyname', textAttribute(d, sql<string>`coalesce(${ref('m.family_name')}, ${d.surname(name)})`, 'ignore')],
+    // The parts a client gave, as the resource shows them (none are made up from the name).
+    ['name.givenname', textAttribute(d, ref('m.given_name'), 'ignore', true)],
+    ['name.familyname', textAttribute(d, ref('m.family_name'), 'ignore', true)],
     ['emails', email],
     ['emails.value', email],
     ['emails.type', constantAttribute('work')],

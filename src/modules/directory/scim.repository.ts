@@ -1,5 +1,6 @@
 import { type SqlBool, type Expression, sql } from 'kysely';
 import { type Statement, statement } from '../../db/database.ts';
+import { hasRowLocks } from '../../db/dialect.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { GroupsTable, MembershipsTable } from './directory.tables.ts';
 
@@ -11,11 +12,11 @@ export type Where = Expression<SqlBool> | true;
 
 /** The sort keys SCIM may ask for (sortBy), as columns of `m` or `g`; ties go by id. */
 const USER_SORT: Record<string, string> = {
-  username: 'coalesce(m.scim_user_name_normalized, m.username, m.email_normalized)',
+  username: 'coalesce(m.scim_user_name_normalized, m.email_normalized)',
   displayname: 'lower(m.name)',
   'name.formatted': 'lower(m.name)',
-  'name.givenname': 'lower(coalesce(m.given_name, m.name))',
-  'name.familyname': 'lower(coalesce(m.family_name, m.name))',
+  'name.givenname': 'lower(m.given_name)',
+  'name.familyname': 'lower(m.family_name)',
   externalid: 'm.external_id',
   emails: 'm.email_normalized',
   'emails.value': 'm.email_normalized',
@@ -86,7 +87,7 @@ export async function scimUsersByUserName(ex: Executor, orgId: string, normalize
   let st = byUserName.get(limit);
   if (!st) {
     st = statement<MembershipsTable>(`select m.* from memberships m where m.org_id = ? and m.scim_deleted_at is null
-      and (m.scim_user_name_normalized = ? or (m.scim_user_name_normalized is null and m.username = ?))
+      and (m.scim_user_name_normalized = ? or (m.scim_user_name_normalized is null and m.email_normalized = ?))
       order by m.created_at, m.id limit ${Math.max(1, Math.trunc(limit))}`);
     // Page sizes are 1 to 1000: bounded.
     byUserName.set(limit, st);
@@ -103,14 +104,39 @@ export async function findScimUser(ex: Executor, orgId: string, id: string): Pro
   return ex.selectFrom('memberships').selectAll().where('org_id', '=', orgId).where('id', '=', id).where('scim_deleted_at', 'is', null).executeTakeFirst();
 }
 
-/** Who holds this userName in the organization (SCIM's, or a username where no SCIM one was given); deprovisioned members included. */
-export async function holdersOfUserName(ex: Executor, orgId: string, normalized: string): Promise<Array<Pick<MembershipsTable, 'id' | 'scim_deleted_at'>>> {
+/**
+ * Who holds this userName or this address in the organization: a SCIM userName, or the address of
+ * a member no SCIM one was given to (SCIM shows it as the userName); deprovisioned members included.
+ */
+export async function holdersOf(ex: Executor, orgId: string, userName: string, email: string): Promise<MembershipsTable[]> {
   return ex
     .selectFrom('memberships')
-    .select(['id', 'scim_deleted_at'])
+    .selectAll()
     .where('org_id', '=', orgId)
-    .where((eb) => eb.or([eb('scim_user_name_normalized', '=', normalized), eb.and([eb('scim_user_name_normalized', 'is', null), eb('username', '=', normalized)])]))
+    .where((eb) =>
+      eb.or([eb('scim_user_name_normalized', '=', userName), eb('email_normalized', '=', email), eb.and([eb('scim_user_name_normalized', 'is', null), eb('email_normalized', '=', userName)])]),
+    )
     .execute();
+}
+
+/** The group's members SCIM shows (deprovisioned ones are left as they are by a client's changes). */
+export async function visibleMemberIdsOfGroup(ex: Executor, orgId: string, groupId: string): Promise<string[]> {
+  const rows = await ex
+    .selectFrom('group_members as gm')
+    .innerJoin('memberships as m', 'm.id', 'gm.user_id')
+    .select('gm.user_id')
+    .where('gm.org_id', '=', orgId)
+    .where('m.org_id', '=', orgId)
+    .where('gm.group_id', '=', groupId)
+    .where('m.scim_deleted_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** A group, locked for the rest of the transaction (PostgreSQL; SQLite has one writer). */
+export async function lockGroup(ex: Executor, orgId: string, groupId: string): Promise<boolean> {
+  const q = ex.selectFrom('groups').select('id').where('org_id', '=', orgId).where('id', '=', groupId);
+  return (await (hasRowLocks(ex) ? q.forUpdate() : q).executeTakeFirst()) !== undefined;
 }
 
 /** The groups of these members, by member: id and name. */

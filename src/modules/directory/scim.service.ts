@@ -67,7 +67,7 @@ export interface ScimGroupRecord {
 export interface ScimGroupInput {
   displayName: string;
   externalId?: string | null | undefined;
-  /** The members' ids; undefined leaves them as they are. */
+  /** The members' ids; undefined leaves them as they are (a PUT without `members`), [] removes them all. */
   memberIds?: string[] | undefined;
 }
 
@@ -85,7 +85,7 @@ export type Precondition<T> = (current: T) => void;
 
 const TEXT_MAX = 256;
 const USER_NAME_MAX = 256;
-/** A group larger than this is refused in one request (members are sent in pages by real clients). */
+/** One request names at most this many members (clients send large groups' members in several). */
 export const GROUP_MEMBERS_MAX = 10_000;
 
 const invalid = (message: string, field: string) => new AppError(DirectoryErrors.scimInvalid, message, { details: { field } });
@@ -142,7 +142,7 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
     const managers = new Map((await scim.namesOfMembers(ex, orgId, managerIds)).filter((m) => !m.scim_deleted_at).map((m) => [m.id, m.name]));
     return rows.map((r) => ({
       id: r.id,
-      userName: r.scim_user_name ?? r.username ?? r.email,
+      userName: r.scim_user_name ?? r.email,
       externalId: r.external_id ?? null,
       name: r.name,
       givenName: r.given_name ?? null,
@@ -184,16 +184,26 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
   }
 
   /**
-   * The userName is the organization's one: no other member holds it, as a SCIM userName or as a
-   * username (SCIM shows a username where none was given). A member SCIM deprovisioned that holds
-   * it is removed first: the client is provisioning that person again.
+   * Who else holds the userName or the address (a SCIM userName, or the address SCIM shows as the
+   * userName of a member no client named): each is a `uniqueness` conflict, named for what it
+   * holds. On a create (`self` absent), a member SCIM deprovisioned with the same address is the
+   * same person provisioned again: it is answered, to be taken back; one with another address
+   * keeps what it holds until it is removed (the organization's setting decides when).
    */
-  async function claimUserName(trx: Executor, ctx: RequestContext, orgId: string, normalized: string, self?: string): Promise<void> {
-    for (const h of await scim.holdersOfUserName(trx, orgId, normalized)) {
+  async function othersHolding(ex: Executor, orgId: string, userName: string, email: string, self?: string): Promise<MembershipsTable | undefined> {
+    let revive: MembershipsTable | undefined;
+    for (const h of await scim.holdersOf(ex, orgId, userName, email)) {
       if (h.id === self) continue;
-      if (h.scim_deleted_at) await memberOps.removeInTransaction(ctx, orgId, h.id, trx);
-      else throw uniqueness('This userName is already used in the organization.', 'userName');
+      const holdsName = h.scim_user_name_normalized === userName || ((h.scim_user_name_normalized ?? null) === null && h.email_normalized === userName);
+      if (self === undefined && h.scim_deleted_at && h.email_normalized === email && !revive) {
+        revive = h;
+        continue;
+      }
+      const kept = h.scim_deleted_at ? ' by a member SCIM deprovisioned, until the membership is removed' : '';
+      if (holdsName) throw uniqueness(`This userName is already used in the organization${kept}.`, 'userName');
+      throw uniqueness(`This address is already a member of, or invited to, this organization${kept}.`, 'emails');
     }
+    return revive;
   }
 
   async function managerOf(trx: Executor, orgId: string, managerId: string | null | undefined, self?: string): Promise<string | null> {
@@ -223,43 +233,62 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
     return org;
   }
 
-  /** A SCIM client's conflicts, named as SCIM names them (`uniqueness`). */
+  /** A unique index's refusal (a create that raced another), named as SCIM names it; any other conflict stays a plain one. */
   const conflicts = (e: unknown): never => {
-    if (isAppError(e) && (e.is(CommonErrors.conflict) || e.is(DirectoryErrors.usernameTaken))) throw uniqueness('This userName or address is already used in the organization.', 'userName');
+    if (isAppError(e) && e.is(CommonErrors.conflict)) {
+      const where = `${String(e.details?.constraint ?? '')} ${String((e.cause as Error | undefined)?.message ?? '')}`;
+      if (/email/.test(where)) throw uniqueness('This address is already a member of, or invited to, this organization.', 'emails');
+      if (/user_?name/.test(where)) throw uniqueness('This userName is already used in the organization.', 'userName');
+    }
     if (isAppError(e) && e.is(DirectoryErrors.alreadyInOrganization)) throw uniqueness('This address is already a member of, or invited to, this organization.', 'emails');
     throw e;
   };
+
+  /** An invitation is due: none was sent, it expired, or it went to another address. */
+  const invitationDue = (m: MembershipsTable, addressChanged: boolean) =>
+    m.status === 'invited' && m.account_id === null && (addressChanged || m.invite_token_hash === null || !m.invite_expires_at || m.invite_expires_at <= clock.now().toISOString());
 
   async function createUser(ctx: RequestContext, caller: Caller, orgId: string, input: ScimUserInput): Promise<ScimUserRecord> {
     requireCapability(caller, 'directory.invite', { orgId });
     const userName = userNameOf(input);
     const email = emailOf(input, userName);
+    const emailNormalized = normalizeEmail(email);
     const name = nameOf(input, userName);
     const active = input.active !== false;
     const columns = scimColumns(input, userName);
+    // A conflict is answered before any of the organization's invitations is spent on it.
+    await othersHolding(db, orgId, columns.scim_user_name_normalized, emailNormalized);
     // DIR-4: an invitation is mail: the organization's and the address's invitation limits hold.
-    if (active) await invitations.limit(orgId, normalizeEmail(email));
+    if (active) await invitations.limit(orgId, emailNormalized);
     const id = await db
       .transaction()
       .execute(async (trx) => {
         const org = await lockedOrg(trx, orgId);
         await assertNoDeletionPending(trx, orgId);
-        await claimUserName(trx, ctx, orgId, columns.scim_user_name_normalized);
-        const sameAddress = await members.findByEmail(trx, orgId, normalizeEmail(email));
-        if (sameAddress?.scim_deleted_at) await memberOps.removeInTransaction(ctx, orgId, sameAddress.id, trx);
-        else if (sameAddress) throw new AppError(DirectoryErrors.alreadyInOrganization);
+        const now = clock.now().toISOString();
+        const revive = await othersHolding(trx, orgId, columns.scim_user_name_normalized, emailNormalized);
+        if (revive) {
+          // The same person provisioned again: their membership (POSIX ids, groups, access) comes back.
+          const managerId = await managerOf(trx, orgId, input.managerId, revive.id);
+          await members.updateMembership(trx, orgId, revive.id, { ...columns, name, email, manager_id: managerId, scim_deleted_at: null, scim_remove_at: null, updated_at: now });
+          const back = await userRow(trx, orgId, revive.id);
+          if (active) await memberOps.setStatusIn(trx, ctx, org, back, false, { via: 'scim' });
+          const after = await userRow(trx, orgId, revive.id);
+          if (invitationDue(after, false)) await invitations.issue(trx, after, org.name, { accountId: null, name: null });
+          await audit.record(trx, ctx, { action: 'directory.user_reprovisioned', orgId, target: { type: 'user', id: revive.id }, details: { via: 'scim', active } });
+          return revive.id;
+        }
         if (active) await assertSeatFree(trx, org, clock.now());
         // The POSIX username: the userName itself when it is one and free, else one made from the address.
         const plain = userName.toLowerCase();
         const username = /^[a-z_][a-z0-9._-]{0,31}$/.test(plain) && !(await members.findByUsername(trx, orgId, plain)) ? plain : await memberOps.freeUsername(trx, orgId, usernameFromEmail(email));
         const posixId = await allocatePosixId(trx, orgId);
-        const now = clock.now().toISOString();
         const row: MembershipsTable = {
           id: newId('usr'),
           org_id: orgId,
           account_id: null,
           email,
-          email_normalized: normalizeEmail(email),
+          email_normalized: emailNormalized,
           name,
           role: 'member',
           status: active ? 'invited' : 'suspended',
@@ -277,6 +306,7 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
           updated_at: now,
           ...columns,
           manager_id: null,
+          suspended_by_scim: active ? null : now,
         };
         await members.insertMembership(trx, row);
         const managerId = await managerOf(trx, orgId, input.managerId, row.id);
@@ -294,7 +324,9 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
   /**
    * PUT, and PATCH once applied: the person as the client now has them. The address of a member
    * who has accepted is their account's own, changed by them alone; an invitation not yet accepted
-   * follows a new address (a fresh link goes there, the old one stops working).
+   * follows a new address (a fresh link goes there, the old one stops working). `active: false`
+   * suspends; `active: true` lifts only a suspension SCIM made: one an admin made stays until an
+   * admin lifts it.
    */
   async function replaceUser(ctx: RequestContext, caller: Caller, orgId: string, id: string, input: ScimUserInput, precondition?: Precondition<ScimUserRecord>): Promise<ScimUserRecord> {
     requireCapability(caller, 'directory.manage', { orgId });
@@ -302,6 +334,12 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
     const name = nameOf(input, userName);
     const columns = scimColumns(input, userName);
     const given = text(input.email, 'emails');
+    const givenEmail = given ? validEmail(given) : undefined;
+    // DIR-4: a change that sends an invitation spends one, as a create does.
+    const before = await userRow(db, orgId, id);
+    const newAddress = givenEmail !== undefined && normalizeEmail(givenEmail) !== before.email_normalized;
+    const lifting = input.active === true && before.status === 'suspended' && Boolean(before.suspended_by_scim);
+    if (before.account_id === null && (newAddress || lifting)) await invitations.limit(orgId, normalizeEmail(givenEmail ?? before.email));
     const reinvite = await db
       .transaction()
       .execute(async (trx) => {
@@ -310,33 +348,34 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
         precondition?.((await userRecords(trx, orgId, [current]))[0] as ScimUserRecord);
         // Changing an admin governs the organization: a person admin's, never a token's.
         if (current.role === 'admin') requireCapability(caller, 'directory.govern', { orgId });
-        if (columns.scim_user_name_normalized !== (current.scim_user_name_normalized ?? current.username ?? '')) await claimUserName(trx, ctx, orgId, columns.scim_user_name_normalized, id);
-        const email = given ? validEmail(given) : current.email;
+        const email = givenEmail ?? current.email;
         const addressChanged = normalizeEmail(email) !== current.email_normalized;
         if (addressChanged && current.account_id !== null) {
           throw new AppError(DirectoryErrors.scimImmutable, 'The address of a member who has signed up is their account’s own: they change it themselves.', { details: { field: 'emails' } });
         }
-        if (addressChanged && (await members.findByEmail(trx, orgId, normalizeEmail(email)))) throw new AppError(DirectoryErrors.alreadyInOrganization);
+        await othersHolding(trx, orgId, columns.scim_user_name_normalized, normalizeEmail(email), id);
         const managerId = await managerOf(trx, orgId, input.managerId, id);
         const now = clock.now().toISOString();
         const patch = { ...columns, name, manager_id: managerId, ...(addressChanged ? { email, email_normalized: normalizeEmail(email) } : {}) };
-        const fields = Object.entries(patch).filter(([k, v]) => (current as unknown as Record<string, unknown>)[k] !== v && !(v === null && (current as unknown as Record<string, unknown>)[k] === undefined)).map(([k]) => k);
+        const was = current as unknown as Record<string, unknown>;
+        const fields = Object.entries(patch).filter(([k, v]) => (was[k] ?? null) !== v).map(([k]) => k);
         if (fields.length > 0) {
           await members.updateMembership(trx, orgId, id, { ...patch, updated_at: now });
           await audit.record(trx, ctx, { action: 'directory.user_updated', orgId, target: { type: 'user', id }, details: { fields, via: 'scim' } });
         }
         const after = await userRow(trx, orgId, id);
-        if (input.active !== undefined && input.active !== (after.status !== 'suspended')) await memberOps.setStatusIn(trx, ctx, org, after, !input.active, { via: 'scim' });
+        const suspended = after.status === 'suspended';
+        if (input.active === false && !suspended) await memberOps.setStatusIn(trx, ctx, org, after, true, { via: 'scim' });
+        if (input.active === true && suspended && after.suspended_by_scim) await memberOps.setStatusIn(trx, ctx, org, after, false, { via: 'scim' });
         const final = await userRow(trx, orgId, id);
-        // An invitation follows a new address; one never sent (provisioned inactive) goes once active.
-        const invite = final.status === 'invited' && final.account_id === null && (addressChanged || final.invite_token_hash === null);
+        const invite = invitationDue(final, addressChanged);
         if (invite) await invitations.issue(trx, final, org.name, { accountId: null, name: null });
         return invite ? final : null;
       })
       .catch(conflicts);
     if (reinvite) mail.wake();
     // DIR-3: suspension was told in its transaction; a reactivation may give access back.
-    if (input.active === true) await tellAccessChanged(deps, orgId, { membershipIds: [id] });
+    if (lifting) await tellAccessChanged(deps, orgId, { membershipIds: [id] });
     return (await userRecords(db, orgId, [await userRow(db, orgId, id)]))[0] as ScimUserRecord;
   }
 
@@ -365,26 +404,36 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
     });
   }
 
-  /** The deprovisioned members whose time has come are removed, a batch at a time (a job). */
+  /**
+   * The deprovisioned members whose time has come are removed, a batch at a time (a job). Each in
+   * its own transaction, under its organization's lock, re-read there: one reactivated or
+   * provisioned again meanwhile stays. A row that fails is logged and left for the next run.
+   */
   async function removeDeprovisioned(ctx: RequestContext, batch = 200): Promise<number> {
-    const due = await scim.deprovisionedDue(db, clock.now().toISOString(), batch);
+    const now = clock.now().toISOString();
     let removed = 0;
-    for (const m of due) {
-      await db.transaction().execute(async (trx) => {
-        const row = await members.findMembership(trx, m.org_id, m.id);
-        if (!row?.scim_deleted_at || !row.scim_remove_at || row.scim_remove_at > clock.now().toISOString()) return;
-        await memberOps.removeInTransaction({ ...ctx }, m.org_id, m.id, trx);
-        removed++;
-      });
+    for (const m of await scim.deprovisionedDue(db, now, batch)) {
+      try {
+        await db.transaction().execute(async (trx) => {
+          if (!(await orgs.lockOrganization(trx, m.org_id))) return;
+          const row = await members.findMembership(trx, m.org_id, m.id);
+          if (!row?.scim_deleted_at || !row.scim_remove_at || row.scim_remove_at > now) return;
+          await memberOps.removeInTransaction(ctx, m.org_id, m.id, trx);
+          removed++;
+        });
+      } catch (e) {
+        deps.log?.warn({ orgId: m.org_id, membershipId: m.id, err: e instanceof Error ? e.message : String(e) }, 'a deprovisioned member could not be removed; the next run tries again');
+      }
     }
     return removed;
   }
 
   // ---- groups ------------------------------------------------------------------------------------
 
-  async function groupRecords(ex: Executor, orgId: string, rows: GroupsTable[]): Promise<ScimGroupRecord[]> {
+  /** The groups as SCIM shows them; `withMembers: false` when the client excluded members (a large group costs its members' rows). */
+  async function groupRecords(ex: Executor, orgId: string, rows: GroupsTable[], withMembers = true): Promise<ScimGroupRecord[]> {
     const byGroup = new Map<string, Array<{ id: string; name: string }>>();
-    for (const m of await scim.membersOfGroups(ex, orgId, rows.map((r) => r.id))) byGroup.set(m.group_id, [...(byGroup.get(m.group_id) ?? []), { id: m.id, name: m.name }]);
+    if (withMembers) for (const m of await scim.membersOfGroups(ex, orgId, rows.map((r) => r.id))) byGroup.set(m.group_id, [...(byGroup.get(m.group_id) ?? []), { id: m.id, name: m.name }]);
     return rows.map((g) => ({ id: g.id, displayName: g.name, externalId: g.external_id ?? null, members: byGroup.get(g.id) ?? [], createdAt: g.created_at, updatedAt: g.updated_at }));
   }
 
@@ -394,24 +443,23 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
     return g;
   }
 
-  async function searchGroups(caller: Caller, orgId: string, q: ScimSearch): Promise<{ total: number; items: ScimGroupRecord[] }> {
+  async function searchGroups(caller: Caller, orgId: string, q: ScimSearch, opts: { withMembers?: boolean } = {}): Promise<{ total: number; items: ScimGroupRecord[] }> {
     requireCapability(caller, 'directory.read', { orgId });
     const where = q.filter ? compileScimFilter('groups', q.filter, { dialect: deps.dialect, orgId }) : true;
     if (where === false) return { total: 0, items: [] };
     const { rows, total } = await scim.searchScimGroups(db, orgId, where, { offset: q.startIndex - 1, limit: q.count, sortBy: q.sortBy, descending: q.descending });
-    return { total, items: await groupRecords(db, orgId, rows) };
+    return { total, items: await groupRecords(db, orgId, rows, opts.withMembers !== false) };
   }
 
-  async function getGroup(caller: Caller, orgId: string, id: string): Promise<ScimGroupRecord> {
+  async function getGroup(caller: Caller, orgId: string, id: string, opts: { withMembers?: boolean } = {}): Promise<ScimGroupRecord> {
     requireCapability(caller, 'directory.read', { orgId });
-    return (await groupRecords(db, orgId, [await groupRow(db, orgId, id)]))[0] as ScimGroupRecord;
+    return (await groupRecords(db, orgId, [await groupRow(db, orgId, id)], opts.withMembers !== false))[0] as ScimGroupRecord;
   }
 
-  /** The member ids, each a user of the organization in the SCIM view; duplicates collapse. */
-  async function checkedMembers(trx: Executor, orgId: string, ids: string[] | undefined): Promise<string[] | undefined> {
-    if (ids === undefined) return undefined;
+  /** The ids one request names, each a user of the organization in the SCIM view; duplicates collapse. */
+  async function checkedMembers(trx: Executor, orgId: string, ids: string[]): Promise<string[]> {
     const unique = [...new Set(ids)];
-    if (unique.length > GROUP_MEMBERS_MAX) throw invalid(`A group may be given at most ${GROUP_MEMBERS_MAX} members at once.`, 'members');
+    if (unique.length > GROUP_MEMBERS_MAX) throw invalid(`A request may name at most ${GROUP_MEMBERS_MAX} members.`, 'members');
     const found = new Set((await scim.namesOfMembers(trx, orgId, unique)).filter((m) => !m.scim_deleted_at).map((m) => m.id));
     const unknown = unique.find((id) => !found.has(id));
     if (unknown !== undefined) throw invalid(`members: "${unknown.slice(0, 64)}" is no user of this organization.`, 'members');
@@ -425,16 +473,18 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
   };
 
   const groupConflict = (e: unknown): never => {
-    if (isAppError(e) && (e.is(CommonErrors.conflict) || e.is(DirectoryErrors.groupNameTaken))) throw uniqueness('A group with this displayName already exists.', 'displayName');
+    if (isAppError(e) && e.is(DirectoryErrors.groupNameTaken)) throw uniqueness('A group with this displayName already exists.', 'displayName');
+    if (isAppError(e) && e.is(CommonErrors.conflict) && /name/.test(`${String(e.details?.constraint ?? '')} ${String((e.cause as Error | undefined)?.message ?? '')}`)) {
+      throw uniqueness('A group with this displayName already exists.', 'displayName');
+    }
     throw e;
   };
 
-  /** Sets the group's members to `want`: adds and removes the difference, each audited; answers who left. */
-  async function setMembers(trx: Executor, ctx: RequestContext, orgId: string, groupId: string, want: string[], now: string): Promise<string[]> {
+  /** Adds and removes members (each audited, the group's time touched); answers whose access may have changed. */
+  async function changeMembers(trx: Executor, ctx: RequestContext, orgId: string, groupId: string, add: string[], remove: string[], now: string): Promise<string[]> {
     const have = new Set(await repo.memberIdsOfGroup(trx, orgId, groupId));
-    const wanted = new Set(want);
-    const added = want.filter((id) => !have.has(id));
-    const removed = [...have].filter((id) => !wanted.has(id));
+    const added = add.filter((id) => !have.has(id));
+    const removed = [...new Set(remove)].filter((id) => have.has(id));
     for (const userId of added) {
       await repo.addMember(trx, orgId, groupId, userId, now);
       await audit.record(trx, ctx, { action: 'directory.member_added', orgId, target: { type: 'group', id: groupId }, details: { userId, via: 'scim' } });
@@ -447,6 +497,16 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
     return [...added, ...removed];
   }
 
+  /**
+   * Sets the members SCIM shows to `want`: members SCIM deprovisioned are neither shown nor
+   * touched, so an admin who takes one back finds their groups as they were.
+   */
+  async function setMembers(trx: Executor, ctx: RequestContext, orgId: string, groupId: string, want: string[], now: string): Promise<string[]> {
+    const shown = await scim.visibleMemberIdsOfGroup(trx, orgId, groupId);
+    const wanted = new Set(want);
+    return changeMembers(trx, ctx, orgId, groupId, want, shown.filter((id) => !wanted.has(id)), now);
+  }
+
   async function createGroup(ctx: RequestContext, caller: Caller, orgId: string, input: ScimGroupInput): Promise<ScimGroupRecord> {
     requireCapability(caller, 'directory.manage', { orgId });
     const name = groupName(input);
@@ -456,18 +516,25 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
       .execute(async (trx) => {
         if (!(await orgs.lockOrganization(trx, orgId))) throw new AppError(CommonErrors.notFound);
         await assertNoDeletionPending(trx, orgId);
-        const memberIds = (await checkedMembers(trx, orgId, input.memberIds)) ?? [];
+        const memberIds = await checkedMembers(trx, orgId, input.memberIds ?? []);
         const now = clock.now().toISOString();
         const g: GroupsTable = { id: newId('grp'), org_id: orgId, name, description: null, gid_number: await allocatePosixId(trx, orgId), created_at: now, updated_at: now, external_id: externalId };
         await repo.insertGroup(trx, g);
         await audit.record(trx, ctx, { action: 'directory.group_created', orgId, target: { type: 'group', id: g.id }, details: { name, via: 'scim' } });
-        await setMembers(trx, ctx, orgId, g.id, memberIds, now);
+        await changeMembers(trx, ctx, orgId, g.id, memberIds, [], now);
         return g.id;
       })
       .catch(groupConflict);
     return getGroup(caller, orgId, id);
   }
 
+  /** The group locked for the rest of the transaction, so that two changes of one group never interleave (PostgreSQL; SQLite has one writer). */
+  async function lockedGroup(trx: Executor, orgId: string, id: string): Promise<GroupsTable> {
+    if (!(await scim.lockGroup(trx, orgId, id))) throw new AppError(CommonErrors.notFound);
+    return groupRow(trx, orgId, id);
+  }
+
+  /** PUT, and a PATCH beyond adding and removing members: `memberIds` undefined leaves the members as they are. */
   async function replaceGroup(ctx: RequestContext, caller: Caller, orgId: string, id: string, input: ScimGroupInput, precondition?: Precondition<ScimGroupRecord>): Promise<ScimGroupRecord> {
     requireCapability(caller, 'directory.manage', { orgId });
     const name = groupName(input);
@@ -475,7 +542,7 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
     const changed = await db
       .transaction()
       .execute(async (trx) => {
-        const current = await groupRow(trx, orgId, id);
+        const current = await lockedGroup(trx, orgId, id);
         precondition?.((await groupRecords(trx, orgId, [current]))[0] as ScimGroupRecord);
         const now = clock.now().toISOString();
         const fields = [...(name !== current.name ? ['name'] : []), ...(externalId !== (current.external_id ?? null) ? ['externalId'] : [])];
@@ -484,8 +551,8 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
           await scim.setGroupExternalId(trx, orgId, id, externalId, now);
           await audit.record(trx, ctx, { action: 'directory.group_updated', orgId, target: { type: 'group', id }, details: { fields, via: 'scim' } });
         }
-        const memberIds = await checkedMembers(trx, orgId, input.memberIds);
-        return memberIds === undefined ? [] : setMembers(trx, ctx, orgId, id, memberIds, now);
+        if (input.memberIds === undefined) return [];
+        return setMembers(trx, ctx, orgId, id, await checkedMembers(trx, orgId, input.memberIds), now);
       })
       .catch(groupConflict);
     // DIR-3: the group's bindings reach other people now.
@@ -493,10 +560,33 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
     return getGroup(caller, orgId, id);
   }
 
+  /**
+   * A PATCH that only adds and removes members (how Okta and Entra ID push groups): applied as
+   * such, under the group's lock, so concurrent pushes to one group all land and none undoes
+   * another; its cost is the members it names, not the group's size.
+   */
+  async function changeGroupMembers(ctx: RequestContext, caller: Caller, orgId: string, id: string, change: { add: string[]; remove: string[] }, precondition?: Precondition<ScimGroupRecord>): Promise<ScimGroupRecord> {
+    requireCapability(caller, 'directory.manage', { orgId });
+    if (change.add.length + change.remove.length > GROUP_MEMBERS_MAX) throw invalid(`A request may name at most ${GROUP_MEMBERS_MAX} members.`, 'members');
+    const changed = await db
+      .transaction()
+      .execute(async (trx) => {
+        const current = await lockedGroup(trx, orgId, id);
+        precondition?.((await groupRecords(trx, orgId, [current]))[0] as ScimGroupRecord);
+        const add = await checkedMembers(trx, orgId, change.add);
+        // Only members SCIM shows are removed (a value filter on another id removes nothing).
+        const shown = new Set(await scim.visibleMemberIdsOfGroup(trx, orgId, id));
+        return changeMembers(trx, ctx, orgId, id, add, change.remove.filter((r) => shown.has(r)), clock.now().toISOString());
+      })
+      .catch(groupConflict);
+    if (changed.length > 0) await tellAccessChanged(deps, orgId, { membershipIds: changed });
+    return getGroup(caller, orgId, id);
+  }
+
   async function deleteGroup(ctx: RequestContext, caller: Caller, orgId: string, id: string, precondition?: Precondition<ScimGroupRecord>): Promise<void> {
     requireCapability(caller, 'directory.manage', { orgId });
     const membershipIds = await db.transaction().execute(async (trx) => {
-      const current = await groupRow(trx, orgId, id);
+      const current = await lockedGroup(trx, orgId, id);
       precondition?.((await groupRecords(trx, orgId, [current]))[0] as ScimGroupRecord);
       const ids = await repo.memberIdsOfGroup(trx, orgId, id);
       if (!(await repo.deleteGroup(trx, orgId, id))) throw new AppError(CommonErrors.notFound);
@@ -508,7 +598,7 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
 
   return {
     users: { search: searchUsers, get: getUser, create: createUser, replace: replaceUser, remove: deprovisionUser },
-    groups: { search: searchGroups, get: getGroup, create: createGroup, replace: replaceGroup, remove: deleteGroup },
+    groups: { search: searchGroups, get: getGroup, create: createGroup, replace: replaceGroup, changeMembers: changeGroupMembers, remove: deleteGroup },
     removeDeprovisioned,
   };
 }

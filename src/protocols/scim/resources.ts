@@ -152,5 +152,6 @@ export function groupInput(body: unknown): ScimGroupInput {
       return v;
     });
   }
-  return { displayName, externalId: string(get(o, 'externalId'), 'externalId') ?? null, ...(memberIds !== undefined ? { memberIds } : { memberIds: [] }) };
+  // Without `members` the members stay as they are (a PUT that leaves them out clears nothing); [] removes them all.
+  return { displayName, externalId: string(get(o, 'externalId'), 'externalId') ?? null, ...(memberIds !== undefined ? { memberIds } : {}) };
 }

@@ -5,8 +5,8 @@ import { AppError } from '../../core/errors.ts';
 import { contextOf } from '../../http/auth.ts';
 import { DirectoryErrors, type ScimGroupRecord, type ScimSearch, type ScimUserRecord } from '../../modules/directory/index.ts';
 import { ScimError, scimErrorBody } from './errors.ts';
-import { normalizeAttrPath, parseFilter } from './filter.ts';
-import { applyPatch, parsePatch, type ResourceSchemaDef } from './patch.ts';
+import { normalizeAttrPath, parseFilter, type ScimFilter } from './filter.ts';
+import { applyPatch, parsePatch, type PatchOperation, type ResourceSchemaDef } from './patch.ts';
 import { parseAttributeList, project } from './projection.ts';
 import type { ScimDirectory } from './port.ts';
 import { groupInput, groupResource, userInput, userResource, versionOf } from './resources.ts';
@@ -20,6 +20,8 @@ const BODY_LIMIT = 2 * 1024 * 1024;
 /** A page holds at most this many resources; one asked for without `count` holds DEFAULT_COUNT. */
 export const MAX_COUNT = 1000;
 const DEFAULT_COUNT = 100;
+/** The largest startIndex taken (past every result of any organization). */
+const MAX_START_INDEX = 1_000_000_000;
 /** A PATCH that lost a race with another change of the same resource is applied again, at most this often. */
 const PATCH_TRIES = 3;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -28,8 +30,8 @@ type Json = Record<string, unknown>;
 type Req = FastifyRequest<{ Params: { id?: string }; Querystring: Record<string, string | undefined> }>;
 
 interface KindOps<R> {
-  search(caller: Caller, orgId: string, q: ScimSearch): Promise<{ total: number; items: R[] }>;
-  get(caller: Caller, orgId: string, id: string): Promise<R>;
+  search(caller: Caller, orgId: string, q: ScimSearch, opts?: { withMembers?: boolean }): Promise<{ total: number; items: R[] }>;
+  get(caller: Caller, orgId: string, id: string, opts?: { withMembers?: boolean }): Promise<R>;
   create(ctx: RequestContext, caller: Caller, orgId: string, input: never): Promise<R>;
   replace(ctx: RequestContext, caller: Caller, orgId: string, id: string, input: never, precondition?: (current: R) => void): Promise<R>;
   remove(ctx: RequestContext, caller: Caller, orgId: string, id: string, precondition?: (current: R) => void): Promise<void>;
@@ -111,10 +113,18 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
           return send(reply.header('location', (created.meta as Json).location as string), 201, created);
         });
         scope.get(`/${kind}/:id`, opts, async (req, reply) => {
-          const r = spec.resource(await spec.ops.get(callerOf(req), callerOf(req).orgId, idOf(req as Req)), base);
+          const projection = projectionOf((req as Req).query);
+          const whole = spec.schema !== GROUP_SCHEMA_DEF || wantsMembers(projection);
+          const r = spec.resource(await spec.ops.get(callerOf(req), callerOf(req).orgId, idOf(req as Req), { withMembers: whole }), base);
           const version = (r.meta as Json).version as string;
+          // The version is of the whole resource: a group read without its members has none to give.
+          if (!whole) {
+            const shown = project(r, projection, spec.schema);
+            delete (shown.meta as Json | undefined)?.version;
+            return reply.status(200).type(CONTENT_TYPE).header('cache-control', 'no-store').send(shown);
+          }
           if (etagMatches(req.headers['if-none-match'], version)) return reply.status(304).header('etag', version).send();
-          return send(reply, 200, project(r, projectionOf((req as Req).query), spec.schema));
+          return send(reply.header('etag', version), 200, project(r, projection, spec.schema));
         });
         scope.put(`/${kind}/:id`, opts, async (req, reply) => {
           const caller = callerOf(req);
@@ -157,13 +167,19 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
     const order = text('sortOrder')?.toLowerCase();
     if (order !== undefined && order !== 'ascending' && order !== 'descending') throw new ScimError(400, 'invalidValue', 'sortOrder is "ascending" or "descending".');
     const projection = projectionOf({ attributes: text('attributes'), excludedAttributes: text('excludedAttributes') });
-    const { total, items } = await spec.ops.search(caller, caller.orgId, { filter, startIndex, count, sortBy, descending: order === 'descending' });
+    const withMembers = spec.schema !== GROUP_SCHEMA_DEF || wantsMembers(projection);
+    const { total, items } = await spec.ops.search(caller, caller.orgId, { filter, startIndex, count, sortBy, descending: order === 'descending' }, { withMembers });
     return {
       schemas: [LIST_RESPONSE_SCHEMA],
       totalResults: total,
       startIndex,
       itemsPerPage: items.length,
-      Resources: items.map((r) => project(spec.resource(r, base), projection, spec.schema)),
+      Resources: items.map((r) => {
+        const shown = project(spec.resource(r, base), projection, spec.schema);
+        // A group read without its members has no version to give (it would not be the group's).
+        if (!withMembers) delete (shown.meta as Json | undefined)?.version;
+        return shown;
+      }),
     };
   }
 
@@ -177,13 +193,24 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
     const ops = parsePatch(req.body);
     const id = idOf(req);
     const ifMatch = req.headers['if-match'];
+    const isGroup = spec.schema === GROUP_SCHEMA_DEF;
+    // Okta and Entra ID push a group's members as additions and removals: applied as such.
+    const delta = isGroup ? memberDelta(ops) : undefined;
+    if (delta) {
+      const saved = await directory.scim.groups.changeMembers(contextOf(req), caller, caller.orgId, id, delta, (current) => checkIfMatch(ifMatch, spec.resource(current, base)));
+      return project(spec.resource(saved, base), projectionOf(req.query), spec.schema);
+    }
+    const membersTouched = !isGroup || ops.some(touchesMembers);
     for (let attempt = 1; ; attempt++) {
       const before = spec.resource(await spec.ops.get(caller, caller.orgId, id), base);
       checkIfMatch(ifMatch, before);
       const after = applyPatch(before, ops, spec.schema);
       const version = (before.meta as Json).version as string;
+      const input = spec.input(after) as Json;
+      // A PATCH that does not name the members leaves them as they are, however many there are.
+      if (!membersTouched) delete input.memberIds;
       try {
-        const saved = await spec.ops.replace(contextOf(req), caller, caller.orgId, id, spec.input(after) as never, (current) => {
+        const saved = await spec.ops.replace(contextOf(req), caller, caller.orgId, id, input as never, (current) => {
           if (versionOf(spec.resource(current, base)) !== version) throw new AppError(DirectoryErrors.scimVersionMismatch);
         });
         return project(spec.resource(saved, base), projectionOf(req.query), spec.schema);
@@ -196,6 +223,86 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
 
 // ---- helpers ---------------------------------------------------------------------------------------
 
+/** Whether members come back: not when the client excluded them, or named attributes without them. */
+function wantsMembers(p: { attributes?: string[]; excludedAttributes?: string[] }): boolean {
+  const named = (list: string[] | undefined) => list?.some((a) => /^members(\.|$)/i.test(a) || /:Group:members(\.|$)/i.test(a)) ?? false;
+  if (p.attributes) return named(p.attributes);
+  return !named(p.excludedAttributes);
+}
+
+const MEMBER_FILTER = /^members\[(.*)\]$/is;
+
+/** Whether an operation reads or writes the members (a path under them, or a value naming them). */
+function touchesMembers(op: PatchOperation): boolean {
+  if (op.path !== undefined) return /^members(\[|\.|$)/i.test(op.path) || /:Group:members/i.test(op.path);
+  return typeof op.value === 'object' && op.value !== null && Object.keys(op.value).some((k) => /^members$/i.test(k) || /:Group:members$/i.test(k));
+}
+
+/** The ids of a `members` value ([{value}, …]); undefined when it is not that. */
+function memberValues(v: unknown): string[] | undefined {
+  const list = Array.isArray(v) ? v : [v];
+  const ids: string[] = [];
+  for (const m of list) {
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) return undefined;
+    const entry = Object.entries(m).find(([k]) => k.toLowerCase() === 'value')?.[1];
+    if (typeof entry !== 'string' || entry === '') return undefined;
+    ids.push(entry);
+  }
+  return ids;
+}
+
+/** The ids a value filter on members names (`value eq "…"`, or several joined by `or`); undefined for another filter. */
+function idsOfMemberFilter(text: string): string[] | undefined {
+  let f: ScimFilter;
+  try {
+    f = parseFilter(text);
+  } catch {
+    return undefined;
+  }
+  const terms = f.op === 'or' ? f.filters : [f];
+  const ids: string[] = [];
+  for (const t of terms) {
+    if (t.op !== 'eq' || t.path.toLowerCase() !== 'value' || typeof t.value !== 'string') return undefined;
+    ids.push(t.value);
+  }
+  return ids;
+}
+
+/**
+ * A group PATCH made only of member additions and removals, as the ids added and removed; undefined
+ * when any operation is something else (it then goes the general way: applied to the whole group).
+ */
+export function memberDelta(ops: PatchOperation[]): { add: string[]; remove: string[] } | undefined {
+  const add: string[] = [];
+  const remove: string[] = [];
+  for (const op of ops) {
+    const path = op.path;
+    if (op.op === 'add' && path !== undefined && /^members$/i.test(path)) {
+      const ids = memberValues(op.value);
+      if (!ids) return undefined;
+      add.push(...ids);
+    } else if (op.op === 'add' && path === undefined && typeof op.value === 'object' && op.value !== null && !Array.isArray(op.value)) {
+      const entries = Object.entries(op.value);
+      if (entries.length !== 1 || !/^members$/i.test((entries[0] as [string, unknown])[0])) return undefined;
+      const ids = memberValues((entries[0] as [string, unknown])[1]);
+      if (!ids) return undefined;
+      add.push(...ids);
+    } else if (op.op === 'remove' && path !== undefined && /^members$/i.test(path) && op.value !== undefined) {
+      // Entra ID: {"op":"Remove","path":"members","value":[{"value":"…"}]}.
+      const ids = memberValues(op.value);
+      if (!ids) return undefined;
+      remove.push(...ids);
+    } else if (op.op === 'remove' && path !== undefined && MEMBER_FILTER.test(path)) {
+      const ids = idsOfMemberFilter((MEMBER_FILTER.exec(path) as RegExpExecArray)[1] as string);
+      if (!ids) return undefined;
+      remove.push(...ids);
+    } else return undefined;
+  }
+  // An id both added and removed: the operations' order decides, so the general way applies them.
+  if (add.some((id) => remove.includes(id))) return undefined;
+  return { add, remove };
+}
+
 function callerOf(req: FastifyRequest): Extract<Caller, { kind: 'client' }> {
   if (!req.scimCaller) throw new ScimError(401, undefined, 'A SCIM token is required.');
   return req.scimCaller;
@@ -207,11 +314,12 @@ function idOf(req: Req): string {
   return id;
 }
 
+/** An integer of a query or a SearchRequest, bounded so that it never reaches the database as anything else. */
 function integer(v: unknown, name: string): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d{1,12}$/.test(v.trim()) ? Number(v.trim()) : Number.NaN;
-  if (!Number.isInteger(n)) throw new ScimError(400, 'invalidValue', `${name} must be an integer.`);
-  return n;
+  if (!Number.isSafeInteger(n)) throw new ScimError(400, 'invalidValue', `${name} must be an integer.`);
+  return Math.max(-MAX_START_INDEX, Math.min(MAX_START_INDEX, n));
 }
 
 function projectionOf(q: Record<string, unknown>): { attributes?: string[]; excludedAttributes?: string[] } {

@@ -472,15 +472,21 @@ describe.each(dialects)('PRO-4: SCIM 2.0 on $name', (dialect) => {
     expect(json(await apiUser(a, leaver.id))).toMatchObject({ status: 'suspended' });
     expect((await api('GET', '/api/v1/me', { authorization: `Bearer ${session.token}` })).statusCode).toBe(401);
 
-    // Another leaver, provisioned again under the same userName right away: a new person.
+    // Another leaver, provisioned again right away with the same address: the same person, whose
+    // membership (POSIX ids, groups) comes back rather than a second one being made.
     const email2 = uniqueEmail('returner');
     const first = await createUser(token, email2);
+    const firstPosix = json(await apiUser(a, first.id)).uidNumber;
     expect((await scim(token, 'DELETE', `/Users/${first.id}`)).statusCode).toBe(204);
     const back = await createUser(token, email2.toUpperCase(), { emails: [{ value: email2, primary: true }] });
-    expect(back.id).not.toBe(first.id);
+    expect(back.id).toBe(first.id);
     expect(back.active).toBe(true);
     expect((await listOf(token, `filter=${q(`userName eq "${email2}"`)}`)).Resources.map((r: Json) => r.id)).toEqual([back.id]);
-    expect(json(await apiUser(a, back.id))).toMatchObject({ status: 'invited', email: email2 });
+    expect(json(await apiUser(a, back.id))).toMatchObject({ status: 'invited', email: email2, uidNumber: firstPosix });
+    // Someone else under a deprovisioned member's userName waits until that membership is removed.
+    const taken = await scim(token, 'POST', '/Users', { userName: email, emails: [{ value: uniqueEmail('someone.else'), primary: true }] });
+    expect(taken.statusCode).toBe(409);
+    expect(json(taken).scimType).toBe('uniqueness');
 
     // Not removed before its time…
     const clock = t.clock as ManualClock;
@@ -492,7 +498,6 @@ describe.each(dialects)('PRO-4: SCIM 2.0 on $name', (dialect) => {
     clock.advance(2 * DAY);
     await t.app.jobRunner.drain();
     expect((await api('GET', `${orgBase(a)}/users/${leaver.id}`, admin)).statusCode).toBe(404);
-    expect((await api('GET', `${orgBase(a)}/users/${first.id}`, admin)).statusCode).toBe(404);
     expect(json(await api('GET', `${orgBase(a)}/users/${back.id}`, admin))).toMatchObject({ status: 'invited' });
     const removals = json(await api('GET', `${orgBase(a)}/audit?targetId=${leaver.id}`, admin)).items as Json[];
     expect(removals.map((e) => e.action)).toContain('directory.user_deprovisioned');
