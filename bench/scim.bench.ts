@@ -17,14 +17,14 @@
  * many members would be), and a SCIM token made by the admin over the API. Its members go into
  * the tables directly, written in bulk by the database itself before `castellan serve` starts
  * (through SCIM or the API, 100,000 creations would take most of an hour): 3 in 4 are plain
- * members named by their username (`member<i>`), and 1 in 4 were provisioned over SCIM, with a
+ * members (`member<i>`; SCIM shows their address as their userName), and 1 in 4 were provisioned over SCIM, with a
  * `scim_user_name` of their own (`Person<i>@Bench.Example`, lower-cased beside it), externalId,
  * name parts and a username made from the address as SCIM creation makes it. Each member is in
  * one of 100 groups, so every answer also lists a group.
  *
  * The load: wrk (a process of its own on the client core) replays 256 filtered GETs in turn,
  * each naming a random existing member (bench/seed.ts's rng, so every run asks the same), half
- * of them plain usernames and half SCIM userNames (of those, one in two written in another case:
+ * of them plain members' addresses and half SCIM userNames (of those, one in two written in another case:
  * SCIM compares userNames case-insensitively). Before any load, each of those GETs is checked to
  * answer 200 with `totalResults: 1` and the member asked for, and the bare route to answer 200;
  * wrk's non-2xx answers fail the run, warm-up included, so the figure cannot be one of errors.
@@ -63,8 +63,8 @@ const options = (args: string[]) =>
     members: { fallback: 100_000, min: SCIM_EVERY },
   });
 
-/** Member i's SCIM userName as its client gave it (1 in SCIM_EVERY), else its username. */
-const userNameOf = (i: number) => (i % SCIM_EVERY === 0 ? `Person${i}@Bench.Example` : `member${i}`);
+/** Member i's SCIM userName as its client gave it (1 in SCIM_EVERY), else its address (what SCIM shows for a member no client named). */
+const userNameOf = (i: number) => (i % SCIM_EVERY === 0 ? `Person${i}@Bench.Example` : `member${i}@bench.example`);
 
 interface Seeded {
   orgId: string;
@@ -94,7 +94,7 @@ async function seed(dataDir: string, members: number): Promise<Seeded> {
     const id = pad(sql`s.i`, 12);
     const at = sql.lit(AT);
     // A SCIM-provisioned member (i % SCIM_EVERY = 0): invited, its userName as given and lower-cased, its
-    // address the userName, its username made from the address; a plain member: active, named by its username.
+    // address the userName, its username made from the address; a plain member: active, its address its SCIM userName.
     const scim = sql`s.i % ${every} = 0`;
     const given = sql`'Person' || s.i || '@Bench.Example'`;
     const address = sql`case when ${scim} then 'person' || s.i || '@bench.example' else 'member' || s.i || '@bench.example' end`;
@@ -134,7 +134,7 @@ async function seed(dataDir: string, members: number): Promise<Seeded> {
   });
 }
 
-/** The members wrk asks for: half plain usernames, half SCIM userNames (one in two in another case), at random. */
+/** The members wrk asks for: half plain members by address, half SCIM userNames (one in two in another case), at random. */
 function lookups(members: number): Array<{ asked: string; userName: string }> {
   const pick = rng(7);
   const scimCount = Math.ceil(members / SCIM_EVERY);
@@ -215,7 +215,7 @@ export async function run(args: string[]): Promise<void> {
     const scimMembers = Math.ceil(opts.members / SCIM_EVERY);
     out.write(`scim: ${describePlacement(opts.cpus, 'wrk')}; ${opts.concurrency} connections, ${opts.rounds} rounds of ${opts.seconds} s per phase, ${opts.warmup} s warm-up\n`);
     out.write(
-      `scim: ${opts.members} members (${opts.members - scimMembers} by username, ${scimMembers} with a SCIM userName) in ${GROUPS} groups, seeded in ${seeded.seconds.toFixed(1)} s (bulk SQL); castellan serve on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}\n`,
+      `scim: ${opts.members} members (${opts.members - scimMembers} by address, ${scimMembers} with a SCIM userName) in ${GROUPS} groups, seeded in ${seeded.seconds.toFixed(1)} s (bulk SQL); castellan serve on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'}\n`,
     );
     out.write(`scim: GET /scim/v2/Users?filter=userName eq "…" over ${asked.length} random members (half SCIM userNames), each checked first (200, totalResults 1: ${checkMs.toFixed(1)} ms per request, one at a time); bare route GET ${BARE_PATH}, the same token\n`);
     out.write(result.table);
