@@ -8,7 +8,15 @@
  * Message-Authenticator), sent `--requests` times with `--concurrency` in
  * flight; the rate is the answers over the wall time of the run. Each request
  * gets a fresh Identifier and Request Authenticator, so none is a
- * retransmission (those are answered from the duplicate cache).
+ * retransmission (those are answered from the duplicate cache). radclient keeps
+ * at most one request of each entry of its file in flight (`-c` sends an entry
+ * again only once it is answered, `-p` caps the entries sent at once): the
+ * member's request is written `--concurrency` times, or `-p 2` would still be
+ * one in flight (and the server's core, idle for a moment after every answer,
+ * would take in whatever else runs on the machine: radclient busy-polls its own
+ * core). For the radclient phases `srv wait` is the share of the server's
+ * core(s) other processes took (their busy time in /proc/stat less the server's
+ * own CPU time): a server short of CPU because of them, not an idle one.
  *
  * 1. accepts: a member bound to a network, with the project's argon2id
  *    parameters, against raw argon2id verifies (bench/argon2-rate.ts, a process
@@ -126,15 +134,43 @@ function freeradiusConfig(dir: string, secret: string, username: string, port: n
   return raddb;
 }
 
+/**
+ * CPU seconds the listed cores (a taskset list; all of them when undefined) have spent busy so far,
+ * whoever ran there (stolen time counts: the core was not the guest's), from /proc/stat (Linux);
+ * undefined elsewhere. Less the server's own CPU time, it is what other processes took of its core.
+ */
+function coresBusySeconds(cpus: string | undefined): number | undefined {
+  try {
+    const range = (part: string) => {
+      const [a, b = a] = part.split('-').map(Number) as [number, number?];
+      return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    };
+    const wanted = cpus === undefined ? undefined : new Set(cpus.split(',').flatMap(range));
+    let ticks = 0;
+    for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+      const m = /^cpu(\d+) (.*)$/.exec(line);
+      if (!m || (wanted && !wanted.has(Number(m[1])))) continue;
+      // user nice system idle iowait irq softirq steal (guest time is counted in user already)
+      const [user, nice, system, , , irq, softirq, steal] = (m[2] as string).trim().split(/\s+/).map(Number) as number[];
+      ticks += (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+    }
+    return ticks / 100; // USER_HZ
+  } catch {
+    return undefined;
+  }
+}
+
 /** radclient: `requests` Access-Requests (the file's, in turn), `concurrency` in flight; the answers per second of wall time. */
-async function radclient(opts: { port: number; secret: string; file: string; requests: number; concurrency: number; cpus: string | undefined; serverPid: number; expect: 'accept' | 'reject' }): Promise<LoadResult> {
+async function radclient(opts: { port: number; secret: string; file: string; requests: number; concurrency: number; cpus: string | undefined; serverCpus: string | undefined; serverPid: number; expect: 'accept' | 'reject' }): Promise<LoadResult> {
   const lines = readFileSync(opts.file, 'utf8').split(/\n\n/).filter((b) => b.trim()).length;
   const count = Math.max(1, Math.ceil(opts.requests / lines));
   const cpu0 = cpuSeconds(opts.serverPid);
+  const busy0 = coresBusySeconds(opts.serverCpus);
   const t0 = performance.now();
   const out = await runToEnd(tool('radclient'), ['-q', '-s', '-c', String(count), '-p', String(opts.concurrency), '-t', '5', '-r', '1', '-f', opts.file, `127.0.0.1:${opts.port}`, 'auth', opts.secret], { cpus: opts.cpus }).catch((e: Error) => e.message);
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = cpuSeconds(opts.serverPid);
+  const busy1 = coresBusySeconds(opts.serverCpus);
   const n = (label: string) => Number(new RegExp(`${label}\\s*:\\s*(\\d+)`).exec(out)?.[1] ?? 0);
   const accepted = n('Accepted');
   const rejected = n('Rejected');
@@ -150,6 +186,8 @@ async function radclient(opts: { port: number; secret: string; file: string; req
     errors: lost + (opts.expect === 'accept' ? rejected : accepted),
     serverCores: cpu === undefined ? undefined : cpu / seconds,
     serverCpuMs: cpu === undefined || ops === 0 ? undefined : (cpu * 1000) / ops,
+    // What other processes took of the server's cores (in a closed loop, the server waited that long for them).
+    serverWaiting: cpu === undefined || busy0 === undefined || busy1 === undefined ? undefined : Math.max(0, busy1 - busy0 - cpu) / seconds,
   };
 }
 
@@ -207,6 +245,8 @@ export async function run(args: string[]): Promise<void> {
     children.push(fr);
 
     const member = packets(path.join(dataDir, 'member.txt'), [username], PASSWORD);
+    // As many entries as requests in flight: radclient has one request of an entry out at a time.
+    const members = packets(path.join(dataDir, 'members.txt'), Array.from({ length: concurrency }, () => username), PASSWORD);
     const unknown = packets(path.join(dataDir, 'unknown.txt'), Array.from({ length: 64 }, (_, i) => `nobody${i}`), PASSWORD);
     await untilAccepting(castellan, port, secret, member, 'Castellan');
     await untilAccepting(fr, frPort, secret, member, 'FreeRADIUS');
@@ -218,7 +258,7 @@ export async function run(args: string[]): Promise<void> {
       return Math.max(probe, Math.round(r.rate * opts.seconds));
     };
     const load = (p: number, pid: number, file: string, conc: number, expect: 'accept' | 'reject') => (requests: number) =>
-      radclient({ port: p, secret, file, requests, concurrency: conc, cpus: opts.cpus.client, serverPid: pid, expect });
+      radclient({ port: p, secret, file, requests, concurrency: conc, cpus: opts.cpus.client, serverCpus: opts.cpus.server, serverPid: pid, expect });
     const rawVerify = async (): Promise<LoadResult> => {
       const out = await runToEnd(process.execPath, ['--import', 'tsx', 'bench/argon2-rate.ts', String(concurrency), String(opts.seconds), String(opts.warmup)], {
         cpus: opts.cpus.server,
@@ -229,7 +269,7 @@ export async function run(args: string[]): Promise<void> {
       return { ...r, errors: 0, serverCores: r.cpuSeconds / r.seconds, serverCpuMs: perOp(r.cpuSeconds), mainCpuMs: perOp(r.mainCpuSeconds) };
     };
 
-    const accepts = load(port, castellan.pid, member, concurrency, 'accept');
+    const accepts = load(port, castellan.pid, members, concurrency, 'accept');
     const acceptN = await sized(accepts, 50);
     const accepted = await pairedRounds(opts.rounds, async () => void (opts.warmup > 0 && (await accepts(Math.ceil((acceptN * opts.warmup) / opts.seconds)))), ['argon2id raw', rawVerify], ['RADIUS accept', () => accepts(acceptN)]);
 
