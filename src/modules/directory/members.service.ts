@@ -98,29 +98,7 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
         await assertSeatFree(trx, org, clock.now());
         const username = chosen ?? (await freeUsername(trx, orgId, usernameFromEmail(email)));
         const posixId = await allocatePosixId(trx, orgId);
-        const now = clock.now().toISOString();
-        const row: MembershipsTable = {
-          id: newId('usr'),
-          org_id: orgId,
-          account_id: null,
-          email,
-          email_normalized: normalizeEmail(email),
-          name,
-          role: 'member',
-          status: 'invited',
-          username,
-          uid_number: posixId,
-          gid_number: posixId,
-          ...posixDefaults(username),
-          invite_token_hash: null,
-          invite_expires_at: null,
-          invited_by: null,
-          invited_at: now,
-          accepted_at: null,
-          last_sign_in_at: null,
-          created_at: now,
-          updated_at: now,
-        };
+        const row = members.newMembershipRow({ id: newId('usr'), orgId, email, name, status: 'invited', username, uid: posixId, now: clock.now().toISOString() });
         await members.insertMembership(trx, row);
         await invitations.issue(trx, row, org.name, { accountId: caller.kind === 'member' ? caller.accountId : null, name: inviter });
         await audit.record(trx, ctx, { action: 'directory.user_invited', orgId, target: { type: 'user', id: row.id }, details: { username } });

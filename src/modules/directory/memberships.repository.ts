@@ -2,6 +2,40 @@ import { type RawBuilder, sql } from 'kysely';
 import { statement } from '../../db/database.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { MembershipsTable } from './directory.tables.ts';
+import { normalizeEmail } from '../accounts/index.ts';
+import { posixDefaults } from './posix.ts';
+
+/**
+ * A membership made now and nobody's yet (no account is created, looked up or linked: DIR-1,
+ * ACC-2): invited, imported or provisioned; its POSIX ids given, its home and shell the defaults
+ * unless given. The caller adds what is particular to its way in.
+ */
+export function newMembershipRow(f: { id: string; orgId: string; email: string; name: string; status: string; username: string; uid: number; gid?: number | undefined; home?: string | undefined; shell?: string | undefined; now: string }): MembershipsTable {
+  const defaults = posixDefaults(f.username);
+  return {
+    id: f.id,
+    org_id: f.orgId,
+    account_id: null,
+    email: f.email,
+    email_normalized: normalizeEmail(f.email),
+    name: f.name,
+    role: 'member',
+    status: f.status,
+    username: f.username,
+    uid_number: f.uid,
+    gid_number: f.gid ?? f.uid,
+    home_directory: f.home ?? defaults.home_directory,
+    login_shell: f.shell ?? defaults.login_shell,
+    invite_token_hash: null,
+    invite_expires_at: null,
+    invited_by: null,
+    invited_at: f.now,
+    accepted_at: null,
+    last_sign_in_at: null,
+    created_at: f.now,
+    updated_at: f.now,
+  };
+}
 
 // Every function that reads an organization's members takes the organization id (DIR-1).
 

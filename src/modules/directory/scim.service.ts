@@ -15,7 +15,7 @@ import * as members from './memberships.repository.ts';
 import { assertNoDeletionPending } from './org-deletion.service.ts';
 import * as orgs from './organizations.repository.ts';
 import { assertSeatFree } from './plans.service.ts';
-import { posixDefaults, usernameFromEmail } from './posix.ts';
+import { usernameFromEmail } from './posix.ts';
 import { allocatePosixId } from './posix.repository.ts';
 import { compileScimFilter } from './query.ts';
 import * as scim from './scim.repository.ts';
@@ -284,26 +284,7 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
         const username = /^[a-z_][a-z0-9._-]{0,31}$/.test(plain) && !(await members.findByUsername(trx, orgId, plain)) ? plain : await memberOps.freeUsername(trx, orgId, usernameFromEmail(email));
         const posixId = await allocatePosixId(trx, orgId);
         const row: MembershipsTable = {
-          id: newId('usr'),
-          org_id: orgId,
-          account_id: null,
-          email,
-          email_normalized: emailNormalized,
-          name,
-          role: 'member',
-          status: active ? 'invited' : 'suspended',
-          username,
-          uid_number: posixId,
-          gid_number: posixId,
-          ...posixDefaults(username),
-          invite_token_hash: null,
-          invite_expires_at: null,
-          invited_by: null,
-          invited_at: now,
-          accepted_at: null,
-          last_sign_in_at: null,
-          created_at: now,
-          updated_at: now,
+          ...members.newMembershipRow({ id: newId('usr'), orgId, email, name, status: active ? 'invited' : 'suspended', username, uid: posixId, now }),
           ...columns,
           manager_id: null,
           suspended_by_scim: active ? null : now,

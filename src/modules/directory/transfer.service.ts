@@ -3,17 +3,16 @@ import { newId } from '../../core/crypto.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import type { Executor } from '../../db/schema.ts';
 import { type Caller, requireCapability } from '../../core/caller.ts';
-import { type LegacyHash, normalizeEmail, parseLegacyHash } from '../accounts/index.ts';
+import { type LegacyHash, parseLegacyHash } from '../accounts/index.ts';
 import { DirectoryErrors } from './directory.errors.ts';
 import type { DirectoryDeps } from './directory.deps.ts';
 import type { MembershipsTable, OrganizationsTable } from './directory.tables.ts';
 import { sealImportedPasswordHash } from './imported-passwords.service.ts';
 import type { Invitations } from './invitations.service.ts';
 import { assertNoDeletionPending } from './org-deletion.service.ts';
-import { allMemberships, countSeats } from './memberships.repository.ts';
+import { allMemberships, countSeats, newMembershipRow } from './memberships.repository.ts';
 import * as orgs from './organizations.repository.ts';
 import { userLimit } from './plans.service.ts';
-import { posixDefaults } from './posix.ts';
 import { allocatePosixIds, reservePosixIdsThrough } from './posix.repository.ts';
 import { BATCH, type CheckedGroup, type CheckedUser, checkImport, chunks } from './transfer.checks.ts';
 import * as repo from './transfer.repository.ts';
@@ -80,27 +79,19 @@ export function createTransfer(deps: DirectoryDeps, invitations: Invitations) {
       // One whose former directory's password is kept is active in the directory at once (it binds
       // with that password, PRO-1) while its invitation stays open for an account of its own.
       return {
-        id,
-        org_id: orgId,
-        account_id: null,
-        email: u.email,
-        email_normalized: normalizeEmail(u.email),
-        name: u.name,
-        role: 'member',
-        status: password.hash ? 'active' : 'invited',
-        username: u.username,
-        uid_number: uid,
-        gid_number: u.gidNumber ?? uid,
-        home_directory: u.homeDirectory ?? posixDefaults(u.username).home_directory,
-        login_shell: u.loginShell ?? posixDefaults(u.username).login_shell,
-        invite_token_hash: null,
-        invite_expires_at: null,
-        invited_by: null,
-        invited_at: now,
-        accepted_at: null,
-        last_sign_in_at: null,
-        created_at: now,
-        updated_at: now,
+        ...newMembershipRow({
+          id,
+          orgId,
+          email: u.email,
+          name: u.name,
+          status: password.hash ? 'active' : 'invited',
+          username: u.username,
+          uid,
+          gid: u.gidNumber ?? undefined,
+          home: u.homeDirectory ?? undefined,
+          shell: u.loginShell ?? undefined,
+          now,
+        }),
         imported_password_hash_enc: password.hash ? sealImportedPasswordHash(cipher, id, password.hash) : null,
       };
     });
