@@ -15,9 +15,10 @@ const USER_SORT: Record<string, string> = {
   username: 'coalesce(m.scim_user_name_normalized, m.email_normalized)',
   displayname: 'lower(m.name)',
   'name.formatted': 'lower(m.name)',
-  'name.givenname': 'lower(m.given_name)',
-  'name.familyname': 'lower(m.family_name)',
-  externalid: 'm.external_id',
+  // Absent values sort as empty text, first, on both databases (they place NULLs apart).
+  'name.givenname': "coalesce(lower(m.given_name), '')",
+  'name.familyname': "coalesce(lower(m.family_name), '')",
+  externalid: "coalesce(m.external_id, '')",
   emails: 'm.email_normalized',
   'emails.value': 'm.email_normalized',
   'meta.created': 'm.created_at',
@@ -26,7 +27,7 @@ const USER_SORT: Record<string, string> = {
 };
 const GROUP_SORT: Record<string, string> = {
   displayname: 'lower(g.name)',
-  externalid: 'g.external_id',
+  externalid: "coalesce(g.external_id, '')",
   'meta.created': 'g.created_at',
   'meta.lastmodified': 'g.updated_at',
   id: 'g.id',
@@ -133,6 +134,18 @@ export async function visibleMemberIdsOfGroup(ex: Executor, orgId: string, group
   return rows.map((r) => r.user_id);
 }
 
+/** Which of `userIds` are in the group (any of them: deprovisioned members too). */
+export async function membersAmong(ex: Executor, orgId: string, groupId: string, userIds: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < userIds.length; i += 500) {
+    const slice = userIds.slice(i, i + 500);
+    if (slice.length === 0) break;
+    const rows = await ex.selectFrom('group_members').select('user_id').where('org_id', '=', orgId).where('group_id', '=', groupId).where('user_id', 'in', slice).execute();
+    out.push(...rows.map((r) => r.user_id));
+  }
+  return out;
+}
+
 /** A group, locked for the rest of the transaction (PostgreSQL; SQLite has one writer). */
 export async function lockGroup(ex: Executor, orgId: string, groupId: string): Promise<boolean> {
   const q = ex.selectFrom('groups').select('id').where('org_id', '=', orgId).where('id', '=', groupId);
@@ -201,12 +214,15 @@ export async function touchGroup(ex: Executor, orgId: string, groupId: string, a
 /** PRO-4: the members SCIM deprovisioned whose time to be removed has come, a batch at a time. */
 export async function deprovisionedDue(ex: Executor, now: string, limit: number): Promise<Array<{ id: string; org_id: string }>> {
   return ex
-    .selectFrom('memberships')
-    .select(['id', 'org_id'])
-    .where('scim_remove_at', 'is not', null)
-    .where('scim_remove_at', '<=', now)
-    .where('scim_deleted_at', 'is not', null)
-    .orderBy('scim_remove_at')
+    .selectFrom('memberships as m')
+    .innerJoin('organizations as o', 'o.id', 'm.org_id')
+    .select(['m.id', 'm.org_id'])
+    .where('m.scim_remove_at', 'is not', null)
+    .where('m.scim_remove_at', '<=', now)
+    .where('m.scim_deleted_at', 'is not', null)
+    // An organization being deleted has its own erasure.
+    .where('o.deleted_at', 'is', null)
+    .orderBy('m.scim_remove_at')
     .limit(limit)
     .execute();
 }

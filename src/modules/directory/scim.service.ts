@@ -192,9 +192,14 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
    */
   async function othersHolding(ex: Executor, orgId: string, userName: string, email: string, self?: string): Promise<MembershipsTable | undefined> {
     let revive: MembershipsTable | undefined;
-    for (const h of await scim.holdersOf(ex, orgId, userName, email)) {
+    const holders = await scim.holdersOf(ex, orgId, userName, email);
+    // A member who already holds this userName keeps it, even if an admin has since invited its
+    // address for someone else (their changes must go on: a leaver's `active: false` above all).
+    const owned = self !== undefined && holders.some((h) => h.id === self && h.scim_user_name_normalized === userName);
+    for (const h of holders) {
       if (h.id === self) continue;
       const holdsName = h.scim_user_name_normalized === userName || ((h.scim_user_name_normalized ?? null) === null && h.email_normalized === userName);
+      if (owned && h.scim_user_name_normalized !== userName && h.email_normalized !== email) continue;
       if (self === undefined && h.scim_deleted_at && h.email_normalized === email && !revive) {
         revive = h;
         continue;
@@ -237,14 +242,14 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
   const conflicts = (e: unknown): never => {
     if (isAppError(e) && e.is(CommonErrors.conflict)) {
       const where = `${String(e.details?.constraint ?? '')} ${String((e.cause as Error | undefined)?.message ?? '')}`;
-      if (/email/.test(where)) throw uniqueness('This address is already a member of, or invited to, this organization.', 'emails');
-      if (/user_?name/.test(where)) throw uniqueness('This userName is already used in the organization.', 'userName');
+      if (/email_normalized|org_email/.test(where)) throw uniqueness('This address is already a member of, or invited to, this organization.', 'emails');
+      if (/scim_user_name/.test(where)) throw uniqueness('This userName is already used in the organization.', 'userName');
     }
     if (isAppError(e) && e.is(DirectoryErrors.alreadyInOrganization)) throw uniqueness('This address is already a member of, or invited to, this organization.', 'emails');
     throw e;
   };
 
-  /** An invitation is due: none was sent, it expired, or it went to another address. */
+  /** An invitation is due (once a change calls for one): none was sent, it expired, or it went to another address. */
   const invitationDue = (m: MembershipsTable, addressChanged: boolean) =>
     m.status === 'invited' && m.account_id === null && (addressChanged || m.invite_token_hash === null || !m.invite_expires_at || m.invite_expires_at <= clock.now().toISOString());
 
@@ -272,9 +277,11 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
           const managerId = await managerOf(trx, orgId, input.managerId, revive.id);
           await members.updateMembership(trx, orgId, revive.id, { ...columns, name, email, manager_id: managerId, scim_deleted_at: null, scim_remove_at: null, updated_at: now });
           const back = await userRow(trx, orgId, revive.id);
-          if (active) await memberOps.setStatusIn(trx, ctx, org, back, false, { via: 'scim' });
+          if (back.role === 'admin') requireCapability(caller, 'directory.govern', { orgId });
+          // A suspension an admin made stays (the member comes back suspended); SCIM lifts only its own.
+          const lifted = active && back.status === 'suspended' && Boolean(back.suspended_by_scim) && (await memberOps.setStatusIn(trx, ctx, org, back, false, { via: 'scim' }));
           const after = await userRow(trx, orgId, revive.id);
-          if (invitationDue(after, false)) await invitations.issue(trx, after, org.name, { accountId: null, name: null });
+          if (lifted && invitationDue(after, false)) await invitations.issue(trx, after, org.name, { accountId: null, name: null });
           await audit.record(trx, ctx, { action: 'directory.user_reprovisioned', orgId, target: { type: 'user', id: revive.id }, details: { via: 'scim', active } });
           return revive.id;
         }
@@ -347,9 +354,11 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
         const after = await userRow(trx, orgId, id);
         const suspended = after.status === 'suspended';
         if (input.active === false && !suspended) await memberOps.setStatusIn(trx, ctx, org, after, true, { via: 'scim' });
-        if (input.active === true && suspended && after.suspended_by_scim) await memberOps.setStatusIn(trx, ctx, org, after, false, { via: 'scim' });
+        const lifted = input.active === true && suspended && Boolean(after.suspended_by_scim) && (await memberOps.setStatusIn(trx, ctx, org, after, false, { via: 'scim' }));
         const final = await userRow(trx, orgId, id);
-        const invite = invitationDue(final, addressChanged);
+        // Mail goes only where this change calls for it (a new address, a SCIM suspension lifted),
+        // within the limits spent above: a routine push mails no one.
+        const invite = (addressChanged || lifted) && invitationDue(final, addressChanged);
         if (invite) await invitations.issue(trx, final, org.name, { accountId: null, name: null });
         return invite ? final : null;
       })
@@ -403,7 +412,9 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
           removed++;
         });
       } catch (e) {
-        deps.log?.warn({ orgId: m.org_id, membershipId: m.id, err: e instanceof Error ? e.message : String(e) }, 'a deprovisioned member could not be removed; the next run tries again');
+        deps.log?.warn({ orgId: m.org_id, membershipId: m.id, err: e instanceof Error ? e.message : String(e) }, 'a deprovisioned member could not be removed; tried again in an hour');
+        // Put back an hour, so that a row that keeps failing never holds up the others.
+        await members.updateMembership(db, m.org_id, m.id, { scim_remove_at: new Date(clock.now().getTime() + 3_600_000).toISOString() }).catch(() => undefined);
       }
     }
     return removed;
@@ -455,7 +466,7 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
 
   const groupConflict = (e: unknown): never => {
     if (isAppError(e) && e.is(DirectoryErrors.groupNameTaken)) throw uniqueness('A group with this displayName already exists.', 'displayName');
-    if (isAppError(e) && e.is(CommonErrors.conflict) && /name/.test(`${String(e.details?.constraint ?? '')} ${String((e.cause as Error | undefined)?.message ?? '')}`)) {
+    if (isAppError(e) && e.is(CommonErrors.conflict) && /groups_org_name_unique|groups\.name/.test(`${String(e.details?.constraint ?? '')} ${String((e.cause as Error | undefined)?.message ?? '')}`)) {
       throw uniqueness('A group with this displayName already exists.', 'displayName');
     }
     throw e;
@@ -464,8 +475,11 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
   /** Adds and removes members (each audited, the group's time touched); answers whose access may have changed. */
   async function changeMembers(trx: Executor, ctx: RequestContext, orgId: string, groupId: string, add: string[], remove: string[], now: string): Promise<string[]> {
     const have = new Set(await repo.memberIdsOfGroup(trx, orgId, groupId));
-    const added = add.filter((id) => !have.has(id));
-    const removed = [...new Set(remove)].filter((id) => have.has(id));
+    return changeMembersKnown(trx, ctx, orgId, groupId, add.filter((id) => !have.has(id)), [...new Set(remove)].filter((id) => have.has(id)), now);
+  }
+
+  /** As changeMembers, `added` not in the group yet and `removed` in it. */
+  async function changeMembersKnown(trx: Executor, ctx: RequestContext, orgId: string, groupId: string, added: string[], removed: string[], now: string): Promise<string[]> {
     for (const userId of added) {
       await repo.addMember(trx, orgId, groupId, userId, now);
       await audit.record(trx, ctx, { action: 'directory.member_added', orgId, target: { type: 'group', id: groupId }, details: { userId, via: 'scim' } });
@@ -546,22 +560,24 @@ export function createScimProvisioning(deps: DirectoryDeps, invitations: Invitat
    * such, under the group's lock, so concurrent pushes to one group all land and none undoes
    * another; its cost is the members it names, not the group's size.
    */
-  async function changeGroupMembers(ctx: RequestContext, caller: Caller, orgId: string, id: string, change: { add: string[]; remove: string[] }, precondition?: Precondition<ScimGroupRecord>): Promise<ScimGroupRecord> {
+  async function changeGroupMembers(ctx: RequestContext, caller: Caller, orgId: string, id: string, change: { add: string[]; remove: string[] }, precondition?: Precondition<ScimGroupRecord>): Promise<void> {
     requireCapability(caller, 'directory.manage', { orgId });
     if (change.add.length + change.remove.length > GROUP_MEMBERS_MAX) throw invalid(`A request may name at most ${GROUP_MEMBERS_MAX} members.`, 'members');
     const changed = await db
       .transaction()
       .execute(async (trx) => {
-        const current = await lockedGroup(trx, orgId, id);
-        precondition?.((await groupRecords(trx, orgId, [current]))[0] as ScimGroupRecord);
+        if (!(await scim.lockGroup(trx, orgId, id))) throw new AppError(CommonErrors.notFound);
+        // The whole group is read only for If-Match; otherwise only the rows of the members named.
+        if (precondition) precondition((await groupRecords(trx, orgId, [await groupRow(trx, orgId, id)]))[0] as ScimGroupRecord);
         const add = await checkedMembers(trx, orgId, change.add);
-        // Only members SCIM shows are removed (a value filter on another id removes nothing).
-        const shown = new Set(await scim.visibleMemberIdsOfGroup(trx, orgId, id));
-        return changeMembers(trx, ctx, orgId, id, add, change.remove.filter((r) => shown.has(r)), clock.now().toISOString());
+        const named = [...new Set([...add, ...change.remove])];
+        const have = new Set(await scim.membersAmong(trx, orgId, id, named));
+        const now = clock.now().toISOString();
+        // A removal the client names is done whoever it names (a member SCIM deprovisioned too).
+        return changeMembersKnown(trx, ctx, orgId, id, add.filter((u) => !have.has(u)), [...new Set(change.remove)].filter((u) => have.has(u)), now);
       })
       .catch(groupConflict);
     if (changed.length > 0) await tellAccessChanged(deps, orgId, { membershipIds: changed });
-    return getGroup(caller, orgId, id);
   }
 
   async function deleteGroup(ctx: RequestContext, caller: Caller, orgId: string, id: string, precondition?: Precondition<ScimGroupRecord>): Promise<void> {

@@ -133,7 +133,10 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
           const r = await spec.ops.replace(contextOf(req), caller, caller.orgId, idOf(req as Req), input, (current) => checkIfMatch(ifMatch, spec.resource(current, base)));
           return send(reply, 200, spec.resource(r, base));
         });
-        scope.patch(`/${kind}/:id`, opts, async (req, reply) => send(reply, 200, await patch(spec, req as Req)));
+        scope.patch(`/${kind}/:id`, opts, async (req, reply) => {
+          const answer = await patch(spec, req as Req);
+          return answer ? send(reply, 200, answer) : reply.status(204).send();
+        });
         scope.delete(`/${kind}/:id`, opts, async (req, reply) => {
           const caller = callerOf(req);
           const ifMatch = req.headers['if-match'];
@@ -188,7 +191,7 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
    * whole, on condition that the resource did not change meanwhile (else applied again to the
    * new one). `If-Match` is checked against the resource the operations apply to.
    */
-  async function patch(spec: KindSpec<unknown>, req: Req): Promise<Json> {
+  async function patch(spec: KindSpec<unknown>, req: Req): Promise<Json | undefined> {
     const caller = callerOf(req);
     const ops = parsePatch(req.body);
     const id = idOf(req);
@@ -197,8 +200,9 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
     // Okta and Entra ID push a group's members as additions and removals: applied as such.
     const delta = isGroup ? memberDelta(ops) : undefined;
     if (delta) {
-      const saved = await directory.scim.groups.changeMembers(contextOf(req), caller, caller.orgId, id, delta, (current) => checkIfMatch(ifMatch, spec.resource(current, base)));
-      return project(spec.resource(saved, base), projectionOf(req.query), spec.schema);
+      // RFC 7644 §3.5.2: answered 204, so that its cost is the members it names, not the group's size.
+      await directory.scim.groups.changeMembers(contextOf(req), caller, caller.orgId, id, delta, ifMatch === undefined ? undefined : (current) => checkIfMatch(ifMatch, spec.resource(current, base)));
+      return undefined;
     }
     const membersTouched = !isGroup || ops.some(touchesMembers);
     for (let attempt = 1; ; attempt++) {
@@ -207,8 +211,10 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
       const after = applyPatch(before, ops, spec.schema);
       const version = (before.meta as Json).version as string;
       const input = spec.input(after) as Json;
-      // A PATCH that does not name the members leaves them as they are, however many there are.
+      // A PATCH that does not name the members leaves them as they are, however many there are;
+      // one that does and leaves none (an emptied list is dropped from the resource) empties them.
       if (!membersTouched) delete input.memberIds;
+      else if (isGroup) input.memberIds ??= [];
       try {
         const saved = await spec.ops.replace(contextOf(req), caller, caller.orgId, id, input as never, (current) => {
           if (versionOf(spec.resource(current, base)) !== version) throw new AppError(DirectoryErrors.scimVersionMismatch);
@@ -223,11 +229,10 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
 
 // ---- helpers ---------------------------------------------------------------------------------------
 
-/** Whether members come back: not when the client excluded them, or named attributes without them. */
+/** Whether members come back: not when the client excluded them, or named attributes without them (excluding a sub-attribute keeps them). */
 function wantsMembers(p: { attributes?: string[]; excludedAttributes?: string[] }): boolean {
-  const named = (list: string[] | undefined) => list?.some((a) => /^members(\.|$)/i.test(a) || /:Group:members(\.|$)/i.test(a)) ?? false;
-  if (p.attributes) return named(p.attributes);
-  return !named(p.excludedAttributes);
+  if (p.attributes) return p.attributes.some((a) => /^members(\.|$)/i.test(a) || /:Group:members(\.|$)/i.test(a));
+  return !(p.excludedAttributes ?? []).some((a) => /^members$/i.test(a) || /:Group:members$/i.test(a));
 }
 
 const MEMBER_FILTER = /^members\[(.*)\]$/is;

@@ -45,14 +45,14 @@ describe.each(dialects)('PRO-4: SCIM rules on $name', (dialect) => {
     const g = await ok('POST', '/Groups', { displayName: `Parallel ${Date.now()}` }, 201);
     const people = await Promise.all(Array.from({ length: 20 }, (_, i) => user(`parallel${i}`)));
     const answers = await Promise.all(people.map((p) => scim('PATCH', `/Groups/${g.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: p.id }] }] })));
-    expect(answers.map((r) => r.statusCode)).toEqual(people.map(() => 200));
+    expect(answers.map((r) => r.statusCode)).toEqual(people.map(() => 204));
     const after = await ok('GET', `/Groups/${g.id}`);
     expect(after.members.map((m: Json) => m.value).sort()).toEqual(people.map((p) => p.id).sort());
     const audit = json(await api('GET', `/audit?targetId=${g.id}&limit=100`)).items as Json[];
     expect(audit.filter((e) => e.action === 'directory.member_removed')).toEqual([]);
     // Removed the way Entra ID does, in parallel too.
     const half = people.slice(0, 10);
-    await Promise.all(half.map((p) => ok('PATCH', `/Groups/${g.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: p.id }] }] })));
+    await Promise.all(half.map((p) => ok('PATCH', `/Groups/${g.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: p.id }] }] }, 204)));
     expect((await ok('GET', `/Groups/${g.id}`)).members).toHaveLength(10);
   });
 
@@ -94,6 +94,22 @@ describe.each(dialects)('PRO-4: SCIM rules on $name', (dialect) => {
     const q = await user('leave.of.absence');
     expect((await ok('PATCH', `/Users/${q.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] })).active).toBe(false);
     expect((await ok('PATCH', `/Users/${q.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: true }] })).active).toBe(true);
+  });
+
+  it('PRO-4, ACC-6: a member an admin suspended, deprovisioned and provisioned again comes back still suspended', async () => {
+    const p = await user('incident.again');
+    expect((await api('POST', `/users/${p.id}/suspend`)).statusCode).toBe(200);
+    await ok('DELETE', `/Users/${p.id}`, undefined, 204);
+    const back = await ok('POST', '/Users', { userName: p.userName, active: true }, 201);
+    expect(back).toMatchObject({ id: p.id, active: false });
+  });
+
+  it('PRO-4: a member who holds a userName keeps it, and their changes go on, after an admin invites that address for someone else', async () => {
+    const alias = uniqueEmail('alias');
+    const holder = await ok('POST', '/Users', { userName: alias, emails: [{ value: uniqueEmail('full.name'), primary: true }] }, 201);
+    expect((await api('POST', '/users', { email: alias, name: 'Someone Else' })).statusCode).toBe(201);
+    const leaving = await ok('PATCH', `/Users/${holder.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    expect(leaving.active).toBe(false);
   });
 
   it('PRO-4: a member made before provisioning is found by their address as userName, and linked by the client’s first PUT', async () => {

@@ -146,11 +146,18 @@ describe.each(dialects)('PRO-4: SCIM 2.0 on $name', (dialect) => {
     const g = await scim(token, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Engineering', members: [{ value: u.id }, { value: boss.id }, { value: third.id }] });
     expect(g.statusCode, g.body).toBe(201);
     const gid = json(g).id as string;
+    // Member pushes are answered 204 (RFC 7644 §3.5.2): their cost is the members they name.
     const removed = await scim(token, 'PATCH', `/Groups/${gid}`, patchOf({ op: 'Remove', path: `members[value eq "${boss.id}"]` }));
-    expect(removed.statusCode, removed.body).toBe(200);
-    expect(json(removed).members.map((m: Json) => m.value).sort()).toEqual([u.id, third.id].sort());
+    expect(removed.statusCode, removed.body).toBe(204);
+    expect(json(await scim(token, 'GET', `/Groups/${gid}`)).members.map((m: Json) => m.value).sort()).toEqual([u.id, third.id].sort());
     const added = await scim(token, 'PATCH', `/Groups/${gid}`, patchOf({ op: 'Add', path: 'members', value: [{ value: boss.id, display: 'Big Boss' }] }));
-    expect(json(added).members.map((m: Json) => m.value).sort()).toEqual([u.id, boss.id, third.id].sort());
+    expect(added.statusCode, added.body).toBe(204);
+    expect(json(await scim(token, 'GET', `/Groups/${gid}`)).members.map((m: Json) => m.value).sort()).toEqual([u.id, boss.id, third.id].sort());
+    // A PATCH that empties the members the general way (with a rename) empties them.
+    const emptied = await scim(token, 'PATCH', `/Groups/${gid}`, patchOf({ op: 'Replace', path: 'displayName', value: 'Engineering' }, { op: 'replace', path: 'members', value: [] }));
+    expect(emptied.statusCode, emptied.body).toBe(200);
+    expect(json(emptied).members ?? []).toEqual([]);
+    expect((await scim(token, 'PATCH', `/Groups/${gid}`, patchOf({ op: 'Add', path: 'members', value: [{ value: boss.id }] }))).statusCode).toBe(204);
     expect(json(await scim(token, 'GET', `/Users/${boss.id}`)).groups).toEqual([expect.objectContaining({ value: gid, display: 'Engineering' })]);
 
     // A filter on an attribute SCIM does not know is refused, not answered empty.
