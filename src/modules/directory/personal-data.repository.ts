@@ -52,11 +52,15 @@ export async function deidentifyMembership(ex: Executor, orgId: string, id: stri
       // Out of SCIM's view: a provisioning client's next push must not write the person back (DSR-5).
       scim_deleted_at: now,
       scim_remove_at: null,
+      suspended_by_scim: null,
+      // Who managed them, and whom they managed, is about them too.
+      manager_id: null,
       updated_at: now,
     })
     .where('org_id', '=', orgId)
     .where('id', '=', id)
     .executeTakeFirst();
+  await ex.updateTable('memberships').set({ manager_id: null }).where('org_id', '=', orgId).where('manager_id', '=', id).execute();
   return Number(r.numUpdatedRows);
 }
 
