@@ -15,8 +15,9 @@ export async function findAccountByEmail(ex: Executor, emailNormalized: string):
   return byEmail.first(ex, [emailNormalized]);
 }
 
+const accountById = statement<AccountsTable>('select * from accounts where id = ?');
 export async function findAccountById(ex: Executor, accountId: string): Promise<AccountsTable | undefined> {
-  return ex.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+  return accountById.first(ex, [accountId]);
 }
 
 export async function findAccountsByIds(ex: Executor, ids: readonly string[]): Promise<AccountsTable[]> {

@@ -195,17 +195,13 @@ export async function roleOf(ex: Executor, accountId: string, orgId: string) {
   return membershipOfAccount.first(ex, [accountId, orgId]);
 }
 
+/** Asked on every LDAP bind and RADIUS request: straight to the driver, prepared once. */
+const byUsername = statement<{ id: string; account_id: string | null; status: string; require_mfa: number; has_kept_password: number }>(
+  'select m.id, m.account_id, m.status, o.require_mfa, case when m.imported_password_hash_enc is null then 0 else 1 end as has_kept_password from memberships as m inner join organizations as o on o.id = m.org_id where m.org_id = ? and m.username = ? and o.deleted_at is null',
+);
 /** The membership an organization's username names, for a bind (LDAP, RADIUS). */
 export async function findByUsername(ex: Executor, orgId: string, username: string) {
-  return ex
-    .selectFrom('memberships as m')
-    .innerJoin('organizations as o', 'o.id', 'm.org_id')
-    .select(['m.id', 'm.account_id', 'm.status', 'o.require_mfa'])
-    .select(sql<number>`case when m.imported_password_hash_enc is null then 0 else 1 end`.as('has_kept_password'))
-    .where('m.org_id', '=', orgId)
-    .where('m.username', '=', username)
-    .where('o.deleted_at', 'is', null)
-    .executeTakeFirst();
+  return byUsername.first(ex, [orgId, username]);
 }
 
 /** Pending invitations to an address, newest first: shown to its owner once the address is proven. */
