@@ -130,7 +130,7 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
           const caller = callerOf(req);
           const input = spec.input(req.body) as never;
           const ifMatch = req.headers['if-match'];
-          const r = await spec.ops.replace(contextOf(req), caller, caller.orgId, idOf(req as Req), input, (current) => checkIfMatch(ifMatch, spec.resource(current, base)));
+          const r = await spec.ops.replace(contextOf(req), caller, caller.orgId, idOf(req as Req), input, ifMatchOf(ifMatch, spec));
           return send(reply, 200, spec.resource(r, base));
         });
         scope.patch(`/${kind}/:id`, opts, async (req, reply) => {
@@ -140,13 +140,18 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
         scope.delete(`/${kind}/:id`, opts, async (req, reply) => {
           const caller = callerOf(req);
           const ifMatch = req.headers['if-match'];
-          await spec.ops.remove(contextOf(req), caller, caller.orgId, idOf(req as Req), (current) => checkIfMatch(ifMatch, spec.resource(current, base)));
+          await spec.ops.remove(contextOf(req), caller, caller.orgId, idOf(req as Req), ifMatchOf(ifMatch, spec));
           return reply.status(204).send();
         });
       }
     },
     { prefix: SCIM_MOUNT },
   );
+
+  /** The If-Match check, run on the resource as it is in the change's transaction; none without the header (nothing is read for it). */
+  function ifMatchOf(header: string | string[] | undefined, spec: KindSpec<unknown>): ((current: unknown) => void) | undefined {
+    return header === undefined ? undefined : (current) => checkIfMatch(header, spec.resource(current, base));
+  }
 
   async function list(spec: KindSpec<unknown>, req: Req, q: Record<string, unknown>): Promise<Json> {
     const caller = callerOf(req);
@@ -201,7 +206,7 @@ export async function registerScimRoutes(app: FastifyInstance, deps: { directory
     const delta = isGroup ? memberDelta(ops) : undefined;
     if (delta) {
       // RFC 7644 §3.5.2: answered 204, so that its cost is the members it names, not the group's size.
-      await directory.scim.groups.changeMembers(contextOf(req), caller, caller.orgId, id, delta, ifMatch === undefined ? undefined : (current) => checkIfMatch(ifMatch, spec.resource(current, base)));
+      await directory.scim.groups.changeMembers(contextOf(req), caller, caller.orgId, id, delta, ifMatchOf(ifMatch, spec));
       return undefined;
     }
     const membersTouched = !isGroup || ops.some(touchesMembers);
