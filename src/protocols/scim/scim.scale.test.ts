@@ -1,28 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonymousContext } from '../../core/context.ts';
-import { type Admin, OPERATOR, type TestApp, json, startTestApp, verifiedUser } from '../../../test/helpers/app.ts';
+import { type TestApp, json, startTestApp } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
-
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-
-type Json = Record<string, any>;
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-const ctx = anonymousContext('127.0.0.1', null);
-
-/** Runs `fn` over `items`, `width` at a time (a provisioning client's few connections), in order. */
-async function inChunks<T, R>(items: T[], width: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += width) out.push(...(await Promise.all(items.slice(i, i + width).map((x, j) => fn(x, i + j)))));
-  return out;
-}
-
-const patchOf = (...operations: Json[]) => ({ schemas: [PATCH_OP], Operations: operations });
-const q = (filter: string) => encodeURIComponent(filter);
+import { ENTERPRISE, GROUP_SCHEMA, type Json, LIST_RESPONSE, inChunks, patchOf, q, scimHelpers } from '../../../test/helpers/scim.ts';
 
 describe.each(dialects)('PRO-4: SCIM 2.0 at scale on $name', (dialect) => {
   let t: TestApp;
@@ -33,49 +12,7 @@ describe.each(dialects)('PRO-4: SCIM 2.0 at scale on $name', (dialect) => {
   });
   afterAll(() => t.close());
 
-  /** A SCIM request with a bearer token, as an identity provider sends it. */
-  const scim = (token: string, method: Method, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    t.app.http.inject({
-      method,
-      url: `/scim/v2${path}`,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}), ...headers },
-      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-    });
-  const api = (method: Method, url: string, auth: Record<string, string>, payload?: object) => t.app.http.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
-  const orgBase = (a: Admin) => `/api/v1/orgs/${a.organization.id}`;
-
-  /** An organization's admin; on the paid plan (no user limit) unless `free`. */
-  async function newOrg(opts: { free?: boolean; companyName?: string } = {}): Promise<Admin> {
-    const a = await verifiedUser(t, { companyName: opts.companyName ?? 'Provisioned Ltd' });
-    if (!opts.free) await t.app.directory.plans.setPlan(ctx, OPERATOR, a.organization.id, { plan: 'paid' });
-    return a;
-  }
-
-  async function makeToken(a: Admin, name = 'Okta') {
-    const res = await api('POST', `${orgBase(a)}/scim/tokens`, a.auth, { name });
-    expect(res.statusCode, res.body).toBe(201);
-    return json(res) as { id: string; name: string; token: string; createdAt: string };
-  }
-
-  const userBody = (userName: string, extra: Json = {}) => ({ schemas: [USER_SCHEMA], userName, name: { givenName: 'Test', familyName: 'Person' }, emails: [{ value: userName, type: 'work', primary: true }], active: true, ...extra });
-
-  async function createUser(token: string, userName: string, extra: Json = {}): Promise<Json> {
-    const res = await scim(token, 'POST', '/Users', userBody(userName, extra));
-    expect(res.statusCode, res.body).toBe(201);
-    return json(res);
-  }
-
-  const apiUser = async (a: Admin, id: string) => api('GET', `${orgBase(a)}/users/${id}`, a.auth);
-  const apiTotal = async (a: Admin, query: string) => {
-    const res = await api('GET', `${orgBase(a)}/users?limit=1&${query}`, a.auth);
-    expect(res.statusCode, res.body).toBe(200);
-    return json(res).total as number;
-  };
-  const listOf = async (token: string, query: string) => {
-    const res = await scim(token, 'GET', `/Users?${query}`);
-    expect(res.statusCode, res.body).toBe(200);
-    return json(res);
-  };
+  const { scim, newOrg, makeToken, userBody, createUser, apiUser, apiTotal, listOf } = scimHelpers(() => t);
 
   it('PRO-4, DIR-4, ACC-2, ACC-6: a client provisions 1,000 users and 50 groups of 20, updates them, deprovisions 100; SCIM and the API agree', { timeout: 240_000 }, async () => {
     const started = Date.now();
