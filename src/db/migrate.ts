@@ -30,6 +30,7 @@ import * as m0028 from './migrations/0028-oidc-revocation.ts';
 import * as m0029 from './migrations/0029-api-clients.ts';
 import * as m0030 from './migrations/0030-radius.ts';
 import * as m0031 from './migrations/0031-scim.ts';
+import * as m0032 from './migrations/0032-governance.ts';
 import type { Database } from './schema.ts';
 
 /** What some migrations need beyond the database: keys that never live in it. */
@@ -68,6 +69,7 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0029-api-clients': m0029,
   '0030-radius': m0030,
   '0031-scim': m0031,
+  '0032-governance': m0032,
 });
 
 export async function migrateToLatest(

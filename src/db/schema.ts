@@ -17,13 +17,14 @@ import type { VerificationTables } from '../modules/rights/verification.tables.t
 import type { KnowledgeBaseTables } from '../modules/support/kb.tables.ts';
 import type { SupportTables } from '../modules/support/support.tables.ts';
 import type { RadiusTables } from '../modules/radius/radius.tables.ts';
+import type { GovernanceTables } from '../modules/governance/governance.tables.ts';
 
 export interface InstanceSettingsTable {
   key: string;
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables, VerificationTables, OrgDeletionTables, FulfilmentTables, FederationTables, SamlTables, ApiClientsTables, RadiusTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables, VerificationTables, OrgDeletionTables, FulfilmentTables, FederationTables, SamlTables, ApiClientsTables, RadiusTables, GovernanceTables {
   instance_settings: InstanceSettingsTable;
 }
 
