@@ -24,6 +24,7 @@ const UNIT = [
   'src/http/contracts.test.ts',
   'src/modules/accounts/legacy-hashes.test.ts',
   'src/modules/billing/payment-provider.test.ts',
+  'src/modules/governance/webhooks.address.test.ts',
   'src/modules/privacy/ip.test.ts',
   'src/modules/privacy/marketing.tokens.test.ts',
   'src/modules/privacy/policies.diff.test.ts',

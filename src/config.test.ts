@@ -70,3 +70,13 @@ describe('the privacy address', () => {
     expect(() => loadConfig({ CASTELLAN_PRIVACY_ADDRESS: 'a@example.com or b@example.com' })).toThrow(/one email address at most/);
   });
 });
+
+describe('the DNS servers of domain verification', () => {
+  it('GOV-2: CASTELLAN_DNS_SERVERS lists IP addresses with optional ports; unset means the system resolvers, and anything else is refused', () => {
+    expect(loadConfig({}).dnsServers).toEqual([]);
+    expect(loadConfig({ CASTELLAN_DNS_SERVERS: ' 127.0.0.1:5353, 192.0.2.53 ,[::1]:53,2001:db8::1' }).dnsServers).toEqual(['127.0.0.1:5353', '192.0.2.53', '[::1]:53', '2001:db8::1']);
+    for (const bad of ['dns.example', '127.0.0.1:0', '127.0.0.1:70000', '[::1', '127.0.0.1:53:53', '300.1.1.1']) {
+      expect(() => loadConfig({ CASTELLAN_DNS_SERVERS: bad }), bad).toThrow(/CASTELLAN_DNS_SERVERS/);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import path from 'node:path';
 
@@ -24,12 +25,25 @@ export interface Config {
   trustProxy: boolean;
   /** PRO-5, tests only: a SAML application's metadataUrl may name a loopback address (and use http there); never on in production. */
   samlMetadataAllowLoopback: boolean;
+  /**
+   * GOV-5: webhooks may target loopback, private and link-local addresses (and use http) only when
+   * the operator allows it (CASTELLAN_WEBHOOK_ALLOW_PRIVATE); off, such targets are refused (SSRF).
+   */
+  webhookAllowPrivate: boolean;
+  /** GOV-2: the DNS servers domain verification asks (`ip` or `ip:port`); empty: the system's resolvers. */
+  dnsServers: string[];
   cookieSecure: boolean;
   bodyLimitBytes: number;
   nodeId: string;
   sessionTtlSeconds: number;
   /** PRO-2: the OpenID Provider's signing keys are rotated every this many days (a job; `castellan oidc rotate-keys` at once). */
   oidc: { keyRotationDays: number };
+  /**
+   * ACC-4: Sign in with Google (OpenID Connect). Off (no button, the routes answer 404
+   * `accounts.google_disabled`) while `clientId` is null. `issuer` is Google's unless a test names
+   * its own provider (http is accepted for a loopback issuer only).
+   */
+  google: { clientId: string | null; clientSecret: string | null; issuer: string };
   /** The job runner: one per process, for every kind of background job (the mail outbox is one). */
   jobs: { enabled: boolean; pollIntervalMs: number; leaseSeconds: number };
   /**
@@ -186,11 +200,14 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     logLevel: logLevel(env.CASTELLAN_LOG_LEVEL ?? 'info'),
     trustProxy: bool(env, 'CASTELLAN_TRUST_PROXY', false),
     samlMetadataAllowLoopback: bool(env, 'CASTELLAN_SAML_METADATA_ALLOW_LOOPBACK', false),
+    webhookAllowPrivate: bool(env, 'CASTELLAN_WEBHOOK_ALLOW_PRIVATE', false),
+    dnsServers: dnsServers(env.CASTELLAN_DNS_SERVERS),
     cookieSecure: bool(env, 'CASTELLAN_COOKIE_SECURE', publicUrl.startsWith('https:')),
     bodyLimitBytes: int(env, 'CASTELLAN_BODY_LIMIT_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
     nodeId: env.CASTELLAN_NODE_ID ?? `${hostname()}:${process.pid}`,
     sessionTtlSeconds: int(env, 'CASTELLAN_SESSION_TTL_SECONDS', 14 * 24 * 3600, 60, 365 * 24 * 3600),
     oidc: { keyRotationDays: int(env, 'CASTELLAN_OIDC_KEY_ROTATION_DAYS', 90, 1, 3650) },
+    google: google(env),
     metrics: {
       token: metricsToken(env.CASTELLAN_METRICS_TOKEN),
       host: env.CASTELLAN_METRICS_HOST || '127.0.0.1',
@@ -329,6 +346,33 @@ function ldapSuffix(value: string): string {
     throw new ConfigError(`CASTELLAN_LDAP_SUFFIX must be a DN of dc=, o= or ou= names of letters, digits and hyphens, such as dc=example,dc=com; got "${value}"`);
   }
   return suffix;
+}
+
+/** CASTELLAN_DNS_SERVERS: a comma-separated list of `ip`, `ip:port` or `[ipv6]:port` (GOV-2); unset or empty: the system's resolvers. */
+function dnsServers(value: string | undefined): string[] {
+  const out: string[] = [];
+  for (const raw of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw) ?? (isIP(raw) === 6 ? [raw, raw, undefined] : /^([^:]+)(?::(\d+))?$/.exec(raw));
+    const ip = m?.[1];
+    const port = m?.[2] === undefined ? undefined : Number(m[2]);
+    if (!ip || isIP(ip) === 0 || (port !== undefined && (port < 1 || port > 65535))) {
+      throw new ConfigError(`CASTELLAN_DNS_SERVERS must list IP addresses, each with an optional port (127.0.0.1:5353, [::1]:53), separated by commas; got "${raw}"`);
+    }
+    out.push(port === undefined ? ip : isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`);
+  }
+  return out;
+}
+
+/** ACC-4: CASTELLAN_GOOGLE_CLIENT_ID and _SECRET go together; the issuer is https, or http on loopback (tests). */
+function google(env: Env): Config['google'] {
+  const clientId = env.CASTELLAN_GOOGLE_CLIENT_ID?.trim() || null;
+  const clientSecret = env.CASTELLAN_GOOGLE_CLIENT_SECRET?.trim() || null;
+  if (!clientId !== !clientSecret) throw new ConfigError('CASTELLAN_GOOGLE_CLIENT_ID and CASTELLAN_GOOGLE_CLIENT_SECRET go together: give both to turn on Sign in with Google, or neither');
+  const issuer = url((env.CASTELLAN_GOOGLE_ISSUER?.trim() || 'https://accounts.google.com').replace(/\/+$/, ''), 'CASTELLAN_GOOGLE_ISSUER', ['https:', 'http:']);
+  if (issuer.startsWith('http:') && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(issuer)) {
+    throw new ConfigError('CASTELLAN_GOOGLE_ISSUER must be an https URL (http only for a provider on loopback, in tests)');
+  }
+  return { clientId, clientSecret, issuer };
 }
 
 function metricsToken(value: string | undefined): string | undefined {

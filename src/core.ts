@@ -5,12 +5,13 @@ import type { Config } from './config.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { systemContext } from './core/context.ts';
 import { FieldCipher, hmac } from './core/crypto.ts';
+import { CommonErrors, isAppError } from './core/errors.ts';
 import { createMetrics, type Metrics } from './core/metrics.ts';
 import { createServedRegistry, type ServedRegistry } from './core/served.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import type { Database } from './db/schema.ts';
-import { type Accounts, argon2Hasher, createAccounts, createAccountsPersonalData, createThrottle, normalizeEmail, type IdentityHooks, type MemberLookup, type PasswordHasher, type PlanHooks } from './modules/accounts/index.ts';
+import type { Database, Executor } from './db/schema.ts';
+import { type Accounts, accountsAtDomains, argon2Hasher, createAccounts, createAccountsPersonalData, createThrottle, normalizeEmail, type EmailApproval, type IdentityHooks, type MemberLookup, type PasswordHasher, type PlanHooks } from './modules/accounts/index.ts';
 import { type Audit, createAudit, createAuditPersonalData } from './modules/audit/index.ts';
 import { type Billing, createBilling, createBillingPersonalData, createTestProvider } from './modules/billing/index.ts';
 import {
@@ -23,8 +24,13 @@ import {
   type ResourceHooks,
   scheduleScimDeprovision,
   scimDeprovisionJob,
+  activeAdminsOf,
+  accountsWithMembershipIn,
 } from './modules/directory/index.ts';
 import { createFederation, createFederationPersonalData, type Federation } from './modules/federation/index.ts';
+import { controllerOf, createEmailChangeRequests, createEmailChangeRequestsPersonalData, createTermination, type EmailChangeRequests } from './modules/governance/index.ts';
+import { createGovernance, createGovernancePersonalData, dnsTxtLookup, type Governance, scheduleDomainRecheck } from './modules/governance/index.ts';
+import { createIntegrationsModule, createIntegrationsPersonalData, type IntegrationsModule } from './modules/governance/index.ts';
 import { type JobRunner, countPending, createJobRunner, createJobs } from './modules/jobs/index.ts';
 import { countByStatus, createMail, createMailPersonalData, createMailSender, fileTransport, type Mail, type MailTransport, smtpTransport } from './modules/mail/index.ts';
 import { createPrivacy, createPrivacyPersonalData, type Privacy } from './modules/privacy/index.ts';
@@ -99,6 +105,12 @@ export interface Core {
   federation: Federation;
   /** PRO-3: RADIUS networks' shared secrets and client lists, and accounting. */
   radius: Radius;
+  /** GOV-1, GOV-5: the integrations an organization's admins install, and their webhook deliveries. */
+  integrations: IntegrationsModule;
+  /** GOV-4: email changes of accounts an organization administers, which its admins approve or deny. */
+  emailChangeRequests: EmailChangeRequests;
+  /** GOV-2, GOV-3: the organization's domains, control over the accounts on them, and people's in-app notices. */
+  governance: Governance;
   ping(): Promise<unknown>;
   /** Starts the background work (jobs such as mail delivery, and housekeeping); the CLI's one-shot commands never do. */
   startWorkers(): void;
@@ -122,7 +134,7 @@ export interface Rights {
  * rows point at an account or a membership come before the directory and accounts, so each clears
  * its own references before a foreign key from accounts would cascade over them.
  */
-function createRights(db: Kysely<Database>, clock: Clock, radiusNetworks?: { forget(): void }): Rights {
+function createRights(db: Kysely<Database>, clock: Clock, radiusNetworks?: { forget(): void }, cipher?: FieldCipher): Rights {
   const registry = createPersonalDataRegistry({ db });
   const accounts = createAccountsPersonalData(db);
   const directory = createDirectoryPersonalData(db, clock);
@@ -142,6 +154,12 @@ function createRights(db: Kysely<Database>, clock: Clock, radiusNetworks?: { for
     createFederationPersonalData(db),
     // Before the directory's: accounting sessions are found by the memberships it erases.
     createRadiusPersonalData(db, radiusNetworks),
+    // Before accounts': the requests point at the account.
+    ...(cipher ? [createEmailChangeRequestsPersonalData(db, cipher)] : []),
+    // Before accounts': control rows and notices point at the account.
+    createGovernancePersonalData(db),
+    // Before the directory's: the integrations are found by the memberships of the admins who installed them.
+    createIntegrationsPersonalData(db),
     directory.handler,
     accounts.handler,
   ];
@@ -215,7 +233,9 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
 
   const cipher = new FieldCipher(keys.encryption);
   const metrics = createMetrics({ outboxByStatus: () => countByStatus(db), pendingJobs: () => countPending(db) });
-  const audit = createAudit({ db, dialect, clock, key: keys.audit });
+  // GOV-5: told of every audit entry, in its transaction (webhook deliveries of directory changes); filled in below.
+  const auditRecorded: NonNullable<Parameters<typeof createAudit>[0]['recorded']> = [];
+  const audit = createAudit({ db, dialect, clock, key: keys.audit, recorded: auditRecorded });
   const messageIdDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'castellan.localhost';
   const jobs = createJobs({ clock });
   const mail = createMail({ clock, cipher, jobs, messageIdDomain, maxAttempts: config.mail.maxAttempts });
@@ -231,7 +251,9 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     organizationsRequiringMfa: async () => [],
     replaceKeptPassword: async () => {},
   };
-  const accounts = createAccounts({ db, dialect, clock, audit, mail, jobs, cipher, secretKey: keys.secret, throttle, hasher: opts.hasher ?? argon2Hasher, config, hooks, members });
+  // GOV-4: accounts asks governance whether an organization administers an account through this port; filled in below.
+  const emailApproval: EmailApproval = { controllerOf: async () => null, open: async () => ({ requestId: '' }), confirming: async () => {}, pendingOf: async () => null };
+  const accounts = createAccounts({ db, dialect, clock, audit, mail, jobs, cipher, secretKey: keys.secret, throttle, hasher: opts.hasher ?? argon2Hasher, config, hooks, members, emailApproval });
   const planHooks: PlanHooks = { changed: [] };
   const resourceHooks: ResourceHooks = { check: [], created: [], updated: [], deleted: [] };
   const accessHooks: AccessHooks = { revoked: [], changed: [], removed: [] };
@@ -257,6 +279,41 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     },
   });
   Object.assign(members, directory.callers.lookup);
+  const personOf = async (ex: Executor, accountId: string) => (await accounts.facts(ex, [accountId]))[0];
+  // GOV-4: a controlled account's email change waits for its organization's admins; approval mails accounts' usual link.
+  const emailChangeRequests = createEmailChangeRequests({
+    db,
+    clock,
+    audit,
+    mail,
+    cipher,
+    config: { publicUrl: config.publicUrl },
+    people: {
+      person: personOf,
+      admins: (ex, orgId) => activeAdminsOf(ex, orgId),
+      orgName: async (ex, orgId) => (await directory.organizations.findIn(ex, orgId))?.name ?? '',
+      sendLink: (trx, _ctx, accountId, email) => accounts.emailChange.sendApprovedLink(trx, accountId, email),
+    },
+  });
+  Object.assign(emailApproval, { controllerOf, open: emailChangeRequests.open, confirming: emailChangeRequests.confirming, pendingOf: emailChangeRequests.pendingOf });
+  // GOV-1: an admin's suspension, reactivation or removal of a member is told to the person.
+  accessHooks.terminated = [createTermination({ clock, mail, person: personOf }).notify];
+  // GOV-2, GOV-3: domains and control over the accounts on them; accounts and memberships are read through this port only.
+  const governance = createGovernance({
+    db,
+    clock,
+    audit,
+    mail,
+    jobs,
+    lookupTxt: dnsTxtLookup(config.dnsServers),
+    config: { siteName: config.privacy.siteName, publicUrl: config.publicUrl },
+    people: {
+      accountsAtDomains: (ex, domains, o) => accountsAtDomains(ex, domains, o),
+      membersAmong: (ex, orgId, accountIds) => accountsWithMembershipIn(ex, orgId, accountIds),
+      activeAdmins: (ex, orgId) => activeAdminsOf(ex, orgId),
+      organizationName: async (ex, orgId) => (await directory.organizations.findIn(ex, orgId))?.name,
+    },
+  });
   // PRO-2: OIDC applications are the provider's clients; federation reads resources through this port only.
   const federation = createFederation({
     db,
@@ -296,6 +353,28 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const billing = createBilling({ db, dialect, clock, audit, plans: directory.plans, provider: config.paymentProvider === 'test' ? createTestProvider(clock) : null });
   const privacy = createPrivacy({ db, dialect, clock, audit, mail, people: privacyPeople(accounts, directory), secretKey: keys.secret, config: config.privacy });
   privacy.attach(hooks);
+  // GOV-1, GOV-5: integrations record their disclosures in the ledger (PRV-9); an OAuth application is an OIDC application resource.
+  const integrations = createIntegrationsModule({
+    db,
+    clock,
+    cipher,
+    audit,
+    jobs,
+    allowPrivate: config.webhookAllowPrivate,
+    log: logger.child({ component: 'webhooks' }),
+    ledger: { record: (ex, e) => privacy.disclosures.record(ex, { kind: 'integration', directMarketing: false, ...e }) },
+    applications: {
+      async create(ctx, caller, orgId, name, settings) {
+        const made = await directory.resources.create(ctx, caller, orgId, { kind: 'application', name, settings });
+        return { resourceId: made.id, clientSecret: typeof made.clientSecret === 'string' ? made.clientSecret : undefined };
+      },
+      remove: (ctx, caller, orgId, resourceId) =>
+        directory.resources.remove(ctx, caller, orgId, resourceId).catch((e: unknown) => {
+          if (!(isAppError(e) && e.is(CommonErrors.notFound))) throw e;
+        }),
+    },
+  });
+  auditRecorded.push(integrations.auditRecorded);
   // PRV-8: a fresh install publishes the starter policy as version 1 (a database with a policy is left alone).
   try {
     if (opts.starterPolicy !== false && (await privacy.policies.ensureStarter(systemContext()))) logger.info('published the starter privacy policy as version 1: review it and publish your own');
@@ -318,7 +397,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     config: { publicUrl: config.publicUrl, supportAddress: config.support.address, maxAttachmentBytes: config.support.maxAttachmentBytes },
   });
   planHooks.changed.push((trx, ctx, orgId) => support.settings.planChanged(trx, ctx, orgId));
-  const rights = createRights(db, clock, radius.networks);
+  const rights = createRights(db, clock, radius.networks, cipher);
   // DSR-4: request deadlines count the support calendar's business days (SUP-4).
   const rightsDeps = {
     db,
@@ -363,6 +442,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     await federation.prepare();
     // PRO-4: the removal of members SCIM deprovisioned, once per installation.
     await scheduleScimDeprovision(db, jobs, clock);
+    // GOV-2: the daily re-check of verified domains, once per installation.
+    await scheduleDomainRecheck(db, jobs, clock);
   } catch (e) {
     if (!opts.database) await database.destroy();
     throw e;
@@ -383,7 +464,9 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       ...childReports.jobHandlers,
       ...orgDeletion.jobHandlers,
       ...federation.jobHandlers,
+      ...integrations.jobHandlers,
       scimDeprovisionJob(directory.scim),
+      ...governance.jobHandlers,
       createMailSender({
         db,
         clock,
@@ -428,6 +511,9 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     orgDeletion,
     federation,
     radius,
+    integrations,
+    emailChangeRequests,
+    governance,
     ping: () => sql`select 1`.execute(db),
     startWorkers() {
       if (config.jobs.enabled) jobRunner.start();

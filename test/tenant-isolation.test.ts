@@ -4,6 +4,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, GOOD_PASSWORD, inviteTokenFor, json, signIn, startTestApp, verifiedUser } from './helpers/app.ts';
 import { type TestDialect, dialects } from './helpers/databases.ts';
+import { type TestDns, startTestDns } from './helpers/dns.ts';
+import { type WebhookReceiver, startWebhookReceiver } from './helpers/webhook-receiver.ts';
 
 /**
  * DIR-1, property-based: two organizations, A and B, each with a verified admin
@@ -35,7 +37,7 @@ let markerCount = 0;
 const marker = (k: OrgKey) => `zq${k}${markerCount++}x`;
 const MARKER_RE = /zq([ab])\d+x/g;
 // The server's ids: a three-or-four letter prefix and 16 base64url characters.
-const ID_RE = /(?<![A-Za-z0-9_-])(?:usr|grp|res|bnd|org|aud|ses|tok|mail|rc|apc)_[A-Za-z0-9_-]{16}(?![A-Za-z0-9_-])/g;
+const ID_RE = /(?<![A-Za-z0-9_-])(?:usr|grp|res|bnd|org|aud|ses|tok|mail|rc|apc|dom|int|whd|ecr)_[A-Za-z0-9_-]{16}(?![A-Za-z0-9_-])/g;
 
 const INVALID = {
   org: 'org_XXXXXXXXXXXXXXXX',
@@ -45,6 +47,9 @@ const INVALID = {
   binding: 'bnd_XXXXXXXXXXXXXXXX',
   apiClient: 'apc_XXXXXXXXXXXXXXXX',
   scimToken: 'sct_XXXXXXXXXXXXXXXX',
+  domain: 'dom_XXXXXXXXXXXXXXXX',
+  integration: 'int_XXXXXXXXXXXXXXXX',
+  emailChange: 'ecr_XXXXXXXXXXXXXXXX',
 } as const;
 
 interface Actor {
@@ -69,6 +74,12 @@ interface Org {
   apiClients: string[];
   /** PRO-4: the organization's SCIM tokens. */
   scimTokens: string[];
+  /** GOV-2: the organization's domains (named after its marker, so a leak of a name is seen too). */
+  domains: string[];
+  /** GOV-5: the organization's integrations. */
+  integrations: string[];
+  /** GOV-4: the email changes waiting for the organization's admins (its member's and its admin's). */
+  emailChanges: string[];
   /** Memberships made so far (some since undone), so that removals often find one. */
   members: Array<{ groupId: string; userId: string }>;
 }
@@ -83,8 +94,14 @@ const KINDS = [
   // PRO-2: the organization's API clients.
   ...['createApiClient', 'listApiClients', 'revokeApiClient'],
   ...['createScimToken', 'listScimTokens', 'revokeScimToken'],
+  // GOV-2, GOV-3: domains (their records published on the test DNS server), the preview and the claim.
+  ...['createDomain', 'listDomains', 'getDomain', 'verifyDomain', 'domainAccounts', 'claimDomain', 'deleteDomain'],
+  // GOV-1, GOV-5: integrations (webhooks deliver to a receiver on loopback, which the operator's setting allows here).
+  ...['installIntegration', 'listIntegrations', 'getIntegration', 'integrationDeliveries', 'uninstallIntegration'],
   // PRO-3: a network's RADIUS shared secret, and the accounting sessions.
   ...['sharedSecret', 'radiusSessions'],
+  // GOV-4: the email changes of the accounts the organization administers.
+  ...['listEmailChanges', 'getEmailChange', 'approveEmailChange', 'denyEmailChange'],
   // DSR-6: an organization's deletion (a name that seldom matches: the organizations are renamed `Renamed <n>`).
   ...['getDeletion', 'requestDeletion', 'cancelDeletion'],
 ] as const;
@@ -120,11 +137,20 @@ class Failure extends Error {}
 
 describe.each(dialects)('tenant isolation on $name', (dialect) => {
   let t: TestApp;
+  let dns: TestDns;
+  // GOV-5: webhooks deliver here (and are answered 200, so no retry waits on the test's clock).
+  let hooks: WebhookReceiver;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    dns = await startTestDns();
+    hooks = await startWebhookReceiver();
+    t = await startTestApp(dialect, { env: { CASTELLAN_DNS_SERVERS: dns.server, CASTELLAN_WEBHOOK_ALLOW_PRIVATE: 'true' } });
     await recordWrites();
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await dns.close();
+    await hooks.close();
+  });
 
   const budget = BUDGET[dialect.name];
   const inject = (actor: Actor | null, method: Request['method'], url: string, payload?: object) =>
@@ -162,6 +188,13 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
     { table: 'bindings', by: 'org_id' },
     { table: 'oidc_clients', by: 'org_id' },
     { table: 'api_clients', by: 'org_id' },
+    { table: 'domains', by: 'org_id' },
+    { table: 'account_controls', by: 'org_id' },
+    { table: 'account_notices', by: 'org_id' },
+    { table: 'integrations', by: 'org_id' },
+    { table: 'webhook_endpoints', by: 'org_id' },
+    { table: 'webhook_deliveries', by: 'org_id' },
+    { table: 'email_change_requests', by: 'org_id' },
     { table: 'posix_counters', by: 'org_id' },
     // An audit entry is never changed (its own triggers refuse it); one added or removed counts.
     { table: 'audit_log', by: 'org_id', updates: false },
@@ -261,7 +294,17 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
     if (accept.statusCode !== 200) throw new Error(`accept invitation: ${accept.body}`);
     const session = await signIn(t, email, GOOD_PASSWORD);
     const member: Actor = { org: k, role: 'member', userId: memberId, email, auth: { authorization: `Bearer ${session.token}` }, label: `${k.toUpperCase()} member` };
-    return { key: k, id: orgId, admin, member, users: [a.user.id, memberId], groups: [], resources: [], bindings: [], members: [], apiClients: [], scimTokens: [] };
+    // GOV-4: the organization administers both accounts, and each has asked for a new address.
+    const emailChanges: string[] = [];
+    for (const who of [admin, member]) {
+      const accountId = (await t.app.accounts.factsByEmail(t.app.db, who.email))?.id as string;
+      await t.app.db.insertInto('account_controls').values({ account_id: accountId, org_id: orgId, domain_id: null, asserted_by: null, asserted_at: new Date().toISOString() }).execute();
+      const asked = await inject(who, 'POST', '/api/v1/me/email', { email: `moved.${marker(k)}@example.com`, password: GOOD_PASSWORD });
+      if (asked.statusCode !== 202) throw new Error(`email change: ${asked.body}`);
+      emailChanges.push(json(asked).requestId as string);
+      owner.set(json(asked).requestId as string, k);
+    }
+    return { key: k, id: orgId, admin, member, users: [a.user.id, memberId], groups: [], resources: [], bindings: [], members: [], apiClients: [], scimTokens: [], domains: [], integrations: [], emailChanges };
   }
 
   // ---- turning an abstract op into a request --------------------------------------
@@ -455,6 +498,65 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
         if (k && k !== actor.org && pool.length > 0) foreign = true;
         return { method: 'DELETE', url: `${base}/scim/tokens/${id}`, urlOrg, foreign };
       }
+      case 'installIntegration': {
+        const settings = next() % 2 === 0 ? { url: `${hooks.url}/${marker(home)}` } : { redirectUris: [`https://${marker(home)}.example.com/cb`] };
+        const type = 'url' in settings ? 'webhook' : 'oauth-app';
+        return { method: 'POST', url: `${base}/integrations`, payload: { type, name: text('integration'), recipient: { name: text('Acme'), postalAddress: text('1 Main St') }, settings }, urlOrg, foreign };
+      }
+      case 'listIntegrations':
+        return { method: 'GET', url: `${base}/integrations?limit=${1 + (next() % 60)}`, urlOrg, foreign };
+      case 'getIntegration':
+      case 'integrationDeliveries':
+      case 'uninstallIntegration': {
+        const roll = next() % 100;
+        const k = roll < 60 ? home : roll < 94 ? otherOf(home) : null;
+        const pool = k ? orgs[k].integrations : [];
+        const id = pool.length > 0 ? (pool[next() % pool.length] as string) : INVALID.integration;
+        if (k && k !== actor.org && pool.length > 0) foreign = true;
+        const url = `${base}/integrations/${id}`;
+        if (op.kind === 'getIntegration') return { method: 'GET', url, urlOrg, foreign };
+        if (op.kind === 'integrationDeliveries') return { method: 'GET', url: `${url}/deliveries`, urlOrg, foreign };
+        return { method: 'DELETE', url, urlOrg, foreign };
+      }
+      case 'createDomain':
+        return { method: 'POST', url: `${base}/domains`, payload: { name: `${next() % 5 === 0 ? ' ' : ''}${marker(home)}.Example${next() % 3 === 0 ? '.' : ''}` }, urlOrg, foreign };
+      case 'listDomains':
+        return { method: 'GET', url: `${base}/domains?limit=${1 + (next() % 60)}`, urlOrg, foreign };
+      case 'getDomain':
+      case 'verifyDomain':
+      case 'domainAccounts':
+      case 'claimDomain':
+      case 'deleteDomain': {
+        const roll = next() % 100;
+        const k = roll < 60 ? home : roll < 94 ? otherOf(home) : null;
+        const pool = k ? orgs[k].domains : [];
+        const id = pool.length > 0 ? (pool[next() % pool.length] as string) : INVALID.domain;
+        if (k && k !== actor.org && pool.length > 0) foreign = true;
+        const url = `${base}/domains/${id}`;
+        if (op.kind === 'getDomain') return { method: 'GET', url, urlOrg, foreign };
+        if (op.kind === 'deleteDomain') return { method: 'DELETE', url, urlOrg, foreign };
+        if (op.kind === 'verifyDomain') return { method: 'POST', url: `${url}/verify`, urlOrg, foreign };
+        if (op.kind === 'domainAccounts') return { method: 'GET', url: `${url}/accounts?limit=${1 + (next() % 60)}`, urlOrg, foreign };
+        // Account ids are never shown to another organization: a claim names none, or one that is nobody's.
+        return { method: 'POST', url: `${url}/claim`, payload: next() % 2 === 0 ? {} : { accountIds: ['acc_XXXXXXXXXXXXXXXX'] }, urlOrg, foreign };
+      }
+      case 'listEmailChanges': {
+        const state = next() % 3 === 0 ? `&state=${(['pending', 'approved', 'denied'] as const)[next() % 3]}` : '';
+        return { method: 'GET', url: `${base}/email-change-requests?limit=${1 + (next() % 60)}${state}`, urlOrg, foreign };
+      }
+      case 'getEmailChange':
+      case 'approveEmailChange':
+      case 'denyEmailChange': {
+        const roll = next() % 100;
+        const k = roll < 60 ? home : roll < 94 ? otherOf(home) : null;
+        const pool = k ? orgs[k].emailChanges : [];
+        const id = pool.length > 0 ? (pool[next() % pool.length] as string) : INVALID.emailChange;
+        if (k && k !== actor.org && pool.length > 0) foreign = true;
+        const url = `${base}/email-change-requests/${id}`;
+        if (op.kind === 'getEmailChange') return { method: 'GET', url, urlOrg, foreign };
+        if (op.kind === 'approveEmailChange') return { method: 'POST', url: `${url}/approve`, urlOrg, foreign };
+        return { method: 'POST', url: `${url}/deny`, payload: next() % 2 === 0 ? {} : { reason: text('reason') }, urlOrg, foreign };
+      }
       case 'ldapCa':
         return { method: 'GET', url: `${base}/ldap/ca.pem`, urlOrg, foreign };
       case 'getOrg':
@@ -593,6 +695,12 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
         else if (op.kind === 'bind') mine.bindings.push({ id: body.id, resourceId: body.resourceId });
         else if (op.kind === 'createApiClient') mine.apiClients.push(body.id);
         else if (op.kind === 'createScimToken') mine.scimTokens.push(body.id);
+        else if (op.kind === 'installIntegration') mine.integrations.push(body.id);
+        else if (op.kind === 'createDomain') {
+          mine.domains.push(body.id);
+          // Published at once: the organization's verify calls then succeed.
+          dns.setTxt(body.name, body.txtRecord.value);
+        }
       }
       // Lists show what imports made: their users and groups join the pools.
       if (res.statusCode === 200 && req.urlOrg === actor.org && actor.role === 'admin') {

@@ -1,5 +1,6 @@
 /** The signed-in person's own account: who they are, profile, password, sessions and MFA (ACC-2, ACC-5, ACC-6). */
 import { type Static, Type } from 'typebox';
+import { EmailChangeApproval } from './email-change-requests.ts';
 import { Id, Items, MEMBERSHIP_STATUSES, NullableEnum, ORG_ROLES, Nullable, OrganizationRef, STAFF_ROLES, StrictObject, StringEnum, UserRef } from './common.ts';
 
 const password = Type.String({ minLength: 1, maxLength: 1024 });
@@ -126,7 +127,8 @@ export type EmailChangeBody = Static<typeof EmailChangeBody>;
 export const EmailChangeConfirmBody = StrictObject({ token: Type.String({ minLength: 20, maxLength: 200 }) });
 export type EmailChangeConfirmBody = Static<typeof EmailChangeConfirmBody>;
 
-export const EmailChangeStatus = Type.Object({ pending: Type.Boolean() });
+/** `pending`: a link to a new address waits to be opened; `approval`: a change waits for the organization's approval (GOV-4). */
+export const EmailChangeStatus = Type.Object({ pending: Type.Boolean(), approval: EmailChangeApproval });
 export type EmailChangeStatus = Static<typeof EmailChangeStatus>;
 
 export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String()) });

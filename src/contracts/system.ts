@@ -13,5 +13,6 @@ export const PublicConfig = Type.Object({
     freeUserLimit: Type.Integer({ description: 'Users (active and invited) the free plan allows' }),
   }),
   supportAddress: Type.String({ description: 'The address customers write to for support (CASTELLAN_SUPPORT_ADDRESS)' }),
+  googleSignIn: Type.Boolean({ description: 'Sign in with Google is set up (CASTELLAN_GOOGLE_CLIENT_ID, ACC-4)' }),
 });
 export type PublicConfig = Static<typeof PublicConfig>;

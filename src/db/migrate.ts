@@ -31,6 +31,9 @@ import * as m0029 from './migrations/0029-api-clients.ts';
 import * as m0030 from './migrations/0030-radius.ts';
 import * as m0031 from './migrations/0031-scim.ts';
 import * as m0032 from './migrations/0032-governance.ts';
+import * as m0033 from './migrations/0033-email-change-requests.ts';
+import * as m0034 from './migrations/0034-integrations.ts';
+import * as m0035 from './migrations/0035-google.ts';
 import type { Database } from './schema.ts';
 
 /** What some migrations need beyond the database: keys that never live in it. */
@@ -70,6 +73,9 @@ const migrations = (ctx: MigrationContext): Record<string, Migration> => ({
   '0030-radius': m0030,
   '0031-scim': m0031,
   '0032-governance': m0032,
+  '0033-email-change-requests': m0033,
+  '0034-integrations': m0034,
+  '0035-google': m0035,
 });
 
 export async function migrateToLatest(

@@ -18,13 +18,15 @@ import type { KnowledgeBaseTables } from '../modules/support/kb.tables.ts';
 import type { SupportTables } from '../modules/support/support.tables.ts';
 import type { RadiusTables } from '../modules/radius/radius.tables.ts';
 import type { GovernanceTables } from '../modules/governance/governance.tables.ts';
+import type { IntegrationsTables } from '../modules/governance/integrations.tables.ts';
+import type { EmailChangeRequestTables } from '../modules/governance/email-change-requests.tables.ts';
 
 export interface InstanceSettingsTable {
   key: string;
   value: string;
 }
 
-export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables, VerificationTables, OrgDeletionTables, FulfilmentTables, FederationTables, SamlTables, ApiClientsTables, RadiusTables, GovernanceTables {
+export interface Database extends AccountsTables, AuditTables, MailTables, DirectoryTables, PrivacyTables, BillingTables, KnowledgeBaseTables, SupportTables, JobsTables, RightsTables, ChildReportTables, VerificationTables, OrgDeletionTables, FulfilmentTables, FederationTables, SamlTables, ApiClientsTables, RadiusTables, GovernanceTables, EmailChangeRequestTables, IntegrationsTables {
   instance_settings: InstanceSettingsTable;
 }
 

@@ -39,6 +39,10 @@ import { ldapRoutes } from './routes/ldap.routes.ts';
 import { apiClientsRoutes } from './routes/api-clients.routes.ts';
 import { scimTokensRoutes } from './routes/scim-tokens.routes.ts';
 import { radiusRoutes } from './routes/radius.routes.ts';
+import { emailChangeRequestsRoutes } from './routes/email-change-requests.routes.ts';
+import { domainsRoutes } from './routes/domains.routes.ts';
+import { integrationsRoutes } from './routes/integrations.routes.ts';
+import { googleRoutes } from './routes/google.routes.ts';
 import { SHARED_SCHEMAS } from '../contracts/common.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -201,6 +205,9 @@ export async function buildHttp(opts: { core: Core; webRoot: string; ldapEndpoin
     apiClientsRoutes,
     scimTokensRoutes,
     radiusRoutes,
+    emailChangeRequestsRoutes,
+    domainsRoutes,
+    integrationsRoutes,
     consentRoutes,
     policiesRoutes,
     disclosuresRoutes,
@@ -214,6 +221,7 @@ export async function buildHttp(opts: { core: Core; webRoot: string; ldapEndpoin
     rightsVerificationRoutes,
     childReportsRoutes,
     orgDeletionRoutes,
+    googleRoutes,
   ]) {
     routes(app.withTypeProvider<TypeBoxTypeProvider>(), deps);
   }

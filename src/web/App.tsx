@@ -12,6 +12,7 @@ const SignUpPage = lazy(() => import('./pages/SignUp.tsx'));
 const VerifyEmailPage = lazy(() => import('./pages/VerifyEmail.tsx'));
 const ChangeEmailPage = lazy(() => import('./pages/ChangeEmail.tsx'));
 const SignInPage = lazy(() => import('./pages/SignIn.tsx'));
+const GoogleCompletePage = lazy(() => import('./pages/GoogleComplete.tsx'));
 const ForgotPasswordPage = lazy(() => import('./pages/ForgotPassword.tsx'));
 const ResetPasswordPage = lazy(() => import('./pages/ResetPassword.tsx'));
 const AcceptInvitationPage = lazy(() => import('./pages/AcceptInvitation.tsx'));
@@ -98,6 +99,9 @@ export function App() {
         </Route>
         <Route path="/sign-in">
           <SignInPage />
+        </Route>
+        <Route path="/google/complete">
+          <GoogleCompletePage />
         </Route>
         <Route path="/forgot-password">
           <ForgotPasswordPage />

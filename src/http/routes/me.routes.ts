@@ -1,4 +1,6 @@
 import { NoContent } from '../../contracts/common.ts';
+import { EmailChangePendingApproval } from '../../contracts/email-change-requests.ts';
+import { Type } from 'typebox';
 import {
   ChangePasswordBody,
   Me,
@@ -119,11 +121,11 @@ export function meRoutes(app: HttpApp, deps: HttpDeps): void {
       config: auth,
       schema: {
         tags: ['me'],
-        summary: 'Whether a change of address is waiting for its link to be opened',
+        summary: 'Whether a change of address is waiting for its link to be opened (`pending`), or for the approval of the organization that administers the account (`approval`, GOV-4)',
         response: { 200: EmailChangeStatus, ...errorResponses(401) },
       },
     },
-    async (req) => ({ pending: await accounts.emailChange.pending(callerOf(req)) }),
+    async (req) => ({ pending: await accounts.emailChange.pending(callerOf(req)), approval: await accounts.emailChange.pendingApproval(callerOf(req)) }),
   );
 
   app.post(
@@ -133,14 +135,14 @@ export function meRoutes(app: HttpApp, deps: HttpDeps): void {
       schema: {
         tags: ['me'],
         summary:
-          'Change your address (step-up): a link goes to the new address, and the old one is told; nothing changes until the link is opened. Answers 202 alike whether or not the new address has an account',
+          'Change your address (step-up): a link goes to the new address, and the old one is told; nothing changes until the link is opened (202, no body). GOV-4: when an organization administers the account, the change waits for its admins instead (202 `{state: "pending_approval", requestId}`; 409 while another waits). Answers alike whether or not the new address has an account',
         body: EmailChangeBody,
-        response: { 202: NoContent, ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
+        response: { 202: Type.Union([EmailChangePendingApproval, NoContent]), ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429) },
       },
     },
     async (req, reply) => {
-      await accounts.emailChange.request(contextOf(req), callerOf(req), req.body);
-      return reply.status(202).send();
+      const started = await accounts.emailChange.request(contextOf(req), callerOf(req), req.body);
+      return started.state === 'pending_approval' ? reply.status(202).send(started) : reply.status(202).send(undefined);
     },
   );
 
@@ -150,9 +152,9 @@ export function meRoutes(app: HttpApp, deps: HttpDeps): void {
       config: { auth: 'none' },
       schema: {
         tags: ['me'],
-        summary: 'Open the link sent to the new address: the account takes it (verified), and the old address is told',
+        summary: 'Open the link sent to the new address: the account takes it (verified), and the old address is told. GOV-4: an account an organization administers takes only an address its admins approved (403 otherwise)',
         body: EmailChangeConfirmBody,
-        response: { 204: NoContent, ...errorResponses(400, 409, 413, 415, 422, 429) },
+        response: { 204: NoContent, ...errorResponses(400, 403, 409, 413, 415, 422, 429) },
       },
     },
     async (req, reply) => {

@@ -26,6 +26,7 @@ describe.each(dialects)('plans without a payment provider on $name', (dialect) =
       siteName: 'Operator Cloud',
       billing: { cards: false, contact: 'sales@operator.example', freeUserLimit: 10 },
       supportAddress: 'support@castellan.localhost',
+      googleSignIn: false,
     });
     expect(res.body).not.toMatch(/key|secret|token|smtp:/i);
   });

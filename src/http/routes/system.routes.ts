@@ -56,6 +56,7 @@ export function systemRoutes(app: HttpApp, deps: HttpDeps): void {
       siteName: deps.config.privacy.siteName,
       billing: { cards: deps.billing.takesCards, contact: deps.config.billingAddress, freeUserLimit: FREE_USER_LIMIT },
       supportAddress: deps.config.support.address,
+      googleSignIn: deps.config.google.clientId !== null,
     }),
   );
 

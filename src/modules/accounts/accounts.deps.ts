@@ -6,6 +6,7 @@ import type { Database, DialectName, Executor } from '../../db/schema.ts';
 import type { Audit, AuditEvent } from '../audit/index.ts';
 import type { Jobs } from '../jobs/index.ts';
 import type { Mail } from '../mail/index.ts';
+import type { EmailApproval } from './email-change.service.ts';
 import type { LegacyHash } from './legacy-hashes.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { Throttle } from './throttle.service.ts';
@@ -13,6 +14,8 @@ import type { Throttle } from './throttle.service.ts';
 export interface AccountsConfig {
   publicUrl: string;
   sessionTtlSeconds: number;
+  /** ACC-4: Sign in with Google is on when a client id is set. */
+  google?: { clientId: string | null } | undefined;
   limits: {
     signInMaxFailures: number;
     signInIpMaxFailures: number;
@@ -105,6 +108,8 @@ export interface AccountsDeps {
   hooks: IdentityHooks;
   /** Set by the composition root once the directory exists. */
   members: MemberLookup;
+  /** GOV-4: whether an organization administers an account, and its approval of an email change (none without it). */
+  emailApproval?: EmailApproval;
 }
 
 /**

@@ -18,12 +18,14 @@ import { createSessions } from './sessions.service.ts';
 import { createStaff } from './staff.service.ts';
 import { createStepUp } from './step-up.service.ts';
 import { createEmailChange } from './email-change.service.ts';
+import { createGoogle } from './google.service.ts';
 import * as tokens from './tokens.repository.ts';
 
 export function createAccounts(deps: AccountsDeps) {
   const second = createSecondFactor(deps);
   const credentials = createCredentials(deps, second);
-  const sessions = createSessions(deps, credentials);
+  // `open` makes a session without a credential check: only this module's sign-in paths get it.
+  const { open: openSession, ...sessions } = createSessions(deps, credentials);
   const stepUp = createStepUp(deps, credentials);
   const mfa = createMfa(deps, second, stepUp);
   const { db, clock, audit } = deps;
@@ -96,6 +98,7 @@ export function createAccounts(deps: AccountsDeps) {
     ...createRegistration(deps),
     ...createPasswords(deps, stepUp),
     emailChange: createEmailChange(deps, stepUp),
+    google: createGoogle(deps, credentials, openSession),
     ...createStaff(deps),
     verifyCredentials: credentials.verifyCredentials,
     auditLog,

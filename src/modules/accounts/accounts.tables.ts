@@ -20,6 +20,16 @@ export interface AccountsTable {
   totp_last_step: number | null;
   created_at: string;
   updated_at: string;
+  /** @personal ACC-4: the Google account's stable subject identifier (`sub`), unique; null when none is linked. */
+  google_sub?: string | null;
+  /** @personal ACC-4: the address Google gave at the last sign-in (never the key). */
+  google_email?: string | null;
+  /** @personal ACC-4: the given name Google gave. */
+  google_given_name?: string | null;
+  /** @personal ACC-4: the family name Google gave. */
+  google_family_name?: string | null;
+  /** ACC-4: when the Google account was linked. */
+  google_linked_at?: string | null;
 }
 
 export interface SessionsTable {

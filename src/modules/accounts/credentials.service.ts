@@ -22,7 +22,7 @@ import type { ThrottleRule } from './throttle.service.ts';
 export type Identity = { email: string } | { orgId: string; username: string } | { accountId: string } | { orgId: string; service: string };
 
 /** Every way a password reaches Castellan. */
-export type Channel = 'web' | 'oidc' | 'saml' | 'ldap' | 'radius' | 'reauth';
+export type Channel = 'web' | 'oidc' | 'saml' | 'ldap' | 'radius' | 'reauth' | 'google';
 
 export interface CredentialInput<I extends Identity = Identity> {
   identity: I;
@@ -57,15 +57,18 @@ export interface UnsettledCredentials<A extends AccountsTable | null = AccountsT
 }
 
 /** Channels that ask for the second factor in its own field when the account has one (ACC-5). */
-const ASKS_SECOND_FACTOR: Record<Channel, boolean> = { web: true, oidc: true, saml: true, radius: false, ldap: false, reauth: true };
+const ASKS_SECOND_FACTOR: Record<Channel, boolean> = { web: true, oidc: true, saml: true, radius: false, ldap: false, reauth: true, google: true };
 /**
  * Channels with one password field (an LDAP bind, a RADIUS Access-Request): when the member's
  * organization requires MFA (ACC-5), the TOTP code is typed after the password (`password123456`).
  */
-const APPENDS_SECOND_FACTOR: Record<Channel, boolean> = { web: false, oidc: false, saml: false, radius: true, ldap: true, reauth: false };
+const APPENDS_SECOND_FACTOR: Record<Channel, boolean> = { web: false, oidc: false, saml: false, radius: true, ldap: true, reauth: false, google: false };
 const APPENDED_CODE = /^([\s\S]+?)(\d{6})$/;
 /** Channels whose failures also count against the address they come from (LDAP as the web, PRO-1); RADIUS clients are network devices speaking for many users, limited at their edge. */
-const COUNTS_BY_IP: Record<Channel, boolean> = { web: true, oidc: true, saml: true, radius: false, ldap: true, reauth: false };
+const COUNTS_BY_IP: Record<Channel, boolean> = { web: true, oidc: true, saml: true, radius: false, ldap: true, reauth: false, google: true };
+
+/** The throttle key of an account's sign-ins (ACC-7), as `keyOf` derives it from the address: its lockout holds for Google sign-ins too. */
+export const accountSignInKey = (secretKey: Buffer, emailNormalized: string): string => `signin:acct:${hmac(secretKey, `signin:${emailNormalized}`).slice(0, 16)}`;
 
 /**
  * THE credential check (ACC-2, ACC-5, ACC-7): the only code that checks a password or a second
@@ -230,7 +233,33 @@ export function createCredentials(deps: AccountsDeps, mfa: SecondFactor) {
     return verified;
   }
 
-  return { verifyCredentials, checkCredentials };
+  /**
+   * ACC-4, ACC-5: the second factor alone, after Google vouched for the person (the first factor):
+   * throttled like a password, by account and by address, reserved before the check.
+   */
+  async function checkSecondFactor(ctx: RequestContext, accountId: string, code: string): Promise<UnsettledCredentials> {
+    const { key, ref, account } = await keyOf({ accountId });
+    const reservation = await throttle.reserve(
+      [
+        { key, rule: rule(limits.signInMaxFailures) },
+        { key: `signin:ip:${ctx.ip ?? 'unknown'}`, rule: rule(limits.signInIpMaxFailures) },
+      ],
+      AccountsErrors.locked,
+    );
+    const secondFactor = account?.status === 'active' && account.totp_enabled_at ? await mfa.verifySecondFactor(account, code) : null;
+    if (!account || !secondFactor) {
+      const target = account ? { type: 'user', id: account.id } : null;
+      const orgIds = account ? await deps.members.orgIdsOf(db, account.id) : [];
+      const record = (event: Omit<AuditEvent, 'orgId'>) => recordAccountEvent(deps, db, ctx, account?.id ?? '', event, orgIds);
+      await record({ action: 'auth.signin_failed', target, details: { reason: 'invalid_mfa_code', channel: 'google', ...(account ? {} : { ref }) } });
+      const locked = await reservation.failed();
+      if (locked.length > 0) await record({ action: 'auth.lockout', target, details: { scope: locked.includes(key) ? 'account' : 'ip', channel: 'google', seconds: limits.lockoutSeconds } });
+      throw new AppError(AccountsErrors.invalidMfaCode, undefined, { details: { field: 'totp' } });
+    }
+    return { account, membershipId: null, service: null, secondFactor, settle: (ex?: Executor) => reservation.succeeded([key], ex) };
+  }
+
+  return { verifyCredentials, checkCredentials, checkSecondFactor };
 }
 
 export type Credentials = ReturnType<typeof createCredentials>;

@@ -9,3 +9,7 @@ export type { NewAccount } from './registration.service.ts';
 export { ARGON2_OPTIONS, argon2Hasher, type PasswordHasher, checkPasswordPolicy, MIN_PASSWORD_LENGTH } from './passwords.ts';
 export { type LegacyHash, parseLegacyHash, verifyLegacyHash } from './legacy-hashes.ts';
 export { createAccountsPersonalData } from './personal-data.ts';
+export { GoogleErrors } from './google.errors.ts';
+export { type GoogleClaims, type GoogleOutcome, sameSitePath } from './google.service.ts';
+export type { EmailApproval, EmailChangeStarted } from './email-change.service.ts';
+export { accountsAtDomains } from './domain-accounts.repository.ts';

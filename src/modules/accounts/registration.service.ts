@@ -15,9 +15,12 @@ import * as tokens from './tokens.repository.ts';
 export interface NewAccount {
   email: string;
   name: string;
-  passwordHash: string;
-  /** The mailbox was proven already (an invitation link opened from it). */
+  /** Null for an account made through Google (ACC-4): it signs in with Google until it sets a password. */
+  passwordHash: string | null;
+  /** The mailbox was proven already (an invitation link opened from it, or Google's verified address). */
   verified: boolean;
+  /** ACC-4: what the account keeps of the Google account it was made through. */
+  google?: Pick<AccountsTable, 'google_sub' | 'google_email' | 'google_given_name' | 'google_family_name' | 'google_linked_at'> | undefined;
   choices?: SignupChoices | undefined;
   /** The organization created together with the account (sign-up), whose log records it. */
   orgId?: string | undefined;
@@ -70,6 +73,7 @@ export function createRegistration(deps: AccountsDeps) {
       totp_last_step: null,
       created_at: now,
       updated_at: now,
+      ...input.google,
     };
     if (await accounts.findAccountByEmail(trx, row.email_normalized)) throw new AppError(CommonErrors.conflict);
     await accounts.insertAccount(trx, row);

@@ -9,6 +9,8 @@ import { AccountsErrors } from './accounts.errors.ts';
 import { type AccountView, toAccountView } from './accounts.views.ts';
 import type { Credentials } from './credentials.service.ts';
 import * as sessions from './sessions.repository.ts';
+import type { AccountsTable } from './accounts.tables.ts';
+import type { Executor } from '../../db/schema.ts';
 
 /** A request's session, once its token checked out: who it is, before any organization is in view. */
 export interface SignedIn {
@@ -48,6 +50,20 @@ export function createSessions(deps: AccountsDeps, credentials: Credentials) {
    */
   async function signIn(ctx: RequestContext, input: SignInInput): Promise<{ token: string; account: AccountView; sessionId: string }> {
     const { account, secondFactor, settle } = await credentials.checkCredentials(ctx, { identity: { email: input.email }, password: input.password, totp: input.totp }, 'web');
+    return open(ctx, account, { mfa: secondFactor ?? 'none' }, settle);
+  }
+
+  /**
+   * A session for an account whose credentials checked out (a password here, Google's ID token for
+   * ACC-4): refused when every membership is suspended (ACC-6); `settle` gives the credential
+   * check's throttle reservation back, in the session's own transaction.
+   */
+  async function open(
+    ctx: RequestContext,
+    account: AccountsTable,
+    details: Record<string, unknown>,
+    settle: (ex?: Executor) => Promise<void> = async () => {},
+  ): Promise<{ token: string; account: AccountView; sessionId: string }> {
     // The throttle reservation is given back in the session's own transaction, one commit for
     // both; on a refusal or an error, on its own.
     let settled = false;
@@ -57,7 +73,7 @@ export function createSessions(deps: AccountsDeps, credentials: Credentials) {
       if (standing && !standing.maySignIn) {
         settled = true;
         await settle();
-        await recordAccountEvent(deps, db, ctx, account.id, { action: 'auth.signin_refused', target: { type: 'user', id: account.id }, details: { reason: 'suspended' } }, standing.orgIds);
+        await recordAccountEvent(deps, db, ctx, account.id, { action: 'auth.signin_refused', target: { type: 'user', id: account.id }, details: { ...('via' in details ? { via: details.via } : {}), reason: 'suspended' } }, standing.orgIds);
         throw new AppError(AccountsErrors.accountSuspended);
       }
       const token = randomToken();
@@ -76,7 +92,7 @@ export function createSessions(deps: AccountsDeps, credentials: Credentials) {
           user_agent: ctx.userAgent?.slice(0, 300) ?? null,
           reauthenticated_at: null,
         });
-        await recordAccountEvent(deps, trx, actor, account.id, { action: 'auth.signin', target: { type: 'session', id: sessionId }, details: { mfa: secondFactor ?? 'none' } }, standing?.orgIds);
+        await recordAccountEvent(deps, trx, actor, account.id, { action: 'auth.signin', target: { type: 'session', id: sessionId }, details }, standing?.orgIds);
         for (const hook of deps.hooks.signedIn) await hook(trx, actor, account.id);
         await settle(trx);
       });
@@ -141,7 +157,7 @@ export function createSessions(deps: AccountsDeps, credentials: Credentials) {
     });
   }
 
-  return { signIn, authenticate, signOut, list, revoke };
+  return { signIn, open, authenticate, signOut, list, revoke };
 }
 
 export type Sessions = ReturnType<typeof createSessions>;

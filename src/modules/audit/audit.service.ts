@@ -44,6 +44,11 @@ export interface AuditDeps {
   clock: Clock;
   /** The audit key (`audit.key` in the data directory, or CASTELLAN_AUDIT_KEY): never in the database. */
   key: Buffer;
+  /**
+   * Told of each entry, in the transaction that appends it (GOV-5: webhook deliveries of directory
+   * changes are queued there), wired by the composition root. What they throw rolls the change back.
+   */
+  recorded?: Array<(trx: Executor, ctx: RequestContext, event: AuditEvent) => Promise<void>>;
 }
 
 export function toView(r: AuditLogTable): AuditEntryView {
@@ -93,6 +98,7 @@ export function createAudit(deps: AuditDeps) {
     // A log that was empty when the chain was keyed without the key at hand is sealed by its first entry.
     const seal = head.seal === null && Number(head.seq) === 0 ? sealOf(deps.key, 0, GENESIS_HASH) : undefined;
     await repo.insertEntry(ex, { ...row, hash: entryHash(deps.key, Number(head.keyed_from), row) }, seal);
+    for (const hook of deps.recorded ?? []) await hook(ex, ctx, event);
   }
 
   /**

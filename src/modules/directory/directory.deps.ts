@@ -80,6 +80,24 @@ export interface AccessHooks {
    */
   removed?: Array<(trx: Executor, orgId: string, membershipIds: string[]) => Promise<unknown>>;
   changed: Array<(orgId: string, scope: { membershipIds?: string[]; resourceId?: string }) => Promise<unknown>>;
+  /**
+   * GOV-1: runs in the transaction where an admin suspended, reactivated or removed a member (never
+   * for SCIM's changes, which stay silent), for the person to be told.
+   */
+  terminated?: Array<(trx: Executor, ctx: RequestContext, event: MemberTermination) => Promise<unknown>>;
+}
+
+/** GOV-1: what an admin did to a member's access, and to whom. */
+export interface MemberTermination {
+  action: 'suspended' | 'reactivated' | 'removed';
+  orgId: string;
+  orgName: string;
+  membershipId: string;
+  accountId: string | null;
+  /** The member's address in the organization, and their status before the change. */
+  email: string;
+  name: string;
+  previousStatus: string;
 }
 
 export interface Page<T> {

@@ -1,5 +1,5 @@
 export { createDirectory, type Directory } from './directory.service.ts';
-export type { AccessHooks, DirectoryConfig, DirectoryDeps, Page, ResourceHooks, ResourceRef } from './directory.deps.ts';
+export type { AccessHooks, DirectoryConfig, DirectoryDeps, MemberTermination, Page, ResourceHooks, ResourceRef } from './directory.deps.ts';
 export { DirectoryErrors } from './directory.errors.ts';
 export { decideFor, type AccessDecision, type AccessVia } from './access.service.ts';
 export type { GroupView } from './groups.service.ts';
@@ -37,3 +37,4 @@ export type { ScimTokenView } from './scim-tokens.service.ts';
 export { SCIM_FILTER_PATHS } from './query.ts';
 export { SCIM_SORT_KEYS } from './scim.repository.ts';
 export { SCIM_DEPROVISION_KIND, scheduleScimDeprovision, scimDeprovisionJob } from './scim.job.ts';
+export { accountsWithMembershipIn, activeAdminsOf } from './org-people.repository.ts';

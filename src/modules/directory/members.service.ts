@@ -193,9 +193,12 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
       const existing = await getRow(trx, orgId, membershipId);
       if (!org) throw new AppError(CommonErrors.notFound);
       requireGovernIfAdmin(caller, orgId, existing);
-      await setStatusIn(trx, ctx, org, existing, suspend);
+      const changed = await setStatusIn(trx, ctx, org, existing, suspend);
+      // GOV-1: the person hears of it (SCIM's own changes, through setStatusIn alone, stay silent).
+      if (changed && existing.status !== (suspend ? 'suspended' : 'active')) await tellTerminated(trx, ctx, org.name, existing, suspend ? 'suspended' : 'reactivated');
       return getRow(trx, orgId, membershipId);
     });
+    mail.wake();
     return view(db, row);
   }
 
@@ -240,9 +243,18 @@ export function createMembers(deps: DirectoryDeps, invitations: Invitations) {
     requireCapability(caller, 'directory.manage', { orgId });
     if (isSelf(caller, membershipId)) throw new AppError(DirectoryErrors.cannotChangeSelf);
     await db.transaction().execute(async (trx) => {
-      requireGovernIfAdmin(caller, orgId, await getRow(trx, orgId, membershipId));
+      const existing = await getRow(trx, orgId, membershipId);
+      requireGovernIfAdmin(caller, orgId, existing);
       await removeInTransaction(ctx, orgId, membershipId, trx);
+      await tellTerminated(trx, ctx, (await orgs.findOrganization(trx, orgId))?.name ?? '', existing, 'removed');
     });
+    mail.wake();
+  }
+
+  /** GOV-1: an admin's suspension, reactivation or removal is told to the person, in the same transaction. */
+  async function tellTerminated(trx: Executor, ctx: RequestContext, orgName: string, m: MembershipsTable, action: 'suspended' | 'reactivated' | 'removed'): Promise<void> {
+    const event = { action, orgId: m.org_id, orgName, membershipId: m.id, accountId: m.account_id, email: m.email, name: m.name, previousStatus: m.status };
+    for (const h of accessHooks.terminated ?? []) await h(trx, ctx, event);
   }
 
   /** The removal itself, for callers that checked their own grant (a support verification, SUP-6). */

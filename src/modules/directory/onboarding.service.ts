@@ -1,4 +1,5 @@
 import type { OrganizationBody, SignupBody } from '../../contracts/accounts.ts';
+import type { GoogleSignupBody } from '../../contracts/google.ts';
 import { accountIdOf, type Caller } from '../../core/caller.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId } from '../../core/crypto.ts';
@@ -112,6 +113,28 @@ export function createOnboarding(deps: DirectoryDeps) {
     }
   }
 
+  /**
+   * ACC-1, ACC-4, DSR-8: sign-up through Google. The person Google vouched for (a verified address)
+   * gives what Google does not: the age confirmation first (without it nothing is stored), the
+   * company name and the rest of sign-up. The account has no password; Google is how it signs in.
+   * An address that got an account meanwhile is refused: Sign in with Google again offers the link.
+   */
+  async function signupWithGoogle(ctx: RequestContext, pending: string | undefined, input: GoogleSignupBody) {
+    const person = accounts.google.signupIdentity(pending);
+    if (input.ageConfirmed !== true) throw new AppError(AccountsErrors.ageConfirmationRequired);
+    const email = validEmail(person.email);
+    const org = organizationRow(input);
+    const accountId = await db.transaction().execute(async (trx) => {
+      const account = await accounts.createAccount(trx, ctx, { email, name: person.name, passwordHash: null, verified: true, google: person.google, choices: { personalization: input.personalization }, orgId: org.id });
+      const actor = { ...ctx, actor: { type: 'user' as const, id: account.id } };
+      await insertOrganizationWithAdmin(trx, actor, org, adminRow(org, account));
+      await accounts.google.recordSignupLink(trx, actor, account.id, org.id);
+      return account.id;
+    });
+    mail.wake();
+    return accounts.google.signInNew(ctx, accountId, person.next);
+  }
+
   /** A signed-in person starts another organization, with themselves as its admin. */
   async function createOrganization(ctx: RequestContext, caller: Caller, input: OrganizationInput): Promise<{ user: MemberView; organization: OrganizationView }> {
     const accountId = accountIdOf(caller);
@@ -123,5 +146,5 @@ export function createOnboarding(deps: DirectoryDeps) {
     return { user: toMemberView(admin, account), organization: toOrganizationView(org) };
   }
 
-  return { signup, createOrganization };
+  return { signup, signupWithGoogle, createOrganization };
 }

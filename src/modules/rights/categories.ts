@@ -5,7 +5,7 @@
  */
 
 export const CATEGORIES = {
-  identifiers: 'Identifiers: your name, email address and account id',
+  identifiers: 'Identifiers: your name, email address and account id, and, when you sign in with Google, your Google account id and the address and name Google gave',
   account_credentials: 'Account credentials: your password (as a salted hash), second-factor secrets, recovery codes and sign-in links. We hold them to let you sign in; they are left out of every copy we give',
   account_records: 'Account records: your memberships in organizations, roles, usernames and POSIX ids, service accounts you created',
   commercial: 'Commercial information: the payment card an organization keeps on file (brand, last 4 digits, holder name, expiry), plans',
@@ -78,6 +78,13 @@ export const TABLE_CATEGORIES: Record<string, TableCategory> = {
   api_clients: { category: 'account_records', source: ORG, purpose: 'the scripts your organizations’ admins let use the directory’s API' },
   radius_networks: { category: 'account_records', source: ORG, purpose: 'the networks (Wi-Fi, VPN) your organizations connect to their directory' },
   radius_sessions: { category: 'network_activity', source: 'your organizations’ network equipment (RADIUS accounting)', purpose: 'letting your organizations’ admins see who used their networks, when and how much' },
+  domains: { category: 'account_records', source: ORG, purpose: 'the domains your organizations verified, whose accounts they may administer' },
+  account_controls: { category: 'account_records', source: 'the organization that verified the domain of your address', purpose: 'knowing which organization administers your account (it may end your access and install integrations; your email changes need its approval)' },
+  account_notices: { category: 'communications', source: 'us', purpose: 'telling you in the app of changes to your account, such as an organization taking control of it' },
+  email_change_requests: { category: 'account_records', source: 'you, and the admins of the organization that administers your account', purpose: 'changing the address of an account an organization administers, with its approval (requests, decisions and reasons)' },
+  integrations: { category: 'account_records', source: 'the admins of your organizations', purpose: 'the third-party integrations your organizations’ admins installed (GOV-5), by whom and when' },
+  webhook_endpoints: { category: 'account_records', source: 'the admins of your organizations', purpose: 'where your organizations’ webhooks send directory changes' },
+  webhook_deliveries: { category: 'disclosure_records', source: 'us', purpose: 'the directory changes sent to your organizations’ webhooks (ids only), and whether they arrived' },
 };
 
 const UNLISTED: TableCategory = { category: 'account_records', source: 'you, your organizations and us', purpose: 'providing the service (see the privacy policy)' };

@@ -1,4 +1,5 @@
 // The signed-in person: who they are, their name and password, sessions and MFA (ACC-2, ACC-5, ACC-6).
+import type { EmailChangePendingApproval } from '../../contracts/email-change-requests.ts';
 import type { EmailChangeStatus, Me, MfaStatus, MyApplication, ProfileResponse, Reauthenticated, RecoveryCodes, SessionInfo, SessionProbe, StepUpBody, TotpEnrolment } from '../../contracts/me.ts';
 import { enc, request } from './client.ts';
 
@@ -17,7 +18,8 @@ export const meApi = {
   reauth: (password: string, code?: string) => request<Reauthenticated>('POST', '/api/v1/me/reauth', { body: { password, ...(code ? { code } : {}) }, authed: true }),
   emailChangeStatus: () => request<EmailChangeStatus>('GET', '/api/v1/me/email', { authed: true }),
   /** Sends a link to the new address; nothing changes until it is opened. */
-  requestEmailChange: (email: string, proof: StepUpBody) => request<void>('POST', '/api/v1/me/email', { body: { email, ...proof }, authed: true }),
+  /** GOV-4: `{state: 'pending_approval'}` when the account's organization decides; nothing when a link went to the new address. */
+  requestEmailChange: (email: string, proof: StepUpBody) => request<EmailChangePendingApproval | undefined>('POST', '/api/v1/me/email', { body: { email, ...proof }, authed: true }),
   confirmEmailChange: (token: string) => request<void>('POST', '/api/v1/email-changes/confirm', { body: { token } }),
 
   /** PRO-2, PRO-5: the applications the person may open, in every organization they are an active member of. */

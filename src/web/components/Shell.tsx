@@ -20,6 +20,9 @@ const CONSOLE_NAV = [
   { to: '/console/ldap', label: 'LDAP' },
   { to: '/console/api-clients', label: 'API clients' },
   { to: '/console/scim', label: 'Provisioning (SCIM)' },
+  { to: '/console/domains', label: 'Domains' },
+  { to: '/console/integrations', label: 'Integrations' },
+  { to: '/console/email-change-requests', label: 'Email changes' },
   { to: '/console/support', label: 'Support' },
   { to: '/console/audit', label: 'Audit log' },
 ] as const;

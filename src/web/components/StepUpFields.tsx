@@ -1,5 +1,36 @@
-import { Stack, TextInput } from '@mantine/core';
+import { Anchor, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { type GoogleLinkStatus } from '../api/google.ts';
+import { request } from '../api/client.ts';
 import { PasswordField } from './PasswordField.tsx';
+
+/**
+ * ACC-4, ACC-5: an account linked to Google may confirm it is them through Google instead (Google
+ * asks them to sign in again); back here, the session counts as re-authenticated for five minutes,
+ * so the password field may stay empty. An account made through Google has no password at all.
+ */
+function GoogleStepUp() {
+  const [status, setStatus] = useState<GoogleLinkStatus | null>(null);
+  useEffect(() => {
+    let live = true;
+    // Not `authed`: a page without a session shows the password field alone, and stays where it is.
+    request<GoogleLinkStatus>('GET', '/api/v1/me/google').then(
+      (s) => live && setStatus(s),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (!status?.enabled || !status.linked) return null;
+  const href = `/auth/google?purpose=reauth&next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
+  return (
+    <Text size="sm">
+      {status.hasPassword ? 'Or ' : 'Your account signs in with Google: '}
+      <Anchor href={href}>confirm it is you with Google</Anchor>, then come back here within five minutes{status.hasPassword ? ' and leave the password empty' : ''}.
+    </Text>
+  );
+}
 
 interface Props {
   password: string;
@@ -21,6 +52,7 @@ interface Props {
 export function StepUpFields({ password, onPassword, code, onCode, mfa, error, passwordLabel = 'Your password', passwordField = 'password' }: Props) {
   return (
     <Stack gap="sm">
+      <GoogleStepUp />
       <PasswordField label={passwordLabel} autoComplete="current-password" value={password} onChange={(e) => onPassword(e.currentTarget.value)} error={error(passwordField)} />
       {mfa && (
         <TextInput

@@ -15,6 +15,9 @@ import { ApplicationsSection } from './account/Applications.tsx';
 import { SessionsSection } from './account/Sessions.tsx';
 import { OrganizationsSection } from './account/Organizations.tsx';
 import { TwoFactorSection } from './account/TwoFactor.tsx';
+import { GoogleLinkSection } from './account/GoogleLink.tsx';
+import { NoticesSection } from './account/Notices.tsx';
+import { EmailApprovalStatus } from './account/EmailApproval.tsx';
 
 function ProfileSection() {
   const { user } = useSignedIn();
@@ -140,6 +143,8 @@ function EmailSection() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [sentTo, setSentTo] = useState<string | null>(null);
+  // GOV-4: bumped when a change went to the organization for approval instead of a link.
+  const [approvalVersion, setApprovalVersion] = useState(0);
   const { loading, error, run } = useRequest();
   const errors = splitErrors(error, ['email', 'password', 'code']);
 
@@ -152,7 +157,8 @@ function EmailSection() {
       setPassword('');
       setCode('');
       setEmail('');
-      setSentTo(next);
+      if (result.value?.state === 'pending_approval') setApprovalVersion((v) => v + 1);
+      else setSentTo(next);
     }
   }
 
@@ -173,6 +179,7 @@ function EmailSection() {
               We sent a link to {sentTo}. Open it to finish; until then your address stays {user.email}.
             </Text>
           )}
+          <EmailApprovalStatus version={approvalVersion} />
         </Stack>
       </form>
     </Section>
@@ -193,12 +200,14 @@ export default function AccountPage() {
       </Text>
       <VerifyEmailNotice />
       <Stack gap="lg">
+        <NoticesSection />
         <ApplicationsSection />
         <ProfileSection />
         <OrganizationsSection />
         <EmailSection />
         <PasswordSection onChanged={() => setSessionsVersion((v) => v + 1)} />
         <TwoFactorSection />
+        <GoogleLinkSection />
         <SessionsSection version={sessionsVersion} />
       </Stack>
     </>

@@ -7,6 +7,8 @@ import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { PolicyAnnouncement } from '../components/PolicyAnnouncement.tsx';
 import { PublicLayout } from '../components/PublicLayout.tsx';
+import { GoogleSignInButton } from '../components/GoogleSignInButton.tsx';
+import { googleMessage } from '../api/google.ts';
 import { splitErrors, useRequest } from '../lib/forms.ts';
 import { safeReturnPath } from '../lib/navigation.ts';
 import { homePath, useSession } from '../session.tsx';
@@ -24,6 +26,8 @@ export default function SignInPage() {
   const [, navigate] = useLocation();
   // Back to the page that sent the visitor here (an emailed link), when it is one of ours.
   const next = safeReturnPath(new URLSearchParams(useSearch()).get('next'));
+  // ACC-4: a refused Google sign-in comes back here with its problem's code.
+  const googleError = googleMessage(new URLSearchParams(useSearch()).get('google'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -94,7 +98,7 @@ export default function SignInPage() {
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <PolicyAnnouncement />
-          <ProblemAlert message={alert} />
+          <ProblemAlert message={alert ?? googleError} />
           <TextInput
             label="Email"
             type="email"
@@ -118,6 +122,7 @@ export default function SignInPage() {
           <Button type="submit" loading={loading} fullWidth>
             Sign in
           </Button>
+          <GoogleSignInButton next={next} />
           <Text size="sm" ta="center">
             New to Castellan? <AppLink to="/sign-up">Create an account</AppLink>
           </Text>

@@ -6,6 +6,7 @@ import { PasswordStrength } from '../components/PasswordStrength.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { PublicLayout } from '../components/PublicLayout.tsx';
+import { GoogleSignInButton } from '../components/GoogleSignInButton.tsx';
 import { splitErrors, useRequest } from '../lib/forms.ts';
 
 const SIZES = ['1–10', '11–50', '51–200', '201–1,000', '1,001–5,000', 'More than 5,000'];
@@ -160,6 +161,7 @@ export default function SignUpPage() {
           <Button type="submit" loading={loading} fullWidth>
             Create account
           </Button>
+          <GoogleSignInButton label="Sign up with Google" />
           <Text size="sm" ta="center">
             Already have an account? <AppLink to="/sign-in">Sign in</AppLink>
           </Text>

@@ -26,6 +26,9 @@ const ResourceDetailPage = lazy(() => import('./console/ResourceDetail.tsx'));
 const LdapPage = lazy(() => import('./console/Ldap.tsx'));
 const ApiClientsPage = lazy(() => import('./console/ApiClients.tsx'));
 const ScimProvisioningPage = lazy(() => import('./console/ScimProvisioning.tsx'));
+const DomainsPage = lazy(() => import('./console/Domains.tsx'));
+const IntegrationsPage = lazy(() => import('./console/Integrations.tsx'));
+const EmailChangeRequestsPage = lazy(() => import('./console/EmailChangeRequests.tsx'));
 const BillingSection = lazy(() => import('./console/Billing.tsx'));
 const OrgSecuritySection = lazy(() => import('./console/OrgSecurity.tsx'));
 const OrgDeletionSection = lazy(() => import('./console/OrgDeletion.tsx'));
@@ -165,6 +168,15 @@ function ConsoleRoutes() {
       </Route>
       <Route path="/console/scim">
         <ScimProvisioningPage />
+      </Route>
+      <Route path="/console/domains">
+        <DomainsPage />
+      </Route>
+      <Route path="/console/integrations">
+        <IntegrationsPage />
+      </Route>
+      <Route path="/console/email-change-requests">
+        <EmailChangeRequestsPage />
       </Route>
       <Route path="/console/support">
         <SupportPage />
