@@ -60,6 +60,10 @@ export type GoogleMfaBody = Static<typeof GoogleMfaBody>;
 export const GoogleSignedIn = Type.Object({ token: Type.String(), csrfToken: Type.String(), next: Type.String() });
 export type GoogleSignedIn = Static<typeof GoogleSignedIn>;
 
+/** A step-up through Google finished with the code: the session counts as re-authenticated until `until`. */
+export const GoogleReauthenticated = Type.Object({ until: Type.String({ format: 'date-time' }), next: Type.String() });
+export type GoogleReauthenticated = Static<typeof GoogleReauthenticated>;
+
 /** The account page's view of the link. */
 export const GoogleLinkStatus = Type.Object({
   enabled: Type.Boolean({ description: 'Sign in with Google is set up on this server' }),

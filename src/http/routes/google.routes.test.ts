@@ -26,7 +26,8 @@ const person = (email: string, over: Partial<GoogleUser> = {}): GoogleUser => ({
   family_name: 'Hopper',
   picture: PICTURE,
   locale: LOCALE,
-  hd: HD,
+  // A Workspace account of the address's own domain: Google speaks for that mailbox.
+  hd: email.slice(email.lastIndexOf('@') + 1),
   ...over,
 });
 
@@ -139,6 +140,25 @@ describe.each(dialects)('Sign in with Google on $name', (dialect) => {
     expect(row?.google_sub ?? null).toBeNull();
   });
 
+  it('ACC-4: Google speaks only for Gmail addresses and its Workspace domain: another address it calls verified is treated as unverified', async () => {
+    const email = uniqueEmail('google-foreign');
+    const cb = await googleSignIn(newSub(), person(email, { hd: undefined }));
+    expect(cb.location).toBe('/sign-in?google=accounts.google_email_unverified');
+    const other = await googleSignIn(newSub(), person(uniqueEmail('google-foreign-hd'), { hd: 'elsewhere.example' }));
+    expect(other.location).toBe('/sign-in?google=accounts.google_email_unverified');
+    expect(await accountByEmail(email)).toBeUndefined();
+  });
+
+  it('ACC-4, SEC-3: a `next` that cannot go into a Location header lands on / instead of failing', async () => {
+    for (const next of ['/中文', '/\u0001x', '/\u200bx']) {
+      const cb = await googleSignIn(newSub(), person(uniqueEmail('google-next')), next);
+      expect(cb.location).toBe('/google/complete');
+      const done = await inject('POST', '/api/v1/auth/google/signup', { cookies: { [PENDING]: cb.pending as string }, payload: { ageConfirmed: true, companyName: 'Compilers Inc' } });
+      expect(done.statusCode, done.body).toBe(201);
+      expect(json(done).next).toBe('/');
+    }
+  });
+
   it('ACC-4: an address Google did not verify can neither make an account nor reach an existing one', async () => {
     const u = await verifiedUser(t);
     const onExisting = await googleSignIn(newSub(), person(u.body.email, { email_verified: false }));
@@ -220,7 +240,26 @@ describe.each(dialects)('Sign in with Google on $name', (dialect) => {
     const right = await reauth(sub, auth);
     expect(right.headers.location).toBe('/account/data');
     expect(cookieOf(right, 'castellan_session')).toBeUndefined();
-    expect((await enrol()).statusCode).toBe(201);
+    const enrolled = await enrol();
+    expect(enrolled.statusCode).toBe(201);
+
+    // ACC-5: once the account has a second factor, the step-up through Google takes its code too, on the same session.
+    expect((await inject('POST', '/api/v1/me/mfa/totp/confirm', { headers: auth, payload: { code: totpCode(json(enrolled).secret, t.clock) } })).statusCode).toBe(200);
+    (t.clock as ManualClock).advance(6 * 60_000);
+    const newCodes = () => inject('POST', '/api/v1/me/mfa/recovery-codes', { headers: auth, payload: {} });
+    expect(json(await newCodes()).code).toBe('accounts.reauthentication_required');
+    const withMfa = await reauth(sub, auth);
+    expect(withMfa.headers.location).toBe('/google/complete');
+    const pendingCookie = { [PENDING]: cookieOf(withMfa, PENDING) as string };
+    expect(json(await newCodes()).code).toBe('accounts.reauthentication_required');
+    const code = totpCode(json(enrolled).secret, t.clock);
+    const elsewhere = await inject('POST', '/api/v1/auth/google/mfa', { cookies: pendingCookie, payload: { totp: code } });
+    expect(json(elsewhere).code).toBe('accounts.google_pending_expired');
+    const coded = await inject('POST', '/api/v1/auth/google/mfa', { cookies: pendingCookie, headers: auth, payload: { totp: code } });
+    expect(coded.statusCode, coded.body).toBe(200);
+    expect(json(coded).next).toBe('/account/data');
+    expect(cookieOf(coded, 'castellan_session')).toBeUndefined();
+    expect((await newCodes()).statusCode).toBeLessThan(300);
 
     // Without a session there is no one to re-authenticate; an account Google is not linked to has nothing to ask Google.
     expect((await inject('GET', '/auth/google?purpose=reauth')).statusCode).toBe(401);
@@ -309,10 +348,11 @@ describe.each(dialects)('Sign in with Google on $name', (dialect) => {
   });
 
   it('ACC-4: after a Google sign-in whose ID token carried picture, locale and hosted domain, none of them is anywhere in the database', async () => {
-    const email = uniqueEmail('google-inspect');
+    // A Gmail address, which Google speaks for whatever the token's hosted domain says.
+    const email = uniqueEmail('google-inspect').replace('@example.com', '@gmail.com');
     const sub = newSub();
-    await newGoogleAccount(sub, person(email));
-    await googleSignIn(sub, person(email));
+    await newGoogleAccount(sub, person(email, { hd: HD }));
+    await googleSignIn(sub, person(email, { hd: HD }));
     const tables =
       dialect.name === 'sqlite'
         ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(t.app.db)).rows.map((r) => r.name)
@@ -370,8 +410,16 @@ describe.each(dialects)('Sign in with Google under the sign-in throttle on $name
   });
 
   it('ACC-4, ACC-7: failed Google callbacks count against the address like failed passwords; then even a good one is refused until the lockout ends', async () => {
-    for (let i = 0; i < 3; i++) {
+    // A callback without this browser's flow, or with Google's own refusal, any page can make a browser load: it is refused and not counted.
+    for (let i = 0; i < 5; i++) {
       const res = await t.app.http.inject({ method: 'GET', url: `/auth/google/callback?code=forged-${i}&state=forged` });
+      expect(res.headers.location).toBe('/sign-in?google=accounts.google_sign_in_failed');
+    }
+    // A forged code within a real flow reaches the exchange, and counts.
+    for (let i = 0; i < 3; i++) {
+      const s = await t.app.http.inject({ method: 'GET', url: '/auth/google' });
+      const state = new URL(String(s.headers.location)).searchParams.get('state');
+      const res = await t.app.http.inject({ method: 'GET', url: `/auth/google/callback?code=forged-${i}&state=${state}`, cookies: { [FLOW]: cookieOf(s, FLOW) as string } });
       expect(res.headers.location).toBe('/sign-in?google=accounts.google_sign_in_failed');
     }
     const sub = newSub();

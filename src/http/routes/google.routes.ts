@@ -6,13 +6,14 @@ import {
   GoogleLinkBody,
   GoogleLinkStatus,
   GoogleMfaBody,
+  GoogleReauthenticated,
   GooglePending,
   GoogleSignedIn,
   GoogleSignupBody,
   GoogleStartQuery,
 } from '../../contracts/google.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
-import { AccountsErrors, GoogleErrors, type GoogleClaims, type GoogleOutcome, sameSitePath } from '../../modules/accounts/index.ts';
+import { AccountsErrors, GoogleErrors, type GoogleClaims, type GoogleFlow, type GoogleOutcome, sameSitePath } from '../../modules/accounts/index.ts';
 import { callerOf, contextOf, csrfTokenFor, setSessionCookie } from '../auth.ts';
 import type { HttpApp, HttpDeps } from '../deps.ts';
 import { errorResponses } from '../schemas.ts';
@@ -27,14 +28,25 @@ const COMPLETE_PAGE = '/google/complete';
 /** The claims ACC-4 keeps, picked out of the validated ID token; everything else in it (picture, locale, hd) is dropped here. */
 function keptClaims(claims: oidc.IDToken): GoogleClaims {
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 320 ? v : null);
+  const email = str(claims.email);
   return {
     sub: claims.sub,
-    email: str(claims.email),
-    // Google sends a boolean; some providers send the string "true".
-    emailVerified: claims.email_verified === true || claims.email_verified === 'true',
+    email,
+    // Google sends a boolean; some providers send the string "true". Google speaks for the mailbox
+    // only of a Gmail address, or of one in the Workspace domain the token names (`hd`, read here
+    // and dropped): another address was verified once, when the Google account was made, and its
+    // mailbox may have changed hands since.
+    emailVerified: (claims.email_verified === true || claims.email_verified === 'true') && googleSpeaksFor(email, claims.hd),
     givenName: str(claims.given_name),
     familyName: str(claims.family_name),
   };
+}
+
+/** Whether Google is the authority for the address: Gmail's own, or the token's Workspace domain. */
+function googleSpeaksFor(email: string | null, hd: unknown): boolean {
+  const domain = email?.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  if (!domain) return false;
+  return domain === 'gmail.com' || domain === 'googlemail.com' || (typeof hd === 'string' && hd.toLowerCase() === domain);
 }
 
 /** ACC-4: Sign in with Google (OpenID Connect, authorization code with PKCE, state and nonce). */
@@ -121,9 +133,18 @@ export function googleRoutes(app: HttpApp, deps: HttpDeps): void {
   async function callback(req: FastifyRequest<{ Querystring: GoogleCallbackQuery }>, reply: FastifyReply) {
     enabled();
     clear(reply, FLOW_COOKIE, '/auth/google');
+    // No flow of this browser's, or Google's own refusal (the person cancelled): refused before the
+    // throttle, since any page can make a browser load this address; only an exchange counts.
+    let flow: GoogleFlow;
+    try {
+      flow = accounts.google.openFlow(req.cookies[FLOW_COOKIE]);
+      if (req.query.error) throw new AppError(GoogleErrors.signInFailed);
+    } catch {
+      await accounts.google.refused(contextOf(req), req.query.error ? 'provider_error' : 'no_flow');
+      return reply.redirect(`/sign-in?google=${encodeURIComponent(GoogleErrors.signInFailed.code)}`, 302);
+    }
     try {
       const outcome = await accounts.google.callback(contextOf(req), async () => {
-        const flow = accounts.google.openFlow(req.cookies[FLOW_COOKIE]);
         const rp = await provider();
         const current = new URL(redirectUri);
         current.search = new URLSearchParams(req.query as Record<string, string>).toString();
@@ -222,17 +243,23 @@ export function googleRoutes(app: HttpApp, deps: HttpDeps): void {
   app.post(
     '/api/v1/auth/google/mfa',
     {
-      config: { auth: 'none', visitor: 'assign' },
+      config: { auth: 'optional', visitor: 'assign' },
       schema: {
         tags: ['google'],
-        summary: 'Finish a Google sign-in to an account with two-step verification: its code (ACC-5)',
+        summary: 'Finish a Google sign-in to an account with two-step verification: its code (ACC-5). For a step-up through Google (purpose=reauth), answers 200 and the session counts as re-authenticated',
         body: GoogleMfaBody,
-        response: { 201: GoogleSignedIn, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
+        response: { 200: GoogleReauthenticated, 201: GoogleSignedIn, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (req, reply) => {
       enabled();
-      return signedIn(reply, await accounts.google.completeMfa(contextOf(req), req.cookies[PENDING_COOKIE], req.body.totp));
+      const sessionId = req.caller && 'sessionId' in req.caller ? req.caller.sessionId : null;
+      const outcome = await accounts.google.completeMfa(contextOf(req), req.cookies[PENDING_COOKIE], req.body.totp, sessionId);
+      if (outcome.kind === 'reauthenticated') {
+        clear(reply, PENDING_COOKIE, '/');
+        return reply.status(200).send({ until: outcome.until, next: outcome.next });
+      }
+      return signedIn(reply, outcome);
     },
   );
 

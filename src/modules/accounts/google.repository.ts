@@ -12,3 +12,9 @@ type GoogleColumns = Pick<AccountsTable, 'google_sub' | 'google_email' | 'google
 export async function updateGoogleColumns(ex: Executor, accountId: string, columns: GoogleColumns): Promise<void> {
   await ex.updateTable('accounts').set(columns).where('id', '=', accountId).execute();
 }
+
+/** Links an account that has no Google link yet; answers whether it did. */
+export async function linkGoogleColumns(ex: Executor, accountId: string, columns: GoogleColumns): Promise<boolean> {
+  const r = await ex.updateTable('accounts').set(columns).where('id', '=', accountId).where('google_sub', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

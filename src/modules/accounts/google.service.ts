@@ -47,6 +47,8 @@ interface Pending extends GoogleClaims {
   step: GoogleStep;
   /** The account to link or to finish signing in to (link, mfa). */
   accountId: string | null;
+  /** For a step-up through Google (ACC-5) that still needs the code: the session it re-authenticates. */
+  reauthSessionId?: string | null | undefined;
   next: string;
   exp: number;
 }
@@ -63,7 +65,8 @@ const PENDING_CONTEXT = 'google:pending';
 
 /** A path on this site (not `//host`, not a URL): where a sign-in may land. */
 export function sameSitePath(next: string | undefined): string {
-  return next && /^\/(?![/\\])[^\s]*$/.test(next) && next.length <= 500 ? next : '/';
+  // Printable ASCII only: anything else could not go into a Location header.
+  return next && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && next.length <= 500 ? next : '/';
 }
 
 /** ACC-4: Sign in with Google: keyed on `sub`; linking only to a verified local account, proven by its password. */
@@ -160,12 +163,25 @@ export function createGoogle(deps: AccountsDeps, credentials: Credentials, openS
     const a = await accounts.findAccountById(db, who.accountId);
     if (!a || a.status !== 'active') throw new AppError(CommonErrors.unauthenticated);
     if (!a.google_sub || a.google_sub !== claims.sub) return null;
+    // As for the password: an account locked out stays locked, and one with a second factor gives its code too.
+    await throttle.assertOpen(accountSignInKey(deps.secretKey, a.email_normalized), AccountsErrors.locked);
+    if (a.totp_enabled_at) return pending({ ...claims, step: 'mfa', accountId: a.id, next, reauthSessionId: who.sessionId });
+    return markReauthenticated(ctx, a.id, who.sessionId, next, 'none');
+  }
+
+  async function markReauthenticated(ctx: RequestContext, accountId: string, sessionId: string, next: string, mfa: string, settle?: (ex: Executor) => Promise<unknown>): Promise<GoogleOutcome> {
     const at = clock.now();
     await db.transaction().execute(async (trx) => {
-      await sessions.markReauthenticated(trx, a.id, who.sessionId, at.toISOString());
-      await recordAccountEvent(deps, trx, { ...ctx, actor: { type: 'user', id: a.id } }, a.id, { action: 'auth.reauthenticated', target: { type: 'session', id: who.sessionId }, details: { via: 'google' } });
+      await sessions.markReauthenticated(trx, accountId, sessionId, at.toISOString());
+      await recordAccountEvent(deps, trx, { ...ctx, actor: { type: 'user', id: accountId } }, accountId, { action: 'auth.reauthenticated', target: { type: 'session', id: sessionId }, details: { via: 'google', mfa } });
+      await settle?.(trx);
     });
     return { kind: 'reauthenticated', until: new Date(at.getTime() + STEP_UP_SECONDS * 1000).toISOString(), next };
+  }
+
+  /** A callback refused before any exchange (no flow of this browser's, or Google's own error): audited, not counted, since any page can make a browser load it. */
+  async function refused(ctx: RequestContext, reason: string): Promise<void> {
+    await deps.audit.record(db, ctx, { action: 'auth.signin_failed', orgId: null, details: { channel: 'google', reason } });
   }
 
   /** (a) a known `sub` signs in; (b) a verified local account with the address may be linked, with its password; (c) else a new account. */
@@ -196,13 +212,16 @@ export function createGoogle(deps: AccountsDeps, credentials: Credentials, openS
   }
 
   /** ACC-5: an account with MFA on takes its code after Google, through the throttled second-factor check. */
-  async function completeMfa(ctx: RequestContext, sealed: string | undefined, code: string): Promise<GoogleOutcome> {
+  async function completeMfa(ctx: RequestContext, sealed: string | undefined, code: string, sessionId: string | null = null): Promise<GoogleOutcome> {
     const p = openPending(sealed, 'mfa');
+    // A step-up's code completes only the session that started it.
+    if (p.reauthSessionId && p.reauthSessionId !== sessionId) throw new AppError(GoogleErrors.pendingExpired);
     const { account, secondFactor, settle } = await credentials.checkSecondFactor(ctx, p.accountId ?? '', code);
     if (account.google_sub !== p.sub) {
       await settle();
       throw new AppError(GoogleErrors.pendingExpired);
     }
+    if (p.reauthSessionId) return markReauthenticated(ctx, account.id, p.reauthSessionId, p.next, secondFactor ?? 'none', settle);
     const s = await openSession(ctx, account, { via: 'google', mfa: secondFactor ?? 'none' }, settle);
     return { kind: 'signed_in', token: s.token, sessionId: s.sessionId, account: { id: account.id }, next: p.next };
   }
@@ -220,7 +239,8 @@ export function createGoogle(deps: AccountsDeps, credentials: Credentials, openS
       if (account.id !== local.id || account.google_sub) throw new AppError(GoogleErrors.alreadyLinked);
       await db.transaction().execute(async (trx) => {
         if (await google.findAccountByGoogleSub(trx, p.sub)) throw new AppError(GoogleErrors.alreadyLinked);
-        await google.updateGoogleColumns(trx, account.id, keep(p, clock.now().toISOString()));
+        // Only an account still unlinked: of two links at once, the second finds it taken.
+        if (!(await google.linkGoogleColumns(trx, account.id, keep(p, clock.now().toISOString())))) throw new AppError(GoogleErrors.alreadyLinked);
         await recordAccountEvent(deps, trx, { ...ctx, actor: { type: 'user', id: account.id } }, account.id, { action: 'account.google_linked', target: { type: 'user', id: account.id }, details: { by: 'password' } });
       });
     } catch (e) {
@@ -235,7 +255,8 @@ export function createGoogle(deps: AccountsDeps, credentials: Credentials, openS
   function signupIdentity(sealed: string | undefined) {
     const p = openPending(sealed, 'signup');
     if (!p.email || !p.emailVerified) throw new AppError(GoogleErrors.emailUnverified);
-    const name = [p.givenName, p.familyName].filter(Boolean).join(' ').trim() || p.email.split('@')[0] || p.email;
+    // Google's names are the person's to choose: control characters flattened, and cut to the directory's 200.
+    const name = ([p.givenName, p.familyName].filter(Boolean).join(' ').replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim() || p.email.split('@')[0] || p.email).slice(0, 200);
     return { email: p.email, name, next: p.next, google: keep(p, clock.now().toISOString()) };
   }
 
@@ -276,7 +297,7 @@ export function createGoogle(deps: AccountsDeps, credentials: Credentials, openS
     });
   }
 
-  return { sealFlow, openFlow, callback, startReauth, describe, completeMfa, link, signupIdentity, signInNew, recordSignupLink, status, unlink };
+  return { sealFlow, openFlow, refused, callback, startReauth, describe, completeMfa, link, signupIdentity, signInNew, recordSignupLink, status, unlink };
 }
 
 export type Google = ReturnType<typeof createGoogle>;

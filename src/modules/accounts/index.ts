@@ -10,6 +10,6 @@ export { ARGON2_OPTIONS, argon2Hasher, type PasswordHasher, checkPasswordPolicy,
 export { type LegacyHash, parseLegacyHash, verifyLegacyHash } from './legacy-hashes.ts';
 export { createAccountsPersonalData } from './personal-data.ts';
 export { GoogleErrors } from './google.errors.ts';
-export { type GoogleClaims, type GoogleOutcome, sameSitePath } from './google.service.ts';
+export { type GoogleClaims, type GoogleFlow, type GoogleOutcome, sameSitePath } from './google.service.ts';
 export type { EmailApproval, EmailChangeStarted } from './email-change.service.ts';
 export { accountsAtDomains } from './domain-accounts.repository.ts';
