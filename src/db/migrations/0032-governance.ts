@@ -3,8 +3,10 @@ import { type Kysely, sql } from 'kysely';
 /**
  * GOV-1..GOV-3: organization governance.
  * - `domains`: the domains an organization adds (A-labels, lower case, no trailing dot), with the
- *   token of its TXT record (`castellan-verification=<token>`), when it was verified and last
- *   checked. A verified name belongs to one organization only (partial unique index).
+ *   token of its TXT record (`castellan-verification=<token>`), when it was verified, last
+ *   checked and last found (a verified domain whose lookups keep failing is un-verified once the
+ *   record has not been found for 7 days). A verified name belongs to one organization only
+ *   (partial unique index).
  * - `account_controls`: the organization that administers an account (GOV-3), since when, by whom
  *   and through which domain. One row per account: an account is administered by one organization
  *   at most. Keyed by the account's internal id, never by its address.
@@ -22,6 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('verified_at', 'text')
     .addColumn('last_checked_at', 'text')
+    .addColumn('last_verified_at', 'text')
     .addColumn('last_check_error', 'text')
     .execute();
   await db.schema.createIndex('domains_org_name').on('domains').columns(['org_id', 'name']).unique().execute();

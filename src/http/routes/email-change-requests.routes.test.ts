@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controllerOf } from '../../modules/governance/index.ts';
 import { unzip } from '../../modules/rights/index.ts';
 import { type Admin, type TestApp, acceptedMember, GOOD_PASSWORD, json, settleMail, startTestApp, uniqueEmail, verifiedUser } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
@@ -84,10 +85,64 @@ describe.each(dialects)('email changes approved by the organization on $name', (
     expect(confirmed.statusCode, confirmed.body).toBe(204);
     expect(json(await call('GET', '/api/v1/me', member.auth)).account).toMatchObject({ email: next, emailVerified: true });
     expect(json(await call('GET', `${base(admin)}/${requestId}`, admin.auth)).state).toBe('completed');
-    expect(await noticesOf(member.accountId)).toEqual(['governance.email_change_requested', 'governance.email_change_approved']);
+    // The new address is at no domain the organization verified: it no longer administers the account.
+    expect(await controllerOf(t.app.db, member.accountId)).toBeNull();
+    expect(await noticesOf(member.accountId)).toEqual(['governance.email_change_requested', 'governance.email_change_approved', 'governance.control_released']);
     expect(await actions(admin.organization.id, member.accountId)).toEqual(
-      expect.arrayContaining(['governance.email_change_requested', 'governance.email_change_approved', 'governance.email_change_completed', 'account.email_changed']),
+      expect.arrayContaining(['governance.email_change_requested', 'governance.email_change_approved', 'governance.email_change_completed', 'account.email_changed', 'governance.control_released']),
     );
+  });
+
+  /** Test fixture: a domain the organization verified (GOV-2), as a verification would record it. */
+  async function verifiedDomain(orgId: string, name: string): Promise<string> {
+    const id = `dom_${name.replace(/\W/g, '')}`;
+    const now = t.clock.now().toISOString();
+    await t.app.db.insertInto('domains').values({ id, org_id: orgId, name, token: 'fixture', created_by: null, created_at: now, verified_at: now, last_checked_at: now, last_check_error: null, last_verified_at: now }).execute();
+    return id;
+  }
+
+  /** Approves a change to `next` and opens the link mailed to it. */
+  async function changeApproved(admin: Admin, member: { auth: Auth }, next: string): Promise<void> {
+    const { requestId } = json(await ask(member.auth, next));
+    expect((await call('POST', `${base(admin)}/${requestId}/approve`, admin.auth)).statusCode).toBe(200);
+    const link = await t.smtp.waitFor((m) => m.to.toLowerCase() === next.toLowerCase() && m.subject.startsWith('Confirm your new email address'));
+    const confirmed = await t.app.http.inject({ method: 'POST', url: '/api/v1/email-changes/confirm', payload: { token: tokenFrom(link.text, '/change-email') } });
+    expect(confirmed.statusCode, confirmed.body).toBe(204);
+    expect(json(await call('GET', '/api/v1/me', member.auth)).account.email).toBe(next);
+  }
+
+  it('GOV-3, GOV-4: an approved change to a personal address ends the control (told in the app, audited); one to another verified domain of the organization keeps it', async () => {
+    const { admin, member } = await controlledMember();
+    const stamp = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const work = `work-${stamp}.example`;
+    const other = `other-${stamp}.example`;
+    const workId = await verifiedDomain(admin.organization.id, work);
+    const otherId = await verifiedDomain(admin.organization.id, other);
+    await t.app.db.updateTable('account_controls').set({ domain_id: workId }).where('account_id', '=', member.accountId).execute();
+    // A pending domain of the organization does not count: only a verified one keeps the control.
+    const pendingName = `pending-${stamp}.example`;
+    await t.app.db.insertInto('domains').values({ id: `dom_p${stamp.replace(/\W/g, '')}`, org_id: admin.organization.id, name: pendingName, token: 'fixture', created_by: null, created_at: t.clock.now().toISOString(), verified_at: null, last_checked_at: null, last_check_error: null, last_verified_at: null }).execute();
+
+    // To another of the organization's verified domains (written in capitals): still administered.
+    await changeApproved(admin, member, `Someone@${other.toUpperCase()}`);
+    expect(await controllerOf(t.app.db, member.accountId)).toEqual({ orgId: admin.organization.id });
+    expect(await noticesOf(member.accountId)).not.toContain('governance.control_released');
+    // Controlled through the new address's domain from now on.
+    expect((await t.app.db.selectFrom('account_controls').select('domain_id').where('account_id', '=', member.accountId).executeTakeFirstOrThrow()).domain_id).toBe(otherId);
+
+    // To a personal address (here at a domain the organization only added): released, in the same transaction as the change.
+    await changeApproved(admin, member, `me@${pendingName}`);
+    expect(await controllerOf(t.app.db, member.accountId)).toBeNull();
+    const released = await t.app.db.selectFrom('account_notices').select(['kind', 'org_id', 'body']).where('account_id', '=', member.accountId).where('kind', '=', 'governance.control_released').execute();
+    expect(released).toEqual([expect.objectContaining({ org_id: admin.organization.id })]);
+    expect(released[0]?.body).toContain(`me@${pendingName}`);
+    expect(released[0]?.body).toMatch(/change your email address on your own again/);
+    expect(await actions(admin.organization.id, member.accountId)).toContain('governance.control_released');
+    // From now on a change needs no approval: the link goes at once.
+    const free = uniqueEmail('free-again');
+    const res = await ask(member.auth, free);
+    expect([res.statusCode, res.body]).toEqual([202, '']);
+    await mailTo(free, 'Confirm your new email address');
   });
 
   it('GOV-4: a denial keeps the address and tells the person why; the person may then ask again', async () => {

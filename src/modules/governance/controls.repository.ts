@@ -49,6 +49,11 @@ export async function findControl(ex: Executor, accountId: string): Promise<Acco
   return ex.selectFrom('account_controls').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 }
 
+/** The verified domain an account is now controlled through (its address moved to another of the organization's domains). */
+export async function setControlDomain(ex: Executor, accountId: string, orgId: string, domainId: string): Promise<void> {
+  await ex.updateTable('account_controls').set({ domain_id: domainId }).where('account_id', '=', accountId).where('org_id', '=', orgId).execute();
+}
+
 export async function deleteControlsOfAccount(ex: Executor, accountId: string): Promise<number> {
   const res = await ex.deleteFrom('account_controls').where('account_id', '=', accountId).executeTakeFirst();
   return Number(res.numDeletedRows);

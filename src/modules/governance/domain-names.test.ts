@@ -19,6 +19,14 @@ describe('domain names', () => {
     expect(normalizeDomainName('xn--bcher-kva.example')).toBe('xn--bcher-kva.example');
     expect(normalizeDomainName('münchen.de')).toBe('xn--mnchen-3ya.de');
     expect(normalizeDomainName('a-b.co.uk')).toBe('a-b.co.uk');
+    // Full stops other than '.' become dots in the mapping, the trailing one included (UTS #46).
+    expect(normalizeDomainName('example.com。')).toBe('example.com');
+    expect(normalizeDomainName('Example．COM｡')).toBe('example.com');
+    expect(normalizeDomainName('bücher。example。')).toBe('xn--bcher-kva.example');
+    expect(codeOf('example.com。.')).toBe('governance.invalid_domain');
+    expect(codeOf('example.com..')).toBe('governance.invalid_domain');
+    expect(codeOf('gmail.com。')).toBe('governance.public_mail_domain');
+    expect(codeOf('192.0.2.1。')).toBe('governance.invalid_domain');
     expect(addressForms('xn--bcher-kva.example')).toEqual(['xn--bcher-kva.example', 'bücher.example']);
     expect(addressForms('example.com')).toEqual(['example.com']);
   });

@@ -20,11 +20,14 @@ const invalid = (message?: string) => new AppError(GovernanceErrors.invalidDomai
  */
 export function normalizeDomainName(input: unknown): string {
   if (typeof input !== 'string') throw invalid();
-  let name = input.trim().toLowerCase();
-  if (name.endsWith('.')) name = name.slice(0, -1);
+  const name = input.trim().toLowerCase();
   if (name.length === 0 || name.length > 1000) throw invalid();
-  if (isIP(name) !== 0 || isIP(name.replace(/^\[|\]$/g, '')) !== 0) throw invalid('An IP address is not a domain name: give a name such as example.com.');
-  const ascii = domainToASCII(name);
+  const bare = name.endsWith('.') ? name.slice(0, -1) : name;
+  if (isIP(bare) !== 0 || isIP(bare.replace(/^\[|\]$/g, '')) !== 0) throw invalid('An IP address is not a domain name: give a name such as example.com.');
+  // The trailing dot is dropped after the mapping: UTS #46 maps the ideographic and other full
+  // stops (`。`, `．`, `｡`) to '.', so `example.com。` only ends with a dot once mapped. One dot only.
+  let ascii = domainToASCII(name);
+  if (ascii.endsWith('.')) ascii = ascii.slice(0, -1);
   if (!ascii || ascii.length > MAX_NAME) throw invalid();
   const labels = ascii.split('.');
   if (labels.length < 2) throw invalid('A single label is not a domain that can be verified: give a name such as example.com.');

@@ -43,7 +43,7 @@ export async function verifiedDomainsOf(ex: Executor, orgId: string): Promise<Do
   return ex.selectFrom('domains').selectAll().where('org_id', '=', orgId).where('verified_at', 'is not', null).orderBy('name').execute();
 }
 
-export async function recordCheck(ex: Executor, orgId: string, domainId: string, patch: Pick<DomainsTable, 'verified_at' | 'last_checked_at' | 'last_check_error'>): Promise<void> {
+export async function recordCheck(ex: Executor, orgId: string, domainId: string, patch: Pick<DomainsTable, 'verified_at' | 'last_checked_at' | 'last_check_error' | 'last_verified_at'>): Promise<void> {
   await ex.updateTable('domains').set(patch).where('org_id', '=', orgId).where('id', '=', domainId).execute();
 }
 

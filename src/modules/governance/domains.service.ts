@@ -5,7 +5,7 @@ import { newId, randomToken } from '../../core/crypto.ts';
 import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
 import type { Page } from '../../contracts/common.ts';
 import type { Executor } from '../../db/schema.ts';
-import { checkTxt } from './dns-check.ts';
+import { type CheckError, checkTxt } from './dns-check.ts';
 import { normalizeDomainName } from './domain-names.ts';
 import * as repo from './domains.repository.ts';
 import { decodeCursor, encodeCursor, toDomainView } from './domains.views.ts';
@@ -20,8 +20,20 @@ export const DOMAINS_PER_ORG = 50;
 /** GOV-2: the organization's admins alone add, verify and remove its domains (never a client, never staff). */
 const requireAdmin = (caller: Caller, orgId: string) => requireCapability(caller, 'directory.govern', { orgId });
 
+/**
+ * GOV-2: how long a verified domain stays verified while its lookups fail (`dns_error`): an outage
+ * is not a lost domain, but a name whose resolvers refuse for a week is not proven any more.
+ */
+export const DNS_ERROR_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** The conflict of the unique index on verified names, raised when two organizations verify one name at once. */
 const isNameConflict = (e: unknown) => isAppError(e) && e.is(CommonErrors.conflict);
+
+/** Whether a verified domain's record was last found (or, never re-checked, verified) longer ago than the grace period. */
+function lostTooLong(row: DomainsTable, now: string): boolean {
+  const since = row.last_verified_at ?? row.verified_at;
+  return since !== null && Date.parse(now) - Date.parse(since) >= DNS_ERROR_GRACE_MS;
+}
 
 export function createDomains(deps: GovernanceDeps) {
   const { db, clock, audit } = deps;
@@ -46,12 +58,14 @@ export function createDomains(deps: GovernanceDeps) {
       verified_at: null,
       last_checked_at: null,
       last_check_error: null,
+      last_verified_at: null,
     };
     try {
       await db.transaction().execute(async (trx) => {
         if (await repo.findDomainByName(trx, orgId, name)) throw new AppError(GovernanceErrors.domainExists, undefined, { details: { field: 'name' } });
-        // GOV-2: a name another organization verified is refused, without saying which one.
-        if (await repo.verifiedElsewhere(trx, orgId, name)) throw new AppError(GovernanceErrors.domainTaken, undefined, { details: { field: 'name' } });
+        // GOV-2: whether another organization verified the name is never said here: adding proves
+        // nothing, so it would let any admin probe who uses Castellan. Only verification refuses it,
+        // once this organization has shown control of the DNS (see `check`).
         if ((await repo.countDomains(trx, orgId)) >= DOMAINS_PER_ORG) throw new AppError(GovernanceErrors.domainLimitReached);
         await repo.insertDomain(trx, row);
         await audit.record(trx, ctx, { action: 'governance.domain_added', orgId, target: { type: 'domain', id: row.id }, details: { name } });
@@ -89,14 +103,16 @@ export function createDomains(deps: GovernanceDeps) {
 
   /**
    * Looks the TXT record up now and records the outcome. Found: the domain is verified (unless
-   * another organization verified the name meanwhile). Gone (no record, or another value) from a
-   * verified domain: it is un-verified and its accounts released. A failed lookup (`dns_error`)
-   * changes nothing but the record of the check: an outage is not a lost domain.
+   * another organization verified the name meanwhile: that refusal comes only here, after this
+   * organization proved control of the DNS). Gone (no record, or another value) from a verified
+   * domain: it is un-verified and its accounts released. A failed lookup (`dns_error`) changes
+   * nothing but the record of the check (an outage is not a lost domain) until the record has not
+   * been found for `DNS_ERROR_GRACE_MS`: then the domain is un-verified as if the record were gone.
    */
   async function check(
     ctx: RequestContext,
     domain: DomainsTable,
-    opts: { onUnverified?: (trx: Executor, row: DomainsTable, released: string[]) => Promise<void> } = {},
+    opts: { onUnverified?: (trx: Executor, row: DomainsTable, released: string[], reason: CheckError) => Promise<void> } = {},
   ): Promise<{ row: DomainsTable; unverified: string[] | null }> {
     const error = await checkTxt(deps.lookupTxt, domain.name, domain.token);
     const now = clock.now().toISOString();
@@ -110,13 +126,18 @@ export function createDomains(deps: GovernanceDeps) {
           if (await repo.verifiedElsewhere(trx, row.org_id, row.name)) throw new AppError(GovernanceErrors.domainTaken);
           verifiedAt = now;
           await audit.record(trx, ctx, { action: 'governance.domain_verified', orgId: row.org_id, target: { type: 'domain', id: row.id }, details: { name: row.name } });
-        } else if ((error === 'not_found' || error === 'wrong_value') && verifiedAt) {
+        } else if (error !== null && verifiedAt && (error !== 'dns_error' || lostTooLong(row, now))) {
           verifiedAt = null;
           unverified = await releaseAccounts(deps, trx, ctx, row, 'unverified');
-          await audit.record(trx, ctx, { action: 'governance.domain_unverified', orgId: row.org_id, target: { type: 'domain', id: row.id }, details: { name: row.name, reason: error } });
-          await opts.onUnverified?.(trx, row, unverified);
+          await audit.record(trx, ctx, {
+            action: 'governance.domain_unverified',
+            orgId: row.org_id,
+            target: { type: 'domain', id: row.id },
+            details: { name: row.name, reason: error, ...(error === 'dns_error' ? { lastVerifiedAt: row.last_verified_at ?? row.verified_at } : {}) },
+          });
+          await opts.onUnverified?.(trx, row, unverified, error);
         }
-        const patch = { verified_at: verifiedAt, last_checked_at: now, last_check_error: error };
+        const patch = { verified_at: verifiedAt, last_checked_at: now, last_check_error: error, last_verified_at: error === null ? now : row.last_verified_at };
         await repo.recordCheck(trx, row.org_id, row.id, patch);
         return { row: { ...row, ...patch }, unverified };
       });
@@ -130,7 +151,7 @@ export function createDomains(deps: GovernanceDeps) {
   async function verify(ctx: RequestContext, caller: Caller, orgId: string, domainId: string): Promise<Domain> {
     requireAdmin(caller, orgId);
     const domain = await load(orgId, domainId);
-    if (!domain.verified_at && (await repo.verifiedElsewhere(db, orgId, domain.name))) throw new AppError(GovernanceErrors.domainTaken);
+    // No early refusal for a name verified elsewhere: `check` refuses it only after the record is found.
     return toDomainView((await check(ctx, domain)).row);
   }
 

@@ -8,11 +8,14 @@ import { AppError, CommonErrors, isAppError } from '../../core/errors.ts';
 import type { Database, Executor } from '../../db/schema.ts';
 import type { Audit } from '../audit/index.ts';
 import type { Mail, OutgoingMail } from '../mail/index.ts';
-import { controllerOf } from './controls.repository.ts';
+import { domainToASCII } from 'node:url';
+import { controllerOf, deleteControlsOfAccount, findControl, setControlDomain } from './controls.repository.ts';
+import { verifiedDomainsOf } from './domains.repository.ts';
 import { EmailChangeRequestErrors } from './email-change-requests.errors.ts';
 import { approvedMail, deniedMail, notices, requestedToAdminMail, requestedToPersonMail } from './email-change-requests.mail.ts';
 import * as requests from './email-change-requests.repository.ts';
 import type { EmailChangeRequestsTable } from './email-change-requests.tables.ts';
+import { releaseNotice } from './governance.mail.ts';
 import { addNotice } from './notices.repository.ts';
 
 /** Seals the new address like a change link's detail (accounts' `one_time_tokens.detail_enc`). */
@@ -36,7 +39,7 @@ export interface EmailChangeRequestsDeps {
   mail: Mail;
   cipher: FieldCipher;
   people: EmailChangePeople;
-  config: { publicUrl: string };
+  config: { publicUrl: string; siteName: string };
 }
 
 /** `j•••@example.com`, as accounts writes it in mail (the new address is never spelled out to the old one). */
@@ -206,6 +209,36 @@ export function createEmailChangeRequests(deps: EmailChangeRequestsDeps) {
     }
     await requests.moveRequest(trx, approved.id, 'approved', { state: 'completed' });
     await audit.record(trx, ctx, { action: 'governance.email_change_completed', orgId: approved.org_id, target: { type: 'user', id: accountId }, details: { requestId: approved.id } });
+    await releaseIfAddressLeft(trx, ctx, accountId, email, approved.id);
+  }
+
+  /**
+   * GOV-3, GOV-4: control follows the address. When the approved address is not at a domain the
+   * controlling organization has verified (a personal address, say), the organization no longer
+   * administers the account: the control row goes, the person is told in the app, and it is
+   * audited, all in the transaction that takes the new address (what the control notice promises).
+   */
+  async function releaseIfAddressLeft(trx: Executor, ctx: RequestContext, accountId: string, email: string, requestId: string): Promise<void> {
+    const control = await findControl(trx, accountId);
+    if (!control) return;
+    const host = email.slice(email.lastIndexOf('@') + 1).trim().toLowerCase().replace(/\.$/, '');
+    const ascii = domainToASCII(host) || host;
+    const still = (await verifiedDomainsOf(trx, control.org_id)).find((d) => d.name === ascii);
+    if (still) {
+      // Controlled through the new address's domain from now on: removing the old one no longer releases it.
+      if (control.domain_id !== still.id) await setControlDomain(trx, accountId, control.org_id, still.id);
+      return;
+    }
+    await deleteControlsOfAccount(trx, accountId);
+    const orgName = (await people.orgName(trx, control.org_id)) || 'an organization';
+    const notice = releaseNotice({ siteName: deps.config.siteName, publicUrl: deps.config.publicUrl }, { orgName, reason: 'address_changed', email });
+    await addNotice(trx, { accountId, orgId: control.org_id, kind: 'governance.control_released', ...notice, at: clock.now() });
+    await audit.record(trx, ctx, {
+      action: 'governance.control_released',
+      orgId: control.org_id,
+      target: { type: 'user', id: accountId },
+      details: { reason: 'address_changed', requestId, accountIds: [accountId] },
+    });
   }
 
   return {

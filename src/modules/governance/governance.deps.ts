@@ -32,4 +32,6 @@ export interface GovernanceDeps {
   lookupTxt: TxtLookup;
   people: GovernancePeople;
   config: { siteName: string; publicUrl: string };
+  /** Where failures that fail no request are reported (a domain's re-check in the job); the composition root's logger. */
+  log?: { warn(o: object, m: string): void };
 }

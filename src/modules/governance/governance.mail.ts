@@ -54,8 +54,16 @@ export function controlMail(site: Site, input: { to: string; orgName: string }):
   };
 }
 
-export function releaseNotice(site: Site, input: { orgName: string; domain: string; reason: 'unverified' | 'removed' }): { title: string; body: string } {
-  const why = input.reason === 'unverified' ? `its ownership of the domain ${input.domain} could no longer be verified` : `it removed the domain ${input.domain}`;
+export function releaseNotice(
+  site: Site,
+  input: { orgName: string; domain: string; reason: 'unverified' | 'removed' } | { orgName: string; reason: 'address_changed'; email: string },
+): { title: string; body: string } {
+  const why =
+    input.reason === 'address_changed'
+      ? `your account's address is now ${input.email}, which is not at a domain the organization has verified`
+      : input.reason === 'unverified'
+        ? `its ownership of the domain ${input.domain} could no longer be verified`
+        : `it removed the domain ${input.domain}`;
   return {
     title: `${quoted(input.orgName)} no longer administers your account`,
     body:
@@ -64,12 +72,16 @@ export function releaseNotice(site: Site, input: { orgName: string; domain: stri
   };
 }
 
-export function unverifiedMail(site: Site, input: { to: string; orgName: string; domain: string; released: number }): OutgoingMail {
+export function unverifiedMail(site: Site, input: { to: string; orgName: string; domain: string; released: number; reason?: string }): OutgoingMail {
+  const what =
+    input.reason === 'dns_error'
+      ? 'could not look up its TXT record (castellan-verification=...) for 7 days: every lookup failed'
+      : 'no longer found its TXT record (castellan-verification=...)';
   return {
     to: input.to,
     subject: `A domain of your organization on ${site.siteName} is no longer verified`,
     text:
-      `Hello,\n\nThe daily check of the domain ${input.domain}, verified by your organization ${quoted(input.orgName)} on ${site.siteName}, no longer found its TXT record (castellan-verification=...).\n\n` +
+      `Hello,\n\nThe daily check of the domain ${input.domain}, verified by your organization ${quoted(input.orgName)} on ${site.siteName}, ${what}.\n\n` +
       `The domain is now unverified, and the organization no longer administers the ${input.released} account(s) it controlled through it; each person was told.\n` +
       `To verify it again, publish the record shown on the domain's page and press Verify: ${site.publicUrl}/console/domains\n\n— ${site.siteName}\n`,
   };

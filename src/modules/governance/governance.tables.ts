@@ -16,6 +16,11 @@ export interface DomainsTable {
   /** Set while the record is found; null when pending or un-verified. */
   verified_at: string | null;
   last_checked_at: string | null;
+  /**
+   * The last check that found the record (set on verification too). A verified domain whose lookups
+   * keep failing (`dns_error`) is un-verified once this is older than the grace period (7 days).
+   */
+  last_verified_at: string | null;
   /** Why the last check failed (`not_found`, `wrong_value`, `dns_error`), or null. */
   last_check_error: string | null;
 }
