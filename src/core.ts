@@ -2,6 +2,7 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.ts';
+import { requireCapability } from './core/caller.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { systemContext } from './core/context.ts';
 import { FieldCipher, hmac } from './core/crypto.ts';
@@ -287,7 +288,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     audit,
     mail,
     cipher,
-    config: { publicUrl: config.publicUrl },
+    config: { publicUrl: config.publicUrl, siteName: config.privacy.siteName },
     people: {
       person: personOf,
       admins: (ex, orgId) => activeAdminsOf(ex, orgId),
@@ -307,6 +308,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     jobs,
     lookupTxt: dnsTxtLookup(config.dnsServers),
     config: { siteName: config.privacy.siteName, publicUrl: config.publicUrl },
+    log: logger.child({ component: 'governance' }),
     people: {
       accountsAtDomains: (ex, domains, o) => accountsAtDomains(ex, domains, o),
       membersAmong: (ex, orgId, accountIds) => accountsWithMembershipIn(ex, orgId, accountIds),
@@ -361,6 +363,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     audit,
     jobs,
     allowPrivate: config.webhookAllowPrivate,
+    lockOrganization: async (trx, orgId) => (await directory.plans.lockPlan(trx, orgId)) !== undefined,
     log: logger.child({ component: 'webhooks' }),
     ledger: { record: (ex, e) => privacy.disclosures.record(ex, { kind: 'integration', directMarketing: false, ...e }) },
     applications: {
@@ -368,13 +371,22 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
         const made = await directory.resources.create(ctx, caller, orgId, { kind: 'application', name, settings });
         return { resourceId: made.id, clientSecret: typeof made.clientSecret === 'string' ? made.clientSecret : undefined };
       },
+      // The integration's own uninstall: the guard below does not refuse its owner.
       remove: (ctx, caller, orgId, resourceId) =>
-        directory.resources.remove(ctx, caller, orgId, resourceId).catch((e: unknown) => {
+        directory.resources.remove(ctx, caller, orgId, resourceId, { byOwner: true }).catch((e: unknown) => {
           if (!(isAppError(e) && e.is(CommonErrors.notFound))) throw e;
         }),
     },
   });
   auditRecorded.push(integrations.auditRecorded);
+  // GOV-1: an installed integration's application is changed, deleted or re-keyed only through the integration.
+  (resourceHooks.guard ??= []).push((ex, orgId, resourceId) => integrations.guardResource(ex, orgId, resourceId));
+  const rotateClientSecret = federation.clients.rotateSecret;
+  federation.clients.rotateSecret = async (ctx, caller, orgId, resourceId) => {
+    requireCapability(caller, 'directory.manage', { orgId });
+    await integrations.guardResource(db, orgId, resourceId);
+    return rotateClientSecret(ctx, caller, orgId, resourceId);
+  };
   // PRV-8: a fresh install publishes the starter policy as version 1 (a database with a policy is left alone).
   try {
     if (opts.starterPolicy !== false && (await privacy.policies.ensureStarter(systemContext()))) logger.info('published the starter privacy policy as version 1: review it and publish your own');
@@ -444,6 +456,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     await scheduleScimDeprovision(db, jobs, clock);
     // GOV-2: the daily re-check of verified domains, once per installation.
     await scheduleDomainRecheck(db, jobs, clock);
+    // GOV-5: the daily retention of finished webhook deliveries, once per installation.
+    await integrations.scheduleRetention();
   } catch (e) {
     if (!opts.database) await database.destroy();
     throw e;

@@ -21,8 +21,9 @@ interface Dns2 {
 
 const dns2 = createRequire(import.meta.url)('dns2') as Dns2;
 
-/** RFC 1035 §4.1.1: SERVFAIL. */
+/** RFC 1035 §4.1.1: SERVFAIL and REFUSED. */
 const SERVFAIL = 2;
+const REFUSED = 5;
 
 export interface TestDns {
   /** `127.0.0.1:<port>`, for CASTELLAN_DNS_SERVERS. */
@@ -31,8 +32,8 @@ export interface TestDns {
   setTxt(name: string, ...records: Array<string | string[]>): void;
   /** Removes every record at the name: it no longer exists. */
   remove(name: string): void;
-  /** Answers SERVFAIL to every query while on (a resolver outage). */
-  failing(on: boolean): void;
+  /** Answers SERVFAIL (true, or 'servfail') or REFUSED ('refused') to every query while on (a resolver outage); false ends it. */
+  failing(on: boolean | 'servfail' | 'refused'): void;
   /** The names asked for so far, lower case. */
   queries: string[];
   close(): Promise<void>;
@@ -45,7 +46,7 @@ export interface TestDns {
 export async function startTestDns(): Promise<TestDns> {
   const records = new Map<string, string[][]>();
   const queries: string[] = [];
-  let fail = false;
+  let fail = 0;
   const server = dns2.createUDPServer();
   server.on('request', (request, send) => {
     const response = dns2.Packet.createResponseFromRequest(request);
@@ -53,7 +54,7 @@ export async function startTestDns(): Promise<TestDns> {
     if (question) {
       const name = question.name.toLowerCase().replace(/\.$/, '');
       queries.push(name);
-      if (fail) response.header.rcode = SERVFAIL;
+      if (fail) response.header.rcode = fail;
       else if (question.type === dns2.Packet.TYPE.TXT) {
         for (const data of records.get(name) ?? []) response.answers.push({ name: question.name, type: dns2.Packet.TYPE.TXT, class: dns2.Packet.CLASS.IN, ttl: 1, data });
       }
@@ -73,7 +74,7 @@ export async function startTestDns(): Promise<TestDns> {
       records.delete(name.toLowerCase());
     },
     failing(on) {
-      fail = on;
+      fail = on === 'refused' ? REFUSED : on ? SERVFAIL : 0;
     },
     queries,
     close: () =>

@@ -11,7 +11,8 @@ export interface Received {
 /**
  * GOV-5: an HTTP server on 127.0.0.1 standing in for an integration's endpoint. It answers each
  * request with the next status of `answers` (200 once they run out); `hold()` keeps the next
- * request waiting until `release()` is called, to test a delivery in flight.
+ * request waiting until `release()` is called, to test a delivery in flight; `stallBody()` answers
+ * the next one 200 and never finishes its body.
  */
 export async function startWebhookReceiver() {
   const received: Received[] = [];
@@ -19,6 +20,7 @@ export async function startWebhookReceiver() {
   const waiting: Array<() => void> = [];
   let held: { release: (status: number) => void } | undefined;
   let holdNext = false;
+  let stallNext = false;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -26,6 +28,13 @@ export async function startWebhookReceiver() {
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       for (const w of waiting.splice(0)) w();
       const answer = (status: number) => res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));
+      if (stallNext) {
+        // A 2xx whose body never ends: the status line is sent, the rest stalls.
+        stallNext = false;
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+        res.write('partial');
+        return;
+      }
       if (holdNext) {
         holdNext = false;
         held = { release: answer };
@@ -47,6 +56,9 @@ export async function startWebhookReceiver() {
     hold() {
       holdNext = true;
     },
+    stallBody() {
+      stallNext = true;
+    },
     release(status: number) {
       held?.release(status);
       held = undefined;
@@ -55,7 +67,11 @@ export async function startWebhookReceiver() {
     async waitFor(count: number): Promise<void> {
       while (received.length < count) await new Promise<void>((resolve) => waiting.push(resolve));
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -6,6 +6,12 @@ import { systemContext } from '../../core/context.ts';
 import { type Admin, type TestApp, acceptedMember, json, startTestApp, verifiedUser } from '../../../test/helpers/app.ts';
 import { dialects } from '../../../test/helpers/databases.ts';
 import { type WebhookReceiver, startWebhookReceiver, verifySignature } from '../../../test/helpers/webhook-receiver.ts';
+import { sql } from 'kysely';
+import { createWebhookFanout } from '../../modules/governance/webhooks.events.ts';
+import { createIntegrationsPersonalData } from '../../modules/governance/index.ts';
+import type { DataSubject } from '../../modules/rights/index.ts';
+import type { Jobs } from '../../modules/jobs/index.ts';
+import type { Executor } from '../../db/schema.ts';
 
 const RECIPIENT = { name: 'Acme Hooks Inc.', postalAddress: '1 Harbour Way, Portsmouth PO1 1AA, United Kingdom' };
 const base = (orgId: string) => `/api/v1/orgs/${orgId}/integrations`;
@@ -105,6 +111,45 @@ describe.each(dialects)('integrations on $name', (dialect) => {
     ]);
     expect(stored).not.toContain(w.signingSecret);
     expect(t.logs.join('\n')).not.toContain(w.signingSecret);
+  });
+
+  it('GOV-5: a webhook that cannot be fanned out never rolls back the directory change it reports', async () => {
+    const a = await verifiedUser(t);
+    const w = await installed(a);
+    const good = await installed(a, { name: 'Second sink' });
+    // A stored events list that cannot be read: the change is saved, that endpoint hears nothing, the other one does.
+    await t.app.db.updateTable('webhook_endpoints').set({ events: '{not json' }).where('integration_id', '=', w.id).execute();
+    const group = await makeGroup(a);
+    expect(await t.app.db.selectFrom('groups').select('id').where('id', '=', group.id).executeTakeFirst()).toBeDefined();
+    expect(await deliveries(a, w.id)).toEqual([]);
+    expect((await deliveries(a, good.id)).map((d) => d.eventType)).toEqual(['group.created']);
+    const member = await acceptedMember(t, a);
+    const suspended = await t.app.http.inject({ method: 'POST', url: `/api/v1/orgs/${a.organization.id}/users/${member.user.id}/suspend`, headers: a.auth });
+    expect(suspended.statusCode, suspended.body).toBe(200);
+    expect((await deliveries(a, good.id)).map((d) => d.eventType)).toContain('user.suspended');
+
+    // A statement that fails inside the fan-out (here, queuing the job) is rolled back to its savepoint:
+    // the transaction goes on (on PostgreSQL it is not left aborted) and commits the change.
+    const failing = createWebhookFanout({
+      clock: t.clock,
+      jobs: {
+        enqueue: async (trx: Executor) => {
+          await sql`SELECT * FROM no_such_table`.execute(trx);
+          return { id: '', created: true };
+        },
+      } as unknown as Jobs,
+    });
+    const marker = '2001-01-01T00:00:00.000Z';
+    await t.app.db.transaction().execute(async (trx) => {
+      await failing.recorded(trx, systemContext(), { action: 'directory.group_created', orgId: a.organization.id, target: { type: 'group', id: 'grp_fanout_failed' } });
+      await trx.updateTable('webhook_endpoints').set({ secret_rotated_at: marker }).where('integration_id', '=', good.id).execute();
+    });
+    const ep = await t.app.db.selectFrom('webhook_endpoints').select('secret_rotated_at').where('integration_id', '=', good.id).executeTakeFirst();
+    expect(ep?.secret_rotated_at).toBe(marker);
+    const lost = await t.app.db.selectFrom('webhook_deliveries').select('id').where('org_id', '=', a.organization.id).where('payload', 'like', '%grp_fanout_failed%').execute();
+    expect(lost).toEqual([]);
+    // What was queued goes out now, not in the tests after this one.
+    await t.app.jobRunner.drain();
   });
 
   it('GOV-5: a 500 is retried with backoff as jobs, each attempt logged, until a 2xx; after six failed attempts the delivery fails', async () => {
@@ -273,6 +318,25 @@ describe.each(dialects)('integrations on $name', (dialect) => {
     expect((await t.app.http.inject({ method: 'GET', url: resource, headers: a.auth })).statusCode).toBe(200);
     const ledger = await t.app.db.selectFrom('disclosures').selectAll().where('reference', '=', app.id).execute();
     expect(JSON.parse(ledger[0]?.categories ?? '[]')).toEqual(['identifiers', 'contact', 'account']);
+    // GOV-1: the application is changed only through the integration: not through the resources API,
+    // whoever asks (an admin there, an API client with directory:write, a SCIM token alike).
+    for (const [method, url, payload] of [
+      ['PATCH', resource, { name: 'Renamed' }],
+      ['PATCH', resource, { settings: { protocol: 'oidc', redirectUris: ['https://evil.example.com/cb'], grantTypes: ['authorization_code'] } }],
+      ['DELETE', resource, undefined],
+      ['POST', `${resource}/client-secret`, undefined],
+    ] as const) {
+      const r = await t.app.http.inject({ method, url, headers: a.auth, ...(payload ? { payload } : {}) });
+      expect(r.statusCode, `${method} ${url} ${r.body}`).toBe(409);
+      expect(json(r).code).toBe('governance.integration_owned');
+    }
+    const client: Caller = { kind: 'client', orgId: a.organization.id, clientId: 'apc_script', scopes: ['directory:read', 'directory:write'] };
+    await expect(t.app.directory.resources.update(systemContext(), client, a.organization.id, app.clientId, { name: 'Renamed' })).rejects.toMatchObject({ code: 'governance.integration_owned' });
+    await expect(t.app.directory.resources.remove(systemContext(), client, a.organization.id, app.clientId)).rejects.toMatchObject({ code: 'governance.integration_owned' });
+    await expect(t.app.federation.clients.rotateSecret(systemContext(), client, a.organization.id, app.clientId)).rejects.toMatchObject({ code: 'governance.integration_owned' });
+    // Still the application that was installed, with its secret.
+    expect(json(await t.app.http.inject({ method: 'GET', url: resource, headers: a.auth })).name).toBe('Wiki');
+    expect(await t.app.federation.clients.clientMetadata(app.clientId)).toMatchObject({ client_secret: app.clientSecret });
     const gone = await t.app.http.inject({ method: 'DELETE', url: `${base(a.organization.id)}/${app.id}`, headers: a.auth });
     expect(gone.statusCode, gone.body).toBe(200);
     expect((await t.app.http.inject({ method: 'GET', url: resource, headers: a.auth })).statusCode).toBe(404);
@@ -280,5 +344,79 @@ describe.each(dialects)('integrations on $name', (dialect) => {
     const bad = await install(a, { type: 'oauth-app', name: 'Bad', settings: { redirectUris: ['http://wiki.example.com/cb'] } });
     expect(bad.statusCode).toBe(422);
     expect(await t.app.db.selectFrom('integrations').selectAll().where('org_id', '=', a.organization.id).where('name', '=', 'Bad').execute()).toEqual([]);
+  });
+  it('GOV-5: installs at once cannot pass the limit of 50 together', async () => {
+    const a = await verifiedUser(t);
+    const now = clock().now().toISOString();
+    await t.app.db
+      .insertInto('integrations')
+      .values(
+        Array.from({ length: 48 }, (_, i) => ({
+          id: `int_limit_${a.organization.id}_${i}`,
+          org_id: a.organization.id,
+          type: 'webhook',
+          name: `w${i}`,
+          settings: '{}',
+          recipient_name: RECIPIENT.name,
+          recipient_address: RECIPIENT.postalAddress,
+          categories: '[]',
+          status: 'installed' as const,
+          installed_by: null,
+          installed_at: now,
+          uninstalled_by: null,
+          uninstalled_at: null,
+          disclosure_id: null,
+          resource_id: null,
+        })),
+      )
+      .execute();
+    const answers = await Promise.all([install(a), install(a), install(a), install(a)]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([201, 201, 403, 403]);
+    expect(json(answers.find((r) => r.statusCode === 403)!).code).toBe('governance.integration_limit_reached');
+    const n = await t.app.db.selectFrom('integrations').select('id').where('org_id', '=', a.organization.id).where('status', '=', 'installed').execute();
+    expect(n).toHaveLength(50);
+  });
+
+  it('GOV-5: an attempt cut short by a stopping node records nothing on the delivery and is tried again', async () => {
+    const a = await verifiedUser(t);
+    const w = await installed(a);
+    await makeGroup(a);
+    const [d] = await deliveries(a, w.id);
+    const handler = t.app.integrations.jobHandlers.find((h) => h.kind === 'governance.webhook_delivery')!;
+    const stopping = new AbortController();
+    stopping.abort();
+    const job = { id: 'job_x', kind: handler.kind, payload: { orgId: a.organization.id, deliveryId: d?.id }, attempts: 1, maxAttempts: 10, dedupeKey: null, runAt: '', createdAt: '' };
+    await expect(handler.run(job as never, { nodeId: 'n', signal: stopping.signal, heartbeat: async () => {} })).rejects.toBeDefined();
+    expect((await deliveries(a, w.id))[0]).toMatchObject({ status: 'pending', attempts: 0, lastError: null });
+    await t.app.jobRunner.drain();
+    expect((await deliveries(a, w.id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+
+  it('GOV-5, DSR-1, DSR-5: deliveries keep no payload once finished, a person’s erasure deletes those naming them, and finished ones go after 30 days', async () => {
+    // Last in this file: it moves the clock a month on.
+    const a = await verifiedUser(t);
+    const w = await installed(a);
+    await makeGroup(a);
+    await t.app.jobRunner.drain();
+    const finished = await t.app.db.selectFrom('webhook_deliveries').select(['status', 'payload']).where('integration_id', '=', w.id).execute();
+    expect(finished).toEqual([{ status: 'delivered', payload: '' }]);
+    // No dedupe key: the delivery's job row is pruned like any other.
+    expect(await t.app.db.selectFrom('jobs').select('id').where('kind', '=', 'governance.webhook_delivery').where('dedupe_key', 'is not', null).execute()).toEqual([]);
+
+    const member = await acceptedMember(t, a);
+    const handler = createIntegrationsPersonalData(t.app.db);
+    const subject: DataSubject = { accountId: null, email: null, membershipIds: [member.user.id], names: [] } as unknown as DataSubject;
+    const exported = await handler.export(subject);
+    expect(exported.webhook_deliveries?.length).toBeGreaterThan(0);
+    expect(exported.webhook_deliveries?.every((d) => String(d.payload).includes(member.user.id))).toBe(true);
+    const erased = await handler.erase(subject, { basis: 'deletion_request', reference: null });
+    expect(erased.webhook_deliveries?.deleted).toBe(exported.webhook_deliveries?.length);
+    expect(await t.app.db.selectFrom('webhook_deliveries').select('id').where('payload', 'like', `%${member.user.id}%`).execute()).toEqual([]);
+    // Another person's deliveries stay.
+    expect(await t.app.db.selectFrom('webhook_deliveries').select('id').where('integration_id', '=', w.id).execute()).toHaveLength(1);
+
+    clock().advance(31 * 86_400_000);
+    await t.app.jobRunner.drain();
+    expect(await t.app.db.selectFrom('webhook_deliveries').select('id').where('integration_id', '=', w.id).execute()).toEqual([]);
   });
 });

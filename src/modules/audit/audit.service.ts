@@ -46,7 +46,9 @@ export interface AuditDeps {
   key: Buffer;
   /**
    * Told of each entry, in the transaction that appends it (GOV-5: webhook deliveries of directory
-   * changes are queued there), wired by the composition root. What they throw rolls the change back.
+   * changes are queued there), wired by the composition root. A hook must not throw, nor leave the
+   * transaction failed: what it throws would roll back the change it is told of. The webhook fan-out
+   * runs inside its own savepoint, rolls back to it on any error and logs it, so the change commits.
    */
   recorded?: Array<(trx: Executor, ctx: RequestContext, event: AuditEvent) => Promise<void>>;
 }

@@ -63,6 +63,13 @@ export interface ResourceHooks {
   updated: Array<(trx: Executor, ctx: RequestContext, resource: ResourceRef) => Promise<void>>;
   /** In the transaction that deletes the resource (PRO-2: what was issued to the application goes with it). */
   deleted?: Array<(trx: Executor, orgId: string, resourceId: string) => Promise<unknown>>;
+  /**
+   * Before a resource is renamed or changed, and in the transaction that deletes it: a module that
+   * owns the resource throws an AppError to refuse it (GOV-1: an integration's application is changed
+   * through the integration only; src/core.ts applies the same to its client-secret rotation).
+   * Skipped when the owning module itself removes it (`remove(..., { byOwner: true })`).
+   */
+  guard?: Array<(ex: Executor, orgId: string, resourceId: string, change: 'update' | 'delete') => Promise<void>>;
 }
 
 /**

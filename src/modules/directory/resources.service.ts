@@ -9,6 +9,7 @@ import { DirectoryErrors } from './directory.errors.ts';
 import { type DirectoryDeps, type Page, pageOf, type ResourceRef, tellAccessChanged } from './directory.deps.ts';
 import * as repo from './directory.repository.ts';
 import type { BindingsTable, ResourcesTable } from './directory.tables.ts';
+import type { Executor } from '../../db/schema.ts';
 
 export const RESOURCE_KINDS = ['system', 'application', 'network'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
@@ -51,6 +52,10 @@ export function createResources(deps: DirectoryDeps) {
   const check = async (kind: string, settings: Record<string, unknown>) => {
     for (const h of hooks.check) await h(kind, settings);
   };
+  /** GOV-1: a module that owns the resource (an integration's application) may refuse the change. */
+  const guard = async (ex: Executor, orgId: string, resourceId: string, change: 'update' | 'delete') => {
+    for (const g of hooks.guard ?? []) await g(ex, orgId, resourceId, change);
+  };
 
   /** The resource, and what the modules serving it tell its creator once (PRO-2: an OIDC client's id and secret). */
   async function create(ctx: RequestContext, caller: Caller, orgId: string, input: CreateResourceBody): Promise<ResourceView & Record<string, unknown>> {
@@ -85,6 +90,7 @@ export function createResources(deps: DirectoryDeps) {
   async function update(ctx: RequestContext, caller: Caller, orgId: string, resourceId: string, input: UpdateResourceBody) {
     requireCapability(caller, 'directory.manage', { orgId });
     const before = await getRow(orgId, resourceId);
+    await guard(db, orgId, resourceId, 'update');
     if (input.settings !== undefined) await check(before.kind, input.settings);
     const patch = {
       ...(input.name !== undefined ? { name: requiredText(input.name, 'name', 100) } : {}),
@@ -101,9 +107,11 @@ export function createResources(deps: DirectoryDeps) {
     return toResourceView(await getRow(orgId, resourceId));
   }
 
-  async function remove(ctx: RequestContext, caller: Caller, orgId: string, resourceId: string) {
+  /** `byOwner`: the module that owns the resource removes it (GOV-1: an integration's uninstall), so no guard refuses it. */
+  async function remove(ctx: RequestContext, caller: Caller, orgId: string, resourceId: string, opts: { byOwner?: boolean } = {}) {
     requireCapability(caller, 'directory.manage', { orgId });
     await db.transaction().execute(async (trx) => {
+      if (!opts.byOwner) await guard(trx, orgId, resourceId, 'delete');
       if (!(await repo.deleteResource(trx, orgId, resourceId))) throw new AppError(CommonErrors.notFound);
       await audit.record(trx, ctx, { action: 'directory.resource_deleted', orgId, target: { type: 'resource', id: resourceId } });
       for (const h of hooks.deleted ?? []) await h(trx, orgId, resourceId);

@@ -33,6 +33,11 @@ export interface IntegrationsDeps {
   jobs: Jobs;
   ledger: IntegrationLedger;
   applications: IntegrationApplications;
+  /**
+   * Locks the organization's row in the transaction (FOR UPDATE on PostgreSQL), so two installs
+   * cannot both pass the limit; answers false when the organization is gone (wired in src/core.ts).
+   */
+  lockOrganization?: (trx: Executor, orgId: string) => Promise<boolean>;
   /** CASTELLAN_WEBHOOK_ALLOW_PRIVATE: internal addresses (and http) allowed as webhook targets. */
   allowPrivate: boolean;
   log?: JobLog;

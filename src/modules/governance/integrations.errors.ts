@@ -9,5 +9,10 @@ export const IntegrationErrors = {
     'A webhook must be an https URL on a public address: loopback, private, link-local and other internal addresses are refused.',
   ),
   integrationUninstalled: defineError('governance.integration_uninstalled', 'conflict', 'The integration is uninstalled.'),
+  integrationOwned: defineError(
+    'governance.integration_owned',
+    'conflict',
+    'The resource is the application of an installed integration: change or remove it through the integration (an organization admin uninstalls it).',
+  ),
   integrationLimitReached: defineError('governance.integration_limit_reached', 'limit_reached', 'The organization has as many integrations installed as it may have: uninstall one first.'),
 };

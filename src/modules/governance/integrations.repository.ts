@@ -36,6 +36,11 @@ export async function markUninstalled(ex: Executor, orgId: string, id: string, b
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** GOV-1: the installed integration whose application this resource is, if any. */
+export function installedOwning(ex: Executor, orgId: string, resourceId: string): Promise<{ id: string } | undefined> {
+  return ex.selectFrom('integrations').select('id').where('org_id', '=', orgId).where('resource_id', '=', resourceId).where('status', '=', 'installed').executeTakeFirst();
+}
+
 export async function insertEndpoint(ex: Executor, row: WebhookEndpointsTable): Promise<void> {
   await ex.insertInto('webhook_endpoints').values(row).execute();
 }
@@ -65,6 +70,57 @@ export function activeEndpoints(ex: Executor, orgId: string): Promise<Array<{ in
     .execute();
 }
 
+/** What a finished delivery keeps of its payload: nothing. */
+export const CLEARED = '';
+
+const FINISHED = ['delivered', 'failed', 'cancelled'] as const;
+
+/**
+ * GOV-5 housekeeping, over every organization (a maintenance job, not a request): finished
+ * deliveries are deleted once `deleteBefore` is past, and any payload still on a finished delivery
+ * last touched before `clearBefore` is cleared. Bounded to `limit` rows each; answers the counts.
+ */
+export async function pruneDeliveries(ex: Executor, o: { deleteBefore: string; clearBefore: string; limit: number }): Promise<{ deleted: number; cleared: number }> {
+  const old = await ex.selectFrom('webhook_deliveries').select('id').where('status', 'in', [...FINISHED]).where('updated_at', '<', o.deleteBefore).limit(o.limit).execute();
+  const d = old.length === 0 ? undefined : await ex.deleteFrom('webhook_deliveries').where('id', 'in', old.map((r) => r.id)).executeTakeFirst();
+  const stale = await ex
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where('status', 'in', [...FINISHED])
+    .where('updated_at', '<', o.clearBefore)
+    .where('payload', '<>', CLEARED)
+    .limit(o.limit)
+    .execute();
+  const c = stale.length === 0 ? undefined : await ex.updateTable('webhook_deliveries').set({ payload: CLEARED }).where('id', 'in', stale.map((r) => r.id)).executeTakeFirst();
+  return { deleted: Number(d?.numDeletedRows ?? 0), cleared: Number(c?.numUpdatedRows ?? 0) };
+}
+
+/** DSR-1, DSR-5: the deliveries whose payload names one of these memberships (the events are about them). */
+export async function deliveriesNaming(ex: Executor, membershipIds: readonly string[]): Promise<WebhookDeliveriesTable[]> {
+  if (membershipIds.length === 0) return [];
+  const ids = new Set(membershipIds);
+  // LIKE narrows the rows (its `_` wildcard may let a few more through); the parsed payload decides.
+  const rows = await ex
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where((eb) => eb.or([...ids].map((id) => eb('payload', 'like', `%${id}%`))))
+    .execute();
+  return rows.filter((r) => {
+    try {
+      const data = (JSON.parse(r.payload) as { data?: { userId?: unknown } }).data;
+      return typeof data?.userId === 'string' && ids.has(data.userId);
+    } catch {
+      return false;
+    }
+  });
+}
+
+export async function deleteDeliveries(ex: Executor, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const r = await ex.deleteFrom('webhook_deliveries').where('id', 'in', [...ids]).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 export async function insertDelivery(ex: Executor, row: WebhookDeliveriesTable): Promise<void> {
   await ex.insertInto('webhook_deliveries').values(row).execute();
 }
@@ -84,7 +140,7 @@ export function listDeliveries(ex: Executor, orgId: string, integrationId: strin
 export async function cancelPending(ex: Executor, orgId: string, integrationId: string, at: string): Promise<number> {
   const r = await ex
     .updateTable('webhook_deliveries')
-    .set({ status: 'cancelled', next_attempt_at: null, updated_at: at })
+    .set({ status: 'cancelled', next_attempt_at: null, updated_at: at, payload: CLEARED })
     .where('org_id', '=', orgId)
     .where('integration_id', '=', integrationId)
     .where('status', '=', 'pending')
@@ -104,7 +160,8 @@ export interface AttemptRecord {
 
 /** Records an attempt on a delivery that is still pending; answers false when it no longer was (cancelled meanwhile). */
 export async function recordAttempt(ex: Executor, orgId: string, id: string, a: AttemptRecord): Promise<boolean> {
-  const r = await ex.updateTable('webhook_deliveries').set(a).where('org_id', '=', orgId).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  // A finished delivery keeps no payload: it names members (their ids are personal data).
+  const r = await ex.updateTable('webhook_deliveries').set(a.status === 'pending' ? a : { ...a, payload: CLEARED }).where('org_id', '=', orgId).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -116,7 +173,7 @@ export async function recordLateAttempt(ex: Executor, orgId: string, id: string,
 export async function setDeliveryStatus(ex: Executor, orgId: string, id: string, from: WebhookDeliveryStatus, to: WebhookDeliveryStatus, lastError: string | null, at: string): Promise<void> {
   await ex
     .updateTable('webhook_deliveries')
-    .set({ status: to, next_attempt_at: null, updated_at: at, ...(lastError === null ? {} : { last_error: lastError }) })
+    .set({ status: to, next_attempt_at: null, updated_at: at, ...(to === 'pending' ? {} : { payload: CLEARED }), ...(lastError === null ? {} : { last_error: lastError }) })
     .where('org_id', '=', orgId)
     .where('id', '=', id)
     .where('status', '=', from)

@@ -2,6 +2,7 @@ import { type Delivery, type InstallIntegrationBody, type InstalledIntegration, 
 import { type Caller, accountIdOf, requireCapability } from '../../core/caller.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { newId, randomToken } from '../../core/crypto.ts';
+import type { Executor } from '../../db/schema.ts';
 import { AppError, CommonErrors } from '../../core/errors.ts';
 import { CATALOGUE, catalogueView, isIntegrationType } from './integrations.catalogue.ts';
 import { type IntegrationsDeps, secretContext } from './integrations.deps.ts';
@@ -131,6 +132,7 @@ export function createIntegrations(deps: IntegrationsDeps) {
     const name = text(input.name, 'name', 100);
     const recipient = { name: text(input.recipient?.name, 'recipient.name', 200), address: text(input.recipient?.postalAddress, 'recipient.postalAddress', 500) };
     const settings = input.settings ?? {};
+    // Checked early, before a name is resolved or an application made; again in the transaction.
     if ((await repo.countInstalled(db, orgId)) >= MAX_INSTALLED) throw new AppError(IntegrationErrors.integrationLimitReached);
     const id = newId('int');
     const by = caller.kind === 'member' ? caller.membershipId : null;
@@ -171,6 +173,9 @@ export function createIntegrations(deps: IntegrationsDeps) {
     }
     try {
       await db.transaction().execute(async (trx) => {
+        // The limit again, with the organization locked: two installs at once cannot both pass it.
+        if (deps.lockOrganization && !(await deps.lockOrganization(trx, orgId))) throw new AppError(CommonErrors.notFound);
+        if ((await repo.countInstalled(trx, orgId)) >= MAX_INSTALLED) throw new AppError(IntegrationErrors.integrationLimitReached);
         const disclosure = await ledger.record(trx, {
           recipientName: recipient.name,
           recipientAddress: recipient.address,
@@ -238,7 +243,7 @@ export function createIntegrations(deps: IntegrationsDeps) {
     govern(caller, orgId);
     const row = await getRow(orgId, id);
     if (row.status !== 'installed') throw new AppError(IntegrationErrors.integrationUninstalled);
-    if (row.type !== 'webhook') throw invalid('type', 'Only a webhook has a signing secret (an application’s client secret is rotated on its resource).');
+    if (row.type !== 'webhook') throw invalid('type', 'Only a webhook has a signing secret (an integration’s application keeps its client secret while it is installed).');
     const secret = `whsec_${randomToken(32)}`;
     const now = clock.now().toISOString();
     await db.transaction().execute(async (trx) => {
@@ -248,7 +253,18 @@ export function createIntegrations(deps: IntegrationsDeps) {
     return { signingSecret: secret };
   }
 
-  return { catalogue, list, get, install, uninstall, deliveries, rotateSecret };
+  /**
+   * GOV-1: the directory's resource guard. The application behind an installed integration is
+   * changed, deleted or given a new secret only through the integration, by an admin: never
+   * through the resources API (an API client with directory:write, a SCIM token), which would
+   * bypass the admins-only rule and the disclosure ledger.
+   */
+  async function guardResource(ex: Executor, orgId: string, resourceId: string): Promise<void> {
+    const owner = await repo.installedOwning(ex, orgId, resourceId);
+    if (owner) throw new AppError(IntegrationErrors.integrationOwned, undefined, { details: { integrationId: owner.id } });
+  }
+
+  return { catalogue, list, get, install, uninstall, deliveries, rotateSecret, guardResource };
 }
 
 export type Integrations = ReturnType<typeof createIntegrations>;

@@ -1,8 +1,9 @@
 import type { LookupAddress } from 'node:dns';
 import { describe, expect, it } from 'vitest';
 import { addressAllowed, checkWebhookTarget, checkWebhookUrl, type Lookup } from './webhooks.address.ts';
-import { eventData } from './webhooks.events.ts';
+import { eventData, parseEvents } from './webhooks.events.ts';
 import { postWebhook, signatureHeader } from './webhooks.send.ts';
+import { startWebhookReceiver } from '../../../test/helpers/webhook-receiver.ts';
 
 /** A resolver that answers these addresses for every name (DNS rebinding: a public name answering an internal address). */
 const resolvesTo =
@@ -99,6 +100,23 @@ describe('GOV-5: webhook targets and server-side request forgery', () => {
     await expect(attempt('http://hooks.example.com/', resolvesTo('93.184.215.14'))).resolves.toMatchObject({ forbidden: true });
   });
 
+  it('GOV-5: a 2xx is delivered when its status line arrives, even if its body then stalls past the deadline', async () => {
+    const rx = await startWebhookReceiver();
+    try {
+      rx.stallBody();
+      const r = await postWebhook({ url: rx.url, body: '{}', secret: 's', eventType: 'user.created', deliveryId: 'whd_1', timestamp: 1, allowPrivate: true, timeoutMs: 3000 });
+      expect(r).toEqual({ status: 200, error: null, forbidden: false });
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('GOV-5: an endpoint whose events list cannot be read takes no event, and never throws', () => {
+    expect(parseEvents('{not json')).toEqual([]);
+    expect(parseEvents('{"a":1}')).toEqual([]);
+    expect(parseEvents('["user.created",3]')).toEqual(['user.created']);
+  });
+
   it('GOV-5: the signature is t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">', () => {
     // HMAC-SHA256 with key "key" of "1700000000.{}", computed with `openssl dgst -sha256 -hmac key`.
     expect(signatureHeader('key', 1700000000, '{}')).toBe('t=1700000000,v1=9d713ed406bb7076d4123f0dc2c39d2df5c654ed4b0cd56b52c8b4c940bd63ae');
@@ -111,6 +129,7 @@ describe('GOV-5: webhook targets and server-side request forgery', () => {
     expect(eventData({ action: 'directory.user_suspended', orgId: 'org_1', target: { type: 'user', id: 'usr_1' }, details: { email: 'a@example.com' } })).toEqual({ userId: 'usr_1' });
     expect(eventData({ action: 'directory.member_added', orgId: 'org_1', target: { type: 'group', id: 'grp_1' }, details: { userId: 'usr_2' } })).toEqual({ groupId: 'grp_1', userId: 'usr_2', change: 'added' });
     expect(eventData({ action: 'directory.group_created', orgId: 'org_1', target: { type: 'group', id: 'grp_1' }, details: { name: 'Engineers' } })).toEqual({ groupId: 'grp_1' });
+    expect(eventData({ action: 'directory.invitation_accepted', orgId: 'org_1', target: { type: 'user', id: 'usr_1' } })).toEqual({ userId: 'usr_1', fields: ['status'] });
     expect(eventData({ action: 'directory.resource_created', orgId: 'org_1', target: { type: 'resource', id: 'res_1' } })).toBeUndefined();
     expect(eventData({ action: 'account.password_changed', target: { type: 'account', id: 'acc_1' } })).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { type LookupAddress, type LookupOptions, lookup as systemLookup, promises as dnsPromises } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { AppError } from '../../core/errors.ts';
 import { IntegrationErrors } from './integrations.errors.ts';
@@ -103,10 +103,36 @@ export type Lookup = (hostname: string, options: LookupOptions, callback: Lookup
 export const REFUSED_ADDRESS = 'EREFUSEDADDRESS';
 
 /**
+ * Names are resolved by c-ares (resolve4 and resolve6), not by getaddrinfo through dns.lookup: a
+ * slow or dead DNS server then ties up no thread of libuv's small pool (which file access and
+ * hashing share), and every lookup ends within the resolver's timeout (2 s, tried twice).
+ */
+const resolver = new dnsPromises.Resolver({ timeout: 2000, tries: 2 });
+
+/** The A and AAAA records of a name, as a `lookup` answers them; the name's error when it has neither. */
+export const resolverLookup =
+  (allowPrivate = false): Lookup =>
+  (hostname, options, callback) => {
+    const family = typeof options.family === 'number' ? options.family : 0;
+    void Promise.allSettled([family === 6 ? Promise.resolve([]) : resolver.resolve4(hostname), family === 4 ? Promise.resolve([]) : resolver.resolve6(hostname)]).then(([v4, v6]) => {
+      const list: LookupAddress[] = [
+        ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 })) : []),
+        ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 })) : []),
+      ];
+      if (list.length > 0) return callback(null, list);
+      // Only where the operator allows internal targets: a name the DNS does not know (/etc/hosts).
+      if (allowPrivate) return systemLookup(hostname, { all: true }, (err, addresses) => callback(err, addresses ?? []));
+      const failed = [v4, v6].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      const reason = failed?.reason as NodeJS.ErrnoException | undefined;
+      return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: reason?.code ?? 'ENOTFOUND' }), []);
+    });
+  };
+
+/**
  * A `lookup` for http.request: resolves the name and answers only if every address it has is
  * allowed, so the socket connects to an address that was checked (no second resolution).
  */
-export function guardedLookup(allowPrivate: boolean, resolve: Lookup = dnsLookup as unknown as Lookup): Lookup {
+export function guardedLookup(allowPrivate: boolean, resolve: Lookup = resolverLookup(allowPrivate)): Lookup {
   return (hostname, options, callback) => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
