@@ -751,6 +751,6 @@ describe.each(dialects)('tenant isolation on $name', (dialect) => {
         expect(stats.succeeded.get(k) ?? 0, `successful ${k} calls`).toBeGreaterThan(0);
       }
     },
-    600_000,
+    900_000,
   );
 });

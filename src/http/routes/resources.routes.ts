@@ -78,7 +78,7 @@ export function resourcesRoutes(app: HttpApp, deps: HttpDeps): void {
 
   app.delete(
     '/api/v1/orgs/:orgId/resources/:resourceId',
-    { config: auth, schema: { tags: ['resources'], summary: 'Delete a resource and its bindings', params: ResourceParams, response: { 204: NoContent, ...errorResponses(400, 401, 403, 404) } } },
+    { config: auth, schema: { tags: ['resources'], summary: 'Delete a resource and its bindings', params: ResourceParams, response: { 204: NoContent, ...errorResponses(400, 401, 403, 404, 409) } } },
     async (req, reply) => {
       await resources.remove(contextOf(req), callerOf(req), req.params.orgId, req.params.resourceId);
       return reply.status(204).send();
@@ -93,7 +93,7 @@ export function resourcesRoutes(app: HttpApp, deps: HttpDeps): void {
         tags: ['resources'],
         summary: 'Rotate the client secret of a confidential OIDC application: the new secret is answered this once, and the previous one stops working',
         params: ResourceParams,
-        response: { 200: ClientSecret, ...errorResponses(400, 401, 403, 404, 422) },
+        response: { 200: ClientSecret, ...errorResponses(400, 401, 403, 404, 409, 422) },
       },
     },
     async (req) => deps.federation.clients.rotateSecret(contextOf(req), callerOf(req), req.params.orgId, req.params.resourceId),

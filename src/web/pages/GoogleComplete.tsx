@@ -1,4 +1,4 @@
-import { Button, Checkbox, NativeSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, NativeSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { type ApiError, toApiError } from '../api.ts';
 import { type GooglePending, googleApi } from '../api/google.ts';
@@ -6,6 +6,7 @@ import { AppLink } from '../components/AppLink.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { PublicLayout } from '../components/PublicLayout.tsx';
+import { SignupConsents } from '../components/SignupConsents.tsx';
 import { splitErrors, useRequest } from '../lib/forms.ts';
 
 const SIZES = ['1–10', '11–50', '51–200', '201–1,000', '1,001–5,000', 'More than 5,000'];
@@ -61,24 +62,7 @@ function SignupStep({ pending }: { pending: GooglePending }) {
         />
         <TextInput label="Phone (optional)" type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} error={errors.field('phone')} />
         <Textarea label="Mailing address (optional)" autoComplete="street-address" autosize minRows={2} value={form.address} onChange={set('address')} error={errors.field('address')} />
-        <Checkbox
-          label="I am 16 or older"
-          checked={form.ageConfirmed}
-          onChange={(e) => {
-            const checked = e.currentTarget.checked;
-            setForm((f) => ({ ...f, ageConfirmed: checked }));
-          }}
-          error={errors.field('ageConfirmed')}
-        />
-        <Checkbox
-          label="Personalize my experience"
-          description="We build a profile from what you tell us here to tailor content. Untick to opt out; you can change this later."
-          checked={form.personalization}
-          onChange={(e) => {
-            const checked = e.currentTarget.checked;
-            setForm((f) => ({ ...f, personalization: checked }));
-          }}
-        />
+        <SignupConsents ageConfirmed={form.ageConfirmed} personalization={form.personalization} onChange={(change) => setForm((f) => ({ ...f, ...change }))} error={errors.field('ageConfirmed')} />
         <Button type="submit" loading={loading} fullWidth>
           Create account
         </Button>
