@@ -29,9 +29,21 @@ import {
   accountsWithMembershipIn,
 } from './modules/directory/index.ts';
 import { createFederation, createFederationPersonalData, type Federation } from './modules/federation/index.ts';
-import { controllerOf, createEmailChangeRequests, createEmailChangeRequestsPersonalData, createTermination, type EmailChangeRequests } from './modules/governance/index.ts';
-import { createGovernance, createGovernancePersonalData, dnsTxtLookup, type Governance, scheduleDomainRecheck } from './modules/governance/index.ts';
-import { createIntegrationsModule, createIntegrationsPersonalData, type IntegrationsModule } from './modules/governance/index.ts';
+import {
+  controllerOf,
+  createEmailChangeRequests,
+  createEmailChangeRequestsPersonalData,
+  createGovernance,
+  createGovernancePersonalData,
+  createIntegrationsModule,
+  createIntegrationsPersonalData,
+  createTermination,
+  dnsTxtLookup,
+  type EmailChangeRequests,
+  type Governance,
+  type IntegrationsModule,
+  scheduleDomainRecheck,
+} from './modules/governance/index.ts';
 import { type JobRunner, countPending, createJobRunner, createJobs } from './modules/jobs/index.ts';
 import { countByStatus, createMail, createMailPersonalData, createMailSender, fileTransport, type Mail, type MailTransport, smtpTransport } from './modules/mail/index.ts';
 import { createPrivacy, createPrivacyPersonalData, type Privacy } from './modules/privacy/index.ts';
