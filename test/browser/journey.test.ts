@@ -181,6 +181,7 @@ describe.each(dialects.map((d) => [d.name, d] as const))('the journey of a new o
   });
   withPages(() => app);
 
+  // The whole journey, a dozen pages and two sign-ins, takes near the default time limit on a loaded machine: it has its own.
   it('ACC-1, ACC-3, ACC-5, SEC-1: sign up, verify the email from its link, sign in, turn on TOTP, sign out, sign in with a code, see the audit log', async () => {
     const email = uniqueEmail('journey');
 
@@ -317,7 +318,7 @@ describe.each(dialects.map((d) => [d.name, d] as const))('the journey of a new o
     expect(await table.locator('tbody tr').count()).toBe(1);
 
     await expectNoTokensInWebStorage(session2.csrfToken);
-  });
+  }, 120_000);
 });
 
 // ---- bad input ----------------------------------------------------------------------
